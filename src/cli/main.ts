@@ -1,0 +1,39 @@
+import { UsageError } from './args.js';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+}
+
+// Commands load lazily so `live-platform mock` never pays for the checker, and the reverse.
+const commands: Record<string, Command> = {
+  mock: { summary: 'serve the contract with the Prism mock', load: () => import('./commands/mock.js') },
+};
+
+export const usage = () =>
+  `Usage: live-platform <command> [options]\n\nCommands:\n${Object.entries(commands)
+    .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+    .join('\n')}\n\nRun live-platform <command> --help for its options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`live-platform: unknown command ${JSON.stringify(name)}.\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`live-platform ${name}: ${err.message}`);
+      return 2;
+    }
+    console.error(`live-platform ${name}: ${(err as Error).message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,11 @@
+export { operations, matchRoute, operationById, type OperationInfo, type RouteMatch } from './operations.js';
+export {
+  validateRequestBody,
+  validateParams,
+  validateResponseBody,
+  validateResponseHeaders,
+  coerceParams,
+  formatIssues,
+  type ValidationIssue,
+} from './validation.js';
+export { loadSpec, specExample, bundledSpecPath, type OpenApiDocument } from './spec.js';

@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+
+/** One entry of generated/operations.json, the operation index scripts/spec-walk.mjs derives. */
+export interface OperationInfo {
+  operationId: string;
+  method: string;
+  path: string;
+  pathPattern: string;
+  tags: string[];
+  summary: string;
+  secured: boolean;
+  parameters: { name: string; in: string; required: boolean; type: string | string[]; schemaPointer: string }[];
+  paramsValidator: string | null;
+  requestBody: {
+    required: boolean;
+    mediaTypes: string[];
+    schemaPointer: string;
+    validator: string;
+    examples: string[];
+  } | null;
+  responses: Record<
+    string,
+    {
+      mediaTypes: string[];
+      schemaPointer: string | null;
+      validator: string | null;
+      headers: Record<string, { required: boolean; schemaPointer: string }>;
+      headersValidator: string | null;
+      examples: string[];
+    }
+  >;
+}
+
+const require = createRequire(import.meta.url);
+
+export const operations: readonly OperationInfo[] = require('../../generated/operations.json');
+
+const compiled = operations.map((op) => ({ op, re: new RegExp(op.pathPattern) }));
+
+export type RouteMatch =
+  | { kind: 'operation'; operation: OperationInfo; pathParams: Record<string, string> }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'not-found' };
+
+/** Finds the operation for a request line; tells 404 (no such path) from 405 (path, wrong method). */
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const allow: string[] = [];
+  for (const { op, re } of compiled) {
+    const m = re.exec(pathname);
+    if (!m) continue;
+    if (op.method === method.toUpperCase()) {
+      const pathParams: Record<string, string> = {};
+      for (const [k, v] of Object.entries(m.groups ?? {})) {
+        try {
+          pathParams[k] = decodeURIComponent(v);
+        } catch {
+          pathParams[k] = v;
+        }
+      }
+      return { kind: 'operation', operation: op, pathParams };
+    }
+    allow.push(op.method);
+  }
+  return allow.length ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' };
+}
+
+export function operationById(operationId: string): OperationInfo {
+  const op = operations.find((o) => o.operationId === operationId);
+  if (!op) throw new Error(`unknown operationId ${operationId}`);
+  return op;
+}

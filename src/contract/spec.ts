@@ -1,0 +1,27 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+/** The bundled contract (generated/openapi.json), loaded once. */
+export type OpenApiDocument = {
+  components: { examples: Record<string, { summary?: string; value: unknown }>; schemas: Record<string, unknown> };
+  paths: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+};
+
+let cached: OpenApiDocument | undefined;
+
+export function loadSpec(): OpenApiDocument {
+  cached ??= require('../../generated/openapi.json') as OpenApiDocument;
+  return cached;
+}
+
+export const bundledSpecPath = fileURLToPath(new URL('../../generated/openapi.json', import.meta.url));
+
+/** The value of a named example in components/examples. */
+export function specExample<T = unknown>(name: string): T {
+  const ex = loadSpec().components.examples[name];
+  if (!ex) throw new Error(`no example named ${name} in the spec`);
+  return structuredClone(ex.value) as T;
+}
