@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import {
+  loadSpec,
+  operations,
+  specExample,
+  validateRequestBody,
+  validateResponseBody,
+} from '../../src/contract/index.js';
+
+// Where each named example is used: the operation, and `request` or the response status.
+const uses = operations.flatMap((op) => [
+  ...(op.requestBody?.examples ?? []).map((name) => ({ name, op: op.operationId, where: 'request' as const })),
+  ...Object.entries(op.responses).flatMap(([status, r]) =>
+    r.examples.map((name) => ({ name, op: op.operationId, where: Number(status) })),
+  ),
+]);
+
+describe('generated/openapi.json named examples', () => {
+  it('uses every example in components/examples somewhere', () => {
+    const used = new Set(uses.map((u) => u.name.replace(/Problem$/, '')));
+    const defined = Object.keys(loadSpec().components.examples).map((n) => n.replace(/Problem$/, ''));
+    expect(defined.filter((n) => !used.has(n))).toEqual([]);
+  });
+
+  it.each(uses.map((u) => [u.name, u.op, u.where] as const))('%s validates as %s %s', (name, op, where) => {
+    const value = specExample(name.endsWith('Problem') || !(name in loadSpec().components.examples) ? name : name);
+    const issues = where === 'request' ? validateRequestBody(op, value) : validateResponseBody(op, where, value).issues;
+    expect(issues).toEqual([]);
+  });
+});
+
+const task = () => specExample<Record<string, unknown>>('TaskConverted');
+const essentials = () => specExample<Record<string, unknown>>('CreateEssentialsCustomerRequest');
+const lead = () => specExample<Record<string, unknown>>('CreateCustomerFromLeadRequest');
+
+// Bodies that break what the vendor's examples show; each must be refused by the contract.
+const wrong: [string, string, 'request' | number, unknown][] = [
+  ['task status in prose spelling', 'getTask', 200, { ...task(), status: 'Completed Success' }],
+  ['task status outside the enum', 'getTask', 200, { ...task(), status: 'Done' }],
+  ['task details as a string', 'getTask', 200, { ...task(), details: 'Converted' }],
+  ['task without createTime', 'getTask', 200, (({ createTime: _, ...t }) => t)(task())],
+  ['task createTime with a space', 'getTask', 200, { ...task(), createTime: '2024-04-16 11:58:36' }],
+  ['task createTime with 8 fraction digits', 'getTask', 200, { ...task(), createTime: '2024-04-16T11:58:36.12345678Z' }],
+  ['message level outside the enum', 'getTask', 200, { ...task(), executionMessages: [{ level: 'Debug', message: 'x' }] }],
+  ['outputData of an unknown shape', 'getTask', 200, { ...task(), outputData: { umpCustomerGuid: 42 } }],
+  ['task id without prefix', 'getTask', 200, { ...task(), id: '9a7ff916-aab2-41d1-a9fe-0e9baacf4a15' }],
+  ['import answer as {taskId} (the table)', 'importCustomerFromOvoc', 200, { taskId: 'tsk_185510' }],
+  ['siteLocationIds as integers (the table)', 'createEssentialsCustomer', 200, {
+    ...specExample<object>('EssentialsCustomerCreated'),
+    siteLocationIds: [1],
+  }],
+  ['customerGuid instead of id (the table)', 'createEssentialsCustomer', 200, (({ id, ...c }) => ({ ...c, customerGuid: id }))(
+    specExample<{ id: string }>('EssentialsCustomerCreated'),
+  )],
+  ['OVOC id as a string', 'verifyLcCustomer', 200, { ...specExample<object>('OvocCustomerBrad984'), id: '85844' }],
+  ['siteLocation as a list (the table)', 'createEssentialsCustomer', 'request', { ...essentials(), siteLocation: [{ sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 }] }],
+  ['short name of 2 characters', 'createEssentialsCustomer', 'request', { ...essentials(), shortName: 'ab' }],
+  ['short name of 16 characters', 'createEssentialsCustomer', 'request', { ...essentials(), shortName: 'a'.repeat(16) }],
+  ['short name with a dot', 'createEssentialsCustomer', 'request', { ...essentials(), shortName: 'Brad.SB' }],
+  ['short name with a blank', 'createEssentialsCustomer', 'request', { ...essentials(), shortName: 'Brad SB' }],
+  ['short name with a pipe', 'createEssentialsCustomer', 'request', { ...essentials(), shortName: 'Brad|SB' }],
+  ['full name over 200 characters', 'createEssentialsCustomer', 'request', { ...essentials(), fullName: 'x'.repeat(201) }],
+  ['customer variable that is not a string', 'createEssentialsCustomer', 'request', { ...essentials(), Region: 5 }],
+  ['ovocCustomerType outside the enum', 'createEssentialsCustomer', 'request', { ...essentials(), ovocCustomerType: 'TENANT_TYPE_GW' }],
+  ['v3 with the table field names', 'createCustomerFromLead', 'request', {
+    ConfigurationName: 'OcEssential_IPGROUP_TYPE',
+    shortName: 'SIPTest4',
+    CustomerFulName: 'SIPTest4',
+    msTenantID: 'f79a7f93-5ef7-47d2-92c8-e4570503cec3',
+    scriptParameters: { ProxySet: 'SIPTrunk', OnlinePstnGateway: 'oc1.sandbox2.audiocodes.be' },
+  }],
+  ['v3 without ProxySet', 'createCustomerFromLead', 'request', { ...lead(), scriptParameters: { OnlinePstnGateway: 'x' } }],
+  ['v3 tenant id that is not a uuid', 'createCustomerFromLead', 'request', { ...lead(), msTenantId: 'contoso' }],
+  ['import without customerType', 'importCustomerFromOvoc', 'request', { customerSource: 'LTC' }],
+  ['import customerSource outside the enum', 'importCustomerFromOvoc', 'request', { customerType: 'TENANT_TYPE', customerSource: 'Teams' }],
+  ['problem without status', 'getTask', 404, { title: 'Not Found' }],
+  ['validation problem without errors', 'createEssentialsCustomer', 400, { title: 'Bad', status: 400 }],
+];
+
+describe('generated/validators.js rejects wrong bodies', () => {
+  it.each(wrong)('%s', (_, op, where, body) => {
+    const issues = where === 'request' ? validateRequestBody(op, body) : validateResponseBody(op, where, body).issues;
+    expect(issues.length).toBeGreaterThan(0);
+  });
+
+  it('accepts what the vendor accepts and the task refuses later (v3 names)', () => {
+    expect(validateRequestBody('createCustomerFromLead', specExample('CreateCustomerFromLeadShortNameTooLong'))).toEqual([]);
+    expect(validateRequestBody('createCustomerFromLead', { ...lead(), customerShortName: 'x' })).toEqual([]);
+  });
+
+  it('accepts customer variables as strings beside the named fields (v2)', () => {
+    expect(validateRequestBody('createEssentialsCustomer', { ...essentials(), Region: 'EU', Carrier: 'SIPTrunk' })).toEqual([]);
+  });
+
+  it('names the JSON path of each problem', () => {
+    const issues = validateResponseBody('getTask', 200, { ...task(), executionMessages: [{ level: 'Debug', message: 'x' }] }).issues;
+    expect(issues.map((i) => i.path)).toContain('/executionMessages/0/level');
+  });
+});
+
+describe('spec/components/schemas/VendorDateTime.yaml', () => {
+  const withTime = (createTime: string) => validateResponseBody('getTask', 200, { ...task(), createTime }).issues;
+  it.each(['0001-01-01T00:00:00', '2024-04-16T11:58:36.6745335Z', '2025-08-14T08:16:18.736+0000', '2025-08-14T08:16:18+02:00'])(
+    'accepts the vendor form %s',
+    (v) => expect(withTime(v)).toEqual([]),
+  );
+  it.each(['2025-08-14', '2025-08-14T08:16', '14/08/2025 08:16:18', '2025-08-14T08:16:18+2'])('rejects %s', (v) =>
+    expect(withTime(v).length).toBeGreaterThan(0),
+  );
+});
