@@ -162,7 +162,7 @@ export type components = {
              */
             lcCustomerId?: string;
             /** @default false */
-            allowSbcIdUpdateForOvoc: boolean;
+            allowSbcIdUpdateForOvoc?: boolean;
         };
         /**
          * TaskId

@@ -65,8 +65,12 @@ function validatorsModule(spec) {
   });
   const header = [...inlined]
     .map(([mod, name]) => {
-      const source = readFileSync(requireFromHere.resolve(mod), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
-      if (/^[^'"\n]*\brequire\(/m.test(source)) throw new Error(`cannot inline ${mod}: it requires other modules`);
+      const source = readFileSync(requireFromHere.resolve(mod), 'utf8').replace(
+        /\n\/\/# sourceMappingURL=.*$/m,
+        '',
+      );
+      if (/^[^'"\n]*\brequire\(/m.test(source))
+        throw new Error(`cannot inline ${mod}: it requires other modules`);
       return `const ${name} = (() => {\n  const module = { exports: {} };\n  const exports = module.exports;\n${source}\n  return module.exports;\n})();`;
     })
     .join('\n');
@@ -111,7 +115,14 @@ The folder is excluded from linting and formatting.
 `;
 
 const spec = bundleSpec();
-const types = astToString(await openapiTS(spec, { alphabetize: false, exportType: true }));
+const types = astToString(
+  await openapiTS(spec, {
+    alphabetize: false,
+    exportType: true,
+    // A `default` is what the server assumes when a field is absent; the field stays optional to send.
+    defaultNonNullable: false,
+  }),
+);
 const { js, dts } = validatorsModule(spec);
 const files = {
   'openapi.json': JSON.stringify(spec, null, 2) + '\n',
@@ -129,7 +140,9 @@ if (check) {
     return !existsSync(p) || readFileSync(p, 'utf8') !== text;
   });
   if (stale.length) {
-    console.error(`generated/ is stale: ${stale.map(([n]) => n).join(', ')} differ from what spec/ produces.`);
+    console.error(
+      `generated/ is stale: ${stale.map(([n]) => n).join(', ')} differ from what spec/ produces.`,
+    );
     console.error('Run `npm run generate` and commit the result.');
     process.exit(1);
   }
@@ -137,5 +150,9 @@ if (check) {
 } else {
   mkdirSync(outDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(outDir, name), text);
-  console.log(`wrote ${Object.keys(files).map((n) => `generated/${n}`).join(', ')}`);
+  console.log(
+    `wrote ${Object.keys(files)
+      .map((n) => `generated/${n}`)
+      .join(', ')}`,
+  );
 }

@@ -111,7 +111,11 @@ export function validatorKeys(spec) {
     }
     for (const [status, r] of Object.entries(op.responses)) {
       if (r.validator) {
-        keys.push({ name: r.validator, describe: `${op.operationId}: ${status} response body`, schema: ref(r.schemaPointer) });
+        keys.push({
+          name: r.validator,
+          describe: `${op.operationId}: ${status} response body`,
+          schema: ref(r.schemaPointer),
+        });
       }
       if (r.headersValidator) {
         keys.push({
@@ -119,8 +123,12 @@ export function validatorKeys(spec) {
           describe: `${op.operationId}: ${status} response headers (lower-case names)`,
           schema: {
             type: 'object',
-            properties: Object.fromEntries(Object.entries(r.headers).map(([h, v]) => [h, ref(v.schemaPointer)])),
-            required: Object.entries(r.headers).filter(([, v]) => v.required).map(([h]) => h),
+            properties: Object.fromEntries(
+              Object.entries(r.headers).map(([h, v]) => [h, ref(v.schemaPointer)]),
+            ),
+            required: Object.entries(r.headers)
+              .filter(([, v]) => v.required)
+              .map(([h]) => h),
           },
         });
       }

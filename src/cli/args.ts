@@ -11,7 +11,11 @@ export function parse<T extends Options>(
   argv: string[],
   options: T,
   usage: string,
-): { values: ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>['values'] } {
+): {
+  values: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
+  >['values'];
+} {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {

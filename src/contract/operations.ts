@@ -9,7 +9,13 @@ export interface OperationInfo {
   tags: string[];
   summary: string;
   secured: boolean;
-  parameters: { name: string; in: string; required: boolean; type: string | string[]; schemaPointer: string }[];
+  parameters: {
+    name: string;
+    in: string;
+    required: boolean;
+    type: string | string[];
+    schemaPointer: string;
+  }[];
   paramsValidator: string | null;
   requestBody: {
     required: boolean;

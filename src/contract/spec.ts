@@ -5,7 +5,10 @@ const require = createRequire(import.meta.url);
 
 /** The bundled contract (generated/openapi.json), loaded once. */
 export type OpenApiDocument = {
-  components: { examples: Record<string, { summary?: string; value: unknown }>; schemas: Record<string, unknown> };
+  components: {
+    examples: Record<string, { summary?: string; value: unknown }>;
+    schemas: Record<string, unknown>;
+  };
   paths: Record<string, Record<string, unknown>>;
   [key: string]: unknown;
 };

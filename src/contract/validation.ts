@@ -46,7 +46,10 @@ export function coerceParams(operation: OperationInfo, raw: Record<string, strin
   return out;
 }
 
-export function validateParams(operation: string | OperationInfo, params: Record<string, unknown>): ValidationIssue[] {
+export function validateParams(
+  operation: string | OperationInfo,
+  params: Record<string, unknown>,
+): ValidationIssue[] {
   return run(op(operation).paramsValidator, params);
 }
 

@@ -14,7 +14,12 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
-export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 30_000, signal?: AbortSignal) {
+export async function waitForPort(
+  port: number,
+  host = '127.0.0.1',
+  timeoutMs = 30_000,
+  signal?: AbortSignal,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     signal?.throwIfAborted();

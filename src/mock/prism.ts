@@ -73,7 +73,9 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`Prism exited (code ${code}) before listening:\n${output.slice(-2000)}`))),
+    child.once('exit', (code) =>
+      reject(new Error(`Prism exited (code ${code}) before listening:\n${output.slice(-2000)}`)),
+    ),
   );
   try {
     await Promise.race([waitForPort(port, host, options.startTimeoutMs ?? 30_000), exited]);

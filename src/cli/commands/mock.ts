@@ -8,7 +8,11 @@ Serves the contract with Prism: each operation answers its vendor example. Choos
   Prefer: example=TaskConverted   a named example`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, usage);
+  const { values } = parse(
+    argv,
+    { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    usage,
+  );
   if (values.help) {
     console.log(usage);
     return 0;
