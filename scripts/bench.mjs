@@ -1,0 +1,421 @@
+#!/usr/bin/env node
+// `npm run bench`: every figure beside its peer, measured in this one run on this machine, on
+// loopback. Prints a markdown table, writes bench/results.json, and with --write refreshes the
+// table in BENCHMARKS.md. Not part of `npm test`: this machine is shared and noisy, so the targets
+// are ratios to a peer measured in the same run, never absolute times asserted in a unit test.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import createClient from 'openapi-fetch';
+import * as esbuild from 'esbuild';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8'));
+const { createLivePlatformClient } = await import('../dist/index.js');
+const validators = await import('../generated/validators.js');
+const { freePort, waitForPort } = await import('../dist/mock/net.js');
+const { startPrismMock } = await import('../dist/mock/prism.js');
+
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 3 : 7;
+const CALLS_PER_ROUND = QUICK ? 300 : 1500;
+const LOAD_SECONDS = QUICK ? 2 : 5;
+const TOKEN = 'bench-token';
+const taskBody = spec.components.examples.TaskConverted.value;
+const taskBodies = Object.entries(spec.components.examples)
+  .filter(([name]) => name.startsWith('Task'))
+  .map(([, ex]) => ex.value);
+
+const rows = [];
+const row = (r) => {
+  rows.push(r);
+  process.stderr.write(`  ${r.group}: ${r.name} = ${r.display}\n`);
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (n, d = 2) => Number(n).toFixed(d);
+
+// A child process per server under load, so the load generator does not share its event loop.
+async function childServer(args, env = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...args, '--port', String(port)], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const exited = new Promise((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new Error(`server ${args.join(' ')} exited (code ${code}) before listening`)),
+    ),
+  );
+  exited.catch(() => {});
+  await Promise.race([waitForPort(port), exited]);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function bareServerInProcess(body) {
+  const payload = Buffer.from(JSON.stringify(body));
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length });
+    res.end(payload);
+  });
+  server.keepAliveTimeout = 30_000;
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        close: () => new Promise((r) => server.close(r)),
+      }),
+    ),
+  );
+}
+
+// 1. Client call overhead: the same GET, sequentially, in rotating order so drift hits all alike.
+async function clientOverhead() {
+  process.stderr.write('1. client call overhead\n');
+  const server = await bareServerInProcess(taskBody);
+  const url = `${server.url}/api/v2/task/wst_1`;
+  const auth = { Authorization: `Bearer ${TOKEN}` };
+  const plain = createClient({ baseUrl: server.url, headers: auth });
+  const ours = createLivePlatformClient({ baseUrl: server.url, token: TOKEN });
+  const oursValidating = createLivePlatformClient({
+    baseUrl: server.url,
+    token: TOKEN,
+    validateResponses: true,
+  });
+  const params = { params: { path: { taskId: 'wst_1' } } };
+  const variants = {
+    'raw fetch': async () => (await fetch(url, { headers: auth })).json(),
+    'openapi-fetch': async () => (await plain.GET('/api/v2/task/{taskId}', params)).data,
+    'client (validation off)': async () => (await ours.GET('/api/v2/task/{taskId}', params)).data,
+    'client (validation on)': async () => (await oursValidating.GET('/api/v2/task/{taskId}', params)).data,
+  };
+  const names = Object.keys(variants);
+  for (const fn of Object.values(variants)) for (let i = 0; i < 200; i++) await fn(); // warm-up
+  const perCall = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const name of order) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < CALLS_PER_ROUND; i++) await variants[name]();
+      perCall[name].push(Number(process.hrtime.bigint() - t0) / 1e3 / CALLS_PER_ROUND);
+    }
+  }
+  await server.close();
+  const raw = median(perCall['raw fetch']);
+  const targets = { 'client (validation off)': 1.1, 'client (validation on)': 1.3 };
+  for (const name of names) {
+    const us = median(perCall[name]);
+    const ratio = us / raw;
+    row({
+      group: 'Client overhead (GET task)',
+      name,
+      peer: 'raw fetch',
+      value: us,
+      unit: 'µs/call',
+      ratio,
+      target: targets[name] ? `≤ ${targets[name]}× raw fetch` : '',
+      holds: targets[name] ? ratio <= targets[name] : null,
+      display: `${fmt(us, 1)} µs/call, ${fmt(ratio)}× raw`,
+    });
+  }
+}
+
+// 2. Server throughput on GET task, autocannon with 10 connections.
+async function throughput() {
+  process.stderr.write('2. server throughput\n');
+  const load = (url) =>
+    autocannon({
+      url,
+      connections: 10,
+      duration: LOAD_SECONDS,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+  const results = {};
+  const prism = await startPrismMock();
+  try {
+    await load(`${prism.url}/api/v2/task/tsk_185510`); // warm-up: Prism compiles lazily
+    results['Prism mock'] = await load(`${prism.url}/api/v2/task/tsk_185510`);
+  } finally {
+    await prism.close();
+  }
+  const sandbox = await childServer(['bin/live-platform.js', 'sandbox', '--token', TOKEN]);
+  try {
+    await load(`${sandbox.url}/api/v2/task/tsk_185510`);
+    results['sandbox'] = await load(`${sandbox.url}/api/v2/task/tsk_185510`);
+  } finally {
+    await sandbox.close();
+  }
+  const bare = await childServer([
+    '-e',
+    `const b=Buffer.from(${JSON.stringify(JSON.stringify(taskBody))});` +
+      `const p=process.argv[process.argv.indexOf('--port')+1];` +
+      `require('http').createServer((q,s)=>{s.writeHead(200,{'content-type':'application/json','content-length':b.length});s.end(b)}).listen(+p,'127.0.0.1')`,
+  ]);
+  try {
+    await load(`${bare.url}/api/v2/task/tsk_185510`);
+    results['bare node:http (the limit)'] = await load(`${bare.url}/api/v2/task/tsk_185510`);
+  } finally {
+    await bare.close();
+  }
+  const prismRps = results['Prism mock'].requests.average;
+  for (const [name, r] of Object.entries(results)) {
+    const ratio = r.requests.average / prismRps;
+    const target = name === 'sandbox' ? '≥ 5× Prism' : '';
+    row({
+      group: 'Server throughput (GET task, 10 connections)',
+      name,
+      peer: 'Prism mock',
+      value: r.requests.average,
+      unit: 'req/s',
+      p99: r.latency.p99,
+      errors: r.errors + r.non2xx,
+      ratio,
+      target,
+      holds: target ? ratio >= 5 && r.non2xx === 0 : null,
+      display: `${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, ${fmt(ratio)}× Prism, non-2xx ${r.non2xx}`,
+    });
+  }
+}
+
+// 3. Validation: precompiled standalone validators against Ajv compiling the same schema at run time.
+async function validation() {
+  process.stderr.write('3. validation\n');
+  const t0 = process.hrtime.bigint();
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'openapi.json', components: spec.components }, undefined, false);
+  const runtime = ajv.compile({ $ref: 'openapi.json#/components/schemas/Task' });
+  const compileMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const standalone = validators.getTask_200;
+  const samples = { runtime: [], standalone: [] };
+  const n = QUICK ? 50_000 : 300_000;
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, fn] of r % 2
+      ? [
+          ['standalone', standalone],
+          ['runtime', runtime],
+        ]
+      : [
+          ['runtime', runtime],
+          ['standalone', standalone],
+        ]) {
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < n; i++)
+        if (!fn(taskBodies[i % taskBodies.length])) throw new Error('example rejected');
+      samples[name].push(n / (Number(process.hrtime.bigint() - t) / 1e9));
+    }
+  }
+  const runtimeOps = median(samples.runtime);
+  const standaloneOps = median(samples.standalone);
+  // Start-up cost of each: loading the generated module in a fresh process against compiling.
+  const loadMs = await new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const t=performance.now();await import(${JSON.stringify(join(root, 'generated/validators.js'))});console.log(performance.now()-t)`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error('load failed'))));
+  });
+  row({
+    group: 'Validation (vendor task bodies)',
+    name: 'Ajv compiled at run time',
+    peer: 'itself',
+    value: runtimeOps,
+    unit: 'ops/s',
+    ratio: 1,
+    target: '',
+    holds: null,
+    display: `${Math.round(runtimeOps)} ops/s; compiling the Task schema takes ${fmt(compileMs, 1)} ms at start-up`,
+  });
+  row({
+    group: 'Validation (vendor task bodies)',
+    name: 'Ajv standalone (generated/validators.js)',
+    peer: 'Ajv compiled at run time',
+    value: standaloneOps,
+    unit: 'ops/s',
+    ratio: standaloneOps / runtimeOps,
+    target: 'loads faster than run-time Ajv compiles',
+    holds: loadMs < compileMs,
+    display: `${Math.round(standaloneOps)} ops/s (${fmt(standaloneOps / runtimeOps)}× run-time Ajv); loading all ${Object.keys(validators).length} validators takes ${fmt(loadMs, 1)} ms`,
+  });
+}
+
+// 4. Contract check wall time: the CLI as a user runs it.
+async function checkWallTime() {
+  process.stderr.write('4. contract check wall time\n');
+  const run = (args) =>
+    new Promise((resolve) => {
+      const t0 = Date.now();
+      const child = spawn(process.execPath, ['bin/live-platform.js', 'check', ...args], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'ignore'],
+        env: { ...process.env, LIVE_PLATFORM_BASE_URL: '', LIVE_PLATFORM_TOKEN: '' },
+      });
+      child.once('exit', (code) => resolve({ ms: Date.now() - t0, code }));
+    });
+  const sandbox = await childServer([
+    'bin/live-platform.js',
+    'sandbox',
+    '--token',
+    TOKEN,
+    '--task-duration',
+    '100',
+  ]);
+  let sb;
+  try {
+    sb = await run(['--base-url', sandbox.url, '--token', TOKEN, '--allow-writes']);
+  } finally {
+    await sandbox.close();
+  }
+  const mock = await run(['--target', 'mock']);
+  for (const [name, r, limit] of [
+    ['against the sandbox (task duration 100 ms)', sb, 10_000],
+    ['against the Prism mock (start-up included)', mock, 15_000],
+  ]) {
+    row({
+      group: 'Contract check wall time',
+      name,
+      peer: `${limit / 1000} s budget`,
+      value: r.ms,
+      unit: 'ms',
+      ratio: r.ms / limit,
+      target: `< ${limit / 1000} s, exit 0`,
+      holds: r.ms < limit && r.code === 0,
+      display: `${fmt(r.ms / 1000)} s (exit ${r.code})`,
+    });
+  }
+}
+
+// 5. The task poller: requests made and detection lag for tasks that end after 1 s and 5 s.
+async function poller() {
+  process.stderr.write('5. task poller\n');
+  for (const seconds of [1, 5]) {
+    const sandbox = await childServer([
+      'bin/live-platform.js',
+      'sandbox',
+      '--token',
+      TOKEN,
+      '--task-duration',
+      String(seconds * 1000),
+    ]);
+    try {
+      let polls = 0;
+      const counting = (input, init) => {
+        const u = typeof input === 'string' ? input : input.url;
+        if (u.includes('/api/v2/task/')) polls++;
+        return fetch(input, init);
+      };
+      const lp = createLivePlatformClient({ baseUrl: sandbox.url, token: TOKEN, fetch: counting });
+      const t0 = Date.now();
+      const task = await lp.beginCreateCustomerFromLead({
+        configurationName: 'OcEssential_IPGROUP_TYPE',
+        customerShortName: 'Bench1',
+        customerFullName: 'Bench1',
+        msTenantId: 'f79a7f93-5ef7-47d2-92c8-e4570503cec3',
+        scriptParameters: { ProxySet: 'SIPTrunk', OnlinePstnGateway: 'oc1.sandbox2.audiocodes.be' },
+      });
+      const lag = Date.now() - t0 - seconds * 1000;
+      row({
+        group: 'Task poller (default backoff)',
+        name: `task that ends after ${seconds} s`,
+        peer: 'fixed 1 s polling',
+        value: polls,
+        unit: 'polls',
+        ratio: polls / (seconds + 1),
+        target: 'no more polls than the backoff schedule',
+        holds: task.status !== 'InProgress',
+        display: `${polls} polls, detection lag ${lag} ms (fixed 1 s polling: ${seconds + 1} polls)`,
+      });
+    } finally {
+      await sandbox.close();
+    }
+  }
+}
+
+// 6. Size of the package entry (client + poller, no validators), as a bundler would ship it.
+async function bundleSize() {
+  process.stderr.write('6. bundle size\n');
+  const out = await esbuild.build({
+    entryPoints: [join(root, 'dist/index.js')],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    external: ['node:*'],
+    logLevel: 'silent',
+  });
+  const bytes = out.outputFiles[0].contents;
+  row({
+    group: 'Package entry size',
+    name: 'client + poller, minified (openapi-fetch included)',
+    peer: '12 kB budget',
+    value: bytes.length,
+    unit: 'bytes',
+    ratio: bytes.length / 12_000,
+    target: '≤ 12 kB minified',
+    holds: bytes.length <= 12_000,
+    display: `${fmt(bytes.length / 1000, 1)} kB minified, ${fmt(gzipSync(bytes).length / 1000, 1)} kB gzip`,
+  });
+}
+
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize };
+const started = Date.now();
+for (const [name, fn] of Object.entries(sections)) {
+  if (only && !only.split(',').includes(name)) continue;
+  await fn();
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}; ${ROUNDS} rounds; ${fmt((Date.now() - started) / 1000, 0)} s in all.`,
+  '',
+  '| group | what | figure | peer | target | holds |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...rows.map(
+    (r) =>
+      `| ${r.group} | ${r.name} | ${r.display} | ${r.peer} | ${r.target || '—'} | ${r.holds === null ? '—' : r.holds ? 'yes' : '**no**'} |`,
+  ),
+].join('\n');
+console.log(table);
+mkdirSync(join(root, 'bench'), { recursive: true });
+writeFileSync(
+  join(root, 'bench/results.json'),
+  JSON.stringify({ machine, rounds: ROUNDS, rows }, null, 2) + '\n',
+);
+if (process.argv.includes('--write')) {
+  const file = join(root, 'BENCHMARKS.md');
+  const text = readFileSync(file, 'utf8');
+  const next = text.replace(
+    /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+    `<!-- bench:start -->\n${table}\n<!-- bench:end -->`,
+  );
+  writeFileSync(file, next);
+  process.stderr.write('BENCHMARKS.md updated\n');
+}
