@@ -1,0 +1,53 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export const DEFAULT_SANDBOX_TOKEN = 'sandbox-token';
+
+export type AuthResult = { ok: true } | { ok: false; challenge: string; detail: string };
+
+const REALM = 'Bearer realm="live-platform-sandbox"';
+
+// Hashing first makes every comparison the same length, so neither the token's content nor its
+// length leaks through timing.
+const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+
+export function checkTokens(tokens: unknown): string[] {
+  if (!Array.isArray(tokens) || tokens.length === 0) {
+    throw new TypeError(
+      'startSandbox: `tokens` must be a non-empty array of strings (or leave it out for the default).',
+    );
+  }
+  for (const t of tokens) {
+    if (typeof t !== 'string' || !/^[\x21-\x7e]+$/.test(t)) {
+      throw new TypeError(
+        'startSandbox: every token must be a non-empty string of visible ASCII characters without spaces.',
+      );
+    }
+  }
+  return [...tokens] as string[];
+}
+
+/** Checks `Authorization: Bearer <token>` against the accepted tokens in constant time. */
+export function createAuthenticator(tokens: string[]): (header: string | undefined) => AuthResult {
+  const accepted = tokens.map(digest);
+  return (header) => {
+    const match = header ? /^Bearer +(\S+) *$/i.exec(header) : null;
+    if (!match) {
+      return {
+        ok: false,
+        challenge: REALM,
+        detail: 'Send the header Authorization: Bearer <token> with a sandbox token.',
+      };
+    }
+    const candidate = digest(match[1]!);
+    let ok = false;
+    // No early exit: the time does not tell which token matched.
+    for (const d of accepted) ok = timingSafeEqual(candidate, d) || ok;
+    if (ok) return { ok: true };
+    return {
+      ok: false,
+      challenge: `${REALM}, error="invalid_token"`,
+      detail:
+        'The bearer token was refused. Use a token the sandbox was started with (the default is printed at start).',
+    };
+  };
+}

@@ -1,0 +1,139 @@
+import { specExample } from '../contract/index.js';
+import type { Task } from '../types.js';
+
+/** Which workflow made the task; it decides the task-id prefix and the body shapes. */
+export type Workflow = 'lead' | 'number' | 'import';
+
+/**
+ * A task whose outcome was decided when it was queued. Both bodies are serialized up front, so a
+ * poll is a map lookup and a clock read.
+ */
+export interface TaskRecord {
+  id: string;
+  workflow: Workflow;
+  createdAt: number;
+  /** When it leaves InProgress (ms since epoch); Infinity for a task that never finishes. */
+  completesAt: number;
+  finalStatus: Task['status'];
+  finalDetails: Task['details'];
+  inProgressJson: string;
+  finalJson: string;
+}
+
+export function taskStatus(task: TaskRecord, now = Date.now()): Task['status'] {
+  return now >= task.completesAt ? task.finalStatus : 'InProgress';
+}
+
+export function taskJson(task: TaskRecord, now = Date.now()): string {
+  return now >= task.completesAt ? task.finalJson : task.inProgressJson;
+}
+
+/** .NET's DateTime text with 7 fractional digits and Z, as the number workflow writes it. */
+export function vendorTicks(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
+}
+
+/** OVOC's timestamp, `2025-08-14T08:16:18.736+0000`. */
+export function ovocTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '+0000');
+}
+
+function inProgress(id: string, workflow: Workflow): Task {
+  const body = specExample<Task>('TaskInProgress');
+  body.id = id;
+  // Import's output is `{}` at the end, so it is `{}` all along.
+  if (workflow === 'import') body.outputData = {};
+  return body;
+}
+
+function record(
+  id: string,
+  workflow: Workflow,
+  createdAt: number,
+  completesAt: number,
+  final: Task,
+): TaskRecord {
+  return {
+    id,
+    workflow,
+    createdAt,
+    completesAt,
+    finalStatus: final.status,
+    finalDetails: final.details,
+    inProgressJson: JSON.stringify(inProgress(id, workflow)),
+    finalJson: JSON.stringify(final),
+  };
+}
+
+/** A task from a stored body (a fixture or a seed): already complete, or InProgress forever. */
+export function storedTask(body: Task, workflow: Workflow): TaskRecord {
+  const done = body.status !== 'InProgress';
+  return record(body.id, workflow, 0, done ? 0 : Infinity, body);
+}
+
+export function workflowOf(id: string): Workflow {
+  return id.startsWith('tsk_') ? 'import' : id.startsWith('wup_') ? 'number' : 'lead';
+}
+
+export function convertedTask(
+  id: string,
+  now: number,
+  ms: number,
+  shortName: string,
+  guid: string,
+): TaskRecord {
+  const body = specExample<Task>('TaskConverted');
+  body.id = id;
+  body.executionMessages = [
+    { level: 'Information', message: `SBC sbc-onboarding done for site ${shortName}.` },
+    { level: 'Information', message: 'Site created in Ovoc' },
+  ];
+  body.outputData = { umpCustomerGuid: guid };
+  return record(id, 'lead', now, now + ms, body);
+}
+
+export function failedTask(id: string, now: number, ms: number, messages: string[]): TaskRecord {
+  const body = specExample<Task>('TaskFailedShortNameLength');
+  body.id = id;
+  body.executionMessages = messages.map((message) => ({ level: 'Error', message }));
+  return record(id, 'lead', now, now + ms, body);
+}
+
+export function noLeadTask(id: string, now: number, ms: number): TaskRecord {
+  const body = specExample<Task>('TaskValidationFailedNoLead');
+  body.id = id;
+  const output = body.outputData as { ocUploadNumberResult: string; workflowVersion: number };
+  body.outputData = { ...output, createTime: vendorTicks(now), completeTime: vendorTicks(now + ms) };
+  return record(id, 'number', now, now + ms, body);
+}
+
+export function alreadyConvertedTask(id: string, now: number, ms: number): TaskRecord {
+  const body = specExample<Task>('TaskCustomerAlreadyConverted');
+  body.id = id;
+  return record(id, 'lead', now, now + ms, body);
+}
+
+export function importTask(id: string, now: number, ms: number): TaskRecord {
+  const body = specExample<Task>('TaskImportCompleted');
+  body.id = id;
+  return record(id, 'import', now, now + ms, body);
+}
+
+/** The vendor's name rules for create-from-lead, checked by the task (the request accepts any). */
+export function leadNameErrors(shortName: string, fullName: string | undefined): string[] {
+  const errors: string[] = [];
+  if ([...shortName].length < 3 || [...shortName].length > 15) {
+    errors.push("'Customer Short Name' must be between 3 and 15 characters.");
+  }
+  if (!/^[A-Za-z0-9_]*$/.test(shortName)) {
+    errors.push(
+      "Customer Short Name contains invalid characters. Allowed characters: letters, numbers and '_'.",
+    );
+  }
+  if (fullName !== undefined && !/^[A-Za-z0-9_' ]*$/.test(fullName)) {
+    errors.push(
+      "Customer Full Name contains invalid characters. Allowed characters: letters, numbers, _, ' and space.",
+    );
+  }
+  return errors;
+}

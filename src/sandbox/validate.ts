@@ -1,0 +1,79 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import * as validators from '../../generated/validators.js';
+import { addError, errorMap } from './problems.js';
+
+// The contract's precompiled validators, by the names generated/operations.json gives them. Read
+// directly (not through validateRequestBody) because the `errors` map needs Ajv's params: which
+// property was missing or unexpected.
+const byName = validators as unknown as Record<string, ValidateFunction | undefined>;
+
+/** `/siteLocation/sbcId` -> `siteLocation.sbcId`, `/a/0` -> `a[0]`, the root -> `$` (ASP.NET's keys). */
+export function fieldName(pointer: string, child?: string): string {
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (child !== undefined) parts.push(child);
+  let out = '';
+  for (const p of parts) out += /^[0-9]+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out || '$';
+}
+
+const SHORT_NAME_RULES = 'The short name must be 3-15 characters long.';
+const SHORT_NAME_CHARS = 'The short name cannot contain \\ / : * ? " < > |, a dot or a blank.';
+
+function describe(e: ErrorObject): [string, string] {
+  const p = e.params as Record<string, string>;
+  if (e.propertyName !== undefined) {
+    return [
+      fieldName(e.instancePath, e.propertyName),
+      `This name is not allowed here; names must match ${p.pattern ?? 'the contract'}.`,
+    ];
+  }
+  switch (e.keyword) {
+    case 'required':
+      return [fieldName(e.instancePath, p.missingProperty), `The ${p.missingProperty} field is required.`];
+    case 'additionalProperties':
+      return [
+        fieldName(e.instancePath, p.additionalProperty),
+        'This field is not part of the request; check its spelling or remove it.',
+      ];
+    case 'unevaluatedProperties':
+      return [
+        fieldName(e.instancePath, p.unevaluatedProperty),
+        'This field is not part of the request; check its spelling or remove it.',
+      ];
+  }
+  const field = fieldName(e.instancePath);
+  if (field === 'shortName' && (e.keyword === 'minLength' || e.keyword === 'maxLength'))
+    return [field, SHORT_NAME_RULES];
+  if (field === 'shortName' && e.keyword === 'pattern') return [field, SHORT_NAME_CHARS];
+  if (e.keyword === 'enum')
+    return [
+      field,
+      `The value must be one of ${(p as unknown as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}.`,
+    ];
+  if (e.keyword === 'format') return [field, `The value must be a ${p.format}.`];
+  if (field === '$' && e.keyword === 'type') return [field, `The body must be a JSON ${p.type}.`];
+  return [field, `The value ${e.message ?? `breaks the ${e.keyword} rule`}.`];
+}
+
+/** Runs a generated validator; returns ASP.NET's `errors` map, or null when the value is valid. */
+export function validationErrors(
+  validatorName: string | null | undefined,
+  value: unknown,
+): Record<string, string[]> | null {
+  if (!validatorName) return null;
+  const validate = byName[validatorName];
+  if (!validate) throw new Error(`no generated validator ${validatorName}; run npm run generate`);
+  if (validate(value)) return null;
+  const errors = errorMap();
+  for (const e of validate.errors ?? []) {
+    // `anyOf`/`if` wrappers repeat what their branches already said.
+    if (e.keyword === 'anyOf' || e.keyword === 'if' || e.keyword === 'propertyNames') continue;
+    const [field, message] = describe(e);
+    if (!errors[field]?.includes(message)) addError(errors, field, message);
+  }
+  if (Object.keys(errors).length === 0) addError(errors, '$', 'The body does not match the contract.');
+  return errors;
+}
