@@ -1,0 +1,99 @@
+import { DEFAULT_SANDBOX_TOKEN, SeedError, startSandbox, type RunningSandbox } from '../../sandbox/index.js';
+import { parse, portOption, untilSignal, UsageError } from '../args.js';
+
+export const usage = `Usage: live-platform sandbox [--port 4020] [--host 127.0.0.1] [--token T]... [--task-duration ms] [--seed FILE]
+
+Runs a stateful Live Platform sandbox: the vendor's fixtures, tasks that move from InProgress to
+their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults).
+
+  --port N            port to listen on (default 4020; 0 picks a free one)
+  --host H            interface to listen on (default 127.0.0.1)
+  --token T           an accepted bearer token; repeat for several (default: ${DEFAULT_SANDBOX_TOKEN})
+  --task-duration ms  how long a task stays InProgress (default 2000)
+  --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks`;
+
+export interface CommandIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves with the exit code once the server should stop (Ctrl-C for the real command). */
+  until(close: () => Promise<void>, server: RunningSandbox): Promise<number>;
+}
+
+function durationOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]+$/.test(value) || Number(value) > 86_400_000) {
+    throw new UsageError(
+      `--task-duration must be a whole number of milliseconds from 0 to 86400000, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return Number(value);
+}
+
+/** The command with its output and its lifetime injected, so tests run it in-process. */
+export async function runSandbox(argv: string[], io: CommandIo): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      token: { type: 'string', multiple: true },
+      'task-duration': { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    usage,
+  );
+  if (values.help) {
+    io.out(usage);
+    return 0;
+  }
+  const port = portOption(values.port, 4020);
+  const tokens = values.token;
+  if (tokens?.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
+    throw new UsageError('--token must be a non-empty token of visible ASCII characters without spaces.');
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '')
+    throw new UsageError('--host must name an interface, such as 127.0.0.1 or 0.0.0.0.');
+  let server: RunningSandbox;
+  try {
+    server = await startSandbox({
+      port,
+      host,
+      ...(tokens ? { tokens } : {}),
+      ...(values['task-duration'] !== undefined
+        ? { taskDurationMs: durationOption(values['task-duration']) }
+        : {}),
+      ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      log: (line) => io.err(line),
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e instanceof SeedError) throw new UsageError(`--seed: ${e.message}`);
+    if (e.code === 'EADDRINUSE')
+      throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one).`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
+      throw new UsageError(
+        `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
+      );
+    }
+    throw err;
+  }
+  io.out(`Live Platform sandbox listening on ${server.url}`);
+  // A token the user chose is a secret: it is never echoed. Only the well-known default is.
+  io.out(
+    tokens
+      ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
+      : `Token: send Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`,
+  );
+  io.out(`Control plane: ${server.url}/_sandbox/state (reset, leads, faults: see README). Ctrl-C stops it.`);
+  return io.until(server.close, server);
+}
+
+export function run(argv: string[]): Promise<number> {
+  return runSandbox(argv, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    until: (close) => untilSignal(close),
+  });
+}
