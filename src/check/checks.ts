@@ -1,0 +1,134 @@
+import {
+  validateResponseBody,
+  validateResponseHeaders,
+  type OperationInfo,
+  type ValidationIssue,
+} from '../contract/index.js';
+import type { CaseKind } from './cases.js';
+import type { CheckName, CheckOutcome, Exchange, TargetKind } from './types.js';
+
+export interface CheckContext {
+  operation: OperationInfo;
+  caseName: string;
+  /** What the case tests; `workflow` requests get the checks every response gets, and no more. */
+  kind: CaseKind | 'workflow';
+  targetKind: TargetKind;
+  maxResponseTimeMs?: number;
+}
+
+const issuesText = (issues: ValidationIssue[]) => issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
+
+/** Applies every check that concerns this exchange and says which passed and which failed, and why. */
+export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome[] {
+  const { operation } = ctx;
+  const out: CheckOutcome[] = [];
+  const verdict = (check: CheckName, failure?: string) =>
+    out.push({
+      operationId: operation.operationId,
+      check,
+      verdict: failure === undefined ? 'passed' : 'failed',
+      caseName: ctx.caseName,
+      ...(failure === undefined ? {} : { reason: failure, exchange }),
+    });
+
+  const res = exchange.response;
+  if (!res) {
+    verdict('not_a_server_error', `no response: ${exchange.networkError ?? 'connection failed'}`);
+    return out;
+  }
+  verdict('not_a_server_error', res.status >= 500 ? `the server answered ${res.status}` : undefined);
+  if (ctx.maxResponseTimeMs !== undefined) {
+    verdict(
+      'max_response_time',
+      res.elapsedMs > ctx.maxResponseTimeMs
+        ? `answered in ${res.elapsedMs} ms, over the ${ctx.maxResponseTimeMs} ms limit`
+        : undefined,
+    );
+  }
+  if (ctx.kind === 'method') {
+    verdict(
+      'unsupported_method',
+      res.status === 405
+        ? undefined
+        : `${exchange.request.method} is not declared for ${operation.path}; expected 405, got ${res.status}`,
+    );
+    return out;
+  }
+
+  const declared = operation.responses[String(res.status)];
+  const declaredList = Object.keys(operation.responses).join(', ');
+  verdict(
+    'status_code_conformance',
+    declared
+      ? undefined
+      : `status ${res.status} is not declared for ${operation.operationId} (declared: ${declaredList})`,
+  );
+  if (declared) {
+    if (declared.mediaTypes.length) {
+      const got = mediaType(res.contentType);
+      verdict(
+        'content_type_conformance',
+        declared.mediaTypes.includes(got)
+          ? undefined
+          : `content-type ${JSON.stringify(res.contentType || '(none)')}, expected ${declared.mediaTypes.join(' or ')} for ${res.status}`,
+      );
+    }
+    if (declared.validator) {
+      if (!res.isJson) verdict('response_schema_conformance', `the ${res.status} body is not JSON`);
+      else {
+        const { issues } = validateResponseBody(operation, res.status, res.json);
+        verdict('response_schema_conformance', issues.length ? issuesText(issues) : undefined);
+      }
+    }
+    if (declared.headersValidator) {
+      const issues = validateResponseHeaders(operation, res.status, res.headers);
+      verdict(
+        'response_headers_conformance',
+        issues.length ? `headers of ${res.status}: ${issuesText(issues)}` : undefined,
+      );
+    }
+  }
+
+  const status = res.status;
+  if (ctx.kind === 'positive') {
+    // A live tenant rarely holds the vendor's example ids; a 404 there still means the data was accepted.
+    const accepted = (status >= 200 && status < 300) || (ctx.targetKind === 'live' && status === 404);
+    verdict('positive_data_acceptance', accepted ? undefined : `a valid request was refused with ${status}`);
+  } else if (ctx.kind === 'negative') {
+    verdict(
+      'negative_data_rejection',
+      status >= 200 && status < 300
+        ? `an invalid body was accepted with ${status}`
+        : status < 400 || status >= 500
+          ? `an invalid body got ${status}; expected a 4xx the spec declares`
+          : !declared
+            ? `an invalid body got ${status}, which the spec does not declare (declared: ${declaredList})`
+            : undefined,
+    );
+  } else if (ctx.kind === 'auth-none' || ctx.kind === 'auth-wrong') {
+    const what = ctx.kind === 'auth-none' ? 'without a token' : 'with a wrong token';
+    verdict('ignored_auth', status === 401 ? undefined : `a request ${what} got ${status}; expected 401`);
+  }
+  return out;
+}
+
+export function skipped(
+  operationId: string,
+  check: CheckName,
+  caseName: string,
+  reason: string,
+): CheckOutcome {
+  return { operationId, check, verdict: 'skipped', caseName, reason };
+}
+
+/** The check a case exists for, under which a skipped case is reported. */
+export function primaryCheck(kind: CaseKind): CheckName {
+  return kind === 'positive'
+    ? 'positive_data_acceptance'
+    : kind === 'negative'
+      ? 'negative_data_rejection'
+      : kind === 'method'
+        ? 'unsupported_method'
+        : 'ignored_auth';
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import type { OperationInfo } from '../contract/index.js';
+import { schemaAt } from './mutations.js';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `ct` and 6 random [a-z0-9]: 8 characters, so a suffix still fits the 15-character name rule. */
+export function newRunPrefix(): string {
+  return 'ct' + [...randomBytes(6)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
+}
+
+/**
+ * The free-text name fields of a request body (top-level string properties called `...name`
+ * without an enum), read from the contract so that a new operation's names are found too.
+ */
+function nameFields(operation: OperationInfo): string[] {
+  if (!operation.requestBody) return [];
+  const schema = schemaAt(operation.requestBody.schemaPointer) as { properties?: Record<string, unknown> };
+  return Object.entries(schema.properties ?? {})
+    .filter(([key, node]) => {
+      const s = resolveShallow(node) as { type?: unknown; enum?: unknown };
+      return /name$/i.test(key) && s.enum === undefined && (s.type === 'string' || s.type === undefined);
+    })
+    .map(([key]) => key);
+}
+
+function resolveShallow(node: unknown): unknown {
+  const ref = (node as { $ref?: string } | undefined)?.$ref;
+  return ref?.startsWith('#/') ? schemaAt(ref.slice(1)) : node;
+}
+
+/**
+ * Puts the run prefix in front of every name a body carries, keeping what follows the first 8
+ * characters: `SIPTest4abc12345` (16 characters, meant to be too long) stays 16 characters long,
+ * `SIPTest4-` keeps its invalid `-`.
+ */
+export function renameBody(operation: OperationInfo, body: unknown, prefix: string): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const out = { ...(body as Record<string, unknown>) };
+  for (const key of nameFields(operation)) {
+    const value = out[key];
+    if (typeof value === 'string') out[key] = prefix + value.slice(prefix.length);
+  }
+  return out;
+}
+
+export function namesIn(operation: OperationInfo, body: unknown): string[] {
+  if (!body || typeof body !== 'object') return [];
+  const record = body as Record<string, unknown>;
+  return nameFields(operation)
+    .map((k) => record[k])
+    .filter((v): v is string => typeof v === 'string');
+}

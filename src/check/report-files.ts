@@ -1,0 +1,143 @@
+import { curlFor } from './http.js';
+import { cellFor, cellsOf, counts, isConformant, rowsOf } from './summary.js';
+import type { CheckOutcome, TargetReport } from './types.js';
+
+// XML 1.0 forbids most control characters even when escaped; a server's body may contain them.
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+export function xmlEscape(text: string): string {
+  return text
+    .replace(INVALID_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function describe(report: TargetReport, o: CheckOutcome): string {
+  const lines = [`${o.caseName}: ${o.reason ?? ''}`];
+  const ex = o.exchange;
+  if (ex) {
+    const body = ex.request.body === undefined ? '' : ` ${JSON.stringify(ex.request.body).slice(0, 1000)}`;
+    lines.push(`request: ${ex.request.method} ${ex.request.path} (auth: ${ex.request.auth})${body}`);
+    lines.push(
+      ex.response
+        ? `response: ${ex.response.status} ${ex.response.contentType} ${ex.response.bodyExcerpt.slice(0, 1000)}`
+        : `response: none (${ex.networkError ?? ''})`,
+    );
+    lines.push(`reproduce: ${curlFor(report.target.url, ex.request)}`);
+  }
+  return lines.join('\n');
+}
+
+/** JUnit XML: a testsuite per target, a testcase per operation × check. */
+export function renderJUnit(reports: TargetReport[]): string {
+  const rows = rowsOf(reports);
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const totals = { tests: 0, failures: 0, skipped: 0 };
+  const suites: string[] = [];
+  for (const r of reports) {
+    const cells = cellsOf(r);
+    const cases: string[] = [];
+    let failures = 0;
+    let skipped = 0;
+    for (const row of rows) {
+      const cell = cellFor(cells, row);
+      if (!cell) continue;
+      const attrs = `classname="${xmlEscape(`${r.target.name}.${row.operationId}`)}" name="${xmlEscape(`${row.operationId} ${row.check}`)}"`;
+      if (cell.verdict === 'failed') {
+        failures++;
+        const failed = cell.outcomes.filter((o) => o.verdict === 'failed');
+        const message = `${failed.length} of ${cell.passed + cell.failed} cases failed: ${failed[0]?.reason ?? ''}`;
+        cases.push(
+          `    <testcase ${attrs}>\n      <failure message="${xmlEscape(message.slice(0, 500))}" type="${row.check}">${xmlEscape(
+            failed.map((o) => describe(r, o)).join('\n\n'),
+          )}</failure>\n    </testcase>`,
+        );
+      } else if (cell.verdict === 'skipped') {
+        skipped++;
+        cases.push(
+          `    <testcase ${attrs}>\n      <skipped message="${xmlEscape(cell.outcomes[0]?.reason ?? 'skipped')}"/>\n    </testcase>`,
+        );
+      } else cases.push(`    <testcase ${attrs}/>`);
+    }
+    totals.tests += cases.length;
+    totals.failures += failures;
+    totals.skipped += skipped;
+    suites.push(
+      `  <testsuite name="${xmlEscape(`live-platform check: ${r.target.name}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}">\n` +
+        `    <properties>\n      <property name="url" value="${xmlEscape(r.target.url)}"/>\n      <property name="runPrefix" value="${xmlEscape(r.runPrefix)}"/>\n    </properties>\n` +
+        `${cases.join('\n')}\n  </testsuite>`,
+    );
+  }
+  out.push(
+    `<testsuites name="live-platform check" tests="${totals.tests}" failures="${totals.failures}" errors="0" skipped="${totals.skipped}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  );
+  return out.join('\n');
+}
+
+/** The JSON report: per target the cells, every failure with its exchange and curl, skips, creations. */
+export function renderJson(reports: TargetReport[], extra: { notConfigured?: string[] } = {}): string {
+  const rows = rowsOf(reports);
+  return JSON.stringify(
+    {
+      tool: 'live-platform check',
+      conformant: reports.every(isConformant),
+      notConfigured: extra.notConfigured ?? [],
+      targets: reports.map((r) => {
+        const cells = cellsOf(r);
+        return {
+          name: r.target.name,
+          kind: r.target.kind,
+          url: r.target.url,
+          conformant: isConformant(r),
+          runPrefix: r.runPrefix,
+          requests: r.requests,
+          durationMs: r.durationMs,
+          counts: counts(r),
+          checks: rows.flatMap((row) => {
+            const cell = cellFor(cells, row);
+            return cell
+              ? [
+                  {
+                    ...row,
+                    verdict: cell.verdict,
+                    passed: cell.passed,
+                    failed: cell.failed,
+                    skipped: cell.skipped,
+                  },
+                ]
+              : [];
+          }),
+          failures: r.outcomes
+            .filter((o) => o.verdict === 'failed')
+            .map((o) => ({
+              ...o,
+              ...(o.exchange ? { curl: curlFor(r.target.url, o.exchange.request) } : {}),
+            })),
+          skipped: r.outcomes.filter((o) => o.verdict === 'skipped'),
+          created: r.created,
+        };
+      }),
+    },
+    (k, v) => (k === 'json' ? undefined : v),
+    2,
+  );
+}
+
+/** Removes every secret from a report before it leaves the process. */
+export function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue;
+    // The secret as written, as JSON writes it and as XML writes it.
+    for (const form of new Set([s, JSON.stringify(s).slice(1, -1), xmlEscape(s)]))
+      out = out.split(form).join('[redacted]');
+  }
+  return out;
+}

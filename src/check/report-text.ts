@@ -1,0 +1,109 @@
+import { curlFor } from './http.js';
+import { cellFor, cellsOf, counts, isConformant, rowsOf, type Cell } from './summary.js';
+import type { CheckOutcome, TargetReport } from './types.js';
+
+export interface TextReportOptions {
+  /** Targets that were not checked, each with the line that says why (`live: not configured …`). */
+  notConfigured?: string[];
+  /** How many failures to detail; the JUnit and JSON reports hold all of them. */
+  maxFailures?: number;
+}
+
+const EXCERPT = 300;
+
+function cellText(cell: Cell | undefined): string {
+  if (!cell) return '-';
+  if (cell.verdict === 'failed') return `FAIL ${cell.failed}/${cell.passed + cell.failed}`;
+  if (cell.verdict === 'skipped') return 'skip';
+  return cell.skipped ? `ok ${cell.passed} (+${cell.skipped} skip)` : `ok ${cell.passed}`;
+}
+
+const oneLine = (s: string, max = EXCERPT) => {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+};
+
+function failureText(report: TargetReport, o: CheckOutcome): string {
+  const lines = [
+    `✗ [${report.target.name}] ${o.operationId} › ${o.check} — ${o.caseName}`,
+    `    why:       ${o.reason ?? ''}`,
+  ];
+  const ex = o.exchange;
+  if (ex) {
+    const body = ex.request.body === undefined ? '' : `  ${oneLine(JSON.stringify(ex.request.body))}`;
+    const auth =
+      ex.request.auth === 'token' ? '' : ex.request.auth === 'none' ? '  (no token)' : '  (wrong token)';
+    lines.push(`    request:   ${ex.request.method} ${ex.request.path}${auth}${body}`);
+    if (ex.response) {
+      const r = ex.response;
+      lines.push(
+        `    response:  ${r.status} ${r.contentType || '(no content-type)'} in ${r.elapsedMs} ms  ${oneLine(r.bodyExcerpt)}`,
+      );
+    } else lines.push(`    response:  none (${ex.networkError ?? 'connection failed'})`);
+    lines.push(`    reproduce: ${curlFor(report.target.url, ex.request)}`);
+  }
+  return lines.join('\n');
+}
+
+/** The side-by-side table (rows operation × check, a column per target), then skips, failures, creations. */
+export function renderText(reports: TargetReport[], options: TextReportOptions = {}): string {
+  const rows = rowsOf(reports);
+  const cells = reports.map(cellsOf);
+  const header = ['operation', 'check', ...reports.map((r) => r.target.name)];
+  const body = rows.map((row) => [
+    row.operationId,
+    row.check,
+    ...cells.map((c) => cellText(cellFor(c, row))),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const fmt = (cols: string[]) =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out: string[] = [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)];
+  out.push('');
+  for (const line of options.notConfigured ?? []) out.push(line);
+
+  // One line per reason, naming the operations it covers, so that a skip is visible but brief.
+  const skips = new Map<string, Set<string>>();
+  for (const r of reports) {
+    for (const o of r.outcomes) {
+      if (o.verdict !== 'skipped') continue;
+      const k = `[${r.target.name}] ${o.check}: ${o.reason ?? ''}`;
+      skips.set(k, (skips.get(k) ?? new Set()).add(o.operationId));
+    }
+  }
+  if (skips.size) {
+    out.push('', 'Skipped (not a violation; the reason says what would run it):');
+    for (const [line, ops] of skips) out.push(`  ${line.replace(': ', ` (${[...ops].join(', ')}): `)}`);
+  }
+
+  const failures = reports.flatMap((r) =>
+    r.outcomes.filter((o) => o.verdict === 'failed').map((o) => ({ r, o })),
+  );
+  if (failures.length) {
+    const max = options.maxFailures ?? 40;
+    out.push('', `Failures (${failures.length}):`);
+    for (const { r, o } of failures.slice(0, max)) out.push(failureText(r, o));
+    if (failures.length > max)
+      out.push(`  … and ${failures.length - max} more in the JUnit and JSON reports (--junit, --json).`);
+  }
+
+  for (const r of reports) {
+    if (!r.created.length) continue;
+    out.push('', `Created on ${r.target.name} (run prefix ${r.runPrefix}):`);
+    for (const c of r.created)
+      out.push(`  ${c.operationId}: ${c.names.join(', ') || '(no name)'}${c.id ? ` -> ${c.id}` : ''}`);
+  }
+
+  out.push('');
+  for (const r of reports) {
+    const c = counts(r);
+    const verdict = isConformant(r) ? 'conformant' : 'NOT conformant';
+    out.push(
+      `${r.target.name} (${r.target.url}): ${verdict} — ${r.requests} requests, ${c.passed} checks passed, ${c.failed} failed, ${c.skipped} skipped, ${(r.durationMs / 1000).toFixed(1)} s`,
+    );
+  }
+  return out.join('\n');
+}
