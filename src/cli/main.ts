@@ -8,6 +8,7 @@ interface Command {
 // Commands load lazily so `live-platform mock` never pays for the checker, and the reverse.
 const commands: Record<string, Command> = {
   mock: { summary: 'serve the contract with the Prism mock', load: () => import('./commands/mock.js') },
+  check: { summary: 'check a server against the contract', load: () => import('./commands/check.js') },
   sandbox: { summary: 'run the stateful sandbox server', load: () => import('./commands/sandbox.js') },
 };
 

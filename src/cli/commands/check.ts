@@ -1,0 +1,213 @@
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { operations } from '../../contract/index.js';
+import {
+  checkEmbedded,
+  checkTarget,
+  ConnectionError,
+  isConformant,
+  redact,
+  renderJson,
+  renderJUnit,
+  renderText,
+  type TargetReport,
+} from '../../check/index.js';
+import { parse, UsageError } from '../args.js';
+
+export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--allow-writes] [--junit FILE]
+                          [--json FILE] [--max-response-time ms] [--only operationId]
+                          [--lead-tenant msTenantId]
+
+Checks that a server honours the contract. Without a URL it starts the Prism mock and the sandbox
+and checks both; with one it checks that server.
+
+  --base-url URL           server to check (or LIVE_PLATFORM_BASE_URL)
+  --token T                its bearer token (or LIVE_PLATFORM_TOKEN, which keeps it out of shell history)
+  --allow-writes           send requests that create customers and tasks to a server the checker did
+                           not start; created names start with a run prefix (ct + 6 characters)
+  --lead-tenant ID         msTenantId of an Operator Connect lead the lead workflow may convert
+                           (or LIVE_PLATFORM_LEAD_TENANT); needs --allow-writes
+  --junit FILE             write a JUnit XML report (a testcase per operation x check)
+  --json FILE              write a JSON report
+  --max-response-time ms   fail any response slower than this
+  --only operationId       check one operation (${operations.map((o) => o.operationId).join(', ')})
+
+Exit codes: 0 conformant, 1 a check failed, 2 usage or connection error.`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function baseUrlOption(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(
+      `--base-url must be an http(s) URL such as https://live.example.com, not ${JSON.stringify(raw)}.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(
+      `--base-url must start with http:// or https://, not ${JSON.stringify(url.protocol)}.`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new UsageError('--base-url must not carry credentials; pass the token with LIVE_PLATFORM_TOKEN.');
+  }
+  if (url.search || url.hash)
+    throw new UsageError('--base-url must not have a query or fragment; give the API root only.');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function positiveInt(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) {
+    throw new UsageError(
+      `${flag} must be a whole number of milliseconds above 0, not ${JSON.stringify(raw)}.`,
+    );
+  }
+  return Number(raw);
+}
+
+/** Fails before any request when a report could not be written, so a long run is not wasted. */
+async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
+  if (raw === undefined) return undefined;
+  if (!raw.trim()) throw new UsageError(`${flag} needs a file path.`);
+  const path = resolve(raw);
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory())
+    throw new UsageError(`${flag} ${raw} is a directory; give a file path such as ${raw}/report.xml.`);
+  try {
+    await access(info ? path : dirname(path), constants.W_OK);
+  } catch {
+    throw new UsageError(
+      info
+        ? `${flag} ${raw} cannot be written (permission denied); choose another path.`
+        : `${flag} ${raw} cannot be written: ${dirname(path)} does not exist or is not writable; create it or choose another path.`,
+    );
+  }
+  return path;
+}
+
+/** A live progress line on a terminal, or a few plain lines in CI logs. */
+function progressReporter() {
+  const tty = process.stderr.isTTY === true;
+  const state = new Map<string, string>();
+  const announced = new Set<string>();
+  return {
+    onProgress({
+      target,
+      done,
+      total,
+      failures,
+    }: {
+      target: string;
+      done: number;
+      total: number;
+      failures: number;
+    }) {
+      if (tty) {
+        state.set(target, `${target} ${done}/${total}${failures ? ` (${failures} failed)` : ''}`);
+        process.stderr.write(`\r\x1b[Kchecking: ${[...state.values()].join('  ')}`);
+      } else if (!announced.has(target)) {
+        announced.add(target);
+        process.stderr.write(`checking ${target}: ${total} cases\n`);
+      }
+    },
+    finish(reports: TargetReport[]) {
+      if (tty) process.stderr.write('\r\x1b[K');
+      else
+        for (const r of reports)
+          process.stderr.write(`checked ${r.target.name}: ${r.requests} requests in ${r.durationMs} ms\n`);
+    },
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      'allow-writes': { type: 'boolean' },
+      junit: { type: 'string' },
+      json: { type: 'string' },
+      'max-response-time': { type: 'string' },
+      only: { type: 'string' },
+      'lead-tenant': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    usage,
+  );
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const rawUrl = values['base-url'] ?? process.env.LIVE_PLATFORM_BASE_URL;
+  const baseUrl = rawUrl ? baseUrlOption(rawUrl) : undefined;
+  const token = values.token ?? process.env.LIVE_PLATFORM_TOKEN;
+  if (baseUrl && !token) {
+    throw new UsageError(`no token for ${baseUrl}: set LIVE_PLATFORM_TOKEN (or pass --token).`);
+  }
+  const maxResponseTimeMs = positiveInt(values['max-response-time'], '--max-response-time');
+  const only = values.only;
+  if (only !== undefined && !operations.some((o) => o.operationId === only)) {
+    throw new UsageError(
+      `--only ${JSON.stringify(only)} is not an operationId of the contract; choose one of ${operations.map((o) => o.operationId).join(', ')}.`,
+    );
+  }
+  const leadTenantId = values['lead-tenant'] ?? process.env.LIVE_PLATFORM_LEAD_TENANT;
+  if (leadTenantId !== undefined && !UUID.test(leadTenantId)) {
+    throw new UsageError(
+      `--lead-tenant must be a Microsoft tenant id (a uuid), not ${JSON.stringify(leadTenantId)}.`,
+    );
+  }
+  const junitPath = await writablePath(values.junit, '--junit');
+  const jsonPath = await writablePath(values.json, '--json');
+  const secrets = token ? [token] : [];
+
+  const progress = progressReporter();
+  const common = {
+    onProgress: progress.onProgress,
+    ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
+    ...(only !== undefined ? { only } : {}),
+  };
+  let reports: TargetReport[];
+  try {
+    reports = baseUrl
+      ? [
+          await checkTarget({
+            ...common,
+            baseUrl,
+            token: token!,
+            kind: 'live',
+            allowWrites: values['allow-writes'] === true,
+            ...(leadTenantId ? { leadTenantId } : {}),
+          }),
+        ]
+      : await checkEmbedded(common);
+  } catch (err) {
+    progress.finish([]);
+    if (err instanceof ConnectionError) {
+      console.error(`live-platform check: ${redact(err.message, secrets)}`);
+      return 2;
+    }
+    throw err;
+  }
+  progress.finish(reports);
+
+  const notConfigured = baseUrl
+    ? []
+    : [
+        'live: not configured (pass --base-url, or set LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN, to check your tenant)',
+      ];
+  console.log(redact(renderText(reports, { notConfigured }), secrets));
+  try {
+    if (junitPath) await writeFile(junitPath, redact(renderJUnit(reports), secrets));
+    if (jsonPath) await writeFile(jsonPath, redact(renderJson(reports, { notConfigured }), secrets));
+  } catch (err) {
+    console.error(`live-platform check: could not write a report: ${(err as Error).message}`);
+    return 2;
+  }
+  return reports.every(isConformant) ? 0 : 1;
+}
