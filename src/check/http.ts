@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 
 const EXCERPT = 2000;
@@ -8,11 +10,86 @@ export class ConnectionError extends Error {
   override name = 'ConnectionError';
 }
 
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** Sends one request; rejects (with a `code` such as ECONNREFUSED) when no response came. */
+export type Transport = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+) => Promise<RawResponse>;
+
 export interface HttpTarget {
   baseUrl: string;
   token: string;
-  fetch: typeof fetch;
+  transport: Transport;
   timeoutMs: number;
+}
+
+/** A transport over an injected fetch (tests, proxies). */
+export function fetchTransport(f: typeof fetch): Transport {
+  return async (url, init) => {
+    const res = await f(url, {
+      method: init.method,
+      headers: init.headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      signal: AbortSignal.timeout(init.timeoutMs),
+    });
+    return { status: res.status, headers: Object.fromEntries([...res.headers]), text: await res.text() };
+  };
+}
+
+const flatHeaders = (h: IncomingHttpHeaders) =>
+  Object.fromEntries(
+    Object.entries(h).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+  );
+
+/**
+ * The default transport: node:http rather than fetch, because fetch refuses the ports the Fetch
+ * standard calls bad (9, 6000, ...) and a server under test may listen on any of them.
+ */
+export function nodeTransport(): Transport & { close(): void } {
+  const agents = {
+    http: new HttpAgent({ keepAlive: true, maxSockets: 16 }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets: 16 }),
+  };
+  const transport = (url: string, init: Parameters<Transport>[1]) =>
+    new Promise<RawResponse>((resolvePromise, reject) => {
+      const secure = url.startsWith('https:');
+      const req = (secure ? httpsRequest : httpRequest)(url, {
+        method: init.method,
+        headers: {
+          ...init.headers,
+          ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}),
+        },
+        agent: secure ? agents.https : agents.http,
+        timeout: init.timeoutMs,
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'timed out' })));
+      req.on('error', reject);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolvePromise({
+            status: res.statusCode ?? 0,
+            headers: flatHeaders(res.headers),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      });
+      req.end(init.body);
+    });
+  return Object.assign(transport, {
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  });
 }
 
 /** A token no server can have issued: `ct-wrong-` and random hex. */
@@ -23,9 +100,15 @@ export function joinUrl(baseUrl: string, path: string): string {
 }
 
 function networkCode(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if ((err as Error).name === 'TimeoutError') return 'timed out';
-  return cause?.code ?? cause?.message ?? (err as Error).message;
+  const e = err as {
+    code?: unknown;
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  if (e.name === 'TimeoutError') return 'timed out';
+  if (typeof e.code === 'string') return e.code;
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
 }
 
 export function unreachableMessage(baseUrl: string, err: unknown): string {
@@ -43,13 +126,13 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
   }
   const started = performance.now();
   try {
-    const res = await target.fetch(joinUrl(target.baseUrl, request.path), {
+    const res = await target.transport(joinUrl(target.baseUrl, request.path), {
       method: request.method,
       headers,
-      body,
-      signal: AbortSignal.timeout(target.timeoutMs),
+      ...(body !== undefined ? { body } : {}),
+      timeoutMs: target.timeoutMs,
     });
-    const text = await res.text();
+    const text = res.text;
     const elapsedMs = Math.round(performance.now() - started);
     let json: unknown;
     let isJson = false;
@@ -63,8 +146,8 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     }
     const response: CheckResponse = {
       status: res.status,
-      contentType: res.headers.get('content-type') ?? '',
-      headers: Object.fromEntries([...res.headers].map(([k, v]) => [k.toLowerCase(), v])),
+      contentType: res.headers['content-type'] ?? '',
+      headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), v])),
       bodyExcerpt: text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… (${text.length} characters)` : text,
       json,
       isJson,
@@ -79,11 +162,11 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
 /** Fails fast, with what to do, when nothing answers at the base URL. */
 export async function assertReachable(target: HttpTarget): Promise<void> {
   try {
-    const res = await target.fetch(joinUrl(target.baseUrl, '/'), {
+    await target.transport(joinUrl(target.baseUrl, '/'), {
       method: 'GET',
-      signal: AbortSignal.timeout(target.timeoutMs),
+      headers: {},
+      timeoutMs: target.timeoutMs,
     });
-    await res.arrayBuffer().catch(() => undefined);
   } catch (err) {
     throw new ConnectionError(unreachableMessage(target.baseUrl, err));
   }

@@ -1,7 +1,7 @@
 import { operations, type OperationInfo } from '../contract/index.js';
 import { allCases, type CheckCase } from './cases.js';
 import { applyChecks, primaryCheck, skipped } from './checks.js';
-import { assertReachable, send, wrongToken, type HttpTarget } from './http.js';
+import { assertReachable, fetchTransport, nodeTransport, send, wrongToken, type HttpTarget } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
 import type {
   CheckOutcome,
@@ -61,7 +61,6 @@ function skipReason(c: CheckCase, kind: TargetKind, writesAllowed: boolean): str
  * response, and the stateful workflows. Throws ConnectionError when nothing answers at baseUrl.
  */
 export async function checkTarget(options: CheckTargetOptions): Promise<TargetReport> {
-  const started = performance.now();
   const kind = options.kind ?? 'live';
   const name = options.name ?? kind;
   const embedded = kind !== 'live';
@@ -70,12 +69,29 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
-  const http: HttpTarget = {
-    baseUrl: options.baseUrl,
-    token: options.token,
-    fetch: options.fetch ?? fetch,
-    timeoutMs: options.requestTimeoutMs ?? (embedded ? 10_000 : 30_000),
-  };
+  const ownTransport = options.fetch ? undefined : nodeTransport();
+  try {
+    return await checkWith(options, kind, name, prefix, writesAllowed, {
+      baseUrl: options.baseUrl,
+      token: options.token,
+      transport: ownTransport ?? fetchTransport(options.fetch!),
+      timeoutMs: options.requestTimeoutMs ?? (embedded ? 10_000 : 30_000),
+    });
+  } finally {
+    ownTransport?.close();
+  }
+}
+
+async function checkWith(
+  options: CheckTargetOptions,
+  kind: TargetKind,
+  name: string,
+  prefix: string,
+  writesAllowed: boolean,
+  http: HttpTarget,
+): Promise<TargetReport> {
+  const started = performance.now();
+  const embedded = kind !== 'live';
   await assertReachable(http);
 
   const outcomes: CheckOutcome[] = [];

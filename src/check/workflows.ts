@@ -214,13 +214,12 @@ async function duplicateWorkflow(ctx: WorkflowContext, caseName: string) {
 /** Asks the sandbox's control plane for a fresh lead, so that every run converts a lead of its own. */
 async function sandboxLead(http: HttpTarget): Promise<string> {
   const msTenantId = randomUUID();
-  const res = await http.fetch(joinUrl(http.baseUrl, '/_sandbox/leads'), {
+  const res = await http.transport(joinUrl(http.baseUrl, '/_sandbox/leads'), {
     method: 'POST',
     headers: { authorization: `Bearer ${http.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ msTenantId }),
-    signal: AbortSignal.timeout(http.timeoutMs),
+    timeoutMs: http.timeoutMs,
   });
-  await res.arrayBuffer();
   if (res.status !== 201) throw new Error(`POST /_sandbox/leads answered ${res.status}`);
   return msTenantId;
 }
