@@ -1,0 +1,372 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { specExample } from '../../src/contract/index.js';
+import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { conformance, expectConformance, waitForTask, type Conformance } from './conformance.js';
+
+const LEAD_TENANT = 'f79a7f93-5ef7-47d2-92c8-e4570503cec3';
+const BRAD_GUID = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
+const DURATION = 120;
+
+const leadRequest = (over: Record<string, unknown> = {}) => ({
+  ...specExample<object>('CreateCustomerFromLeadRequest'),
+  ...over,
+});
+const essentials = (over: Record<string, unknown> = {}) => ({
+  ...specExample<object>('CreateEssentialsCustomerRequest'),
+  ...over,
+});
+const withoutId = (task: Record<string, unknown>) => ({ ...task, id: undefined });
+
+describe('src/sandbox: the five operations', () => {
+  let sandbox: RunningSandbox;
+  let c: Conformance;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ taskDurationMs: DURATION });
+    c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
+  });
+  beforeEach(async () => {
+    expect((await c.call('POST', '/_sandbox/reset')).body).toEqual({ reset: true });
+  });
+  afterAll(async () => {
+    expectConformance(c, 40);
+    await sandbox.close();
+  });
+
+  describe('fixtures', () => {
+    it('serves OVOC customer 85844 exactly as the vendor example', async () => {
+      const a = await c.call('PUT', '/api/ovoc/v1/topology/customers/85844');
+      expect(a.status).toBe(200);
+      expect(a.body).toEqual(specExample('OvocCustomerBrad984'));
+    });
+
+    it('has the completed import task tsk_185510 of the vendor example', async () => {
+      const a = await c.call('GET', '/api/v2/task/tsk_185510');
+      expect(a.body).toEqual(specExample('TaskImportCompleted'));
+    });
+
+    it('serves every vendor task example by its id, and keeps the in-progress one InProgress', async () => {
+      for (const name of [
+        'TaskConverted',
+        'TaskFailedShortNameLength',
+        'TaskValidationFailedNoLead',
+        'TaskInProgress',
+      ]) {
+        const example = specExample<{ id: string }>(name);
+        expect((await c.call('GET', `/api/v2/task/${example.id}`)).body).toEqual(example);
+      }
+    });
+
+    it('lists the lead, SBC 5 with scripts 7 and 700, and customer BradSB1E1 in the state', async () => {
+      const { body } = await c.call('GET', '/_sandbox/state');
+      expect(body.leads).toContainEqual(
+        expect.objectContaining({ msTenantId: LEAD_TENANT, active: true, converted: false }),
+      );
+      expect(body.sbcs).toEqual([{ id: 5, onboardingScripts: [7], cleanupScripts: [700] }]);
+      expect(body.customers).toContainEqual(
+        expect.objectContaining({
+          id: BRAD_GUID,
+          shortName: 'BradSB1E1',
+          msTenantId: 'fcc608c4-095b-4d1a-90e3-2106fc7024de',
+        }),
+      );
+    });
+  });
+
+  describe('createCustomerFromLead (v3)', () => {
+    it('answers a wst_ task that is InProgress, then Converted with the vendor messages', async () => {
+      const a = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
+      expect(a.status).toBe(200);
+      expect(a.body.taskId).toMatch(/^wst_[0-9a-f-]{36}$/);
+      const first = await c.call('GET', `/api/v2/task/${a.body.taskId}`);
+      expect(first.body).toEqual({ ...specExample('TaskInProgress'), id: a.body.taskId });
+
+      const done = await waitForTask(c, a.body.taskId);
+      const guid = done.body.outputData.umpCustomerGuid;
+      expect(guid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(guid).not.toBe(specExample<any>('TaskConverted').outputData.umpCustomerGuid);
+      expect(done.body).toEqual({
+        ...specExample('TaskConverted'),
+        id: a.body.taskId,
+        outputData: { umpCustomerGuid: guid },
+      });
+
+      // The customer exists for the other operations: import finds it, and OVOC got a new id.
+      const imp = await c.call('POST', `/api/v2/customer/${guid}/action/ovocimport`, {
+        json: { customerType: 'IPGROUP_TYPE' },
+      });
+      expect(imp.status).toBe(200);
+      const { body } = await c.call('GET', '/_sandbox/state');
+      const customer = body.customers.find((x: any) => x.id === guid);
+      expect(customer).toMatchObject({ shortName: 'SIPTest4', msTenantId: LEAD_TENANT, source: 'lead' });
+      const ovoc = await c.call('PUT', `/api/ovoc/v1/topology/customers/${customer.ovocCustomerId}`);
+      expect(ovoc.status).toBe(200);
+      expect(ovoc.body).toMatchObject({ name: 'SIPTest4', msTenantId: LEAD_TENANT });
+      expect(ovoc.body.id).not.toBe(85844);
+    });
+
+    it('ends a second conversion of the same lead in CustomerAlreadyConverted, creating nothing', async () => {
+      await c.call('POST', '/api/v3/customer', { json: leadRequest() });
+      const before = (await c.call('GET', '/_sandbox/state')).body.customers.length;
+      const a = await c.call('POST', '/api/v3/customer', {
+        json: leadRequest({ customerShortName: 'Other1' }),
+      });
+      const done = await waitForTask(c, a.body.taskId);
+      expect(done.body).toEqual({ ...specExample('TaskCustomerAlreadyConverted'), id: a.body.taskId });
+      expect((await c.call('GET', '/_sandbox/state')).body.customers.length).toBe(before);
+    });
+
+    it('fails a 16-character short name with the exact vendor message (the request itself is accepted)', async () => {
+      const a = await c.call('POST', '/api/v3/customer', {
+        json: specExample('CreateCustomerFromLeadShortNameTooLong'),
+      });
+      expect(a.status).toBe(200);
+      expect(a.body.taskId).toMatch(/^wst_/);
+      const done = await waitForTask(c, a.body.taskId);
+      expect(withoutId(done.body)).toEqual(withoutId(specExample('TaskFailedShortNameLength')));
+    });
+
+    it('fails invalid characters with one message per broken rule, as the vendor shows', async () => {
+      const a = await c.call('POST', '/api/v3/customer', {
+        json: specExample('CreateCustomerFromLeadInvalidCharacters'),
+      });
+      const done = await waitForTask(c, a.body.taskId);
+      expect(withoutId(done.body)).toEqual(withoutId(specExample('TaskFailedInvalidCharacters')));
+    });
+
+    it('reports every broken rule at once: length and characters of the short name and the full name', async () => {
+      const a = await c.call('POST', '/api/v3/customer', {
+        json: leadRequest({ customerShortName: 'a.', customerFullName: 'A&B' }),
+      });
+      const done = await waitForTask(c, a.body.taskId);
+      expect(done.body.status).toBe('CompletedFailed');
+      expect(done.body.executionMessages.map((m: any) => m.message)).toEqual([
+        "'Customer Short Name' must be between 3 and 15 characters.",
+        "Customer Short Name contains invalid characters. Allowed characters: letters, numbers and '_'.",
+        "Customer Full Name contains invalid characters. Allowed characters: letters, numbers, _, ' and space.",
+      ]);
+    });
+
+    it('does not consume the lead when the names fail', async () => {
+      const bad = await c.call('POST', '/api/v3/customer', { json: leadRequest({ customerShortName: 'x' }) });
+      expect((await waitForTask(c, bad.body.taskId)).body.details).toEqual(['Failed']);
+      const good = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
+      expect((await waitForTask(c, good.body.taskId)).body.details).toEqual(['Converted']);
+    });
+
+    it('answers a wup_ task ending ValidationFailed when the tenant has no active lead, with real timestamps', async () => {
+      const a = await c.call('POST', '/api/v3/customer', {
+        json: leadRequest({ msTenantId: '11111111-2222-4333-8444-555555555555' }),
+      });
+      expect(a.body.taskId).toMatch(/^wup_[0-9a-f-]{36}$/);
+      const done = await waitForTask(c, a.body.taskId);
+      const example = specExample<any>('TaskValidationFailedNoLead');
+      expect({ ...done.body, id: undefined, outputData: undefined }).toEqual({
+        ...example,
+        id: undefined,
+        outputData: undefined,
+      });
+      const out = done.body.outputData;
+      expect(out).toMatchObject({
+        ocUploadNumberResult: 'ValidationFailed',
+        workflowVersion: 3,
+        msJobStatus: '',
+      });
+      expect(out.createTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+      expect(Date.parse(out.completeTime) - Date.parse(out.createTime)).toBe(DURATION);
+      expect(Math.abs(Date.parse(out.createTime) - Date.now())).toBeLessThan(60_000);
+    });
+
+    it('refuses a body that breaks the contract with 400 and an errors map', async () => {
+      const a = await c.call('POST', '/api/v3/customer', {
+        json: leadRequest({ configurationName: 'Other', extra: 1, msTenantId: 'nope' }),
+      });
+      expect(a.status).toBe(400);
+      expect(Object.keys(a.body.errors).sort()).toEqual(['configurationName', 'extra', 'msTenantId']);
+    });
+  });
+
+  describe('createEssentialsCustomer (v2)', () => {
+    it('creates the customer synchronously in the vendor format; it can then be imported and verified', async () => {
+      const a = await c.call('POST', '/api/v2/customer', {
+        json: essentials({ shortName: 'Acme_1', fullName: 'Acme One' }),
+      });
+      expect(a.status).toBe(200);
+      expect(a.body).toMatchObject({ customerId: 'Acme_1', deploymentState: 'Deployed', errorDetails: null });
+      expect(a.body.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(a.body.siteLocationIds).toHaveLength(1);
+      expect(a.body.progressDetails).toBe(
+        '(Information, MsTenantid is valid);(Information, Customer data created!);(Information, SBC sbc-onboarding done for site Acme_1.);(Information, Site created in Ovoc)',
+      );
+      const imp = await c.call('POST', `/api/v2/customer/${a.body.id}/action/ovocimport`, {
+        json: { customerType: 'IPGROUP_TYPE' },
+      });
+      expect(imp.status).toBe(200);
+      const { body } = await c.call('GET', '/_sandbox/state');
+      const ovocId = body.customers.find((x: any) => x.id === a.body.id).ovocCustomerId;
+      const ovoc = await c.call('PUT', `/api/ovoc/v1/topology/customers/${ovocId}`);
+      expect(ovoc.body).toMatchObject({
+        id: ovocId,
+        name: 'Acme_1',
+        fullName: 'Acme One',
+        url: `/ovoc/v1/topology/lcCustomers/${ovocId}`,
+      });
+    });
+
+    it('answers 409 for a short name already used in the tenant (the vendor example collides with fixture BradSB1E1)', async () => {
+      const a = await c.call('POST', '/api/v2/customer', { json: essentials() });
+      expect(a.status).toBe(409);
+      expect(a.body.detail).toContain('BradSB1E1');
+      // Names are unique per tenant, not globally, and compared without case.
+      const other = await c.call('POST', '/api/v2/customer', {
+        json: essentials({ msTenantId: '11111111-2222-4333-8444-555555555555' }),
+      });
+      expect(other.status).toBe(200);
+      expect(
+        (await c.call('POST', '/api/v2/customer', { json: essentials({ shortName: 'bradsb1e1' }) })).status,
+      ).toBe(409);
+    });
+
+    it('refuses broken shortName rules with 400 and errors.shortName', async () => {
+      for (const shortName of ['ab', 'a'.repeat(16), 'a.b', 'a b', 'a|b']) {
+        const a = await c.call('POST', '/api/v2/customer', { json: essentials({ shortName }) });
+        expect(a.status, shortName).toBe(400);
+        expect(Object.keys(a.body.errors)).toEqual(['shortName']);
+      }
+    });
+
+    it('accepts customer variables as extra string fields and refuses other extra values', async () => {
+      const ok = await c.call('POST', '/api/v2/customer', {
+        json: essentials({ shortName: 'Vars1', Region: 'EU' }),
+      });
+      expect(ok.status).toBe(200);
+      const bad = await c.call('POST', '/api/v2/customer', {
+        json: essentials({ shortName: 'Vars2', Region: 5 }),
+      });
+      expect(bad.status).toBe(400);
+      expect(Object.keys(bad.body.errors)).toEqual(['Region']);
+    });
+
+    it('refuses an unknown SBC or a script the SBC lacks with 400 on the siteLocation field', async () => {
+      const sbc = await c.call('POST', '/api/v2/customer', {
+        json: essentials({
+          shortName: 'NoSbc',
+          siteLocation: { sbcId: 6, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
+        }),
+      });
+      expect(sbc.status).toBe(400);
+      expect(sbc.body.errors['siteLocation.sbcId'][0]).toContain('5');
+      const scripts = await c.call('POST', '/api/v2/customer', {
+        json: essentials({
+          shortName: 'NoScript',
+          siteLocation: { sbcId: 5, sbcOnboardingScript: 8, sbcCleanupScript: 7 },
+        }),
+      });
+      expect(Object.keys(scripts.body.errors).sort()).toEqual([
+        'siteLocation.sbcCleanupScript',
+        'siteLocation.sbcOnboardingScript',
+      ]);
+    });
+
+    it('names every missing field in the errors map', async () => {
+      const a = await c.call('POST', '/api/v2/customer', { json: {} });
+      expect(a.status).toBe(400);
+      expect(Object.keys(a.body.errors).sort()).toEqual(['ovocCustomerType', 'shortName', 'siteLocation']);
+    });
+  });
+
+  describe('importCustomerFromOvoc', () => {
+    it('imports fixture BradSB1E1 with the vendor request: a bare tsk_<n> string and a task ending as the vendor shows', async () => {
+      const a = await c.call('POST', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, {
+        json: specExample('ImportCustomerRequest'),
+      });
+      expect(a.status).toBe(200);
+      expect(a.body).toMatch(/^tsk_\d+$/);
+      const b = await c.call('POST', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, {
+        json: specExample('ImportCustomerRequest'),
+      });
+      expect(Number(b.body.slice(4))).toBe(Number(a.body.slice(4)) + 1);
+      const progress = await c.call('GET', `/api/v2/task/${a.body}`);
+      expect(progress.body).toMatchObject({ status: 'InProgress', outputData: {} });
+      const done = await waitForTask(c, a.body);
+      expect(done.body).toEqual({ ...specExample('TaskImportCompleted'), id: a.body });
+    });
+
+    it('gives the imported customer an OVOC customer with a new id, once', async () => {
+      const ids = async () =>
+        (await c.call('GET', '/_sandbox/state')).body.ovocCustomers.map((o: any) => o.id);
+      const before = await ids();
+      await c.call('POST', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, {
+        json: { customerType: 'TENANT_TYPE' },
+      });
+      const after = await ids();
+      expect(after.length).toBe(before.length + 1);
+      const added = after.find((id: number) => !before.includes(id));
+      const ovoc = await c.call('PUT', `/api/ovoc/v1/topology/customers/${added}`);
+      expect(ovoc.body.name).toBe('BradSB1E1');
+      await c.call('POST', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, {
+        json: { customerType: 'TENANT_TYPE' },
+      });
+      expect((await ids()).length).toBe(after.length);
+    });
+
+    it('answers 404 problem details for an unknown customerGuid, 400 for one that is not a guid', async () => {
+      const missing = await c.call(
+        'POST',
+        '/api/v2/customer/00000000-0000-4000-8000-000000000000/action/ovocimport',
+        {
+          json: { customerType: 'IPGROUP_TYPE' },
+        },
+      );
+      expect(missing.status).toBe(404);
+      expect(missing.body.detail).toContain('00000000-0000-4000-8000-000000000000');
+      const bad = await c.call('POST', '/api/v2/customer/not-a-guid/action/ovocimport', {
+        json: { customerType: 'IPGROUP_TYPE' },
+      });
+      expect(bad.status).toBe(400);
+      expect(Object.keys(bad.body.errors)).toEqual(['customerGuid']);
+    });
+
+    it('refuses a body without customerType', async () => {
+      const a = await c.call('POST', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, {
+        json: { customerSource: 'LTC' },
+      });
+      expect(a.status).toBe(400);
+      expect(a.body.errors.customerType).toBeDefined();
+    });
+  });
+
+  describe('verifyLcCustomer', () => {
+    it('answers 404 for an unknown id and 400 for ids that are not positive ints', async () => {
+      expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/999999')).status).toBe(404);
+      for (const id of ['abc', '0', '-1', '1.5', '99999999999999999999', '%20']) {
+        const a = await c.call('PUT', `/api/ovoc/v1/topology/customers/${id}`);
+        expect(a.status, id).toBe(400);
+        expect(Object.keys(a.body.errors)).toEqual(['id']);
+      }
+    });
+
+    it('ignores a body (the vendor PUT takes none) and changes nothing', async () => {
+      const a = await c.call('PUT', '/api/ovoc/v1/topology/customers/85844', { json: { name: 'changed' } });
+      expect(a.body.name).toBe('Brad984');
+    });
+  });
+
+  describe('getTask', () => {
+    it('answers 404 for an unknown id and 400 for ids that break the TaskId pattern', async () => {
+      expect((await c.call('GET', '/api/v2/task/tsk_1')).status).toBe(404);
+      expect((await c.call('GET', `/api/v2/task/wst_${'a'.repeat(200)}`)).status).toBe(400);
+      for (const id of ['123', 'tsk_', '_1', 'tsk_1.2', 'ts%20k_1']) {
+        const a = await c.call('GET', `/api/v2/task/${id}`);
+        expect(a.status, id).toBe(400);
+        expect(Object.keys(a.body.errors)).toEqual(['taskId']);
+      }
+    });
+
+    it('forgets created tasks on reset', async () => {
+      const a = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
+      await c.call('POST', '/_sandbox/reset');
+      expect((await c.call('GET', `/api/v2/task/${a.body.taskId}`)).status).toBe(404);
+    });
+  });
+});
