@@ -87,7 +87,7 @@ describe('src/sandbox: hostile and malformed input', () => {
         'application/jsonx',
         '',
       ]) {
-        const headers = type ? { 'content-type': type } : {};
+        const headers: Record<string, string> = type ? { 'content-type': type } : {};
         const a = await c.call(method, path, { raw: type ? body : new TextEncoder().encode(body), headers });
         if (!type) expect(a.status, `${path} without content-type`).toBe(415);
         else expect(a.status, `${path} ${type}`).toBe(415);

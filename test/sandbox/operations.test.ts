@@ -79,14 +79,14 @@ describe('src/sandbox: the five operations', () => {
       expect(a.status).toBe(200);
       expect(a.body.taskId).toMatch(/^wst_[0-9a-f-]{36}$/);
       const first = await c.call('GET', `/api/v2/task/${a.body.taskId}`);
-      expect(first.body).toEqual({ ...specExample('TaskInProgress'), id: a.body.taskId });
+      expect(first.body).toEqual({ ...specExample<object>('TaskInProgress'), id: a.body.taskId });
 
       const done = await waitForTask(c, a.body.taskId);
       const guid = done.body.outputData.umpCustomerGuid;
       expect(guid).toMatch(/^[0-9a-f-]{36}$/);
       expect(guid).not.toBe(specExample<any>('TaskConverted').outputData.umpCustomerGuid);
       expect(done.body).toEqual({
-        ...specExample('TaskConverted'),
+        ...specExample<object>('TaskConverted'),
         id: a.body.taskId,
         outputData: { umpCustomerGuid: guid },
       });
@@ -112,7 +112,10 @@ describe('src/sandbox: the five operations', () => {
         json: leadRequest({ customerShortName: 'Other1' }),
       });
       const done = await waitForTask(c, a.body.taskId);
-      expect(done.body).toEqual({ ...specExample('TaskCustomerAlreadyConverted'), id: a.body.taskId });
+      expect(done.body).toEqual({
+        ...specExample<object>('TaskCustomerAlreadyConverted'),
+        id: a.body.taskId,
+      });
       expect((await c.call('GET', '/_sandbox/state')).body.customers.length).toBe(before);
     });
 
@@ -289,7 +292,7 @@ describe('src/sandbox: the five operations', () => {
       const progress = await c.call('GET', `/api/v2/task/${a.body}`);
       expect(progress.body).toMatchObject({ status: 'InProgress', outputData: {} });
       const done = await waitForTask(c, a.body);
-      expect(done.body).toEqual({ ...specExample('TaskImportCompleted'), id: a.body });
+      expect(done.body).toEqual({ ...specExample<object>('TaskImportCompleted'), id: a.body });
     });
 
     it('gives the imported customer an OVOC customer with a new id, once', async () => {
