@@ -1,46 +1,155 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
-import { assertTokenSource, authMiddleware, type TokenSource } from './auth.js';
+import { httpPollTask, startTask } from '../tasks/http.js';
+import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
+import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
+import { assertTokenSource, type TokenSource } from './auth.js';
+import { unwrap } from './errors.js';
+import { operationIdFor } from './operations.js';
+import { createTransport, LightRequest, type RetryOptions } from './transport.js';
+import { validateResult } from './validate.js';
 
 export interface LivePlatformClientOptions {
   /** The tenant's base URL (the vendor's `{{baseUrl}}`), e.g. https://live.example.com. */
   baseUrl: string;
-  /** Bearer token, or an (async) function that returns a fresh one. */
+  /** Bearer token, or an (async) function that returns a fresh one (called before every request). */
   token: TokenSource;
   /** A fetch implementation; defaults to the global fetch. Inject one in tests. */
   fetch?: typeof globalThis.fetch;
   /** Extra headers for every request. */
   headers?: Record<string, string>;
+  /** Retries of 429, 502, 503, 504 and failed connections (see RetryOptions); `false` turns them off. */
+  retry?: RetryOptions | false;
+  /** Per-attempt timeout in ms, combined with the caller's signal. Default 30000; 0 turns it off. */
+  timeoutMs?: number;
+  /** Checks every 2xx body against the contract; a mismatch throws ResponseValidationError. Default false. */
+  validateResponses?: boolean;
 }
 
 export type LivePlatformHttpClient = Client<paths, `${string}/${string}`>;
 
+/** Options of one call. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** The import body; `allowSbcIdUpdateForOvoc` defaults to false on the server, so it may be left out. */
+export type ImportCustomerBody = Omit<ImportCustomerRequest, 'allowSbcIdUpdateForOvoc'> & {
+  allowSbcIdUpdateForOvoc?: boolean;
+};
+
+/**
+ * The openapi-fetch client typed by the contract (`lp.GET`, `lp.PUT`, `lp.POST` return
+ * `{ data, error, response }`), with the task poller and helpers that throw LivePlatformError.
+ */
+export interface LivePlatformClient extends LivePlatformHttpClient {
+  tasks: {
+    /** Polls a task until it is terminal: resolves to the task, or throws TaskFailedError / TaskTimeoutError. */
+    wait(taskId: string, options?: WaitOptions): Promise<Task>;
+    /** A poller for a task that is already running (the first poll is immediate). */
+    poller(taskId: string, options?: WaitOptions): TaskPoller;
+  };
+  /** Get Task: the task's current state. */
+  getTask(taskId: string, options?: CallOptions): Promise<Task>;
+  /** Starts a conversion of a tenant's lead; returns its poller at once. `options.signal` also stops the start. */
+  beginCreateCustomerFromLead(body: CreateCustomerFromLeadRequest, options?: WaitOptions): TaskPoller;
+  /** Starts an import from OVOC; returns its poller at once. */
+  beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options?: WaitOptions): TaskPoller;
+}
+
+/** The base URL without a trailing slash; throws a TypeError that says what to write. */
 export function normalizeBaseUrl(baseUrl: unknown): string {
-  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
+  const url = URL.canParse(String(baseUrl)) ? new URL(String(baseUrl)) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol)) {
     throw new TypeError(
-      'createLivePlatformClient: `baseUrl` is required, e.g. https://live.example.com (set LIVE_PLATFORM_BASE_URL).',
+      `createLivePlatformClient: baseUrl must be an absolute http(s) URL like https://live.example.com ` +
+        `(set LIVE_PLATFORM_BASE_URL), not ${JSON.stringify(baseUrl)}`,
     );
-  }
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new TypeError(`createLivePlatformClient: baseUrl ${JSON.stringify(baseUrl)} is not an absolute URL; write it as https://host[:port].`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`createLivePlatformClient: baseUrl must use http or https, not ${url.protocol}`);
   }
   return url.href.replace(/\/+$/, '');
 }
 
-/** An openapi-fetch client typed by the contract, with bearer auth. */
-export function createLivePlatformHttpClient(options: LivePlatformClientOptions): LivePlatformHttpClient {
+function count(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new TypeError(
+      `createLivePlatformClient: ${name} must be a number >= ${min}, not ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A client for the Live Platform API: openapi-fetch typed by the contract, with bearer auth,
+ * retries, per-attempt timeouts, the task poller and, opt-in, response validation.
+ */
+export function createLivePlatformClient(options: LivePlatformClientOptions): LivePlatformClient {
   assertTokenSource(options?.token);
-  const client = createClient<paths>({
-    baseUrl: normalizeBaseUrl(options.baseUrl),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.headers ? { headers: options.headers } : {}),
+  const { token, retry = {} } = options;
+  const r = retry || { maxAttempts: 1 };
+  const transport = createTransport({
+    fetch: options.fetch ?? globalThis.fetch,
+    tokenFn: typeof token === 'function' ? token : undefined,
+    timeoutMs: count('timeoutMs', options.timeoutMs, 30_000, 0),
+    retry: {
+      maxAttempts: Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1)),
+      baseDelayMs: count('retry.baseDelayMs', r.baseDelayMs, 500, 0),
+      maxDelayMs: count('retry.maxDelayMs', r.maxDelayMs, 10_000, 0),
+      onRetry: r.onRetry,
+    },
   });
-  client.use(authMiddleware(options.token));
-  return client;
+  const lp = createClient<paths>({
+    baseUrl: normalizeBaseUrl(options.baseUrl),
+    Request: LightRequest as unknown as typeof Request,
+    fetch: transport as (input: Request) => Promise<Response>,
+    headers: {
+      ...options.headers,
+      // A fixed token travels as a default header: no per-request work. A function runs per request.
+      ...(typeof token === 'string' && {
+        Authorization: `Bearer ${token.trim().replace(/^Bearer\s+/i, '')}`,
+      }),
+    },
+  }) as LivePlatformClient;
+
+  if (options.validateResponses) {
+    for (const method of ['GET', 'PUT', 'POST'] as const) {
+      const send = lp[method] as (
+        path: string,
+        init?: unknown,
+      ) => Promise<{ data?: unknown; response: Response }>;
+      (lp as unknown as Record<string, unknown>)[method] = (path: string, init?: unknown) =>
+        send(path, init).then((result) => validateResult(operationIdFor(method, path), result));
+    }
+  }
+
+  const poll = httpPollTask(lp);
+  lp.tasks = {
+    poller: (taskId, o) => new TaskPoller(poll, taskId, o),
+    wait: (taskId, o) => new TaskPoller(poll, taskId, o).pollUntilDone(),
+  };
+  lp.getTask = async (taskId, o) =>
+    unwrap(await lp.GET('/api/v2/task/{taskId}', { params: { path: { taskId } }, signal: o?.signal }));
+  lp.beginCreateCustomerFromLead = (body, o) =>
+    new TaskPoller(poll, startTask(lp.POST('/api/v3/customer', { body, signal: o?.signal })), o);
+  lp.beginImportCustomer = (customerGuid, body, o) =>
+    new TaskPoller(
+      poll,
+      startTask(
+        lp.POST('/api/v2/customer/{customerGuid}/action/ovocimport', {
+          params: { path: { customerGuid } },
+          body: { allowSbcIdUpdateForOvoc: false, ...body },
+          signal: o?.signal,
+        }),
+      ),
+      o,
+    );
+  return lp;
+}
+
+/**
+ * A poller for a task another process started: `resumeTask(lp, poller.serialize())`. The first poll
+ * is immediate; `options` (deadline, intervals) start afresh.
+ */
+export function resumeTask(lp: LivePlatformClient, serialized: string, options?: WaitOptions): TaskPoller {
+  return lp.tasks.poller(taskIdFromSerialized(serialized), options);
 }

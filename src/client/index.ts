@@ -1,7 +1,20 @@
 export {
-  createLivePlatformHttpClient as createLivePlatformClient,
+  createLivePlatformClient,
+  resumeTask,
   normalizeBaseUrl,
+  type CallOptions,
+  type ImportCustomerBody,
+  type LivePlatformClient,
   type LivePlatformClientOptions,
-  type LivePlatformHttpClient as LivePlatformClient,
+  type LivePlatformHttpClient,
 } from './createClient.js';
-export { authMiddleware, type TokenSource } from './auth.js';
+export type { TokenSource } from './auth.js';
+export {
+  LivePlatformError,
+  ResponseValidationError,
+  isLivePlatformError,
+  unwrap,
+  type ProblemFor,
+  type ResponseIssue,
+} from './errors.js';
+export { LightRequest, type RetryInfo, type RetryOptions } from './transport.js';

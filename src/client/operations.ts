@@ -1,0 +1,21 @@
+import { operationIds } from '../../generated/operation-ids.js';
+import type { OperationId } from '../../generated/operation-ids.js';
+
+// From the small generated map, not operations.json: this module is on the client entry's path.
+const routes = Object.entries(operationIds).map(([key, id]) => {
+  const [method, path] = key.split(' ') as [string, string];
+  return { method, re: new RegExp(`${path.replace(/\{[^}]+\}/g, '[^/]+')}$`), id };
+});
+
+/** The operation a request went to, from its method and URL (any base path before it). */
+export function operationIdOf(method: string | undefined, url: string): OperationId | undefined {
+  const path = url.replace(/[?#].*$/, '');
+  return routes.find((r) => (!method || r.method === method) && r.re.test(path))?.id;
+}
+
+/** The operation of an openapi-fetch call, from its method and schema path. */
+export const operationIdFor = (method: string, schemaPath: string): OperationId | undefined =>
+  (operationIds as Record<string, OperationId>)[`${method} ${schemaPath}`];
+
+/** The operation of each failed response the transport saw; unwrap() reads it (response.url may be empty). */
+export const failedResponseOperation = new WeakMap<Response, OperationId>();

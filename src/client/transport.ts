@@ -1,0 +1,166 @@
+// The fetch that openapi-fetch calls: auth, per-attempt timeout and retries in one plain function.
+// It is not openapi-fetch middleware on purpose: middleware costs an id, a frozen options object and
+// several awaits per call, and needs a real Request to clone for a retry.
+import type { OperationId } from '../../generated/operation-ids.js';
+import { fullJitterDelay, parseRetryAfter, sleep } from '../tasks/timing.js';
+import { resolveToken, type TokenSource } from './auth.js';
+import { failedResponseOperation, operationIdOf } from './operations.js';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 4; 1 turns retries off. */
+  maxAttempts?: number;
+  /** Base of the full-jitter backoff: the n-th retry waits up to `baseDelayMs * 2^(n-1)`. Default 500. */
+  baseDelayMs?: number;
+  /**
+   * The most time spent waiting between attempts, all waits together (ms). Default 10000. A
+   * Retry-After that would pass it ends the retries: the caller gets that response (its
+   * LivePlatformError has `retryAfterMs`; the task poller honours it within its own deadline).
+   */
+  maxDelayMs?: number;
+  /** Sees each retry before its wait. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  /** The attempt about to be made: 2 for the first retry. */
+  attempt: number;
+  /** The wait before it: the server's Retry-After, or full jitter. */
+  delayMs: number;
+  /** `status` (429, 502, 503, 504), `network` (no answer) or `timeout` (the per-attempt timeout). */
+  reason: 'status' | 'network' | 'timeout';
+  status?: number | undefined;
+  error?: unknown;
+  operationId: OperationId | undefined;
+  method: string;
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const LIGHT = Symbol.for('live-platform-openapi.request');
+
+type Init = RequestInit & { headers: Headers; method: string };
+
+/**
+ * What openapi-fetch builds for each call in place of a WHATWG Request (its `Request` option): the
+ * URL and init as they are. Building an undici Request costs about as much as the rest of a loopback
+ * call, and fetch(url, init) builds its own anyway. Middleware added with `lp.use()` sees `url`,
+ * `method`, `headers`, `body` and `signal`; `clone()` gives a real Request.
+ */
+export class LightRequest {
+  constructor(
+    readonly url: string,
+    readonly init: Init,
+  ) {}
+  get method() {
+    return this.init.method;
+  }
+  get headers() {
+    return this.init.headers;
+  }
+  get body() {
+    return this.init.body;
+  }
+  get signal() {
+    return this.init.signal;
+  }
+  get redirect() {
+    return this.init.redirect;
+  }
+  clone(): Request {
+    return new Request(this.url, this.init);
+  }
+  // openapi-fetch checks what middleware returns with `instanceof Request`: a real one passes too.
+  static [Symbol.hasInstance](v: unknown): boolean {
+    return !!v && typeof v === 'object' && (LIGHT in v || v instanceof Request);
+  }
+}
+Object.defineProperty(LightRequest.prototype, LIGHT, { value: true });
+
+export interface TransportOptions {
+  fetch: typeof globalThis.fetch;
+  /** A token function, resolved per request; a string token travels as a default header instead. */
+  tokenFn?: TokenSource | undefined;
+  retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
+  timeoutMs: number;
+}
+
+/** Whether a failed connection certainly never reached the server (so even a POST may be resent). */
+export function connectionRefused(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const x = e as { code?: unknown; cause?: unknown; errors?: unknown };
+  return (
+    x.code === 'ECONNREFUSED' ||
+    connectionRefused(x.cause, depth + 1) ||
+    (Array.isArray(x.errors) && x.errors.some((y) => connectionRefused(y, depth + 1)))
+  );
+}
+
+export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
+  const { retry, timeoutMs } = o;
+  return async (input) => {
+    const url = input.url;
+    const init: Init =
+      input instanceof Request
+        ? {
+            // A real Request from a user's middleware: its body is read once so a retry can resend it.
+            method: input.method,
+            headers: input.headers,
+            body: input.body ? await input.arrayBuffer() : null,
+            signal: input.signal,
+            redirect: input.redirect,
+          }
+        : input.init;
+    if (o.tokenFn) init.headers.set('Authorization', `Bearer ${await resolveToken(o.tokenFn)}`);
+    const caller = init.signal ?? undefined;
+    const method = init.method;
+    let op: OperationId | undefined | null = null;
+    const opId = () => (op === null ? (op = operationIdOf(method, url)) : op);
+    // Safe to resend: the reads. verifyLcCustomer is a read the vendor exposes as PUT.
+    const idempotent = () => method === 'GET' || method === 'HEAD' || opId() === 'verifyLcCustomer';
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      const timer = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+      if (timer) init.signal = caller ? AbortSignal.any([caller, timer]) : timer;
+      let res: Response | undefined;
+      let err: unknown;
+      try {
+        res = await o.fetch(url, init);
+        if (res.ok) return res;
+      } catch (e) {
+        err = e;
+      }
+      if (caller?.aborted) throw caller.reason;
+      const timedOut = !res && !!timer?.aborted;
+      if (timedOut) {
+        err = new DOMException(
+          `${opId() ?? `${method} ${url}`} got no answer within ${timeoutMs} ms; raise timeoutMs if the server is slow.`,
+          'TimeoutError',
+        );
+      }
+      const mayRetry = res
+        ? RETRY_STATUSES.has(res.status) && (res.status === 429 || idempotent())
+        : idempotent() || (!timedOut && connectionRefused(err));
+      const delay =
+        parseRetryAfter(res?.headers.get('retry-after')) ??
+        fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
+      if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
+        if (!res) throw err;
+        const id = opId();
+        if (id) failedResponseOperation.set(res, id);
+        return res;
+      }
+      retry.onRetry?.({
+        attempt: attempt + 1,
+        delayMs: delay,
+        reason: res ? 'status' : timedOut ? 'timeout' : 'network',
+        status: res?.status,
+        error: err,
+        operationId: opId(),
+        method,
+      });
+      // Frees the connection the unread body holds.
+      res?.body?.cancel().catch(() => {});
+      await sleep(delay, caller);
+      waited += delay;
+    }
+  };
+}

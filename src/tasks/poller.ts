@@ -1,0 +1,165 @@
+// The poll engine: when to ask, when to stop, what the answer means. It knows nothing of HTTP; the
+// binding in ./http.ts supplies `poll` (Azure core-lro's split), so the engine is tested with plain
+// functions and a different transport needs no change here.
+import type { Task } from '../types.js';
+import { TaskFailedError, TaskTimeoutError } from './errors.js';
+import { isTerminal } from './status.js';
+import {
+  DEFAULT_MAX_POLL_INTERVAL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_TASK_TIMEOUT_MS,
+  pollDelay,
+  sleep,
+} from './timing.js';
+
+/**
+ * One answer of the service: the task, and the server's Retry-After in ms when it sent one. No task
+ * but a Retry-After means "busy, ask again then" (a 429 or 503 the transport did not wait out).
+ */
+export interface PolledTask {
+  task?: Task | undefined;
+  retryAfterMs?: number | undefined;
+}
+
+/** How the engine reads a task's state; an abort of `signal` must end the read. */
+export type PollTask = (taskId: string, signal: AbortSignal) => Promise<PolledTask>;
+
+export interface WaitOptions {
+  /** Stops polling and cancels the wait in progress; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Overall deadline; past it the wait rejects with TaskTimeoutError. Default 10 minutes. */
+  timeoutMs?: number;
+  /** First gap between polls (ms); each later gap doubles. Default 1000. */
+  intervalMs?: number;
+  /** Largest gap between polls (ms). Default 10000. A server Retry-After wins over both. */
+  maxIntervalMs?: number;
+  /** Called with every state a poll returns, the last (terminal) one included. */
+  onProgress?: (task: Task) => void;
+  /** `false` returns a CompletedFailed task instead of throwing TaskFailedError. Default true. */
+  throwOnFailure?: boolean;
+}
+
+const SERIAL_VERSION = 1;
+
+/**
+ * A task that is running on the server. Thenable: `await poller` is `poller.pollUntilDone()`.
+ * `taskId` is a Promise that resolves once the start request answered (at once for a resumed task).
+ */
+export class TaskPoller implements PromiseLike<Task> {
+  /** Resolves to the task id once the operation that queues the task has answered. */
+  readonly taskId: Promise<string>;
+  /** The last state a poll returned. */
+  latest: Task | undefined;
+  #id: string | undefined;
+  #fresh: boolean;
+  #run: Promise<Task> | undefined;
+  #listeners = new Set<(task: Task) => void>();
+
+  constructor(
+    private readonly poll: PollTask,
+    /** The id, or a promise of it while the start request is in flight. */
+    started: string | Promise<string>,
+    private readonly options: WaitOptions = {},
+  ) {
+    this.#fresh = typeof started !== 'string';
+    this.taskId = Promise.resolve(started).then((id) => (this.#id = id));
+    // A failed start surfaces through pollUntilDone(); without this it would also be "unhandled".
+    this.taskId.catch(() => {});
+    if (options.onProgress) this.#listeners.add(options.onProgress);
+  }
+
+  /** Subscribes to every polled state; returns the function that unsubscribes. */
+  onProgress(callback: (task: Task) => void): () => void {
+    this.#listeners.add(callback);
+    return () => void this.#listeners.delete(callback);
+  }
+
+  /**
+   * Polls until the task is terminal. Calls made while a wait runs share it (and its signal); after
+   * an abort or timeout, a new call polls again, at once.
+   */
+  pollUntilDone(options: { signal?: AbortSignal } = {}): Promise<Task> {
+    return (this.#run ??= this.#loop(options.signal ?? this.options.signal).catch((e: unknown) => {
+      this.#run = undefined;
+      this.#fresh = false;
+      throw e;
+    }));
+  }
+
+  then<A = Task, B = never>(
+    onfulfilled?: ((task: Task) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.pollUntilDone().then(onfulfilled, onrejected);
+  }
+
+  /** A string to store so another process can keep waiting with `resumeTask(lp, text)`. */
+  serialize(): string {
+    if (!this.#id) throw new Error('The task has not started yet: await poller.taskId before serialize().');
+    return JSON.stringify({ v: SERIAL_VERSION, taskId: this.#id });
+  }
+
+  async #loop(callerSignal: AbortSignal | undefined): Promise<Task> {
+    const o = this.options;
+    const timeoutMs = o.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+    const interval = o.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    const maxInterval = o.maxIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS;
+    // One controller carries both the caller's abort and the deadline into every sleep and request.
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort(callerSignal!.reason);
+    if (callerSignal?.aborted) onAbort();
+    callerSignal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () => ctl.abort(new TaskTimeoutError(this.#id, timeoutMs, this.latest)),
+      timeoutMs,
+    );
+    try {
+      const id = this.#id ?? (await untilAborted(this.taskId, ctl.signal));
+      // A task we just started is not done yet; a resumed one may be, so it is read at once.
+      let wait = this.#fresh ? interval : 0;
+      for (let n = 0; ; n++) {
+        if (wait > 0) await sleep(wait, ctl.signal);
+        const { task, retryAfterMs } = await this.poll(id, ctl.signal);
+        wait = retryAfterMs ?? pollDelay(n, interval, maxInterval);
+        if (!task) continue;
+        this.latest = task;
+        for (const cb of this.#listeners) cb(task);
+        if (isTerminal(task)) {
+          if (task.status === 'CompletedFailed' && o.throwOnFailure !== false)
+            throw new TaskFailedError(task);
+          return task;
+        }
+      }
+    } catch (e) {
+      // Whatever a request threw while aborting, the caller gets the reason it can test for.
+      throw ctl.signal.aborted ? ctl.signal.reason : e;
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The task id inside a string that `poller.serialize()` wrote. */
+export function taskIdFromSerialized(text: unknown): string {
+  let v: { v?: unknown; taskId?: unknown } | undefined;
+  try {
+    v = JSON.parse(String(text));
+  } catch {
+    // falls through to the error below
+  }
+  if (v?.v === SERIAL_VERSION && typeof v.taskId === 'string' && v.taskId) return v.taskId;
+  throw new TypeError(
+    'resumeTask: expected the string poller.serialize() returned, like {"v":1,"taskId":"wst_..."}; ' +
+      'to wait on a bare task id use lp.tasks.wait(taskId).',
+  );
+}

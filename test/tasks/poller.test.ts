@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { specExample } from '../../src/contract/index.js';
+import {
+  TaskFailedError,
+  TaskPoller,
+  TaskTimeoutError,
+  outcomeOf,
+  taskIdFrom,
+  taskIdFromSerialized,
+  type PollTask,
+} from '../../src/tasks/index.js';
+import type { Task } from '../../src/types.js';
+
+const inProgress = specExample<Task>('TaskInProgress');
+const converted = specExample<Task>('TaskConverted');
+const failed = specExample<Task>('TaskFailedInvalidCharacters');
+const noLead = specExample<Task>('TaskValidationFailedNoLead');
+const already = specExample<Task>('TaskCustomerAlreadyConverted');
+
+/** A poll function that answers the given states in order (the last one repeats) and records calls. */
+function script(states: (Task | Error)[], retryAfterMs?: number) {
+  const calls: { taskId: string; at: number }[] = [];
+  const poll: PollTask = async (taskId) => {
+    calls.push({ taskId, at: Date.now() });
+    const s = states[Math.min(calls.length - 1, states.length - 1)]!;
+    if (s instanceof Error) throw s;
+    return { task: s, retryAfterMs };
+  };
+  return { poll, calls };
+}
+
+const fast = { intervalMs: 1, maxIntervalMs: 4 };
+
+describe('src/tasks/poller.ts', () => {
+  it('polls until the task is terminal and resolves to it; `await poller` is pollUntilDone()', async () => {
+    const { poll, calls } = script([inProgress, inProgress, converted]);
+    const poller = new TaskPoller(poll, Promise.resolve('wst_1'), fast);
+    const task = await poller;
+    expect(task).toEqual(converted);
+    expect(calls.map((c) => c.taskId)).toEqual(['wst_1', 'wst_1', 'wst_1']);
+    expect(await poller.pollUntilDone()).toBe(task); // a finished wait is shared, not repeated
+    expect(calls).toHaveLength(3);
+  });
+
+  it('reports every polled state to onProgress subscribers until they unsubscribe', async () => {
+    const { poll } = script([inProgress, inProgress, inProgress, converted]);
+    const fromOption: string[] = [];
+    const fromMethod: string[] = [];
+    const poller = new TaskPoller(poll, 'wst_1', { ...fast, onProgress: (t) => fromOption.push(t.status) });
+    const off = poller.onProgress((t) => {
+      fromMethod.push(t.status);
+      if (fromMethod.length === 2) off();
+    });
+    await poller;
+    expect(fromOption).toEqual(['InProgress', 'InProgress', 'InProgress', 'CompletedSuccess']);
+    expect(fromMethod).toEqual(['InProgress', 'InProgress']);
+    expect(poller.latest?.status).toBe('CompletedSuccess');
+  });
+
+  it('waits intervalMs before the first poll of a fresh start, but reads a resumed task at once', async () => {
+    const fresh = script([converted]);
+    const t0 = Date.now();
+    await new TaskPoller(fresh.poll, Promise.resolve('wst_1'), { intervalMs: 60 });
+    expect(fresh.calls[0]!.at - t0).toBeGreaterThanOrEqual(55);
+    const resumed = script([converted]);
+    const t1 = Date.now();
+    await new TaskPoller(resumed.poll, 'wst_1', { intervalMs: 5_000 });
+    expect(resumed.calls[0]!.at - t1).toBeLessThan(1_000);
+  });
+
+  it("puts the server's Retry-After before its own backoff", async () => {
+    const { poll, calls } = script([inProgress, converted], 80);
+    await new TaskPoller(poll, 'wst_1', { intervalMs: 1, maxIntervalMs: 2 });
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(75);
+  });
+
+  it('throws TaskFailedError with the details, the log and the outcome on CompletedFailed', async () => {
+    const err = await new TaskPoller(script([inProgress, failed]).poll, 'wst_1', fast).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TaskFailedError);
+    const e = err as TaskFailedError;
+    expect(e.taskId).toBe(failed.id);
+    expect(e.details).toEqual(['Failed']);
+    expect(e.outcome).toBe('failed');
+    expect(e.executionMessages).toEqual(failed.executionMessages);
+    expect(e.task).toEqual(failed);
+    expect(e.message).toContain('Customer Short Name contains invalid characters');
+  });
+
+  it('tells a missing lead (ValidationFailed) apart and returns the failed task with throwOnFailure: false', async () => {
+    await expect(new TaskPoller(script([noLead]).poll, 'wup_1', fast)).rejects.toMatchObject({
+      name: 'TaskFailedError',
+      outcome: 'validation-failed',
+    });
+    const task = await new TaskPoller(script([noLead]).poll, 'wup_1', { ...fast, throwOnFailure: false });
+    expect(task.status).toBe('CompletedFailed');
+    expect(outcomeOf(task)).toBe('validation-failed');
+  });
+
+  it('resolves a CustomerAlreadyConverted task, an outcome distinct from a conversion', async () => {
+    const task = await new TaskPoller(script([already]).poll, 'wst_1', fast);
+    expect(outcomeOf(task)).toBe('already-converted');
+    expect(outcomeOf(converted)).toBe('converted');
+    expect(outcomeOf(specExample<Task>('TaskImportCompleted'))).toBe('succeeded');
+    expect(outcomeOf(inProgress)).toBe('in-progress');
+  });
+
+  it('gives TaskTimeoutError, with the last state seen, when the deadline passes', async () => {
+    const { poll } = script([inProgress]);
+    const t0 = Date.now();
+    const err = (await new TaskPoller(poll, 'wst_9', {
+      intervalMs: 5,
+      maxIntervalMs: 10,
+      timeoutMs: 120,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as TaskTimeoutError;
+    expect(err).toBeInstanceOf(TaskTimeoutError);
+    expect(err.taskId).toBe('wst_9');
+    expect(err.timeoutMs).toBe(120);
+    expect(err.lastTask?.status).toBe('InProgress');
+    expect(Date.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('stops at once when the signal aborts during a long sleep, with the signal reason', async () => {
+    const { poll, calls } = script([inProgress]);
+    const ac = new AbortController();
+    const poller = new TaskPoller(poll, 'wst_1', { intervalMs: 60_000 });
+    const waiting = poller.pollUntilDone({ signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 30));
+    const t0 = Date.now();
+    ac.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(calls).toHaveLength(1);
+    // A later wait resumes polling, at once.
+    const { poll: poll2 } = script([converted]);
+    const resumed = new TaskPoller(poll2, 'wst_1', { intervalMs: 60_000 });
+    const ac2 = new AbortController();
+    ac2.abort(new Error('gone'));
+    await expect(resumed.pollUntilDone({ signal: ac2.signal })).rejects.toThrow('gone');
+    await expect(resumed.pollUntilDone()).resolves.toEqual(converted);
+  });
+
+  it('passes an abortable signal to the read in flight', async () => {
+    let seen: AbortSignal | undefined;
+    const poll: PollTask = (_id, signal) => {
+      seen = signal;
+      return new Promise((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('read aborted'))),
+      );
+    };
+    const ac = new AbortController();
+    const waiting = new TaskPoller(poll, 'wst_1').pollUntilDone({ signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 10));
+    ac.abort(new Error('caller gave up'));
+    await expect(waiting).rejects.toThrow('caller gave up');
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it('surfaces a failed start through the wait, without an unhandled rejection', async () => {
+    const poller = new TaskPoller(
+      script([converted]).poll,
+      Promise.reject(new Error('400 from start')),
+      fast,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    await expect(poller).rejects.toThrow('400 from start');
+    await expect(poller.taskId).rejects.toThrow('400 from start');
+  });
+
+  it('serializes once started, and resumes from the text in another poller', async () => {
+    let release!: (id: string) => void;
+    const poller = new TaskPoller(script([converted]).poll, new Promise<string>((r) => (release = r)), fast);
+    expect(() => poller.serialize()).toThrow(/await poller.taskId/);
+    release('wst_42');
+    expect(await poller.taskId).toBe('wst_42');
+    const text = poller.serialize();
+    expect(taskIdFromSerialized(text)).toBe('wst_42');
+    const { poll, calls } = script([converted]);
+    expect(await new TaskPoller(poll, taskIdFromSerialized(text), fast)).toEqual(converted);
+    expect(calls[0]!.taskId).toBe('wst_42');
+    expect(() => taskIdFromSerialized('wst_42')).toThrow(/poller.serialize\(\)/);
+    expect(() => taskIdFromSerialized('{"v":2,"taskId":"x"}')).toThrow(TypeError);
+  });
+
+  it('propagates a read error (the HTTP binding throws LivePlatformError) and lets a later wait retry', async () => {
+    const { poll } = script([new Error('503'), converted]);
+    const poller = new TaskPoller(poll, 'wst_1', fast);
+    await expect(poller.pollUntilDone()).rejects.toThrow('503');
+    await expect(poller.pollUntilDone()).resolves.toEqual(converted);
+  });
+});
+
+describe('src/tasks/status.ts', () => {
+  it('reads the task id from the three initial shapes the vendor uses', () => {
+    expect(taskIdFrom('tsk_185510')).toBe('tsk_185510');
+    expect(taskIdFrom({ taskId: 'wst_1' })).toBe('wst_1');
+    expect(taskIdFrom({ jobId: 'wst_2' })).toBe('wst_2');
+    for (const bad of [null, '', {}, { id: 'x' }, 42]) expect(() => taskIdFrom(bad)).toThrow(/taskId.*jobId/);
+  });
+});
