@@ -1,0 +1,17 @@
+// response_headers_conformance: a 429 without Retry-After, and a 401 without WWW-Authenticate.
+import { GOOD_TOKEN, startConforming } from './conforming.js';
+
+export const startMissingRetryAfter = () =>
+  startConforming({
+    override: ({ operationId, req, send }) => {
+      if (operationId === 'verifyLcCustomer' && req.headers.authorization === `Bearer ${GOOD_TOKEN}`) {
+        send(429, { title: 'Too Many Requests', status: 429 });
+        return true;
+      }
+      if (operationId === 'getTask' && !req.headers.authorization) {
+        send(401, { title: 'Unauthorized', status: 401 });
+        return true;
+      }
+      return false;
+    },
+  });

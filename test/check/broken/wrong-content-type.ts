@@ -1,0 +1,14 @@
+// content_type_conformance: the OVOC customer's JSON comes back labelled text/plain.
+import { specExample } from '../../../src/contract/index.js';
+import { GOOD_TOKEN, startConforming } from './conforming.js';
+
+export const startWrongContentType = () =>
+  startConforming({
+    override: ({ operationId, req, res }) => {
+      if (operationId !== 'verifyLcCustomer' || req.headers.authorization !== `Bearer ${GOOD_TOKEN}`)
+        return false;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(JSON.stringify(specExample('OvocCustomerBrad984')));
+      return true;
+    },
+  });
