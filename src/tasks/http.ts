@@ -5,14 +5,17 @@ import type { PollTask } from './poller.js';
 import { taskIdFrom } from './status.js';
 import { parseRetryAfter } from './timing.js';
 
-/** Reads a task with Get Task; a non-2xx answer throws LivePlatformError, Retry-After paces the next poll. */
+/**
+ * Reads a task with Get Task. Retry-After paces the next poll; a 429 or 503 that carries one (longer
+ * than the transport's retry budget) means "ask again then"; any other non-2xx throws LivePlatformError.
+ */
 export function httpPollTask(client: LivePlatformHttpClient): PollTask {
   return async (taskId, signal) => {
     const result = await client.GET('/api/v2/task/{taskId}', { params: { path: { taskId } }, signal });
-    return {
-      task: unwrap(result),
-      retryAfterMs: parseRetryAfter(result.response.headers.get('retry-after')),
-    };
+    const { status, headers } = result.response;
+    const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+    if ((status === 429 || status === 503) && retryAfterMs !== undefined) return { retryAfterMs };
+    return { task: unwrap(result), retryAfterMs };
   };
 }
 

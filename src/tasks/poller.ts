@@ -93,6 +93,10 @@ export class TaskPoller implements PromiseLike<Task> {
     return this.pollUntilDone().then(onfulfilled, onrejected);
   }
 
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Task | B> {
+    return this.pollUntilDone().catch(onrejected);
+  }
+
   /** A string to store so another process can keep waiting with `resumeTask(lp, text)`. */
   serialize(): string {
     if (!this.#id) throw new Error('The task has not started yet: await poller.taskId before serialize().');
