@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { specExample } from '../../src/contract/index.js';
+import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { conformance, expectConformance, type Conformance } from './conformance.js';
+
+const TOKENS = ['custom-token-one', 'a-much-longer-custom-token-two-0123456789'];
+
+/** Every endpoint, public and control, with a body that would otherwise succeed. */
+const ENDPOINTS: [string, string, unknown?][] = [
+  ['GET', '/api/v2/task/tsk_185510'],
+  ['PUT', '/api/ovoc/v1/topology/customers/85844'],
+  ['POST', '/api/v3/customer', specExample('CreateCustomerFromLeadRequest')],
+  [
+    'POST',
+    '/api/v2/customer',
+    { ...specExample<object>('CreateEssentialsCustomerRequest'), shortName: 'Auth1' },
+  ],
+  [
+    'POST',
+    '/api/v2/customer/182f496c-0aaa-4023-bdd4-03b9cf8f68b9/action/ovocimport',
+    specExample('ImportCustomerRequest'),
+  ],
+  ['POST', '/_sandbox/reset'],
+  ['GET', '/_sandbox/state'],
+  ['POST', '/_sandbox/leads', { msTenantId: '0b5f2a3c-1d2e-4f50-8a6b-7c8d9e0f1a2b' }],
+  // A fault that changes nothing, so the other requests of a loop still succeed.
+  ['POST', '/_sandbox/faults', { fault: 'delay', delayMs: 0 }],
+  ['GET', '/no/such/path'],
+];
+
+describe('src/sandbox/auth.ts: bearer tokens', () => {
+  let sandbox: RunningSandbox;
+  let c: Conformance;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ tokens: TOKENS, taskDurationMs: 50, log: (l) => logs.push(l) });
+    c = conformance(sandbox.url, TOKENS[0]!);
+  });
+  afterAll(async () => {
+    expectConformance(c, 40);
+    await sandbox.close();
+  });
+
+  it('answers 401 with a bare Bearer challenge and a problem body when no token is sent', async () => {
+    for (const [method, path, json] of ENDPOINTS) {
+      const a = await c.call(method, path, { token: null, ...(json ? { json } : {}) });
+      expect(a.status, `${method} ${path}`).toBe(401);
+      expect(a.headers.get('www-authenticate')).toBe('Bearer realm="live-platform-sandbox"');
+      expect(a.body.detail).toContain('Authorization: Bearer');
+    }
+  });
+
+  it('answers 401 with error="invalid_token" when a token is refused, including the default one', async () => {
+    for (const token of [
+      'wrong',
+      DEFAULT_SANDBOX_TOKEN,
+      `${TOKENS[0]}x`,
+      TOKENS[0]!.slice(0, -1),
+      'x'.repeat(5000),
+    ]) {
+      for (const [method, path, json] of ENDPOINTS) {
+        const a = await c.call(method, path, { token, ...(json ? { json } : {}) });
+        expect(a.status, `${method} ${path}`).toBe(401);
+        expect(a.headers.get('www-authenticate')).toBe(
+          'Bearer realm="live-platform-sandbox", error="invalid_token"',
+        );
+      }
+    }
+  });
+
+  it('refuses other schemes and malformed headers', async () => {
+    for (const authorization of [
+      `Basic ${btoa('u:p')}`,
+      `Token ${TOKENS[0]}`,
+      'Bearer',
+      'Bearer ',
+      `${TOKENS[0]}`,
+      `Bearer ${TOKENS[0]} extra`,
+    ]) {
+      const a = await c.call('GET', '/api/v2/task/tsk_185510', { token: null, headers: { authorization } });
+      expect(a.status, authorization).toBe(401);
+    }
+  });
+
+  it('accepts every configured token, with the scheme in any case', async () => {
+    for (const token of TOKENS) {
+      for (const [method, path, json] of ENDPOINTS.filter(([, p]) => p !== '/no/such/path')) {
+        const a = await c.call(method, path, { token, ...(json ? { json } : {}) });
+        expect(a.status, `${method} ${path}`).toBeLessThan(300);
+      }
+    }
+    const lower = await c.call('GET', '/api/v2/task/tsk_185510', {
+      token: null,
+      headers: { authorization: `bearer ${TOKENS[1]}` },
+    });
+    expect(lower.status).toBe(200);
+  });
+
+  it('checks the token before the path: an unknown path without a token is a 401, with one a 404', async () => {
+    expect((await c.call('GET', '/no/such/path', { token: null })).status).toBe(401);
+    expect((await c.call('GET', '/no/such/path')).status).toBe(404);
+  });
+
+  it('never writes a token to the log, accepted or refused', async () => {
+    expect(logs.length).toBeGreaterThan(50);
+    for (const line of logs) {
+      for (const token of [...TOKENS, DEFAULT_SANDBOX_TOKEN, 'wrong']) expect(line).not.toContain(token);
+      expect(line).toMatch(/^[A-Z]+ \/\S* \d{3} \d+\.\dms$/);
+    }
+  });
+});
