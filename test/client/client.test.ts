@@ -10,7 +10,12 @@ import {
   resumeTask,
   unwrap,
 } from '../../src/index.js';
-import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../../src/types.js';
+import type {
+  CreateCustomerFromLeadRequest,
+  CreateEssentialsCustomerRequest,
+  ImportCustomerRequest,
+  Task,
+} from '../../src/types.js';
 import { fakeFetch, json, problem, type Answer } from './fake-fetch.js';
 
 const BASE = 'https://live.example.com/tenant-a/';
@@ -126,7 +131,9 @@ describe('src/client/errors.ts', () => {
   it('narrows on the status with isLivePlatformError(e, status), 400 with its errors map', async () => {
     const { lp } = client([problem(400, { title: 'Bad', errors: { shortName: ['too long'] } })]);
     const e: unknown = await lp
-      .POST('/api/v2/customer', { body: specExample('CreateEssentialsCustomerRequest') })
+      .POST('/api/v2/customer', {
+        body: specExample<CreateEssentialsCustomerRequest>('CreateEssentialsCustomerRequest'),
+      })
       .then(unwrap)
       .catch((x: unknown) => x);
     expect(isLivePlatformError(e, 404)).toBe(false);
