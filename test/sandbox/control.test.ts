@@ -8,7 +8,9 @@ import {
   SeedError,
   startSandbox,
   type RunningSandbox,
+  type SandboxSeed,
 } from '../../src/sandbox/index.js';
+import type { OvocCustomer, Task } from '../../src/types.js';
 import { conformance, expectConformance, sleep, waitForTask, type Conformance } from './conformance.js';
 
 const NEW_TENANT = '0b5f2a3c-1d2e-4f50-8a6b-7c8d9e0f1a2b';
