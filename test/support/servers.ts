@@ -34,3 +34,34 @@ export function targetKind(): TargetKind {
   }
   return kind;
 }
+
+// The sandbox targets (appended with the sandbox; imports are hoisted, so they may sit here).
+import { DEFAULT_SANDBOX_TOKEN, startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+
+/** A fresh in-process sandbox on a free port; its token is DEFAULT_SANDBOX_TOKEN unless `tokens` says otherwise. */
+export async function startSandboxTarget(options: SandboxOptions = {}): Promise<Target> {
+  const sandbox = await startSandbox(options);
+  return {
+    kind: 'sandbox',
+    baseUrl: sandbox.url,
+    token: sandbox.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
+    close: sandbox.close,
+  };
+}
+
+/**
+ * The server TEST_API_TARGET names: `sandbox` (default), `mock`, or `live` (LIVE_PLATFORM_BASE_URL
+ * and LIVE_PLATFORM_TOKEN). A live target is not ours to stop, so its close() does nothing.
+ */
+export async function startTarget(options: { sandbox?: SandboxOptions } = {}): Promise<Target> {
+  const kind = targetKind();
+  if (kind === 'mock') return startMock();
+  if (kind === 'sandbox') return startSandboxTarget(options.sandbox);
+  const live = liveConfig();
+  if (!live) {
+    throw new Error(
+      'TEST_API_TARGET=live needs LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN; set both, or use TEST_API_TARGET=sandbox.',
+    );
+  }
+  return { kind: 'live', baseUrl: live.baseUrl, token: live.token, close: async () => {} };
+}
