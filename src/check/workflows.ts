@@ -59,6 +59,9 @@ export async function followTask(
   const seen: string[] = [];
   let terminal: TaskState | undefined;
   let confirmations = 0;
+  // Back off from a short first wait up to the poll interval: quick tasks end quickly, slow ones
+  // are not hammered. Confirming a terminal status needs no long wait.
+  let wait = Math.min(50, ctx.pollIntervalMs);
   const deadline = Date.now() + ctx.taskTimeoutMs;
   const fail = (why: string, exchange?: Exchange) => {
     ctx.record({
@@ -75,8 +78,8 @@ export async function followTask(
     const ex = await ctx.exchange(getTask, request, caseName);
     const res = ex.response;
     if (res?.status === 429) {
-      const wait = Number(res.headers['retry-after']);
-      await sleep(Math.min(Number.isFinite(wait) ? wait * 1000 : ctx.pollIntervalMs, 30_000));
+      const retryAfter = Number(res.headers['retry-after']);
+      await sleep(Math.min(Number.isFinite(retryAfter) ? retryAfter * 1000 : ctx.pollIntervalMs, 30_000));
       continue;
     }
     const task = res?.json as Partial<TaskState> | undefined;
@@ -104,7 +107,8 @@ export async function followTask(
     } else if (Date.now() > deadline) {
       return fail(`task ${taskId} still InProgress after ${ctx.taskTimeoutMs} ms`, ex);
     }
-    await sleep(ctx.pollIntervalMs);
+    await sleep(terminal ? Math.min(wait, 200) : wait);
+    wait = Math.min(wait * 2, ctx.pollIntervalMs);
   }
 }
 

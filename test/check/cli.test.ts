@@ -1,0 +1,193 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/mock/net.js';
+import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';
+import { startEchoesToken } from './broken/echoes-token.js';
+import { descendants, parseXml } from './xml.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin/live-platform.js');
+
+/** The environment without any LIVE_PLATFORM_* variable, so that a developer's own never leaks in. */
+function cleanEnv(extra: Record<string, string> = {}) {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('LIVE_PLATFORM_')),
+  );
+  return { ...env, ...extra } as NodeJS.ProcessEnv;
+}
+
+function cli(args: string[], env = cleanEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, 'check', ...args],
+      { cwd: root, env, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let dir: string;
+/** The no-URL run's output, which must say that live was not configured. */
+let embeddedStdout = '';
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist/cli/commands/check.js')))
+    throw new Error('dist/ is missing: run npm run build (npm test does)');
+  dir = await mkdtemp(join(tmpdir(), 'lp-check-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('live-platform check (src/cli/commands/check.ts), run as a process', () => {
+  it('with no URL checks the mock and the sandbox side by side, says live is not configured, writes JUnit and JSON', async () => {
+    const junit = join(dir, 'embedded.xml');
+    const json = join(dir, 'embedded.json');
+    const { code, stdout, stderr } = await cli(['--junit', junit, '--json', json]);
+    embeddedStdout = stdout;
+    expect(stderr).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^operation\s+check\s+mock\s+sandbox$/m);
+    expect(stdout).toMatch(/^getTask\s+task_lifecycle\s+skip\s+ok \d+$/m);
+    expect(stdout).toContain('live: not configured');
+    expect(stdout).toMatch(/^mock \(http:\/\/127\.0\.0\.1:\d+\): conformant/m);
+    expect(stdout).toMatch(/^sandbox \(http:\/\/127\.0\.0\.1:\d+\): conformant/m);
+    const tree = parseXml(await readFile(junit, 'utf8'));
+    const suites = descendants(tree, 'testsuite');
+    expect(suites.map((s) => s.attributes.name)).toEqual([
+      'live-platform check: mock',
+      'live-platform check: sandbox',
+    ]);
+    const cases = descendants(tree, 'testcase');
+    expect(cases.length).toBeGreaterThan(60);
+    for (const c of cases) {
+      expect(c.attributes.name).toMatch(
+        /^(importCustomerFromOvoc|createEssentialsCustomer|verifyLcCustomer|createCustomerFromLead|getTask) [a-z_]+$/,
+      );
+      expect(c.attributes.classname).toContain(c.attributes.name!.split(' ')[0]);
+    }
+    const skipped = cases.filter((c) => c.children.some((k) => k.name === 'skipped'));
+    expect(skipped.map((c) => c.children[0]!.attributes.message)).toContain('Prism is stateless');
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.conformant).toBe(true);
+    expect(report.notConfigured[0]).toMatch(/^live: not configured/);
+  });
+
+  it('checks LIVE_PLATFORM_BASE_URL when it is set (otherwise the run above reported "live: not configured")', async () => {
+    const live = process.env.LIVE_PLATFORM_BASE_URL;
+    const token = process.env.LIVE_PLATFORM_TOKEN;
+    if (!live) {
+      expect(embeddedStdout).toMatch(
+        /^live: not configured \(pass --base-url, or set LIVE_PLATFORM_BASE_URL/m,
+      );
+      return;
+    }
+    expect(token, 'LIVE_PLATFORM_BASE_URL is set, so LIVE_PLATFORM_TOKEN must be too').toBeTruthy();
+    const { code, stdout } = await cli(
+      [],
+      cleanEnv({ LIVE_PLATFORM_BASE_URL: live, LIVE_PLATFORM_TOKEN: token! }),
+    );
+    expect(stdout).toMatch(/^live \(.*\): conformant/m);
+    expect(code).toBe(0);
+  });
+
+  it('exits 2 with what to do on usage mistakes', async () => {
+    const readOnly = join(dir, 'missing-dir', 'r.xml');
+    const cases: [string[], RegExp][] = [
+      [['--bogus'], /Unknown option '--bogus'[\s\S]*Usage: live-platform check/],
+      [['--base-url', 'not a url', '--token', 'x'], /--base-url must be an http\(s\) URL/],
+      [['--base-url', 'ftp://host', '--token', 'x'], /must start with http:\/\/ or https:\/\//],
+      [['--base-url', 'http://127.0.0.1:1'], /no token for http:\/\/127\.0\.0\.1:1: set LIVE_PLATFORM_TOKEN/],
+      [
+        ['--only', 'deleteEverything'],
+        /--only "deleteEverything" is not an operationId of the contract; choose one of importCustomerFromOvoc/,
+      ],
+      [['--max-response-time', 'fast'], /--max-response-time must be a whole number of milliseconds/],
+      [['--junit', readOnly], /--junit .* cannot be written: .* does not exist or is not writable/],
+      [['--json', dir], /--json .* is a directory/],
+      [['--lead-tenant', 'abc'], /--lead-tenant must be a Microsoft tenant id/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => cli(args)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]![0].join(' ')).toBe(2);
+      expect(r.stderr).toMatch(cases[i]![1]);
+    });
+  });
+
+  it('exits 2 with "cannot reach" when nothing listens at the URL', async () => {
+    const port = await freePort();
+    const { code, stderr } = await cli(
+      ['--base-url', `http://127.0.0.1:${port}`],
+      cleanEnv({ LIVE_PLATFORM_TOKEN: 'x-token' }),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`cannot reach http://127.0.0.1:${port} (ECONNREFUSED): is the server running`);
+  });
+
+  it('never writes the token anywhere, even when the server echoes it back', async () => {
+    const token = 'zq-Distinctive-Token-7731';
+    const server = await startEchoesToken(token);
+    try {
+      const junit = join(dir, 'echo.xml');
+      const json = join(dir, 'echo.json');
+      const { code, stdout, stderr } = await cli([
+        '--base-url',
+        server.url,
+        '--token',
+        token,
+        '--junit',
+        junit,
+        '--json',
+        json,
+      ]);
+      expect(code).toBe(1);
+      expect(stdout).toContain('[redacted]');
+      expect(stdout).toContain('"Authorization: Bearer $LIVE_PLATFORM_TOKEN"');
+      for (const text of [stdout, stderr, await readFile(junit, 'utf8'), await readFile(json, 'utf8')]) {
+        expect(text).not.toContain(token);
+        expect(text).not.toContain('Distinctive');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends nothing that writes to a URL it did not start, unless --allow-writes; then names carry the run prefix', async () => {
+    const server = await startConforming();
+    try {
+      const env = cleanEnv({ LIVE_PLATFORM_TOKEN: GOOD_TOKEN });
+      const readOnly = await cli(['--base-url', server.url], env);
+      expect(readOnly.code).toBe(0);
+      expect(server.received.filter((line) => /^(POST|PATCH|DELETE) /.test(line))).toEqual([]);
+      expect(server.received).toContain('PUT /api/ovoc/v1/topology/customers/85844');
+      expect(readOnly.stdout).toMatch(/pass --allow-writes to send it/);
+      expect(readOnly.stdout).toMatch(/^createEssentialsCustomer\s+positive_data_acceptance\s+skip$/m);
+
+      const json = join(dir, 'writes.json');
+      const writes = await cli(
+        ['--base-url', server.url, '--allow-writes', '--lead-tenant', LEAD_TENANT, '--json', json],
+        env,
+      );
+      expect(writes.code).toBe(0);
+      const report = JSON.parse(await readFile(json, 'utf8')).targets[0];
+      expect(report.runPrefix).toMatch(/^ct[a-z0-9]{6}$/);
+      expect(writes.stdout).toContain(`Created on live (run prefix ${report.runPrefix}):`);
+      const names: string[] = report.created.flatMap((c: { names: string[] }) => c.names);
+      expect(names).toContain(`${report.runPrefix}dup`);
+      for (const name of names) expect(name.startsWith(report.runPrefix)).toBe(true);
+      expect(report.checks.find((c: { check: string }) => c.check === 'already_converted').verdict).toBe(
+        'passed',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
