@@ -39,7 +39,7 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the URL and the default token, and serves it', async () => {
-    const r = await runInProcess(['--port', '0', '--task-duration', '10']);
+    const r = await runInProcess(['--port', '0', '--task-duration', '10', '--log']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(r.out).toContain(`Bearer ${DEFAULT_SANDBOX_TOKEN}`);
@@ -48,10 +48,19 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
   });
 
   it('never prints a custom token, and refuses the default one then', async () => {
-    const r = await runInProcess(['--port', '0', '--token', 'my-secret-token', '--token', 'second-secret']);
+    const r = await runInProcess([
+      '--port',
+      '0',
+      '--token',
+      'my-secret-token',
+      '--token',
+      'second-secret',
+      '--log',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain('my-secret-token');
     expect(r.out).not.toContain('second-secret');
+    expect(r.err).toMatch(/GET \/api\/v2\/task\/tsk_185510 200/);
     expect(r.err).not.toContain('secret');
     expect(r.out).not.toContain(DEFAULT_SANDBOX_TOKEN);
     expect(r.out).toContain('status 200');
@@ -87,6 +96,12 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
       expect(code, argv.join(' ')).toBe(2);
       expect(errors.join('\n'), argv.join(' ')).toMatch(message);
     }
+  });
+
+  it('logs no requests without --log', async () => {
+    const r = await runInProcess(['--port', '0']);
+    expect(r.out).toContain('status 200');
+    expect(r.err).toBe('');
   });
 
   it('explains a port in use', async () => {

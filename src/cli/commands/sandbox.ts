@@ -1,7 +1,7 @@
 import { DEFAULT_SANDBOX_TOKEN, SeedError, startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
 
-export const usage = `Usage: live-platform sandbox [--port 4020] [--host 127.0.0.1] [--token T]... [--task-duration ms] [--seed FILE]
+export const usage = `Usage: live-platform sandbox [--port 4020] [--host 127.0.0.1] [--token T]... [--task-duration ms] [--seed FILE] [--log]
 
 Runs a stateful Live Platform sandbox: the vendor's fixtures, tasks that move from InProgress to
 their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults).
@@ -10,7 +10,8 @@ their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults
   --host H            interface to listen on (default 127.0.0.1)
   --token T           an accepted bearer token; repeat for several (default: ${DEFAULT_SANDBOX_TOKEN})
   --task-duration ms  how long a task stays InProgress (default 2000)
-  --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks`;
+  --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks
+  --log               print one line per request to stderr (method, path, status, ms; never a token)`;
 
 export interface CommandIo {
   out(line: string): void;
@@ -39,6 +40,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       token: { type: 'string', multiple: true },
       'task-duration': { type: 'string' },
       seed: { type: 'string' },
+      log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     usage,
@@ -65,7 +67,8 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
         ? { taskDurationMs: durationOption(values['task-duration']) }
         : {}),
       ...(values.seed !== undefined ? { seed: values.seed } : {}),
-      log: (line) => io.err(line),
+      // Off by default: a line per request costs throughput under load and floods a benchmark's output.
+      ...(values.log ? { log: (line: string) => io.err(line) } : {}),
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
