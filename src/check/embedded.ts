@@ -6,7 +6,10 @@ import type { TargetReport } from './types.js';
 export type EmbeddedCheckOptions = Pick<
   CheckTargetOptions,
   'maxResponseTimeMs' | 'only' | 'onProgress' | 'concurrency'
->;
+> & {
+  /** Aborting closes the embedded servers, even one still starting (the CLI aborts on Ctrl-C). */
+  signal?: AbortSignal;
+};
 
 /** Prism accepts any bearer; a fixed one keeps the curl commands of a report reproducible. */
 const MOCK_TOKEN = 'mock-token';
@@ -16,19 +19,25 @@ const MOCK_TOKEN = 'mock-token';
  * whatever happens. The sandbox check runs while Prism is still starting.
  */
 export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise<TargetReport[]> {
+  const { signal, ...checkOptions } = options;
+  const closeOnAbort = <T extends { close(): Promise<void> }>(server: T): T => {
+    if (signal?.aborted) void server.close();
+    signal?.addEventListener('abort', () => void server.close(), { once: true });
+    return server;
+  };
   const mock = (async () => {
-    const server = await startPrismMock();
+    const server = closeOnAbort(await startPrismMock());
     try {
-      return await checkTarget({ ...options, baseUrl: server.url, token: MOCK_TOKEN, kind: 'mock' });
+      return await checkTarget({ ...checkOptions, baseUrl: server.url, token: MOCK_TOKEN, kind: 'mock' });
     } finally {
       await server.close();
     }
   })();
   const sandbox = (async () => {
-    const server = await startSandbox({ port: 0, taskDurationMs: 100 });
+    const server = closeOnAbort(await startSandbox({ port: 0, taskDurationMs: 100 }));
     try {
       return await checkTarget({
-        ...options,
+        ...checkOptions,
         baseUrl: server.url,
         token: server.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
         kind: 'sandbox',

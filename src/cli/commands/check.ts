@@ -172,6 +172,18 @@ export async function run(argv: string[]): Promise<number> {
     ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
     ...(only !== undefined ? { only } : {}),
   };
+  // Ctrl-C closes the embedded servers first, so that no Prism process outlives the command.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    interrupt.abort();
+    process.stderr.write('\nlive-platform check: interrupted; closing the servers it started.\n');
+    // The servers close as soon as they have started; give a stuck close a few seconds at most.
+    setTimeout(() => process.exit(130), 5000).unref();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  if (!baseUrl)
+    process.stderr.write(`starting the Prism mock and the sandbox…${process.stderr.isTTY ? '' : '\n'}`);
   let reports: TargetReport[];
   try {
     reports = baseUrl
@@ -185,16 +197,21 @@ export async function run(argv: string[]): Promise<number> {
             ...(leadTenantId ? { leadTenantId } : {}),
           }),
         ]
-      : await checkEmbedded(common);
+      : await checkEmbedded({ ...common, signal: interrupt.signal });
   } catch (err) {
     progress.finish([]);
+    if (interrupt.signal.aborted) return 130;
     if (err instanceof ConnectionError) {
       console.error(`live-platform check: ${redact(err.message, secrets)}`);
       return 2;
     }
     throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   progress.finish(reports);
+  if (interrupt.signal.aborted) return 130;
 
   const notConfigured = baseUrl
     ? []
