@@ -20,7 +20,11 @@ export interface LivePlatformClientOptions {
   headers?: Record<string, string>;
   /** Retries of 429, 502, 503, 504 and failed connections (see RetryOptions); `false` turns them off. */
   retry?: RetryOptions | false;
-  /** Per-attempt timeout in ms, combined with the caller's signal. Default 30000; 0 turns it off. */
+  /**
+   * Per-attempt timeout in ms, combined with the caller's signal; a GET that times out is retried.
+   * Default 0 (none): the signal it needs costs undici about a tenth of a loopback call, and the
+   * task poller's deadline bounds its own requests anyway. 30000 suits most callers.
+   */
   timeoutMs?: number;
   /** Checks every 2xx body against the contract; a mismatch throws ResponseValidationError. Default false. */
   validateResponses?: boolean;
@@ -90,7 +94,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
   const transport = createTransport({
     fetch: options.fetch ?? globalThis.fetch,
     tokenFn: typeof token === 'function' ? token : undefined,
-    timeoutMs: count('timeoutMs', options.timeoutMs, 30_000, 0),
+    timeoutMs: count('timeoutMs', options.timeoutMs, 0, 0),
     retry: {
       maxAttempts: Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1)),
       baseDelayMs: count('retry.baseDelayMs', r.baseDelayMs, 500, 0),
