@@ -65,13 +65,10 @@ describe('src/client/createClient.ts types', () => {
     void lp.beginImportCustomer('g', { customerType: 'TENANT' });
     // @ts-expect-error a misspelt field of the closed lead request
     void lp.beginCreateCustomerFromLead({ ...lead, shortName: 'x' });
+    const siteLocation = { sbcId: 1, sbcOnboardingScript: 2, sbcCleanupScript: 3 };
+    // @ts-expect-error shortName must be a string
     void lp.POST('/api/v2/customer', {
-      // @ts-expect-error shortName must be a string
-      body: {
-        shortName: 42,
-        siteLocation: { sbcId: 1, sbcOnboardingScript: 2, sbcCleanupScript: 3 },
-        ovocCustomerType: 'IPGROUP_TYPE',
-      },
+      body: { shortName: 42, siteLocation, ovocCustomerType: 'IPGROUP_TYPE' },
     });
   });
 
