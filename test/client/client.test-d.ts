@@ -66,10 +66,9 @@ describe('src/client/createClient.ts types', () => {
     // @ts-expect-error a misspelt field of the closed lead request
     void lp.beginCreateCustomerFromLead({ ...lead, shortName: 'x' });
     const siteLocation = { sbcId: 1, sbcOnboardingScript: 2, sbcCleanupScript: 3 };
+    const body = { shortName: 42, siteLocation, ovocCustomerType: 'IPGROUP_TYPE' } as const;
     // @ts-expect-error shortName must be a string
-    void lp.POST('/api/v2/customer', {
-      body: { shortName: 42, siteLocation, ovocCustomerType: 'IPGROUP_TYPE' },
-    });
+    void lp.POST('/api/v2/customer', { body });
   });
 
   it('gives a poller at once, awaitable to the Task', async () => {
