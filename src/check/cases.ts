@@ -1,7 +1,9 @@
 import {
+  coerceParams,
   loadSpec,
   operations,
   specExample,
+  validateParams,
   validateRequestBody,
   type OperationInfo,
 } from '../contract/index.js';
@@ -94,6 +96,31 @@ export function casesFor(operation: OperationInfo, options: CaseOptions): CheckC
         operation,
         writes,
         request: { method: operation.method, path, auth: 'token', body: m.body },
+      });
+    }
+  }
+  for (const param of operation.parameters.filter((p) => p.in === 'path')) {
+    for (const m of mutationsOf(schemaAt(param.schemaPointer), parameterExample(operation, param.name))) {
+      const value = String(m.body);
+      // An empty segment would change the route, not the parameter.
+      if (!value) continue;
+      const raw = Object.fromEntries(
+        operation.parameters.map((p) => [p.name, parameterExample(operation, p.name)]),
+      );
+      if (validateParams(operation, coerceParams(operation, { ...raw, [param.name]: value })).length === 0)
+        continue;
+      cases.push({
+        // Named by value: once in a URL every value is a string, so the broken rule is the validator's call.
+        name: `negative: path ${param.name}=${value.length > 24 ? `${value.slice(0, 24)}…` : value}`,
+        kind: 'negative',
+        operation,
+        writes,
+        request: {
+          method: operation.method,
+          path: examplePath(operation, { [param.name]: value }),
+          auth: 'token',
+          body: base,
+        },
       });
     }
   }
