@@ -1,11 +1,13 @@
-// response_schema_conformance: the OVOC customer comes back with a string `tenantId` where the spec says integer.
+// response_schema_conformance: the OVOC customer comes back with a string `tenantId` where the spec
+// says integer.
 import { specExample } from '../../../src/contract/index.js';
 import { GOOD_TOKEN, startConforming } from './conforming.js';
 
 export const startSchemaBreaking = () =>
   startConforming({
-    override: ({ operationId, req, send }) => {
-      if (operationId !== 'verifyLcCustomer' || req.headers.authorization !== `Bearer ${GOOD_TOKEN}`)
+    override: ({ route, req, send }) => {
+      if (route.kind !== 'operation' || route.operation.operationId !== 'verifyLcCustomer') return false;
+      if (req.headers.authorization !== `Bearer ${GOOD_TOKEN}` || route.pathParams.id !== '85844')
         return false;
       send(200, { ...specExample<object>('OvocCustomerBrad984'), tenantId: 'not-a-number' });
       return true;

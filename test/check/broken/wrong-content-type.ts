@@ -4,8 +4,9 @@ import { GOOD_TOKEN, startConforming } from './conforming.js';
 
 export const startWrongContentType = () =>
   startConforming({
-    override: ({ operationId, req, res }) => {
-      if (operationId !== 'verifyLcCustomer' || req.headers.authorization !== `Bearer ${GOOD_TOKEN}`)
+    override: ({ route, req, res }) => {
+      if (route.kind !== 'operation' || route.operation.operationId !== 'verifyLcCustomer') return false;
+      if (req.headers.authorization !== `Bearer ${GOOD_TOKEN}` || route.pathParams.id !== '85844')
         return false;
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(JSON.stringify(specExample('OvocCustomerBrad984')));
