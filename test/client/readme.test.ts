@@ -1,0 +1,118 @@
+// The README's client guide is code: every ```ts block of "## Using the client" is type-checked
+// against the package's real types, and the provisioning flow (```ts provision) runs against the
+// sandbox. A snippet that drifts from the API fails here, not in a reader's editor.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const section = /^## Using the client\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+const blocks = [...section.matchAll(/^```ts( provision)?\n([\s\S]*?)^```$/gm)].map((m) => ({
+  provision: Boolean(m[1]),
+  code: m[2]!,
+}));
+const entry = join(root, 'src/index.ts');
+
+/** Type-checks the snippets as modules of this package, `live-platform-openapi` mapped to src/. */
+function typeCheck(snippets: string[]): string[] {
+  const dir = join(root, 'test/client/.readme-snippets');
+  const files = new Map(snippets.map((code, i) => [join(dir, `snippet-${i + 1}.ts`), code]));
+  // The later snippets use the `lp` the first one creates, as the README says.
+  const globals = join(dir, 'globals.d.ts');
+  files.set(globals, "declare const lp: import('live-platform-openapi').LivePlatformClient;\n");
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: ['node'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    resolveJsonModule: true,
+    paths: { 'live-platform-openapi': [entry] },
+  };
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  const exists = host.fileExists.bind(host);
+  const getSource = host.getSourceFile.bind(host);
+  host.readFile = (f) => files.get(f) ?? read(f);
+  host.fileExists = (f) => files.has(f) || exists(f);
+  host.getSourceFile = (f, lang, ...rest) =>
+    files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang, true) : getSource(f, lang, ...rest);
+  const program = ts.createProgram([...files.keys()], options, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && files.has(d.file.fileName))
+    .map((d) => {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      return `${d.file!.fileName.slice(dir.length + 1)}:${line + 1} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+}
+
+describe('README.md "## Using the client"', () => {
+  let sandbox: RunningSandbox;
+  const tmp = join(root, '.tmp', `readme-${process.pid}`);
+  beforeAll(async () => {
+    sandbox = await startSandbox({ taskDurationMs: 50 });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('has snippets, one of them the provisioning flow in under 20 lines', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    const flows = blocks.filter((b) => b.provision);
+    expect(flows).toHaveLength(1);
+    expect(flows[0]!.code.trimEnd().split('\n').length).toBeLessThan(20);
+  });
+
+  it('type-checks every snippet against the real types', () => {
+    expect(typeCheck(blocks.map((b) => b.code))).toEqual([]);
+  });
+
+  it('catches a snippet that drifts from the API (the check can fail)', () => {
+    const wrong =
+      "import { createLivePlatformClient } from 'live-platform-openapi';\ncreateLivePlatformClient({ baseUrl: 'x', tokn: 'y' });\n";
+    expect(typeCheck([wrong]).join()).toMatch(/tokn/);
+  });
+
+  it('runs the provisioning flow against the sandbox', async () => {
+    const flow = blocks.find((b) => b.provision)!.code;
+    const js = ts
+      .transpileModule(flow, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      })
+      .outputText.replace(/'live-platform-openapi'/g, JSON.stringify(pathToFileURL(entry).href));
+    mkdirSync(tmp, { recursive: true });
+    const file = join(tmp, 'provision.ts');
+    writeFileSync(file, js);
+    const env = { ...process.env };
+    Object.assign(process.env, {
+      LIVE_PLATFORM_BASE_URL: sandbox.url,
+      LIVE_PLATFORM_TOKEN: sandbox.tokens[0],
+      OVOC_CUSTOMER_ID: '85844',
+    });
+    const lines: unknown[][] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args);
+    try {
+      await import(pathToFileURL(file).href);
+    } finally {
+      console.log = log;
+      process.env = env;
+    }
+    const state = await (
+      await fetch(`${sandbox.url}/_sandbox/state`, {
+        headers: { authorization: `Bearer ${sandbox.tokens[0]}` },
+      })
+    ).json();
+    expect(state.leads[0].converted).toBe(true);
+    expect(lines.flat().join(' ')).toContain('Brad984');
+  });
+});
