@@ -42,7 +42,13 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 const redocOptions = {
   // Redoc 3 shows an x-codeSamples entry only when its label is a listed language; this keeps the
   // project's TypeScript sample and drops Redoc's generated curl/Python/... snippets.
-  codeSamples: { languages: [{ lang: CODE_SAMPLE_LANG, label: CODE_SAMPLE_LABEL }] },
+  codeSamples: {
+    languages: [
+      { lang: CODE_SAMPLE_LANG, label: CODE_SAMPLE_LABEL },
+      // The request example as JSON, so each vendor request example can be read as sent.
+      { lang: 'payload', label: 'Payload' },
+    ],
+  },
   jsonSamplesExpandLevel: 3,
   hideLoading: true,
   sortRequiredPropsFirst: true,
@@ -132,8 +138,8 @@ export function offlineProblems(html) {
   if (!/http-equiv="Content-Security-Policy"\s+content="default-src 'none';/.test(html)) {
     problems.push('the Content-Security-Policy meta tag of docs-template/page.html is missing.');
   }
-  // Outside the inline scripts, no tag may point at a host.
-  const markup = html.replace(/<script\b[\s\S]*?<\/script>/g, '');
+  // Outside the inline scripts (whose code names URLs it never loads), no tag may point at a host.
+  const markup = html.replace(/<script\b(?![^>]*\bsrc=)[^>]*>[\s\S]*?<\/script>/g, '');
   for (const [tag] of markup.matchAll(
     /<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=["']?(?:https?:)?\/\/[^>]*>/gi,
   )) {

@@ -1,0 +1,280 @@
+// docs/index.html in Debian's chromium with every network request refused: the page must render,
+// search and switch examples from the file alone, log no error and ask no host for anything.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docsPaths, listOperations, offlineProblems, type OpenApiLike } from '../../scripts/build-docs.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const screenshotDir = join(root, 'test-results');
+const pageUrl = pathToFileURL(docsPaths.output);
+
+interface NamedExample {
+  summary: string;
+  description: string;
+  value: unknown;
+}
+type Examples = Record<string, { $ref?: string; summary?: string; description?: string; value?: unknown }>;
+
+const spec = JSON.parse(readFileSync(docsPaths.spec, 'utf8')) as OpenApiLike & {
+  components: { examples: Record<string, NamedExample> };
+};
+
+function named(examples: Examples | undefined): NamedExample[] {
+  return Object.values(examples ?? {}).map((e) => {
+    const ref = e.$ref?.replace('#/components/examples/', '');
+    const example = ref ? spec.components.examples[ref] : e;
+    if (!example?.summary) throw new Error(`example ${e.$ref ?? ''} has no summary to show in the docs`);
+    return { summary: example.summary, description: example.description ?? '', value: example.value };
+  });
+}
+
+type Operation = { requestBody?: unknown; responses?: unknown; tags?: string[]; summary?: string };
+const operations = listOperations(spec).map(({ operationId, method, path, operation }) => {
+  const op = operation as Operation;
+  const json = (content: unknown) =>
+    (content as { 'application/json'?: { examples?: Examples } } | undefined)?.['application/json'];
+  const responses = Object.entries((op.responses ?? {}) as Record<string, { content?: unknown }>);
+  const success = responses.find(([status]) => status.startsWith('2'))?.[1];
+  return {
+    operationId,
+    method: method.toUpperCase(),
+    path,
+    tag: op.tags?.[0] ?? '',
+    summary: op.summary ?? '',
+    requestExamples: named(json((op.requestBody as { content?: unknown } | undefined)?.content)?.examples),
+    responseExamples: named(json(success?.content)?.examples),
+  };
+});
+
+/** The first string in an example, as its JSON viewer prints it. */
+function firstString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) {
+      const found = firstString(v);
+      if (found) return found;
+    }
+  }
+  return '';
+}
+
+const exact = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+let browser: Browser | undefined;
+let page: Page;
+let html = '';
+/** Requests the route refused: anything but the page file itself, hosts and local files alike. */
+const refused: string[] = [];
+/** Every request for something other than a file: or data: URL, seen before any routing. */
+const hostRequests: string[] = [];
+const consoleErrors: string[] = [];
+
+// The first menu is the sidebar; an expanded group nests another one.
+const sidebar = () => page.locator('[data-component-name="Menu/Menu"]').first();
+
+/** Waits for the sidebar's expand/collapse transitions to end, so what is visible stays visible. */
+async function settled(): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+}
+const operationSection = (summary: string) =>
+  page.locator('[data-section-id]').filter({ has: page.locator('h1, h2').filter({ hasText: exact(summary) }) });
+
+async function openOperation(tag: string, summary: string): Promise<Locator> {
+  const link = sidebar().getByText(summary, { exact: true });
+  await settled();
+  // Groups are an accordion: opening one tag closes the others.
+  if (!(await link.isVisible())) await sidebar().getByText(tag, { exact: true }).click();
+  await settled();
+  await link.click();
+  const section = operationSection(summary);
+  await section.locator('.panel-request-samples').first().waitFor();
+  return section;
+}
+
+/** The names in an Example dropdown (the vendor's named examples), menu closed again afterwards. */
+async function exampleMenu(panel: Locator): Promise<string[]> {
+  const button = panel.getByRole('button', { name: 'Example' });
+  await button.click();
+  const items = page.getByRole('menuitem');
+  await items.first().waitFor();
+  const names = (await items.allInnerTexts()).map((t) => t.trim());
+  await button.click(); // the dropdown toggles; Escape leaves it open
+  await items.first().waitFor({ state: 'detached' });
+  return names;
+}
+
+/** Switches a request panel between the TypeScript sample and the JSON payload. */
+async function showLanguage(panel: Locator, label: 'Payload' | 'live-platform-openapi'): Promise<void> {
+  const other = label === 'Payload' ? 'live-platform-openapi' : 'Payload';
+  await panel.getByRole('button', { name: other, exact: true }).click();
+  await page.getByRole('menuitem').filter({ hasText: exact(label) }).click();
+  await panel.getByRole('button', { name: label, exact: true }).waitFor();
+}
+
+async function chooseExample(panel: Locator, summary: string): Promise<void> {
+  await panel.getByRole('button', { name: 'Example' }).click();
+  await page.getByRole('menuitem').filter({ hasText: exact(summary) }).click();
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}. Install Debian's package: apt-get install -y chromium ` +
+        '(CI\'s .ci/run does this). Do not download a browser with playwright.',
+    );
+  }
+  // Exactly what `npm run docs` runs, so the page under test is the page users get.
+  await promisify(execFile)(process.execPath, [join(root, 'scripts', 'build-docs.mjs')], { cwd: root });
+  html = readFileSync(docsPaths.output, 'utf8');
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' });
+  page = await context.newPage();
+  // A missing element fails its test in seconds, with the locator in the message.
+  page.setDefaultTimeout(5_000);
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'file:' && url.pathname === pageUrl.pathname) return route.continue();
+    refused.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  page.on('request', (request) => {
+    if (!/^(file|data|blob):/.test(request.url())) hostRequests.push(request.url());
+  });
+  page.on('websocket', (ws) => hostRequests.push(ws.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+
+  await page.goto(pageUrl.href, { waitUntil: 'load' });
+  // Hydrated once the search box stops saying "Loading...".
+  await page.waitForFunction(
+    () => !document.querySelector('[data-testid="search-trigger"]')?.textContent?.includes('Loading'),
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
+  it('is built self-contained: inline Redoc, no CDN, telemetry off, a CSP that forbids hosts', () => {
+    expect(offlineProblems(html)).toEqual([]);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+href=/);
+  });
+
+  it('renders the introduction: authentication, the task model, timestamps', async () => {
+    for (const heading of ['Authentication', 'The task model', 'Timestamps', 'Errors']) {
+      await page.locator('h2').filter({ hasText: exact(heading) }).waitFor();
+    }
+    const intro = await page.locator('[data-testid="middle-panel"]').innerText();
+    expect(intro).toContain('Microsoft Entra ID');
+    expect(intro).toContain('CompletedFailed');
+    expect(intro).toContain('CustomerAlreadyConverted');
+    expect(intro).toContain('0001-01-01T00:00:00');
+  });
+
+  it.each(operations.map((op) => ({ ...op })))(
+    'renders $operationId under its tag with its TypeScript sample and vendor examples',
+    async (op) => {
+      const section = await openOperation(op.tag, op.summary);
+      // Grouped: the tag's menu entry holds this operation.
+      const tagEntry = sidebar()
+        .locator('[data-component-name="Menu/MenuItem"]')
+        .filter({ has: page.getByText(op.tag, { exact: true }) });
+      expect(await tagEntry.first().innerText()).toContain(op.summary);
+
+      const request = section.locator('.panel-request-samples').first();
+      const sample = await request.innerText();
+      expect(sample).toContain('live-platform-openapi');
+      expect(sample).toContain("import { createLivePlatformClient } from 'live-platform-openapi';");
+      expect(sample).toContain(`lp.${op.method}(`);
+      expect(sample).toContain(op.path);
+
+      // Redoc names a lone example by its description and offers a menu of summaries when there are
+      // several; either way the first example's JSON is on show (the request's under "Payload").
+      if (op.requestExamples.length > 1) {
+        expect(await exampleMenu(request)).toEqual(op.requestExamples.map((e) => e.summary));
+      }
+      if (op.requestExamples.length > 0) {
+        await showLanguage(request, 'Payload');
+        expect(await request.innerText()).toContain(firstString(op.requestExamples[0]!.value));
+        await showLanguage(request, 'live-platform-openapi');
+      }
+
+      const response = section.locator('.panel-response-samples').first();
+      expect(await response.innerText()).toContain(firstString(op.responseExamples[0]!.value));
+      if (op.responseExamples.length > 1) {
+        expect(await exampleMenu(response)).toEqual(op.responseExamples.map((e) => e.summary));
+      } else {
+        expect(await response.innerText()).toContain(op.responseExamples[0]!.description);
+      }
+    },
+  );
+
+  it('search finds "ovocimport" and opens the operation', async () => {
+    await page.getByTestId('search-trigger').click();
+    await page.keyboard.type('ovocimport');
+    const results = page.locator('[data-component-name="Search/SearchItem"]');
+    await results.first().waitFor();
+    expect(await results.first().innerText()).toContain('Import a customer from OVOC');
+    await results.first().click();
+    await operationSection('Import a customer from OVOC').waitFor();
+    expect(decodeURIComponent(new URL(page.url()).hash)).toMatch(/importcustomerfromovoc/i);
+  });
+
+  it('switches a response to another vendor example and back, showing its JSON', async () => {
+    const section = await openOperation('Tasks', "Get a task's status");
+    const response = section.locator('.panel-response-samples').first();
+    const converted = spec.components.examples['TaskConverted']!.value as { id: string };
+    await chooseExample(response, 'Lead converted');
+    await response.getByText(`"${converted.id}"`).waitFor();
+    expect(await response.innerText()).not.toContain('"tsk_185510"');
+
+    await chooseExample(response, 'Import completed');
+    await response.getByText('"tsk_185510"').waitFor();
+    expect(await response.getByText('"tsk_185510"').isVisible()).toBe(true);
+    expect(await response.innerText()).not.toContain(converted.id);
+  });
+
+  it('saves screenshots of an operation and of the introduction', async () => {
+    mkdirSync(screenshotDir, { recursive: true });
+    await openOperation('Customers', 'Create a customer from a lead with an IP Group');
+    const operationShot = join(screenshotDir, 'docs.png');
+    await settled();
+    await page.screenshot({ path: operationShot });
+    await sidebar().getByText(spec.info.title, { exact: true }).click();
+    await page.locator('h2').filter({ hasText: exact('Authentication') }).waitFor();
+    const introShot = join(screenshotDir, 'docs-introduction.png');
+    await settled();
+    await page.screenshot({ path: introShot });
+    console.log(`docs screenshots: ${operationShot} and ${introShot}`);
+    expect(readFileSync(operationShot).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('logged no console error and asked no host (nor any other file) for anything', () => {
+    expect(consoleErrors, 'console errors').toEqual([]);
+    expect(hostRequests, 'requests to a host').toEqual([]);
+    expect(refused, 'requests the page made besides its own file').toEqual([]);
+  });
+});
