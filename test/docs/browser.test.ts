@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { docsPaths, listOperations, offlineProblems, type OpenApiLike } from '../../scripts/build-docs.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -122,7 +122,10 @@ async function chooseExample(panel: Locator, summary: string): Promise<void> {
   await page.getByRole('menuitem').filter({ hasText: exact(summary) }).click();
 }
 
-beforeAll(async () => {
+/** Why building or opening the docs failed; every test reports it (a missing browser fails, never skips). */
+let setupError: unknown;
+
+async function openDocs(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM}. Install Debian's package: apt-get install -y chromium ` +
@@ -170,6 +173,19 @@ beforeAll(async () => {
   await page.waitForFunction(
     () => !document.querySelector('[data-testid="search-trigger"]')?.textContent?.includes('Loading'),
   );
+}
+
+beforeAll(async () => {
+  try {
+    await openDocs();
+  } catch (error) {
+    setupError = error;
+  }
+});
+
+// A throwing beforeAll would leave the tests "skipped"; thrown here, each one counts as failed.
+beforeEach(() => {
+  if (setupError) throw setupError;
 });
 
 afterAll(async () => {
