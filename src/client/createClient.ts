@@ -1,4 +1,4 @@
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { httpPollTask, startTask } from '../tasks/http.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
@@ -105,6 +105,8 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
   const lp = createClient<paths>({
     baseUrl: normalizeBaseUrl(options.baseUrl),
     Request: LightRequest as unknown as typeof Request,
+    // The default serializer, built once: given none, openapi-fetch builds one per call.
+    querySerializer: createQuerySerializer(),
     fetch: transport as (input: Request) => Promise<Response>,
     headers: {
       ...options.headers,
