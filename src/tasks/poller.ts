@@ -120,11 +120,12 @@ export class TaskPoller implements PromiseLike<Task> {
     try {
       const id = this.#id ?? (await untilAborted(this.taskId, ctl.signal));
       // A task we just started is not done yet; a resumed one may be, so it is read at once.
-      let wait = this.#fresh ? interval : 0;
-      for (let n = 0; ; n++) {
+      let n = this.#fresh ? 1 : 0;
+      let wait = this.#fresh ? pollDelay(0, interval, maxInterval) : 0;
+      for (;;) {
         if (wait > 0) await sleep(wait, ctl.signal);
         const { task, retryAfterMs } = await this.poll(id, ctl.signal);
-        wait = retryAfterMs ?? pollDelay(n, interval, maxInterval);
+        wait = retryAfterMs ?? pollDelay(n++, interval, maxInterval);
         if (!task) continue;
         this.latest = task;
         for (const cb of this.#listeners) cb(task);

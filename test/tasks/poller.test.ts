@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import {
   TaskFailedError,
@@ -66,6 +66,40 @@ describe('src/tasks/poller.ts', () => {
     const t1 = Date.now();
     await new TaskPoller(resumed.poll, 'wst_1', { intervalMs: 5_000 });
     expect(resumed.calls[0]!.at - t1).toBeLessThan(1_000);
+  });
+
+  it('backs off exponentially from intervalMs up to maxIntervalMs, within the jitter band', async () => {
+    vi.useFakeTimers();
+    try {
+      const schedule = async (started: string | Promise<string>) => {
+        const { poll, calls } = script([...Array(7).fill(inProgress), converted]);
+        const t0 = Date.now();
+        const done = new TaskPoller(poll, started, {
+          intervalMs: 1_000,
+          maxIntervalMs: 5_000,
+        }).pollUntilDone();
+        await vi.advanceTimersByTimeAsync(60_000);
+        await done;
+        return calls.map((c, i) => c.at - (i ? calls[i - 1]!.at : t0));
+      };
+      // A fresh start: the first read after one interval, then 2x, 4x, ... capped.
+      const fresh = await schedule(Promise.resolve('wst_1'));
+      const ceilings = [1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000, 5_000];
+      expect(fresh).toHaveLength(8);
+      fresh.forEach((gap, i) => {
+        expect(gap).toBeLessThanOrEqual(ceilings[i]!);
+        expect(gap).toBeGreaterThanOrEqual(ceilings[i]! * 0.8 - 1);
+      });
+      // A resumed task: read at once, then the same schedule.
+      const resumed = await schedule('wst_1');
+      expect(resumed[0]).toBe(0);
+      resumed.slice(1).forEach((gap, i) => {
+        expect(gap).toBeLessThanOrEqual(ceilings[i]!);
+        expect(gap).toBeGreaterThanOrEqual(ceilings[i]! * 0.8 - 1);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("puts the server's Retry-After before its own backoff", async () => {
