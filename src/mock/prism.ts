@@ -13,6 +13,11 @@ export interface PrismMockOptions {
   log?: (line: string) => void;
   /** How long to wait for Prism to listen. */
   startTimeoutMs?: number;
+  /**
+   * Prism's log level. Defaults to `warn`: at `info` Prism writes several lines per request, which
+   * costs it most of its throughput when nobody reads them.
+   */
+  verboseLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 }
 
 export interface RunningServer {
@@ -62,7 +67,17 @@ function stop(child: ChildProcess): Promise<void> {
 export async function startPrismMock(options: PrismMockOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
-  const args = [prismBin(), 'mock', options.spec ?? bundledSpecPath, '--host', host, '--port', String(port)];
+  const args = [
+    prismBin(),
+    'mock',
+    options.spec ?? bundledSpecPath,
+    '--host',
+    host,
+    '--port',
+    String(port),
+    '--verboseLevel',
+    options.verboseLevel ?? 'warn',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const onData = (chunk: Buffer) => {

@@ -21,6 +21,8 @@ export async function run(argv: string[]): Promise<number> {
     port: portOption(values.port, 4010),
     host: values.host ?? '127.0.0.1',
     log: (line) => console.error(line),
+    // Someone running the mock by hand wants to see each request and how Prism chose its answer.
+    verboseLevel: 'info',
   });
   console.log(`Prism mock listening on ${server.url}`);
   return untilSignal(server.close);
