@@ -87,11 +87,19 @@ const operationSection = (summary: string) =>
 
 async function openOperation(tag: string, summary: string): Promise<Locator> {
   const link = sidebar().getByText(summary, { exact: true });
-  await settled();
-  // Groups are an accordion: opening one tag closes the others.
-  if (!(await link.isVisible())) await sidebar().getByText(tag, { exact: true }).click();
-  await settled();
-  await link.click();
+  // Groups are an accordion: opening one tag closes the others, and a navigation (a search result)
+  // may still be folding a group when we look. So: look, open the tag if needed, click, and look again.
+  for (let attempt = 1; ; attempt++) {
+    await settled();
+    if (!(await link.isVisible())) await sidebar().getByText(tag, { exact: true }).click();
+    await settled();
+    try {
+      await link.click({ timeout: 1_500 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   const section = operationSection(summary);
   await section.locator('.panel-request-samples').first().waitFor();
   return section;
