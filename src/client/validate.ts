@@ -32,12 +32,14 @@ function check(
   throw new ResponseValidationError(
     operationId,
     status,
-    (v.errors ?? []).map((e) => ({
-      path: e.instancePath || '/',
-      message:
-        (e.message ?? e.keyword) +
-        (e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : ''),
-    })),
+    (v.errors ?? []).map((e) => {
+      // A missing or unexpected member is named in the path itself: `/details`, not `/`.
+      const member = e.params.missingProperty ?? e.params.additionalProperty;
+      return {
+        path: member === undefined ? e.instancePath || '/' : `${e.instancePath}/${String(member)}`,
+        message: e.message ?? e.keyword,
+      };
+    }),
   );
 }
 

@@ -40,7 +40,7 @@ export class TaskTimeoutError extends Error {
 
   constructor(taskId: string | undefined, timeoutMs: number, lastTask?: Task) {
     super(
-      `Task ${taskId} still running after ${timeoutMs} ms: raise timeoutMs, or resume later (resumeTask)`,
+      `Task ${taskId ?? '(not started)'} still running after ${timeoutMs} ms: raise timeoutMs, or resume later (resumeTask)`,
     );
     Object.assign(this, { taskId, timeoutMs, lastTask });
   }

@@ -145,13 +145,14 @@ describe('src/client/errors.ts', () => {
 
 describe('src/client/validate.ts: validateResponses', () => {
   it('throws ResponseValidationError that lists the JSON paths of a body that breaks the contract', async () => {
-    const broken = { ...converted, status: 'Done', executionMessages: [{ level: 'Loud', message: 'x' }] };
+    const { details: _dropped, ...rest } = converted;
+    const broken = { ...rest, status: 'Done', executionMessages: [{ level: 'Loud', message: 'x' }] };
     const { lp } = client([json(broken)], { validateResponses: true });
     const e = (await lp.getTask('wst_1').catch((x) => x)) as ResponseValidationError;
     expect(e).toBeInstanceOf(ResponseValidationError);
     expect(e.operationId).toBe('getTask');
     expect(e.status).toBe(200);
-    expect(e.paths).toEqual(expect.arrayContaining(['/status', '/executionMessages/0/level']));
+    expect(e.paths).toEqual(expect.arrayContaining(['/status', '/executionMessages/0/level', '/details']));
     expect(e.message).toContain('/status');
   });
 
