@@ -23,6 +23,8 @@ if (error) {
 }
 
 // The task checks the names, not the request: poll getTask until
-// the status is terminal, then read details: Converted,
-// CustomerAlreadyConverted, Failed or ValidationFailed.
-console.log(`Conversion queued as task ${data.taskId}`);
+// it is terminal. details: Converted or CustomerAlreadyConverted;
+// Failed and ValidationFailed throw TaskFailedError.
+// (lp.beginCreateCustomerFromLead(body) starts and polls in one.)
+const task = await lp.tasks.wait(data.taskId);
+console.log(`${task.details.join(', ')}:`, task.outputData);

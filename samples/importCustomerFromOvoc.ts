@@ -27,5 +27,7 @@ if (error) {
 }
 
 // The answer is the task id as a bare string, e.g. "tsk_185510".
-// Poll getTask with it until the status is terminal.
-console.log(`Import queued as task ${taskId}`);
+// Poll getTask until the task is terminal (the client does it; it
+// throws TaskFailedError on CompletedFailed):
+const task = await lp.tasks.wait(taskId);
+console.log(`Import ${task.status}`);
