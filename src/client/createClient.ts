@@ -90,6 +90,16 @@ function count(name: string, value: unknown, fallback: number, min: number): num
 export function createLivePlatformClient(options: LivePlatformClientOptions): LivePlatformClient {
   assertTokenSource(options?.token);
   const { token, retry = {} } = options;
+  for (const [name, fn] of [
+    ['fetch', options.fetch],
+    ['retry.onRetry', retry ? retry.onRetry : undefined],
+  ] as const) {
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new TypeError(
+        `createLivePlatformClient: ${name} must be a function, not ${typeof fn}; leave it out for the default.`,
+      );
+    }
+  }
   const r = retry || { maxAttempts: 1 };
   const transport = createTransport({
     fetch: options.fetch ?? globalThis.fetch,

@@ -132,7 +132,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
       const timedOut = !res && !!timer?.aborted;
       if (timedOut) {
         err = new DOMException(
-          `${opId() ?? `${method} ${url}`} got no answer within ${timeoutMs} ms; raise timeoutMs if the server is slow.`,
+          `${opId() ?? `${method} ${new URL(url).pathname}`} got no answer within ${timeoutMs} ms; raise timeoutMs if the server is slow.`,
           'TimeoutError',
         );
       }

@@ -73,6 +73,8 @@ describe('src/client/createClient.ts', () => {
     expect(make({ token: '' })).toThrow(/LIVE_PLATFORM_TOKEN/);
     expect(make({ retry: { maxAttempts: 0 } })).toThrow(/retry.maxAttempts must be a number >= 1/);
     expect(make({ timeoutMs: -1 })).toThrow(/timeoutMs must be a number >= 0/);
+    expect(make({ fetch: 'fetch' })).toThrow(/fetch must be a function, not string/);
+    expect(make({ retry: { onRetry: {} } })).toThrow(/retry.onRetry must be a function/);
   });
 
   it('lets middleware added with use() read and change the request, and accepts a real Request back', async () => {
