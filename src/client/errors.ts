@@ -40,7 +40,8 @@ export class LivePlatformError<S extends number = number> extends Error {
     super(
       `${operationId ?? 'Live Platform request'} failed with ${status}` +
         (problem ? `: ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}` : '') +
-        (text ? `: ${text.slice(0, 200)}` : '') +
+        // Any other body (a gateway's JSON, HTML) is quoted, shortened: it may be a whole page.
+        (!problem && body != null && body !== '' ? `: ${(text ?? JSON.stringify(body)).slice(0, 200)}` : '') +
         (traceId ? ` (traceId ${traceId})` : '') +
         (HINTS[status] ? `. ${HINTS[status]}` : ''),
     );

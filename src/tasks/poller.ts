@@ -44,6 +44,9 @@ const SERIAL_VERSION = 1;
 /**
  * A task that is running on the server. Thenable: `await poller` is `poller.pollUntilDone()`.
  * `taskId` is a Promise that resolves once the start request answered (at once for a resumed task).
+ *
+ * Because it is thenable, an async function that returns a poller returns the finished task
+ * instead: hand a poller on inside an object (`return { poller }`).
  */
 export class TaskPoller implements PromiseLike<Task> {
   /** Resolves to the task id once the operation that queues the task has answered. */

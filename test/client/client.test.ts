@@ -117,6 +117,10 @@ describe('src/client/errors.ts', () => {
     expect(e.status).toBe(500);
     expect(e.text).toBe(html);
     expect(e.problem).toBeUndefined();
+    expect(e.message).toContain('Bad gateway');
+    const other = client([json({ message: 'gateway says no' }, 502)], { retry: false });
+    const e2 = (await other.lp.getTask('wst_1').catch((x) => x)) as LivePlatformError;
+    expect(e2.message).toContain('gateway says no');
   });
 
   it('never carries the token or the Authorization header', async () => {
