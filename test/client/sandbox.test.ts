@@ -178,8 +178,8 @@ describe('src/client against the sandbox', () => {
   });
 
   it('times out a slow attempt and retries the read', async () => {
-    await fault({ fault: 'delay', count: 1, operationId: 'getTask', delayMs: 1000 });
-    const { lp, retries } = client({ timeoutMs: 150 });
+    await fault({ fault: 'delay', count: 1, operationId: 'getTask', delayMs: 2000 });
+    const { lp, retries } = client({ timeoutMs: 500 });
     expect((await lp.getTask('tsk_185510')).id).toBe('tsk_185510');
     expect(retries[0]!.reason).toBe('timeout');
   });
