@@ -19,12 +19,14 @@ import addFormats from 'ajv-formats';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8'));
 const { createLivePlatformClient } = await import('../dist/index.js');
+const { pollDelay, DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_POLL_INTERVAL_MS } =
+  await import('../dist/tasks/timing.js');
 const validators = await import('../generated/validators.js');
 const { freePort, waitForPort } = await import('../dist/mock/net.js');
 const { startPrismMock } = await import('../dist/mock/prism.js');
 
 const QUICK = process.argv.includes('--quick');
-const ROUNDS = QUICK ? 3 : 7;
+const ROUNDS = QUICK ? 5 : 11;
 const CALLS_PER_ROUND = QUICK ? 300 : 1500;
 const LOAD_SECONDS = QUICK ? 2 : 5;
 const TOKEN = 'bench-token';
@@ -70,6 +72,15 @@ async function childServer(args, env = {}) {
   };
 }
 
+const sandboxProcess = (taskDurationMs) =>
+  childServer([
+    'bin/live-platform.js',
+    'sandbox',
+    '--token',
+    TOKEN,
+    ...(taskDurationMs === undefined ? [] : ['--task-duration', String(taskDurationMs)]),
+  ]);
+
 function bareServerInProcess(body) {
   const payload = Buffer.from(JSON.stringify(body));
   const server = createServer((req, res) => {
@@ -109,21 +120,31 @@ async function clientOverhead() {
   };
   const names = Object.keys(variants);
   for (const fn of Object.values(variants)) for (let i = 0; i < 200; i++) await fn(); // warm-up
+  // Calls interleave one by one (A B C D, B C D A, ...), so a burst of load on this shared machine
+  // lands on every caller alike; each round yields each caller's time per call and its ratio to
+  // raw fetch in that same round, and the figures are medians over the rounds.
   const perCall = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < ROUNDS; r++) {
-    const order = names.map((_, i) => names[(i + r) % names.length]);
-    for (const name of order) {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < CALLS_PER_ROUND; i++) await variants[name]();
-      perCall[name].push(Number(process.hrtime.bigint() - t0) / 1e3 / CALLS_PER_ROUND);
+    const total = Object.fromEntries(names.map((n) => [n, 0n]));
+    for (let i = 0; i < CALLS_PER_ROUND; i++) {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(i + k) % names.length];
+        const t0 = process.hrtime.bigint();
+        await variants[name]();
+        total[name] += process.hrtime.bigint() - t0;
+      }
+    }
+    for (const name of names) {
+      perCall[name].push(Number(total[name]) / 1e3 / CALLS_PER_ROUND);
+      ratios[name].push(Number(total[name]) / Number(total['raw fetch']));
     }
   }
   await server.close();
-  const raw = median(perCall['raw fetch']);
   const targets = { 'client (validation off)': 1.1, 'client (validation on)': 1.3 };
   for (const name of names) {
     const us = median(perCall[name]);
-    const ratio = us / raw;
+    const ratio = median(ratios[name]);
     row({
       group: 'Client overhead (GET task)',
       name,
@@ -156,7 +177,7 @@ async function throughput() {
   } finally {
     await prism.close();
   }
-  const sandbox = await childServer(['bin/live-platform.js', 'sandbox', '--token', TOKEN]);
+  const sandbox = await sandboxProcess();
   try {
     await load(`${sandbox.url}/api/v2/task/tsk_185510`);
     results['sandbox'] = await load(`${sandbox.url}/api/v2/task/tsk_185510`);
@@ -278,14 +299,7 @@ async function checkWallTime() {
       });
       child.once('exit', (code) => resolve({ ms: Date.now() - t0, code }));
     });
-  const sandbox = await childServer([
-    'bin/live-platform.js',
-    'sandbox',
-    '--token',
-    TOKEN,
-    '--task-duration',
-    '100',
-  ]);
+  const sandbox = await sandboxProcess(100);
   let sb;
   try {
     sb = await run(['--base-url', sandbox.url, '--token', TOKEN, '--allow-writes']);
@@ -322,18 +336,21 @@ async function checkWallTime() {
   }
 }
 
+// The most polls the default schedule can make before it sees a task of `ms` end: every gap at its
+// shortest (the full jitter share taken off), the first gap counted from the start.
+function promisedMaxPolls(ms) {
+  let t = 0;
+  for (let n = 0; ; n++) {
+    t += pollDelay(n, DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_POLL_INTERVAL_MS, () => 1);
+    if (t >= ms) return n + 1;
+  }
+}
+
 // 5. The task poller: requests made and detection lag for tasks that end after 1 s and 5 s.
 async function poller() {
   process.stderr.write('5. task poller\n');
   for (const seconds of [1, 5]) {
-    const sandbox = await childServer([
-      'bin/live-platform.js',
-      'sandbox',
-      '--token',
-      TOKEN,
-      '--task-duration',
-      String(seconds * 1000),
-    ]);
+    const sandbox = await sandboxProcess(seconds * 1000);
     try {
       let polls = 0;
       const counting = (input, init) => {
@@ -358,8 +375,8 @@ async function poller() {
         value: polls,
         unit: 'polls',
         ratio: polls / (seconds + 1),
-        target: 'no more polls than the backoff schedule',
-        holds: task.status !== 'InProgress',
+        target: `≤ ${promisedMaxPolls(seconds * 1000)} polls (the backoff schedule's bound)`,
+        holds: task.status !== 'InProgress' && polls <= promisedMaxPolls(seconds * 1000),
         display: `${polls} polls, detection lag ${lag} ms (fixed 1 s polling: ${seconds + 1} polls)`,
       });
     } finally {
@@ -371,28 +388,43 @@ async function poller() {
 // 6. Size of the package entry (client + poller, no validators), as a bundler would ship it.
 async function bundleSize() {
   process.stderr.write('6. bundle size\n');
-  const out = await esbuild.build({
-    entryPoints: [join(root, 'dist/index.js')],
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    external: ['node:*'],
-    logLevel: 'silent',
-  });
-  const bytes = out.outputFiles[0].contents;
+  const bundle = async (external) => {
+    const out = await esbuild.build({
+      entryPoints: [join(root, 'dist/index.js')],
+      bundle: true,
+      minify: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      external: ['node:*', ...external],
+      logLevel: 'silent',
+    });
+    return out.outputFiles[0].contents;
+  };
+  const whole = await bundle([]);
+  const own = await bundle(['openapi-fetch']);
   row({
     group: 'Package entry size',
-    name: 'client + poller, minified (openapi-fetch included)',
+    name: 'client + poller, minified, openapi-fetch included',
     peer: '12 kB budget',
-    value: bytes.length,
+    value: whole.length,
     unit: 'bytes',
-    ratio: bytes.length / 12_000,
+    ratio: whole.length / 12_000,
     target: '≤ 12 kB minified',
-    holds: bytes.length <= 12_000,
-    display: `${fmt(bytes.length / 1000, 1)} kB minified, ${fmt(gzipSync(bytes).length / 1000, 1)} kB gzip`,
+    holds: whole.length <= 12_000,
+    display: `${fmt(whole.length / 1000, 1)} kB minified, ${fmt(gzipSync(whole).length / 1000, 1)} kB gzip`,
+  });
+  row({
+    group: 'Package entry size',
+    name: "the same without openapi-fetch (this package's own code)",
+    peer: 'openapi-fetch alone',
+    value: own.length,
+    unit: 'bytes',
+    ratio: own.length / (whole.length - own.length),
+    target: '',
+    holds: null,
+    display: `${fmt(own.length / 1000, 1)} kB minified, ${fmt(gzipSync(own).length / 1000, 1)} kB gzip (openapi-fetch: ${fmt((whole.length - own.length) / 1000, 1)} kB)`,
   });
 }
 
