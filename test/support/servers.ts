@@ -1,8 +1,9 @@
 // Starts the servers suites run against, openai-node style: start, wait until it listens, and let
 // the suite close it in afterAll whatever happens. One switch, TEST_API_TARGET, picks the target of
-// the suites that accept any server: `mock`, `sandbox` (the default) or `live`, which needs
-// LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN.
+// the suites that accept any server: `mock`, `sandbox` or `live`, which needs LIVE_PLATFORM_BASE_URL
+// and LIVE_PLATFORM_TOKEN. Unset, it is `live` when those two are set and `sandbox` otherwise.
 import { startPrismMock, type RunningServer } from '../../src/mock/prism.js';
+import { DEFAULT_SANDBOX_TOKEN, startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 export type TargetKind = 'mock' | 'sandbox' | 'live';
 
@@ -27,16 +28,14 @@ export async function startMock(): Promise<Target> {
   return { kind: 'mock', baseUrl: server.url, token: MOCK_TOKEN, close: server.close };
 }
 
+/** TEST_API_TARGET, else `live` when a tenant is configured, else `sandbox`. */
 export function targetKind(): TargetKind {
-  const kind = (process.env.TEST_API_TARGET ?? 'sandbox') as TargetKind;
+  const kind = (process.env.TEST_API_TARGET || (liveConfig() ? 'live' : 'sandbox')) as TargetKind;
   if (!['mock', 'sandbox', 'live'].includes(kind)) {
     throw new Error(`TEST_API_TARGET must be mock, sandbox or live, not ${JSON.stringify(kind)}`);
   }
   return kind;
 }
-
-// The sandbox targets (appended with the sandbox; imports are hoisted, so they may sit here).
-import { DEFAULT_SANDBOX_TOKEN, startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 /** A fresh in-process sandbox on a free port; its token is DEFAULT_SANDBOX_TOKEN unless `tokens` says otherwise. */
 export async function startSandboxTarget(options: SandboxOptions = {}): Promise<Target> {
@@ -50,8 +49,8 @@ export async function startSandboxTarget(options: SandboxOptions = {}): Promise<
 }
 
 /**
- * The server TEST_API_TARGET names: `sandbox` (default), `mock`, or `live` (LIVE_PLATFORM_BASE_URL
- * and LIVE_PLATFORM_TOKEN). A live target is not ours to stop, so its close() does nothing.
+ * The server targetKind() names: `sandbox`, `mock`, or `live` (LIVE_PLATFORM_BASE_URL and
+ * LIVE_PLATFORM_TOKEN). A live target is not ours to stop, so its close() does nothing.
  */
 export async function startTarget(options: { sandbox?: SandboxOptions } = {}): Promise<Target> {
   const kind = targetKind();
