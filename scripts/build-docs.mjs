@@ -17,6 +17,7 @@ import {
   writeFileSync,
   mkdirSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,13 +25,26 @@ import { promisify } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// Wherever npm put @redocly/cli (this repo, or beside the package in a consumer's node_modules).
+function redoclyCliPath() {
+  try {
+    return join(
+      dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')),
+      'bin',
+      'cli.js',
+    );
+  } catch {
+    return join(root, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
+  }
+}
+
 export const docsPaths = {
   spec: join(root, 'generated', 'openapi.json'),
   samples: join(root, 'samples'),
   template: join(root, 'docs-template', 'page.html'),
   theme: join(root, 'docs-template', 'theme.css'),
   output: join(root, 'docs', 'index.html'),
-  redoclyCli: join(root, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'),
+  redoclyCli: redoclyCliPath(),
 };
 
 export const CODE_SAMPLE_LANG = 'TypeScript';
@@ -159,6 +173,12 @@ const run = promisify(execFile);
 
 /** Runs `redocly build-docs --inlineBundle` on the spec with samples and writes the offline page. */
 export async function buildDocs({ output = docsPaths.output } = {}) {
+  if (!existsSync(docsPaths.redoclyCli)) {
+    throw new Error(
+      'The docs build needs @redocly/cli, an optional peer of live-platform-openapi. ' +
+        'Install it with: npm install --save-dev @redocly/cli@~2.77.0',
+    );
+  }
   const spec = JSON.parse(readFileSync(docsPaths.spec, 'utf8'));
   const documented = specWithCodeSamples(spec, readSamples(spec));
   const work = mkdtempSync(join(tmpdir(), 'live-platform-docs-'));

@@ -10,6 +10,7 @@ const commands: Record<string, Command> = {
   mock: { summary: 'serve the contract with the Prism mock', load: () => import('./commands/mock.js') },
   check: { summary: 'check a server against the contract', load: () => import('./commands/check.js') },
   sandbox: { summary: 'run the stateful sandbox server', load: () => import('./commands/sandbox.js') },
+  docs: { summary: 'build the offline API reference (Redoc)', load: () => import('./commands/docs.js') },
 };
 
 export const usage = () =>
