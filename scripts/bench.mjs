@@ -50,6 +50,7 @@ const fmt = (n, d = 2) => Number(n).toFixed(d);
 // A child process per server under load, so the load generator does not share its event loop.
 async function childServer(args, env = {}) {
   const port = await freePort();
+  const t0 = performance.now();
   const child = spawn(process.execPath, [...args, '--port', String(port)], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -63,6 +64,7 @@ async function childServer(args, env = {}) {
   exited.catch(() => {});
   await Promise.race([waitForPort(port), exited]);
   return {
+    startMs: performance.now() - t0,
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
@@ -170,7 +172,9 @@ async function throughput() {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
   const results = {};
+  const t0 = performance.now();
   const prism = await startPrismMock();
+  const prismStartMs = performance.now() - t0;
   try {
     await load(`${prism.url}/api/v2/task/tsk_185510`); // warm-up: Prism compiles lazily
     results['Prism mock'] = await load(`${prism.url}/api/v2/task/tsk_185510`);
@@ -178,6 +182,17 @@ async function throughput() {
     await prism.close();
   }
   const sandbox = await sandboxProcess();
+  row({
+    group: 'Start-up (process spawn to accepting connections)',
+    name: 'sandbox',
+    peer: 'Prism mock',
+    value: sandbox.startMs,
+    unit: 'ms',
+    ratio: sandbox.startMs / prismStartMs,
+    target: '< 300 ms',
+    holds: sandbox.startMs < 300,
+    display: `${fmt(sandbox.startMs, 0)} ms (Prism mock: ${fmt(prismStartMs, 0)} ms)`,
+  });
   try {
     await load(`${sandbox.url}/api/v2/task/tsk_185510`);
     results['sandbox'] = await load(`${sandbox.url}/api/v2/task/tsk_185510`);
