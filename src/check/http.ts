@@ -72,15 +72,26 @@ export function nodeTransport(): Transport & { close(): void } {
       req.on('error', reject);
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () =>
+        let size = 0;
+        const done = () =>
           resolvePromise({
             status: res.statusCode ?? 0,
             headers: flatHeaders(res.headers),
             text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
+          });
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          // A server under test may answer without end; what is kept is bounded, and a cut body
+          // fails the JSON and schema checks like any other broken body.
+          if (size > MAX_RESPONSE_BYTES) {
+            res.destroy();
+            done();
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', (e) => (size > MAX_RESPONSE_BYTES ? undefined : reject(e)));
+        res.on('end', done);
       });
       req.end(init.body);
     });
@@ -91,6 +102,9 @@ export function nodeTransport(): Transport & { close(): void } {
     },
   });
 }
+
+/** The most of one response body the checker reads (4 MiB); the contract's bodies are a few kB. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** A token no server can have issued: `ct-wrong-` and random hex. */
 export const wrongToken = () => `ct-wrong-${randomBytes(8).toString('hex')}`;

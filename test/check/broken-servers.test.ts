@@ -4,6 +4,7 @@ import { startAcceptsInvalid } from './broken/accepts-invalid.js';
 import { GOOD_TOKEN, LEAD_TENANT, startConforming, type RunningTestServer } from './broken/conforming.js';
 import { startConvertsTwice } from './broken/converts-twice.js';
 import { startDuplicateAccepted } from './broken/duplicate-accepted.js';
+import { startEndlessBody } from './broken/endless-body.js';
 import { startIgnoresAuth } from './broken/ignores-auth.js';
 import { startMissingRetryAfter } from './broken/missing-retry-after.js';
 import { startRejectsValid } from './broken/rejects-valid.js';
@@ -82,6 +83,13 @@ describe('src/check against deliberately broken servers (test/check/broken)', ()
     expect(failedChecks(report)).toEqual(['response_schema_conformance']);
     const reason = failuresOf(report, 'response_schema_conformance')[0]?.reason ?? '';
     expect(reason).toMatch(/^\/tenantId: must be/);
+  });
+
+  it('stops reading a body that never ends, and fails it instead of hanging', async () => {
+    const report = await check(startEndlessBody);
+    const failures = failuresOf(report, 'response_schema_conformance');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures[0]?.exchange?.response?.status ?? 200).toBe(200);
   });
 
   it('response_headers_conformance fails on a 429 without Retry-After and a 401 without WWW-Authenticate', async () => {
