@@ -61,6 +61,17 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
   beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options?: WaitOptions): TaskPoller;
 }
 
+/**
+ * Every path parameter of the contract is a primitive in `simple` style, so one regex replace does
+ * what openapi-fetch's general serializer (label, matrix, exploded arrays and objects) does per call.
+ */
+function simplePathSerializer(path: string, params: Record<string, unknown> | undefined): string {
+  return path.replace(/\{([^}]+)\}/g, (m, name: string) => {
+    const v = params?.[name];
+    return v === undefined || v === null ? m : encodeURIComponent(String(v));
+  });
+}
+
 /** The base URL without a trailing slash; throws a TypeError that says what to write. */
 export function normalizeBaseUrl(baseUrl: unknown): string {
   const url = URL.canParse(String(baseUrl)) ? new URL(String(baseUrl)) : undefined;
@@ -117,6 +128,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     Request: LightRequest as unknown as typeof Request,
     // The default serializer, built once: given none, openapi-fetch builds one per call.
     querySerializer: createQuerySerializer(),
+    pathSerializer: simplePathSerializer,
     fetch: transport as (input: Request) => Promise<Response>,
     headers: {
       ...options.headers,
