@@ -47,6 +47,21 @@ export interface ConformingOptions {
   forgetConversions?: boolean;
 }
 
+/**
+ * Answers the authenticated read of the vendor's OVOC customer 85844 with `answer` instead of the
+ * conforming body: the one exchange the content and schema servers break.
+ */
+export const startWithBrokenCustomer85844 = (answer: (res: ServerResponse) => void) =>
+  startConforming({
+    override: ({ route, req, res }) => {
+      if (route.kind !== 'operation' || route.operation.operationId !== 'verifyLcCustomer') return false;
+      if (req.headers.authorization !== `Bearer ${GOOD_TOKEN}` || route.pathParams.id !== '85844')
+        return false;
+      answer(res);
+      return true;
+    },
+  });
+
 export interface RunningTestServer {
   url: string;
   /** Every request line received, e.g. `POST /api/v2/customer`. */
