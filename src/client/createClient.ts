@@ -37,10 +37,8 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** The import body; `allowSbcIdUpdateForOvoc` defaults to false on the server, so it may be left out. */
-export type ImportCustomerBody = Omit<ImportCustomerRequest, 'allowSbcIdUpdateForOvoc'> & {
-  allowSbcIdUpdateForOvoc?: boolean;
-};
+/** The import body (Import Customer's request). */
+export type ImportCustomerBody = ImportCustomerRequest;
 
 /**
  * The openapi-fetch client typed by the contract (`lp.GET`, `lp.PUT`, `lp.POST` return
@@ -165,6 +163,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
       startTask(
         lp.POST('/api/v2/customer/{customerGuid}/action/ovocimport', {
           params: { path: { customerGuid } },
+          // The documented default, sent explicitly so the request means the same on any server version.
           body: { allowSbcIdUpdateForOvoc: false, ...body },
           signal: o?.signal,
         }),
