@@ -30,6 +30,31 @@ describe('package.json: the packed tarball', () => {
     expect(existsSync(join(modules, '@redocly'))).toBe(false);
   });
 
+  it('runs from the installed package: the client against its own sandbox, and the CLI', () => {
+    writeFileSync(
+      join(dir, 'smoke.mjs'),
+      `import { createLivePlatformClient } from 'live-platform-openapi';
+import { startSandbox, DEFAULT_SANDBOX_TOKEN } from 'live-platform-openapi/sandbox';
+import { checkTarget } from 'live-platform-openapi/check';
+const sandbox = await startSandbox({ taskDurationMs: 20 });
+try {
+  const lp = createLivePlatformClient({ baseUrl: sandbox.url, token: DEFAULT_SANDBOX_TOKEN, validateResponses: true });
+  const task = await lp.getTask('tsk_185510');
+  console.log(JSON.stringify({ status: task.status, checker: typeof checkTarget }));
+} finally {
+  await sandbox.close();
+}
+`,
+    );
+    const out = execFileSync(process.execPath, ['smoke.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ status: 'CompletedSuccess', checker: 'function' });
+    const help = execFileSync(process.execPath, [join(dir, 'node_modules/.bin/live-platform'), '--help'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(help).toMatch(/check\s+check a server against the contract/);
+  });
+
   it('type-checks a strict consumer with no `any` in bodies or responses', () => {
     writeFileSync(
       join(dir, 'tsconfig.json'),
