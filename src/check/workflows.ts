@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { operations, specExample, type OperationInfo } from '../contract/index.js';
+import { parseRetryAfter, sleep } from '../tasks/timing.js';
 import { examplePath } from './cases.js';
 import { skipped } from './checks.js';
 import { joinUrl, type HttpTarget } from './http.js';
@@ -23,7 +24,6 @@ export interface WorkflowContext {
 }
 
 const byId = (id: string) => operations.find((o) => o.operationId === id);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const is2xx = (e: Exchange) => !!e.response && e.response.status >= 200 && e.response.status < 300;
 const statusOf = (e: Exchange) =>
   e.response ? String(e.response.status) : `no response (${e.networkError})`;
@@ -78,8 +78,7 @@ export async function followTask(
     const ex = await ctx.exchange(getTask, request, caseName);
     const res = ex.response;
     if (res?.status === 429) {
-      const retryAfter = Number(res.headers['retry-after']);
-      await sleep(Math.min(Number.isFinite(retryAfter) ? retryAfter * 1000 : ctx.pollIntervalMs, 30_000));
+      await sleep(Math.min(parseRetryAfter(res.headers['retry-after']) ?? ctx.pollIntervalMs, 30_000));
       continue;
     }
     const task = res?.json as Partial<TaskState> | undefined;
