@@ -9,3 +9,4 @@ export {
   type ValidationIssue,
 } from './validation.js';
 export { loadSpec, specExample, bundledSpecPath, type OpenApiDocument } from './spec.js';
+export { UUID } from './ids.js';

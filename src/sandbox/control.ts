@@ -1,3 +1,4 @@
+import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
 import type { Reply } from './handlers.js';
 import { addError, errorMap, validationProblem } from './problems.js';
@@ -17,7 +18,6 @@ interface ControlRoute {
   run(target: ControlTarget, body: unknown, now: number): Reply;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const reply = (status: number, value: unknown): Reply => ({ status, json: JSON.stringify(value) });
 const invalid = (errors: Record<string, string[]>): Reply => reply(400, validationProblem(errors));
 

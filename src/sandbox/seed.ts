@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { validateResponseBody } from '../contract/index.js';
+import { UUID, validateResponseBody } from '../contract/index.js';
 import type { OvocCustomer, Task } from '../types.js';
 import { fixtures, SandboxState, type SandboxSeed } from './state.js';
 import { storedTask, workflowOf } from './tasks.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A mistake in a seed: startSandbox rejects with it, the CLI prints it and exits 2. */
 export class SeedError extends Error {

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { operations } from '../../contract/index.js';
+import { operations, UUID } from '../../contract/index.js';
 import {
   checkEmbedded,
   checkTarget,
@@ -34,8 +34,6 @@ and checks both; with one it checks that server.
   --only operationId       check one operation (${operations.map((o) => o.operationId).join(', ')})
 
 Exit codes: 0 conformant, 1 a check failed, 2 usage or connection error.`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function baseUrlOption(raw: string): string {
   let url: URL;
