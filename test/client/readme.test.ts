@@ -1,4 +1,4 @@
-// The README's client guide is code: every ```ts block of "## Using the client" is type-checked
+// The client guide (docs/client.md) is code: every ```ts block is type-checked
 // against the package's real types, and the provisioning flow (```ts provision) runs against the
 // sandbox. A snippet that drifts from the API fails here, not in a reader's editor.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const section = /^## Using the client\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+const section = readFileSync(join(root, 'docs/client.md'), 'utf8');
 const blocks = [...section.matchAll(/^```ts( provision)?\n([\s\S]*?)^```$/gm)].map((m) => ({
   provision: Boolean(m[1]),
   code: m[2]!,
@@ -21,7 +20,7 @@ const entry = join(root, 'src/index.ts');
 function typeCheck(snippets: string[]): string[] {
   const dir = join(root, 'test/client/.readme-snippets');
   const files = new Map(snippets.map((code, i) => [join(dir, `snippet-${i + 1}.ts`), code]));
-  // The later snippets use the `lp` the first one creates, as the README says.
+  // The later snippets use the `lp` the first one creates, as the guide says.
   const globals = join(dir, 'globals.d.ts');
   files.set(globals, "declare const lp: import('live-platform-openapi').LivePlatformClient;\n");
   const options: ts.CompilerOptions = {
@@ -54,7 +53,7 @@ function typeCheck(snippets: string[]): string[] {
     });
 }
 
-describe('README.md "## Using the client"', () => {
+describe('docs/client.md', () => {
   let sandbox: RunningSandbox;
   const tmp = join(root, '.tmp', `readme-${process.pid}`);
   beforeAll(async () => {
