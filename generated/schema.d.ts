@@ -12,8 +12,9 @@ export type paths = {
          * Import a customer from OVOC
          * @description Links an existing Live Platform customer to its customer in the Live Platform Operation Center
          *     (OVOC) and queues a task that does the import. The answer is the task id as a **bare JSON
-         *     string** (`"tsk_185510"`), not an object. Poll Get Task until the status is terminal; it goes
-         *     from `InProgress` to `CompletedSuccess` (or `CompletedFailed`) within a few minutes.
+         *     string** (`"tsk_185510"`), not an object (or, as `text/plain`, the id unquoted). Poll Get Task
+         *     until the status is terminal; it goes from `InProgress` to `CompletedSuccess` (or
+         *     `CompletedFailed`) within a few minutes.
          */
         post: operations["importCustomerFromOvoc"];
         delete?: never;
@@ -81,7 +82,8 @@ export type paths = {
          * Create a customer from a lead with an IP Group
          * @description Converts the Operator Connect lead of a Microsoft tenant into a customer: creates an IP Group
          *     and Proxy Set on the Online PSTN gateway and links the Live Platform database to the SBC through
-         *     that IP Group. The answer is `{taskId: "wst_..."}`; poll Get Task. The task ends:
+         *     that IP Group. The answer is `{taskId: "wst_..."}` (a sibling vendor page shows
+         *     `{jobId: "wst_..."}`); poll Get Task. The task ends:
          *
          *     - `CompletedSuccess` with details `["Converted"]` and `outputData.umpCustomerGuid`;
          *     - `CompletedFailed` with `["Failed"]` and one Error message per broken name rule;
@@ -149,7 +151,8 @@ export type components = {
         /**
          * ImportCustomerRequest
          * @description Closed (`additionalProperties: false`): the page lists every field, and a misspelt field would
-         *     otherwise be dropped without a word.
+         *     otherwise be dropped without a word. Our decision: ASP.NET ignores unknown members by default,
+         *     so a server that accepts one is reported by the checker as a lenient warning, not a failure.
          */
         ImportCustomerRequest: {
             customerType: components["schemas"]["CustomerType"];
@@ -211,7 +214,8 @@ export type components = {
         /**
          * SiteLocation
          * @description The SBC configuration of the customer's single site. The page calls it a "list array"; its
-         *     example sends one object. Closed: these are the only three fields.
+         *     example sends one object. Closed: these are the only three fields (our decision; ASP.NET
+         *     ignores unknown members, so the checker only warns when a server accepts one).
          */
         SiteLocation: {
             /**
@@ -398,7 +402,8 @@ export type components = {
         /**
          * CreateCustomerFromLeadRequest
          * @description Field names as the vendor's examples send them (the table's `ConfigurationName`, `shortName`,
-         *     `CustomerFulName` and `msTenantID` are not the wire). Closed: a misspelt field is refused.
+         *     `CustomerFulName` and `msTenantID` are not the wire). Closed: a misspelt field is refused (our
+         *     decision; ASP.NET ignores unknown members, so the checker only warns when a server accepts one).
          *
          *     The server accepts any short and full name here and checks them in the task: a short name must
          *     be 3-15 characters of letters, digits and `_`; a full name letters, digits, `_`, `'` and space.
@@ -418,12 +423,26 @@ export type components = {
             scriptParameters: components["schemas"]["LeadScriptParameters"];
         };
         /**
-         * TaskStarted
-         * @description The initial answer of an operation that queues a task. Poll Get Task with `taskId`.
+         * TaskStartedTaskId
+         * @description `{taskId}`, as the Create Customer from Lead page shows.
          */
-        TaskStarted: {
+        TaskStartedTaskId: {
             taskId: components["schemas"]["TaskId"];
         };
+        /**
+         * TaskStartedJobId
+         * @description `{jobId}`, as a sibling vendor page (create from lead with a Tenant Id) shows.
+         */
+        TaskStartedJobId: {
+            jobId: components["schemas"]["TaskId"];
+        };
+        /**
+         * TaskStarted
+         * @description The initial answer of an operation that queues a task: `{taskId}` as the Create Customer from Lead
+         *     page shows, or `{jobId}` as a sibling vendor page (create from lead with a Tenant Id) shows.
+         *     Exactly one of the two; either is a task id to poll Get Task with. Open to other members.
+         */
+        TaskStarted: components["schemas"]["TaskStartedTaskId"] | components["schemas"]["TaskStartedJobId"];
         /**
          * TaskStatus
          * @description The task's status as spelled on the wire. The vendor's prose writes "In Progress" and
@@ -446,30 +465,14 @@ export type components = {
         TaskDetail: string | null;
         /**
          * ExecutionMessage
-         * @description One line of the task's log. Closed to catch drift in the log format.
+         * @description One line of the task's log. Open like the other response objects (the vendor never showed it
+         *     closed, and ASP.NET adds members freely); `level` and `message` are required and typed.
          */
         ExecutionMessage: {
             /** @enum {string} */
             level: "Information" | "Warning" | "Error";
             /** @example 'Customer Short Name' must be between 3 and 15 characters. */
             message: string;
-        };
-        /**
-         * EmptyOutputData
-         * @description The import workflow's output (`{}`).
-         */
-        EmptyOutputData: Record<string, never>;
-        /**
-         * CustomerOutputData
-         * @description Output of the create-from-lead workflow.
-         */
-        CustomerOutputData: {
-            /**
-             * Format: uuid
-             * @description The customer's id in the Live Platform database, set when a license is applied. `null` when
-             *     the task failed or the lead was already converted.
-             */
-            umpCustomerGuid: string | null;
         };
         /**
          * NumberWorkflowOutputData
@@ -484,11 +487,43 @@ export type components = {
             msJobStatus?: string;
         };
         /**
-         * TaskOutputData
-         * @description Depends on the workflow: empty for import, `{umpCustomerGuid}` for create-from-lead, and the
-         *     number workflow's summary for `wup_` tasks. An object of another shape is a contract violation.
+         * CustomerOutputData
+         * @description Output of the create-from-lead workflow.
          */
-        TaskOutputData: components["schemas"]["EmptyOutputData"] | components["schemas"]["CustomerOutputData"] | components["schemas"]["NumberWorkflowOutputData"];
+        CustomerOutputData: {
+            /**
+             * Format: uuid
+             * @description The customer's id in the Live Platform database, set when a license is applied. `null` when
+             *     the task failed or the lead was already converted.
+             */
+            umpCustomerGuid: string | null;
+        };
+        /**
+         * OtherWorkflowOutputData
+         * @description The output of a workflow the vendor's pages do not show: Get Task serves every workflow, so any
+         *     object is accepted; a member one of the known shapes names keeps that shape's type.
+         */
+        OtherWorkflowOutputData: {
+            /** Format: uuid */
+            umpCustomerGuid?: string | null;
+            ocUploadNumberResult?: string;
+            workflowVersion?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * EmptyOutputData
+         * @description The import workflow's output (`{}`).
+         */
+        EmptyOutputData: Record<string, never>;
+        /**
+         * TaskOutputData
+         * @description Depends on the workflow: the number workflow's summary for `wup_` tasks, `{umpCustomerGuid}` for
+         *     create-from-lead, empty for import, and any object for a workflow the pages do not show (a known
+         *     member keeps its type there). The members are ordered most specific first and the empty object
+         *     last, so a generator that tries them in order (a zod union) keeps the data.
+         */
+        TaskOutputData: components["schemas"]["NumberWorkflowOutputData"] | components["schemas"]["CustomerOutputData"] | components["schemas"]["OtherWorkflowOutputData"] | components["schemas"]["EmptyOutputData"];
         /**
          * Task
          * @description The state of a queued task. Open to new fields (a tolerant reader), but every field the vendor's
@@ -521,7 +556,12 @@ export type components = {
                 "application/problem+json": components["schemas"]["ValidationProblemDetails"];
             };
         };
-        /** @description No bearer token, or one the server refused. */
+        /**
+         * @description No bearer token, or one the server refused. The body may be **empty**: ASP.NET's JwtBearer
+         *     handler answers `401` with no body and only the `WWW-Authenticate: Bearer` challenge (with
+         *     `error="invalid_token"` and an `error_description` when a token was sent but refused). When a
+         *     body is sent, it is a problem.
+         */
         Unauthorized: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
@@ -567,10 +607,10 @@ export type components = {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /** @description Rate limited. Wait as `Retry-After` says, then retry. */
+        /** @description Rate limited. Wait as `Retry-After` says when it is sent (it is optional), then retry. */
         TooManyRequests: {
             headers: {
-                "Retry-After": components["headers"]["RetryAfter"];
+                "Retry-After": components["headers"]["RetryAfterOptional"];
                 [name: string]: unknown;
             };
             content: {
@@ -626,19 +666,17 @@ export type components = {
     requestBodies: never;
     headers: {
         /**
-         * @description The bearer challenge, with `error="invalid_token"` when a token was sent but refused.
-         * @example Bearer error="invalid_token"
+         * @description The bearer challenge, as ASP.NET's JwtBearer handler writes it: `Bearer`, with
+         *     `error="invalid_token"` (and an `error_description`) when a token was sent but refused. Required
+         *     on every 401, with or without a body.
+         * @example Bearer error="invalid_token", error_description="The token expired at '12/01/2026 14:00:00'"
          */
         WwwAuthenticate: string;
         /**
-         * @description How long to wait before the next request: a number of seconds, or an HTTP-date. Honour it
-         *     (the project's client does).
+         * @description When present, how long to wait before retrying: a number of seconds, or an HTTP-date. Optional:
+         *     the vendor documents no rate-limit policy, and ASP.NET's rate limiter sends no `Retry-After`
+         *     unless the service sets one. The project's client honours it when present and backs off otherwise.
          * @example 30
-         */
-        RetryAfter: string;
-        /**
-         * @description When present, how long to wait before retrying (seconds or an HTTP-date).
-         * @example 5
          */
         RetryAfterOptional: string;
     };
@@ -665,13 +703,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The task was queued. The body is its id. */
+            /**
+             * @description The task was queued. The body is its id: a JSON string as the vendor's example shows, or
+             *     the same id unquoted as `text/plain`, which is how ASP.NET writes a string result when the
+             *     request's `Accept` does not ask for JSON first.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskId"];
+                    "text/plain": components["schemas"]["TaskId"];
                 };
             };
             400: components["responses"]["BadRequest"];

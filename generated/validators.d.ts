@@ -6,6 +6,8 @@ export declare const importCustomerFromOvoc_params: ValidateFunction;
 export declare const importCustomerFromOvoc_request: ValidateFunction;
 /** importCustomerFromOvoc: 200 response body */
 export declare const importCustomerFromOvoc_200: ValidateFunction;
+/** importCustomerFromOvoc: 200 text/plain response body (the text as a string) */
+export declare const importCustomerFromOvoc_200_text: ValidateFunction;
 /** importCustomerFromOvoc: 400 response body */
 export declare const importCustomerFromOvoc_400: ValidateFunction;
 /** importCustomerFromOvoc: 401 response body */

@@ -1,4 +1,7 @@
-import { createLivePlatformClient } from 'live-platform-openapi';
+import {
+  createLivePlatformClient,
+  taskIdFrom,
+} from 'live-platform-openapi';
 
 // token: an Entra ID access token, or a function returning one
 const lp = createLivePlatformClient({
@@ -26,5 +29,6 @@ if (error) {
 // it is terminal. details: Converted or CustomerAlreadyConverted;
 // Failed and ValidationFailed throw TaskFailedError.
 // (lp.beginCreateCustomerFromLead(body) starts and polls in one.)
-const task = await lp.tasks.wait(data.taskId);
+// The answer is {taskId} or, as a sibling vendor page shows, {jobId}.
+const task = await lp.tasks.wait(taskIdFrom(data));
 console.log(`${task.details.join(', ')}:`, task.outputData);

@@ -65,7 +65,12 @@ export function operationsOf(spec) {
           validator: mediaTypes.length ? ident(`${id}_${status}`) : null,
           headers,
           headersValidator: Object.keys(headers).length ? ident(`${id}_${status}_headers`) : null,
-          examples: mediaTypes.length ? Object.keys(res.content[mediaTypes[0]].examples ?? {}) : [],
+          // A text/plain body (the import's unquoted task id) is checked as a JSON string.
+          textValidator: res.content?.['text/plain']?.schema ? ident(`${id}_${status}_text`) : null,
+          // `x-empty-body: true` (ASP.NET's JwtBearer 401): no body at all is conformant too.
+          emptyBodyAllowed: res['x-empty-body'] === true,
+          // Every media type's named examples (the import's text/plain id too).
+          examples: mediaTypes.flatMap((m) => Object.keys(res.content[m].examples ?? {})),
         };
       }
       ops.push({
@@ -115,6 +120,15 @@ export function validatorKeys(spec) {
           name: r.validator,
           describe: `${op.operationId}: ${status} response body`,
           schema: ref(r.schemaPointer),
+        });
+      }
+      if (r.textValidator) {
+        keys.push({
+          name: r.textValidator,
+          describe: `${op.operationId}: ${status} text/plain response body (the text as a string)`,
+          schema: ref(
+            `${r.schemaPointer.replace(/\/content\/[^/]+\/schema$/, '')}/content/text~1plain/schema`,
+          ),
         });
       }
       if (r.headersValidator) {

@@ -32,6 +32,10 @@ export interface OperationInfo {
       validator: string | null;
       headers: Record<string, { required: boolean; schemaPointer: string }>;
       headersValidator: string | null;
+      /** Validates a `text/plain` body, given as a string (the import's unquoted task id). */
+      textValidator: string | null;
+      /** The response declares `x-empty-body: true`: no body at all conforms too (ASP.NET's 401). */
+      emptyBodyAllowed: boolean;
       examples: string[];
     }
   >;

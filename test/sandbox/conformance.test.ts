@@ -37,8 +37,10 @@ describe('test/sandbox/conformance.ts: the helper catches what breaks the contra
     expect(c.violations.every((v) => v.includes(': body '))).toBe(true);
   });
 
-  it('flags a 429 without Retry-After, and a 400 without an errors map', async () => {
-    const c = conformance('http://x', 't', { fetch: answering(429, problem(429)) });
+  it('flags a 429 with a malformed Retry-After (it is optional), and a 400 without an errors map', async () => {
+    const c = conformance('http://x', 't', {
+      fetch: answering(429, problem(429), { 'retry-after': 'soon' }),
+    });
     await c.call('GET', '/api/v2/task/tsk_1');
     expect(c.violations).toEqual([expect.stringContaining('header')]);
     const d = conformance('http://x', 't', { fetch: answering(400, { title: 'x', status: 400 }) });

@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import {
   loadSpec,
@@ -107,4 +108,96 @@ describe('spec/components/schemas/VendorDateTime.yaml', () => {
   it.each(['2025-08-14', '2025-08-14T08:16', '14/08/2025 08:16:18', '2025-08-14T08:16:18+2'])('rejects %s', (v) =>
     expect(withTime(v).length).toBeGreaterThan(0),
   );
+});
+
+// issue 12: what a stock ASP.NET Core server may send where the vendor's pages are silent.
+describe('the contract accepts the ASP.NET behaviours the vendor has not ruled out', () => {
+  const okResponse = (op: string, status: number, body: unknown) => validateResponseBody(op, status, body).issues;
+  const started = 'wst_1a93b0c9-5ab0-4d3f-af25-c0f18ad0aa2e';
+
+  it('lead start as {taskId} or {jobId}, exactly one of them, each a task id', () => {
+    expect(okResponse('createCustomerFromLead', 200, { taskId: started })).toEqual([]);
+    expect(okResponse('createCustomerFromLead', 200, { jobId: started })).toEqual([]);
+    expect(okResponse('createCustomerFromLead', 200, { jobId: started, traceId: 'x' })).toEqual([]);
+    expect(okResponse('createCustomerFromLead', 200, { taskId: started, jobId: started }).length).toBeGreaterThan(0);
+    expect(okResponse('createCustomerFromLead', 200, {}).length).toBeGreaterThan(0);
+    expect(okResponse('createCustomerFromLead', 200, { jobId: 'not a task id' }).length).toBeGreaterThan(0);
+  });
+
+  it('unknown members on every response object, known members keeping their types', () => {
+    const extra = { aspNetExtra: 1 };
+    const converted = task() as { executionMessages: object[]; outputData: object };
+    expect(
+      okResponse('getTask', 200, {
+        ...converted,
+        ...extra,
+        executionMessages: converted.executionMessages.map((m) => ({ ...m, ...extra })),
+        outputData: { ...converted.outputData, ...extra },
+      }),
+    ).toEqual([]);
+    expect(okResponse('getTask', 200, { ...task(), executionMessages: [{ level: 'Information', message: 1 }] }).length).toBeGreaterThan(0);
+    expect(okResponse('getTask', 200, (({ executionMessages: _, ...t }) => t)(task())).length).toBeGreaterThan(0);
+  });
+
+  it("outputData of another workflow, a known member keeping its type; details words stay open", () => {
+    expect(okResponse('getTask', 200, { ...task(), outputData: { numbersAdded: 3, region: 'EU' } })).toEqual([]);
+    expect(okResponse('getTask', 200, { ...task(), details: ['NumbersUploaded'] })).toEqual([]);
+    expect(okResponse('getTask', 200, { ...task(), outputData: { numbersAdded: 3, workflowVersion: 'three' } }).length).toBeGreaterThan(0);
+    expect(okResponse('getTask', 200, { ...task(), outputData: [] }).length).toBeGreaterThan(0);
+  });
+
+  it('the import id as text/plain has its own validator; a 401 may be empty', () => {
+    const imp = operations.find((o) => o.operationId === 'importCustomerFromOvoc')!;
+    expect(imp.responses['200']?.mediaTypes).toEqual(['application/json', 'text/plain']);
+    expect(imp.responses['200']?.textValidator).toBeTruthy();
+    for (const op of operations) {
+      expect(op.responses['401']?.emptyBodyAllowed, op.operationId).toBe(true);
+      expect(op.responses['400']?.emptyBodyAllowed, op.operationId).toBe(false);
+    }
+  });
+
+  it('ASP.NET JSON-path error keys, and 429 without Retry-After', async () => {
+    const { validateResponseHeaders } = await import('../../src/contract/index.js');
+    expect(
+      okResponse('createEssentialsCustomer', 400, { title: 'Bad', status: 400, errors: { '$.shortName': ['too long'] } }),
+    ).toEqual([]);
+    expect(validateResponseHeaders('getTask', 429, {})).toEqual([]);
+    expect(validateResponseHeaders('getTask', 429, { 'retry-after': 'soon' }).length).toBeGreaterThan(0);
+    expect(validateResponseHeaders('getTask', 401, {}).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the status enum strict: a status outside it is drift', () => {
+    expect(okResponse('getTask', 200, { ...task(), status: 'Queued' }).length).toBeGreaterThan(0);
+  });
+});
+
+// A generator that tries anyOf members in order and keeps only the first match's declared members
+// (orval's zod union of z.object) must keep every vendor example's outputData.
+describe('TaskOutputData anyOf order', () => {
+  const spec = loadSpec() as unknown as { components: { schemas: Record<string, { anyOf?: { $ref: string }[] }> } };
+  const ajv = new Ajv2020({ strict: false, allowUnionTypes: true, validateFormats: false });
+  // z.object() accepts an object with more members than it declares (and strips them), so the
+  // order test matches as zod does: without maxProperties / additionalProperties: false.
+  const zodLike = JSON.parse(JSON.stringify(spec.components), (k, v) =>
+    k === 'maxProperties' || (k === 'additionalProperties' && v === false) ? undefined : v,
+  );
+  ajv.addSchema({ $id: 'openapi.json', components: zodLike });
+  const members = (spec.components.schemas.TaskOutputData?.anyOf ?? []).map((m) => {
+    const name = m.$ref.split('/').pop()!;
+    const schema = spec.components.schemas[name] as { properties?: object; additionalProperties?: unknown };
+    return { name, validate: ajv.compile({ $ref: `openapi.json${m.$ref}` }), schema };
+  });
+  const taskExamples = uses.filter((u) => u.op === 'getTask' && u.where === 200).map((u) => u.name);
+
+  it('puts the empty object last', () => {
+    expect(members.at(-1)?.name).toBe('EmptyOutputData');
+  });
+
+  it.each(taskExamples)('%s: the first member that matches keeps all of outputData', (name) => {
+    const outputData = specExample<{ outputData: Record<string, unknown> }>(name).outputData;
+    const first = members.find((m) => m.validate(outputData));
+    expect(first, 'some member matches').toBeDefined();
+    const declared = Object.keys(first!.schema.properties ?? {});
+    expect(Object.keys(outputData).filter((k) => !declared.includes(k))).toEqual([]);
+  });
 });
