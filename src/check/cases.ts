@@ -7,6 +7,7 @@ import {
   validateRequestBody,
   type OperationInfo,
 } from '../contract/index.js';
+import { evidenceOf, isLenient, type Evidence } from './evidence.js';
 import { mutationsOf, schemaAt } from './mutations.js';
 import type { CheckRequest } from './types.js';
 
@@ -20,6 +21,18 @@ export interface CheckCase {
   request: CheckRequest;
   /** Whether it could change state on a server that got it wrong (see isWrite). */
   writes: boolean;
+  /**
+   * Negative cases: what the broken constraint rests on. A lenient one (ASP.NET default, our own
+   * decision) is a warning when the server accepts it, and is never sent as a write to a server the
+   * checker did not start.
+   */
+  evidence?: Evidence;
+}
+
+/** The strictest evidence among the keywords that failed: a case is lenient only if all of them are. */
+function strictest(schema: unknown, keywords: (string | undefined)[]): Evidence {
+  const all = keywords.map((k) => evidenceOf(schema, k ?? ''));
+  return all.find((e) => !isLenient(e)) ?? all[0] ?? 'vendor-table';
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -95,6 +108,7 @@ export function casesFor(operation: OperationInfo, options: CaseOptions): CheckC
         kind: 'negative',
         operation,
         writes,
+        evidence: m.evidence,
         request: { method: operation.method, path, auth: 'token', body: m.body },
       });
     }
@@ -107,14 +121,19 @@ export function casesFor(operation: OperationInfo, options: CaseOptions): CheckC
       const raw = Object.fromEntries(
         operation.parameters.map((p) => [p.name, parameterExample(operation, p.name)]),
       );
-      if (validateParams(operation, coerceParams(operation, { ...raw, [param.name]: value })).length === 0)
-        continue;
+      const issues = validateParams(operation, coerceParams(operation, { ...raw, [param.name]: value }));
+      if (issues.length === 0) continue;
       cases.push({
         // Named by value: once in a URL every value is a string, so the broken rule is the validator's call.
         name: `negative: path ${param.name}=${value.length > 24 ? `${value.slice(0, 24)}…` : value}`,
         kind: 'negative',
         operation,
         writes,
+        // In a URL every value is a string, so the rule that refuses it is the validator's to name.
+        evidence: strictest(
+          schemaAt(param.schemaPointer),
+          issues.map((i) => i.keyword),
+        ),
         request: {
           method: operation.method,
           path: examplePath(operation, { [param.name]: value }),

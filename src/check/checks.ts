@@ -1,10 +1,12 @@
 import {
   validateResponseBody,
   validateResponseHeaders,
+  validateResponseText,
   type OperationInfo,
   type ValidationIssue,
 } from '../contract/index.js';
 import type { CaseKind } from './cases.js';
+import { evidenceText, isLenient, type Evidence } from './evidence.js';
 import type { CheckName, CheckOutcome, Exchange, TargetKind } from './types.js';
 
 export interface CheckContext {
@@ -14,6 +16,10 @@ export interface CheckContext {
   kind: CaseKind | 'workflow';
   targetKind: TargetKind;
   maxResponseTimeMs?: number;
+  /** Negative cases: what the broken constraint rests on. */
+  evidence?: Evidence;
+  /** Fail lenient cases too (--strict) instead of reporting them as warnings. */
+  strict?: boolean;
 }
 
 const issuesText = (issues: ValidationIssue[]) => issues.map((i) => `${i.path}: ${i.message}`).join('; ');
@@ -23,12 +29,13 @@ const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toL
 export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome[] {
   const { operation } = ctx;
   const out: CheckOutcome[] = [];
-  const verdict = (check: CheckName, failure?: string) =>
+  const verdict = (check: CheckName, failure?: string, lenient = false) =>
     out.push({
       operationId: operation.operationId,
       check,
-      verdict: failure === undefined ? 'passed' : 'failed',
+      verdict: failure === undefined ? 'passed' : lenient ? 'lenient' : 'failed',
       caseName: ctx.caseName,
+      ...(ctx.evidence ? { evidence: ctx.evidence } : {}),
       ...(failure === undefined ? {} : { reason: failure, exchange }),
     });
 
@@ -49,9 +56,12 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome
   if (ctx.kind === 'method') {
     verdict(
       'unsupported_method',
-      res.status === 405
-        ? undefined
-        : `${exchange.request.method} is not declared for ${operation.path}; expected 405, got ${res.status}`,
+      res.status !== 405
+        ? `${exchange.request.method} is not declared for ${operation.path}; expected 405, got ${res.status}`
+        : // ASP.NET's endpoint routing answers an empty 405; the Allow header is then all it says.
+          res.bodyExcerpt === '' && !res.headers.allow?.trim()
+          ? 'an empty 405 without an Allow header: name the methods the path accepts'
+          : undefined,
     );
     return out;
   }
@@ -64,7 +74,10 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome
       ? undefined
       : `status ${res.status} is not declared for ${operation.operationId} (declared: ${declaredList})`,
   );
-  if (declared) {
+  // A stock JwtBearer 401 has no body, only WWW-Authenticate (`x-empty-body: true` in the contract);
+  // the body checks then have nothing to check, and the header check below still runs.
+  const emptyAllowed = !!declared?.emptyBodyAllowed && res.bodyExcerpt === '';
+  if (declared && !emptyAllowed) {
     if (declared.mediaTypes.length) {
       const got = mediaType(res.contentType);
       verdict(
@@ -74,7 +87,16 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome
           : `content-type ${JSON.stringify(res.contentType || '(none)')}, expected ${declared.mediaTypes.join(' or ')} for ${res.status}`,
       );
     }
-    if (declared.validator) {
+    const textValidator = declared.textValidator;
+    if (textValidator && mediaType(res.contentType) === 'text/plain') {
+      // ASP.NET's unquoted string result (the import's task id): the text itself is the value. The
+      // excerpt is the whole text for any value the contract allows (a TaskId is at most 128 chars).
+      const issues = validateResponseText(operation, res.status, res.bodyExcerpt);
+      verdict(
+        'response_schema_conformance',
+        issues.length ? `text/plain body: ${issuesText(issues)}` : undefined,
+      );
+    } else if (declared.validator) {
       if (!res.isJson) verdict('response_schema_conformance', `the ${res.status} body is not JSON`);
       else {
         const { issues } = validateResponseBody(operation, res.status, res.json);
@@ -96,15 +118,20 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome
     const accepted = (status >= 200 && status < 300) || (ctx.targetKind === 'live' && status === 404);
     verdict('positive_data_acceptance', accepted ? undefined : `a valid request was refused with ${status}`);
   } else if (ctx.kind === 'negative') {
+    const accepted = status >= 200 && status < 300;
+    // Accepting a body that breaks only our own decision is what a stock ASP.NET server does
+    // (it ignores unknown members, enforces no format): a warning unless --strict.
+    const lenient = accepted && !ctx.strict && !!ctx.evidence && isLenient(ctx.evidence);
     verdict(
       'negative_data_rejection',
-      status >= 200 && status < 300
-        ? `an invalid body was accepted with ${status}`
+      accepted
+        ? `an invalid body was accepted with ${status}${ctx.evidence && isLenient(ctx.evidence) ? `; the broken rule ${evidenceText(ctx.evidence)}${lenient ? ', so this is a warning (--strict fails it)' : ''}` : ''}`
         : status < 400 || status >= 500
           ? `an invalid body got ${status}; expected a 4xx the spec declares`
           : !declared
             ? `an invalid body got ${status}, which the spec does not declare (declared: ${declaredList})`
             : undefined,
+      lenient,
     );
   } else if (ctx.kind === 'auth-none' || ctx.kind === 'auth-wrong') {
     const what = ctx.kind === 'auth-none' ? 'without a token' : 'with a wrong token';

@@ -7,6 +7,7 @@ export { renderJUnit, renderJson, redact, xmlEscape } from './report-files.js';
 export { isConformant, counts } from './summary.js';
 export { allCases, casesFor, isWrite, type CheckCase, type CaseKind } from './cases.js';
 export { mutationsOf, type Mutation } from './mutations.js';
+export { evidenceOf, isLenient, type Evidence } from './evidence.js';
 export { ConnectionError } from './http.js';
 export {
   CHECK_NAMES,

@@ -1,4 +1,5 @@
 import { loadSpec } from '../contract/index.js';
+import { evidenceOf, type Evidence } from './evidence.js';
 
 type Schema = Record<string, unknown>;
 
@@ -6,6 +7,10 @@ type Schema = Record<string, unknown>;
 export interface Mutation {
   /** e.g. `/customerShortName minLength`. */
   label: string;
+  /** The JSON-Schema keyword it breaks. */
+  keyword: string;
+  /** What that keyword rests on (the schema object's `x-evidence`; `vendor-table` by default). */
+  evidence: Evidence;
   body: unknown;
 }
 
@@ -42,6 +47,15 @@ function wrongTypeValue(allowed: string[]): unknown {
   });
 }
 
+// A value each validated format refuses; formats not listed (int32, int64) are annotations here.
+const FORMAT_BREAKERS: Record<string, string> = {
+  uuid: 'ct-not-a-uuid',
+  'date-time': 'ct-not-a-date',
+  date: 'ct-not-a-date',
+  email: 'ct-not-an-email',
+  uri: 'ct not a uri',
+};
+
 const PATTERN_BREAKERS = ['has space', 'a/b', 'dot.ted', '***', '-', '', '0', 'zz'];
 
 function patternBreaker(schema: Schema, pattern: string): string | undefined {
@@ -62,7 +76,8 @@ function setAt(base: unknown, path: string[], value: unknown, remove = false): u
   if (path.length === 0) return value;
   const root = structuredClone(base) as Record<string, unknown>;
   let node = root;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  // A missing intermediate object (an optional one the base body leaves out) is created empty.
+  for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
   const last = path[path.length - 1]!;
   if (remove) delete node[last];
   else node[last] = value;
@@ -71,10 +86,25 @@ function setAt(base: unknown, path: string[], value: unknown, remove = false): u
 
 const pointer = (path: string[]) => (path.length ? `/${path.join('/')}` : '/');
 
+/** A member name the object's `propertyNames` accepts, so an extra member breaks one rule only. */
+function extraName(schema: Schema, preferred: string): string {
+  const names = resolve(schema.propertyNames);
+  if (typeof names.pattern !== 'string') return preferred;
+  let re: RegExp;
+  try {
+    re = new RegExp(names.pattern, 'u');
+  } catch {
+    return preferred;
+  }
+  return [preferred, 'CustomVar.Variable99', 'ct_extra', 'ct'].find((n) => re.test(n)) ?? preferred;
+}
+
 /**
  * Walks the request schema alongside a valid body and returns one violating body per constraint
- * (required, type, enum, pattern, minLength, maxLength, additionalProperties: false). Properties the
- * base body leaves out get a bad value of their own, so optional fields are covered too.
+ * (required, type, enum, format, pattern, minLength, maxLength, minimum, maximum, closed and typed
+ * extra members: additionalProperties, unevaluatedProperties, propertyNames). Properties the base
+ * body leaves out get a bad value of their own, so optional fields are covered too. Each mutation
+ * carries the evidence its keyword rests on.
  */
 export function mutationsOf(schemaNode: unknown, base: unknown): Mutation[] {
   const out: Mutation[] = [];
@@ -82,57 +112,83 @@ export function mutationsOf(schemaNode: unknown, base: unknown): Mutation[] {
     if (depth > 8) return;
     const schema = resolve(node);
     const at = pointer(path);
+    const push = (keyword: string, body: unknown, label = `${at} ${keyword}`) =>
+      out.push({ label, keyword, evidence: evidenceOf(schema, keyword), body });
     const types = typesOf(schema);
     if (types.length) {
       const bad = wrongTypeValue(types);
-      if (bad !== undefined) out.push({ label: `${at} type`, body: setAt(base, path, bad) });
+      if (bad !== undefined) push('type', setAt(base, path, bad));
     }
     if (Array.isArray(schema.enum) && schema.enum.length) {
-      const bad = typeof schema.enum[0] === 'string' ? 'CT_NOT_IN_ENUM' : 987654321;
-      out.push({ label: `${at} enum`, body: setAt(base, path, bad) });
+      push('enum', setAt(base, path, typeof schema.enum[0] === 'string' ? 'CT_NOT_IN_ENUM' : 987654321));
     }
     const isString = types.includes('string') && (value === undefined || typeof value === 'string');
+    if (isString && typeof schema.format === 'string' && FORMAT_BREAKERS[schema.format] !== undefined) {
+      push('format', setAt(base, path, FORMAT_BREAKERS[schema.format]));
+    }
     if (isString && typeof schema.pattern === 'string') {
       const bad = patternBreaker(schema, schema.pattern);
-      if (bad !== undefined) out.push({ label: `${at} pattern`, body: setAt(base, path, bad) });
+      if (bad !== undefined) push('pattern', setAt(base, path, bad));
     }
     if (isString && typeof schema.minLength === 'number' && schema.minLength > 0) {
       const seed = typeof value === 'string' && value.length ? value : 'abcdefgh';
-      const short = seed.padEnd(schema.minLength, seed).slice(0, schema.minLength - 1);
-      out.push({ label: `${at} minLength`, body: setAt(base, path, short) });
+      push(
+        'minLength',
+        setAt(base, path, seed.padEnd(schema.minLength, seed).slice(0, schema.minLength - 1)),
+      );
     }
     if (isString && typeof schema.maxLength === 'number') {
       const seed = typeof value === 'string' && value.length ? value : 'a';
-      const long = seed.padEnd(schema.maxLength + 1, seed.slice(-1));
-      out.push({ label: `${at} maxLength`, body: setAt(base, path, long) });
+      push('maxLength', setAt(base, path, seed.padEnd(schema.maxLength + 1, seed.slice(-1))));
+    }
+    const isNumber = types.includes('integer') || types.includes('number');
+    if (isNumber && typeof schema.minimum === 'number')
+      push('minimum', setAt(base, path, schema.minimum - 1));
+    if (isNumber && typeof schema.maximum === 'number')
+      push('maximum', setAt(base, path, schema.maximum + 1));
+
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    // An optional object the base body leaves out, with no required members: an empty one is
+    // valid, so its member rules can still be broken one at a time.
+    const emptyIsValid =
+      value === undefined && types.includes('object') && !(schema.required as unknown[] | undefined)?.length;
+    if (!isObject && !emptyIsValid) return;
+    const present = (isObject ? value : {}) as Record<string, unknown>;
+    for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+      if (name in present)
+        push(
+          'required',
+          setAt(base, [...path, name], undefined, true),
+          `${pointer([...path, name])} required`,
+        );
     }
     // Only descend into objects the base body has; inventing whole sub-objects would break
     // more than one rule at a time.
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
-    const present = value as Record<string, unknown>;
-    for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
-      if (name in present)
-        out.push({
-          label: `${pointer([...path, name])} required`,
-          body: setAt(base, [...path, name], undefined, true),
-        });
+    if (isObject) {
+      const properties = (schema.properties ?? {}) as Record<string, unknown>;
+      for (const [name, child] of Object.entries(properties))
+        walk(child, present[name], [...path, name], depth + 1);
     }
-    const properties = (schema.properties ?? {}) as Record<string, unknown>;
-    for (const [name, child] of Object.entries(properties))
-      walk(child, present[name], [...path, name], depth + 1);
-    if (schema.additionalProperties === false) {
-      out.push({
-        label: `${at} additionalProperties`,
-        body: setAt(base, [...path, 'ctUnexpectedField'], 'x'),
-      });
-    } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+    const names = resolve(schema.propertyNames);
+    if (typeof names.pattern === 'string') {
+      const bad = patternBreaker(names, names.pattern);
       const extra = resolve(schema.additionalProperties);
-      const bad = typesOf(extra).length ? wrongTypeValue(typesOf(extra)) : undefined;
-      if (bad !== undefined) {
-        out.push({
-          label: `${at} additionalProperties type`,
-          body: setAt(base, [...path, 'ctExtraField'], bad),
-        });
+      const goodValue = typesOf(extra).includes('string') || !typesOf(extra).length ? 'x' : undefined;
+      if (bad && goodValue !== undefined) push('propertyNames', setAt(base, [...path, bad], goodValue));
+    }
+    for (const keyword of ['additionalProperties', 'unevaluatedProperties'] as const) {
+      const rule = schema[keyword];
+      if (rule === false) {
+        push(keyword, setAt(base, [...path, extraName(schema, 'ctUnexpectedField')], 'x'));
+      } else if (rule && typeof rule === 'object') {
+        const extra = resolve(rule);
+        const bad = typesOf(extra).length ? wrongTypeValue(typesOf(extra)) : undefined;
+        if (bad !== undefined)
+          push(
+            keyword,
+            setAt(base, [...path, extraName(schema, 'ctExtraField')], bad),
+            `${at} ${keyword} type`,
+          );
       }
     }
   };

@@ -14,6 +14,7 @@ const EXCERPT = 300;
 function cellText(cell: Cell | undefined): string {
   if (!cell) return '-';
   if (cell.verdict === 'failed') return `FAIL ${cell.failed}/${cell.passed + cell.failed}`;
+  if (cell.verdict === 'lenient') return `warn ${cell.lenient}/${cell.passed + cell.lenient}`;
   if (cell.verdict === 'skipped') return 'skip';
   return cell.skipped ? `ok ${cell.passed} (+${cell.skipped} skip)` : `ok ${cell.passed}`;
 }
@@ -79,6 +80,19 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
     for (const [line, ops] of skips) out.push(`  ${line.replace(': ', ` (${[...ops].join(', ')}): `)}`);
   }
 
+  // Warnings: one line each, since the request is the case's name and nothing here is a defect.
+  const warnings = reports.flatMap((r) =>
+    r.outcomes.filter((o) => o.verdict === 'lenient').map((o) => ({ r, o })),
+  );
+  if (warnings.length) {
+    out.push(
+      '',
+      `Lenient (${warnings.length}; not failures: the server accepted bodies that break only our own decisions, as a stock ASP.NET server does; --strict fails them):`,
+    );
+    for (const { r, o } of warnings)
+      out.push(`  ! [${r.target.name}] ${o.operationId} › ${o.caseName} (${o.evidence ?? ''})`);
+  }
+
   const failures = reports.flatMap((r) =>
     r.outcomes.filter((o) => o.verdict === 'failed').map((o) => ({ r, o })),
   );
@@ -102,7 +116,7 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
     const c = counts(r);
     const verdict = isConformant(r) ? 'conformant' : 'NOT conformant';
     out.push(
-      `${r.target.name} (${r.target.url}): ${verdict} — ${r.requests} requests, ${c.passed} checks passed, ${c.failed} failed, ${c.skipped} skipped, ${(r.durationMs / 1000).toFixed(1)} s`,
+      `${r.target.name} (${r.target.url}): ${verdict} — ${r.requests} requests, ${c.passed} checks passed, ${c.failed} failed, ${c.skipped} skipped${c.lenient ? `, ${c.lenient} lenient` : ''}, ${(r.durationMs / 1000).toFixed(1)} s`,
     );
   }
   return out.join('\n');

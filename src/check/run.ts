@@ -1,6 +1,7 @@
 import { operations, type OperationInfo } from '../contract/index.js';
 import { allCases, type CheckCase } from './cases.js';
 import { applyChecks, primaryCheck, skipped } from './checks.js';
+import { isLenient } from './evidence.js';
 import { assertReachable, fetchTransport, nodeTransport, send, wrongToken, type HttpTarget } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
 import type {
@@ -23,6 +24,11 @@ export interface CheckTargetOptions {
   /** Send writes (and run the workflows) against a `live` server. Embedded servers always allow them. */
   allowWrites?: boolean;
   maxResponseTimeMs?: number;
+  /**
+   * Fail negative cases whose broken rule rests on our own decision or an ASP.NET default when the
+   * server accepts them; by default they are `lenient` warnings (src/check/evidence.ts).
+   */
+  strict?: boolean;
   /** Check one operation only. */
   only?: string;
   /** msTenantId of a lead the live workflow may convert. */
@@ -49,6 +55,10 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
 function skipReason(c: CheckCase, kind: TargetKind, writesAllowed: boolean): string | undefined {
   if (c.writes && !writesAllowed) {
     return `not sent: ${c.request.method} ${c.operation.path} may write, and this server was not started by the checker; pass --allow-writes to send it`;
+  }
+  // A stock ASP.NET server accepts such a body and acts on it: even --allow-writes does not risk that.
+  if (c.writes && kind === 'live' && c.evidence && isLenient(c.evidence)) {
+    return `not sent: the broken rule is our own decision, so a conforming server may accept the body and ${c.request.method} ${c.operation.path} would write`;
   }
   if (c.kind === 'auth-wrong' && kind === 'mock') {
     return 'Prism accepts any bearer token, so a wrong token cannot be checked against the mock';
@@ -151,8 +161,15 @@ async function checkWith(
     else {
       requests++;
       const ex = await send(http, c.request, badToken);
-      for (const o of applyChecks({ ...base, operation: c.operation, caseName: c.name, kind: c.kind }, ex))
-        record(o);
+      const caseCtx = {
+        ...base,
+        operation: c.operation,
+        caseName: c.name,
+        kind: c.kind,
+        ...(c.evidence ? { evidence: c.evidence } : {}),
+        ...(options.strict ? { strict: true } : {}),
+      };
+      for (const o of applyChecks(caseCtx, ex)) record(o);
       const res = ex.response;
       if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
         const taskId = taskIdOf(res.json);

@@ -7,7 +7,9 @@ export interface Cell {
   passed: number;
   failed: number;
   skipped: number;
-  /** The outcomes behind the cell, failures and skips first. */
+  /** Negative cases accepted where the broken rule is only our decision: warnings, not failures. */
+  lenient: number;
+  /** The outcomes behind the cell, failures, warnings and skips first. */
   outcomes: CheckOutcome[];
 }
 
@@ -22,14 +24,21 @@ export function cellsOf(report: TargetReport): Map<string, Cell> {
   const cells = new Map<string, Cell>();
   for (const o of report.outcomes) {
     const k = key(o.operationId, o.check);
-    const cell = cells.get(k) ?? { verdict: 'skipped', passed: 0, failed: 0, skipped: 0, outcomes: [] };
+    const cell = cells.get(k) ?? {
+      verdict: 'skipped',
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      lenient: 0,
+      outcomes: [],
+    };
     cell[o.verdict]++;
     cell.outcomes.push(o);
     cells.set(k, cell);
   }
   for (const cell of cells.values()) {
-    cell.verdict = cell.failed ? 'failed' : cell.passed ? 'passed' : 'skipped';
-    const rank = { failed: 0, skipped: 1, passed: 2 } as const;
+    cell.verdict = cell.failed ? 'failed' : cell.lenient ? 'lenient' : cell.passed ? 'passed' : 'skipped';
+    const rank = { failed: 0, lenient: 1, skipped: 2, passed: 3 } as const;
     cell.outcomes.sort((a, b) => rank[a.verdict] - rank[b.verdict]);
   }
   return cells;
@@ -54,7 +63,7 @@ export function rowsOf(reports: TargetReport[]): Row[] {
 export const isConformant = (report: TargetReport) => !report.outcomes.some((o) => o.verdict === 'failed');
 
 export function counts(report: TargetReport) {
-  const c = { passed: 0, failed: 0, skipped: 0 };
+  const c = { passed: 0, failed: 0, skipped: 0, lenient: 0 };
   for (const o of report.outcomes) c[o.verdict]++;
   return c;
 }

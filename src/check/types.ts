@@ -1,3 +1,5 @@
+import type { Evidence } from './evidence.js';
+
 /** The checks, under the names Schemathesis gives them, plus the workflow checks of this API. */
 export const CHECK_NAMES = [
   'not_a_server_error',
@@ -52,7 +54,11 @@ export interface Exchange {
   networkError?: string;
 }
 
-export type Verdict = 'passed' | 'failed' | 'skipped';
+/**
+ * `lenient`: the server accepted a negative case whose constraint rests on our own decision or an
+ * ASP.NET default, not on the vendor (src/check/evidence.ts). A warning: it fails only with --strict.
+ */
+export type Verdict = 'passed' | 'failed' | 'skipped' | 'lenient';
 
 /** One check applied to one case. */
 export interface CheckOutcome {
@@ -63,6 +69,8 @@ export interface CheckOutcome {
   caseName: string;
   /** Why it failed or was skipped; Ajv instance paths for schema failures. */
   reason?: string;
+  /** Negative cases: what the broken constraint rests on (`vendor-table`, `ours`, ...). */
+  evidence?: Evidence;
   exchange?: Exchange;
 }
 

@@ -4,6 +4,7 @@ export {
   validateParams,
   validateResponseBody,
   validateResponseHeaders,
+  validateResponseText,
   coerceParams,
   formatIssues,
   type ValidationIssue,

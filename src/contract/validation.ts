@@ -6,6 +6,8 @@ import { operationById, type OperationInfo } from './operations.js';
 export interface ValidationIssue {
   path: string;
   message: string;
+  /** The JSON-Schema keyword that failed (`pattern`, `required`, ...). */
+  keyword?: string;
 }
 
 const byName = validators as unknown as Record<string, ValidateFunction | undefined>;
@@ -18,7 +20,7 @@ export function formatIssues(errors: ErrorObject[] | null | undefined): Validati
         : e.keyword === 'enum'
           ? `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}`
           : '';
-    return { path: e.instancePath || '/', message: `${e.message ?? e.keyword}${extra}` };
+    return { path: e.instancePath || '/', message: `${e.message ?? e.keyword}${extra}`, keyword: e.keyword };
   });
 }
 
@@ -62,6 +64,15 @@ export function validateResponseBody(
   const res = op(operation).responses[String(status)];
   if (!res) return { declared: false, issues: [] };
   return { declared: true, issues: run(res.validator, body) };
+}
+
+/** A `text/plain` body (ASP.NET's unquoted string result), validated as a JSON string. */
+export function validateResponseText(
+  operation: string | OperationInfo,
+  status: number,
+  text: string,
+): ValidationIssue[] {
+  return run(op(operation).responses[String(status)]?.textValidator, text);
 }
 
 export function validateResponseHeaders(

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkTarget, type CheckName, type TargetReport } from '../../src/check/index.js';
 import { startAcceptsInvalid } from './broken/accepts-invalid.js';
+import { startBadRetryAfter } from './broken/bad-retry-after.js';
 import { GOOD_TOKEN, LEAD_TENANT, startConforming, type RunningTestServer } from './broken/conforming.js';
 import { startConvertsTwice } from './broken/converts-twice.js';
 import { startDuplicateAccepted } from './broken/duplicate-accepted.js';
 import { startEndlessBody } from './broken/endless-body.js';
 import { startIgnoresAuth } from './broken/ignores-auth.js';
-import { startMissingRetryAfter } from './broken/missing-retry-after.js';
 import { startRejectsValid } from './broken/rejects-valid.js';
 import { startSchemaBreaking } from './broken/schema-breaking.js';
 import { startServerError } from './broken/server-error.js';
@@ -92,8 +92,8 @@ describe('src/check against deliberately broken servers (test/check/broken)', ()
     expect(failures[0]?.exchange?.response?.status ?? 200).toBe(200);
   });
 
-  it('response_headers_conformance fails on a 429 without Retry-After and a 401 without WWW-Authenticate', async () => {
-    const report = await check(startMissingRetryAfter);
+  it('response_headers_conformance fails on a 429 with a malformed Retry-After and a 401 without WWW-Authenticate', async () => {
+    const report = await check(startBadRetryAfter);
     const reasons = failuresOf(report, 'response_headers_conformance')
       .map((o) => o.reason)
       .join('\n');

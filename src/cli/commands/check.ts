@@ -17,7 +17,7 @@ import { parse, UsageError } from '../args.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--allow-writes] [--junit FILE]
                           [--json FILE] [--max-response-time ms] [--only operationId]
-                          [--lead-tenant msTenantId]
+                          [--lead-tenant msTenantId] [--strict]
 
 Checks that a server honours the contract. Without a URL it starts the Prism mock and the sandbox
 and checks both; with one it checks that server.
@@ -32,6 +32,8 @@ and checks both; with one it checks that server.
   --json FILE              write a JSON report
   --max-response-time ms   fail any response slower than this
   --only operationId       check one operation (${operations.map((o) => o.operationId).join(', ')})
+  --strict                 fail, instead of warn about, invalid bodies a server accepts where the
+                           broken rule is the project's decision, not the vendor's ("lenient")
 
 Exit codes: 0 conformant, 1 a check failed, 2 usage or connection error.`;
 
@@ -133,6 +135,7 @@ export async function run(argv: string[]): Promise<number> {
       'max-response-time': { type: 'string' },
       only: { type: 'string' },
       'lead-tenant': { type: 'string' },
+      strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     usage,
@@ -169,6 +172,7 @@ export async function run(argv: string[]): Promise<number> {
     onProgress: progress.onProgress,
     ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
     ...(only !== undefined ? { only } : {}),
+    ...(values.strict === true ? { strict: true } : {}),
   };
   // Ctrl-C closes the embedded servers first, so that no Prism process outlives the command.
   const interrupt = new AbortController();

@@ -1,11 +1,12 @@
-// response_headers_conformance: a 429 without Retry-After, and a 401 without WWW-Authenticate.
+// response_headers_conformance: a 429 whose Retry-After is neither seconds nor an HTTP-date (the
+// header is optional, but when sent it must be usable), and a 401 without WWW-Authenticate.
 import { GOOD_TOKEN, startConforming } from './conforming.js';
 
-export const startMissingRetryAfter = () =>
+export const startBadRetryAfter = () =>
   startConforming({
     override: ({ operationId, req, send }) => {
       if (operationId === 'verifyLcCustomer' && req.headers.authorization === `Bearer ${GOOD_TOKEN}`) {
-        send(429, { title: 'Too Many Requests', status: 429 });
+        send(429, { title: 'Too Many Requests', status: 429 }, { 'retry-after': 'in a while' });
         return true;
       }
       if (operationId === 'getTask' && !req.headers.authorization) {
