@@ -45,6 +45,23 @@ export interface ConformingOptions {
   allowDuplicates?: boolean;
   /** Convert the same lead again and again. */
   forgetConversions?: boolean;
+  /** Request-body issues the server lets through (ASP.NET ignores unknown members by default). */
+  tolerate?: (issue: { keyword?: string }) => boolean;
+  /**
+   * Answer as a stock ASP.NET Core service may where the vendor is silent (issue 12): an empty 401
+   * with WWW-Authenticate and an empty 405 with Allow, the import's id as text/plain, `{jobId}` for
+   * the lead start, an extra member on every response object, `$.`-style `errors` keys.
+   */
+  aspnet?: boolean;
+}
+
+/** An extra member on every object of a response body, except inside maps (`errors`, `services`). */
+function withExtras(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withExtras);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = { aspNetExtra: 'x' };
+  for (const [k, v] of Object.entries(value)) out[k] = k === 'errors' || k === 'services' ? v : withExtras(v);
+  return out;
 }
 
 /**
@@ -76,10 +93,15 @@ const problem = (status: number, title: string, detail?: string) => ({
   ...(detail ? { detail } : {}),
 });
 
-/** A 400 as ASP.NET writes it: the `errors` map the spec requires. */
-const badRequest = (issues: { path: string; message: string }[]) => ({
+/** A 400 as ASP.NET writes it: the `errors` map the spec requires, keyed by pointer or JSON path. */
+const badRequest = (issues: { path: string; message: string }[], jsonPaths = false) => ({
   ...problem(400, 'One or more validation errors occurred.'),
-  errors: Object.fromEntries(issues.map((i) => [i.path, [i.message]])),
+  errors: Object.fromEntries(
+    issues.map((i) => [
+      jsonPaths ? `$${i.path === '/' ? '' : i.path.replace(/\//g, '.')}` : i.path,
+      [i.message],
+    ]),
+  ),
 });
 
 export async function startConforming(options: ConformingOptions = {}): Promise<RunningTestServer> {
@@ -99,10 +121,17 @@ export async function startConforming(options: ConformingOptions = {}): Promise<
   const handle = async (req: IncomingMessage, res: ServerResponse, text: string) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     received.push(`${req.method} ${url.pathname}`);
+    const aspnet = options.aspnet === true;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (aspnet && (status === 401 || status === 405)) {
+        // JwtBearer and endpoint routing write no body, only the header.
+        res.writeHead(status, headers);
+        res.end();
+        return;
+      }
       const json = status >= 400 ? 'application/problem+json' : 'application/json';
       res.writeHead(status, { 'content-type': json, ...headers });
-      res.end(body === undefined ? '' : JSON.stringify(body));
+      res.end(body === undefined ? '' : JSON.stringify(aspnet ? withExtras(body) : body));
     };
     const route = matchRoute(req.method ?? 'GET', url.pathname);
     let body: unknown;
@@ -133,16 +162,22 @@ export async function startConforming(options: ConformingOptions = {}): Promise<
       return send(401, problem(401, 'Unauthorized'), { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
     const paramIssues = validateParams(op, coerceParams(op, route.pathParams));
-    if (paramIssues.length) return send(400, badRequest(paramIssues));
+    if (paramIssues.length) return send(400, badRequest(paramIssues, aspnet));
     if (op.requestBody && !options.acceptInvalid?.(op.operationId)) {
-      if (!parsed) return send(400, badRequest([{ path: '/', message: 'malformed JSON' }]));
-      const issues = validateRequestBody(op, body);
-      if (issues.length) return send(400, badRequest(issues));
+      if (!parsed) return send(400, badRequest([{ path: '/', message: 'malformed JSON' }], aspnet));
+      const issues = validateRequestBody(op, body).filter((i) => !options.tolerate?.(i));
+      if (issues.length) return send(400, badRequest(issues, aspnet));
     }
     const b = (body ?? {}) as Record<string, string>;
     switch (op.operationId) {
-      case 'importCustomerFromOvoc':
-        return send(200, newTask(`tsk_${++importSeq}`, 'TaskImportCompleted'));
+      case 'importCustomerFromOvoc': {
+        const id = newTask(`tsk_${++importSeq}`, 'TaskImportCompleted');
+        if (!aspnet) return send(200, id);
+        // ASP.NET writes a string result unquoted as text/plain unless Accept asks for JSON first.
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(id);
+        return;
+      }
       case 'createEssentialsCustomer': {
         const key = `${b.shortName}|${b.msTenantId}`;
         if (customers.has(key) && !options.allowDuplicates)
@@ -166,7 +201,8 @@ export async function startConforming(options: ConformingOptions = {}): Promise<
           outcome = 'TaskConverted';
           if (!options.forgetConversions) converted.add(tenant);
         }
-        return send(200, { taskId: newTask(`wst_${randomUUID()}`, outcome) });
+        const id = newTask(`wst_${randomUUID()}`, outcome);
+        return send(200, aspnet ? { jobId: id } : { taskId: id });
       }
       case 'getTask': {
         const task = tasks.get(route.pathParams.taskId ?? '');
