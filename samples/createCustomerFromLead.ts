@@ -1,7 +1,4 @@
-import {
-  createLivePlatformClient,
-  taskIdFrom,
-} from 'live-platform-openapi';
+import { createLivePlatformClient } from 'live-platform-openapi';
 
 // token: an Entra ID access token, or a function returning one
 const lp = createLivePlatformClient({
@@ -30,5 +27,6 @@ if (error) {
 // Failed and ValidationFailed throw TaskFailedError.
 // (lp.beginCreateCustomerFromLead(body) starts and polls in one.)
 // The answer is {taskId} or, as a sibling vendor page shows, {jobId}.
-const task = await lp.tasks.wait(taskIdFrom(data));
+const taskId = 'taskId' in data ? data.taskId : data.jobId;
+const task = await lp.tasks.wait(taskId);
 console.log(`${task.details.join(', ')}:`, task.outputData);
