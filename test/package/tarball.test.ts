@@ -90,7 +90,10 @@ export async function provision(): Promise<Task | undefined> {
   });
   notAny(started.data, true);
   if (!started.data) return undefined;
-  const { data, error } = await lp.GET('/api/v2/task/{taskId}', { params: { path: { taskId: started.data.taskId } } });
+  // The lead start is {taskId} or {jobId} (a sibling vendor page), so a consumer reads either.
+  const taskId = 'taskId' in started.data ? started.data.taskId : started.data.jobId;
+  notAny(taskId, true);
+  const { data, error } = await lp.GET('/api/v2/task/{taskId}', { params: { path: { taskId } } });
   notAny(data, true);
   notAny(error, true);
   // @ts-expect-error customerShortName is required
