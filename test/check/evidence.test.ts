@@ -218,6 +218,16 @@ describe('checker against a server with the ASP.NET behaviours the vendor has no
     );
   });
 
+  it('still reports a task status outside the enum (the enum stays strict)', async () => {
+    const report = await check(() =>
+      startConforming({ aspnet: true, taskView: (task) => ({ ...task, status: 'Queued' }) }),
+    );
+    const failures = withVerdict(report, 'failed').filter((o) => o.operationId === 'getTask');
+    expect(
+      failures.some((o) => o.check === 'response_schema_conformance' && /\/status/.test(o.reason ?? '')),
+    ).toBe(true);
+  });
+
   it('still fails a text/plain import answer that is not a task id', async () => {
     const report = await check(() =>
       startConforming({
