@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UUID, validateResponseBody } from '../contract/index.js';
 import type { OvocCustomer, Task } from '../types.js';
+import type { StateLimits } from './limits.js';
 import { fixtures, SandboxState, type SandboxSeed } from './state.js';
 import { storedTask, workflowOf } from './tasks.js';
 
@@ -110,8 +111,8 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
 }
 
 /** The state a sandbox starts (and resets) to: the fixtures, then the seed. */
-export function initialState(seed: SandboxSeed | undefined): SandboxState {
-  const state = new SandboxState();
+export function initialState(seed: SandboxSeed | undefined, limits?: StateLimits): SandboxState {
+  const state = new SandboxState(limits);
   if (!seed?.replace) fixtures(state);
   if (!seed) return state;
   for (const s of seed.sbcs ?? [])
