@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newUuid } from './ids.js';
 import { specExample } from '../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer, OvocCustomer, Task } from '../types.js';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './limits.js';
@@ -54,6 +54,18 @@ export interface SandboxSeed {
 }
 
 const key = (tenant: string | null | undefined) => (tenant ?? '').toLowerCase();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+let template: OvocCustomer | undefined;
+/** The vendor's OVOC customer, frozen: the base of every OVOC customer the sandbox creates. */
+const ovocTemplate = () => (template ??= deepFreeze(specExample<OvocCustomer>('OvocCustomerBrad984')));
 
 /** How far eviction looks for a finished task before it calls the tasks busy (keeps it O(1)). */
 const EVICTION_SCAN = 1_000;
@@ -173,14 +185,16 @@ export class SandboxState {
       customer.ovocCustomerId === null ? undefined : this.ovocCustomers.get(customer.ovocCustomerId);
     if (existing) return existing;
     const id = this.newOvocId();
-    const ovoc = specExample<OvocCustomer>('OvocCustomerBrad984');
+    // A shallow copy: the nested parts (services, applicationsStatus, contacts) never change, so
+    // every OVOC customer shares the template's frozen ones (about 1 KB less each).
+    const ovoc: OvocCustomer = { ...ovocTemplate() };
     Object.assign(ovoc, {
       id,
       name: customer.shortName,
       description: customer.shortName,
       fullName: customer.fullName,
       definedAt: ovocTime(now),
-      iamAccountId: randomUUID(),
+      iamAccountId: newUuid(),
       url: `/ovoc/v1/topology/lcCustomers/${id}`,
       msTenantId: customer.msTenantId,
       attachedServices: [],
@@ -242,11 +256,11 @@ export class SandboxState {
   ): EssentialsCustomer {
     this.variableBytes += bytes;
     const customer = this.addCustomer({
-      id: randomUUID(),
+      id: newUuid(),
       shortName: body.shortName,
       fullName: body.fullName ?? null,
       msTenantId: body.msTenantId ? key(body.msTenantId) : null,
-      siteLocationIds: [randomUUID()],
+      siteLocationIds: [newUuid()],
       sbcId: body.siteLocation.sbcId,
       source: 'essentials',
       ovocCustomerId: null,
