@@ -163,7 +163,9 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     raw: Record<string, string>,
   ) {
     const fault = target.faults.take(op.operationId);
+    // A 429 or 503 fault leaves the body unused: drop it (up to the discard limit) first.
     if (fault?.fault === '429') {
+      const close = await discardBody(req);
       return send(
         req,
         res,
@@ -173,16 +175,19 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
           json: problemJson(429, `Rate limited (a sandbox fault). Retry after ${fault.retryAfter} seconds.`),
         },
         { 'retry-after': fault.retryAfter! },
+        close,
       );
     }
     if (fault?.fault === '503') {
       const headers: Headers = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
+      const close = await discardBody(req);
       return send(
         req,
         res,
         started,
         { status: 503, json: problemJson(503, 'The service is unavailable (a sandbox fault). Retry later.') },
         headers,
+        close,
       );
     }
     if (fault?.fault === 'delay') await sleep(fault.delayMs!);

@@ -170,6 +170,18 @@ describe('src/sandbox/server.ts: a body that will not be used is dropped up to a
     expect(r.ms).toBeLessThan(10_000);
   });
 
+  it('a 429 fault on a POST drops its body too, and closes after a large one', async () => {
+    await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: '429', operationId: 'createCustomerFromLead' }),
+    });
+    const r = await flood(cases[3]![1], 1024 ** 3);
+    expect(statuses(r.text)).toEqual([429]);
+    expect(r.text).toMatch(/connection: close/i);
+    expect(r.written).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('keeps the connection of a small unused body usable (a GET with a few bytes)', async () => {
     const { text } = await exchange(
       sandbox.url,
