@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { problem } from './problems.js';
 
 /**
@@ -102,9 +103,38 @@ export function tasksBusy(limits: StateLimits, taskDurationMs: number): CapReply
 
 export const DEFAULT_LIMITS: SandboxLimits = { ...DEFAULT_STATE_LIMITS, ...DEFAULT_CONNECTION_LIMITS };
 
+/** File descriptors kept free for the process itself (modules, the listener, stdio, a seed file). */
+const FD_RESERVE = 100;
+
+/**
+ * The process's open-file limit where Linux tells it (/proc/self/limits), else undefined. Node
+ * raises the soft limit to the hard one at start, so this is the limit that applies.
+ */
+function openFileLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s+/)[3]);
+    return Number.isSafeInteger(soft) && soft > 0 ? soft : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The default connection cap: 900, or less when the descriptor limit is lower (`ulimit -n 512`),
+ * so that shedding starts before accept() fails and the kernel resets new clients.
+ */
+export function defaultMaxConnections(fdLimit = openFileLimit()): number {
+  if (fdLimit === undefined) return DEFAULT_CONNECTION_LIMITS.maxConnections;
+  return Math.max(16, Math.min(DEFAULT_CONNECTION_LIMITS.maxConnections, fdLimit - FD_RESERVE));
+}
+
 /** Checks startSandbox's `limits` option: whole numbers of at least 1 (timeouts in ms). */
 export function checkLimits(given: Partial<SandboxLimits> | undefined): SandboxLimits {
   const limits = { ...DEFAULT_LIMITS };
+  if (given?.maxConnections === undefined) limits.maxConnections = defaultMaxConnections();
   if (given === undefined) return limits;
   if (typeof given !== 'object' || given === null)
     throw new TypeError('startSandbox: limits must be an object such as { maxTasks: 10000 }.');

@@ -11,6 +11,7 @@ import {
   type RunningSandbox,
   type SandboxLimits,
 } from '../../src/sandbox/index.js';
+import { defaultMaxConnections } from '../../src/sandbox/limits.js';
 import type { OvocCustomer } from '../../src/types.js';
 import { conformance, expectConformance, sleep, waitForTask, type Conformance } from './conformance.js';
 
@@ -156,6 +157,14 @@ describe('src/sandbox/limits.ts: bounded state', () => {
       // The state shows a shortened value, so it stays small however large the variables are.
       expect(a.variables.Var).toBe(`${'x'.repeat(200)}...`);
     }));
+
+  it('keeps the default connection cap below the open-file limit', () => {
+    expect(defaultMaxConnections(20_000)).toBe(900);
+    expect(defaultMaxConnections(1024)).toBe(900);
+    expect(defaultMaxConnections(512)).toBe(412);
+    expect(defaultMaxConnections(50)).toBe(16);
+    expect(defaultMaxConnections(undefined)).toBe(900);
+  });
 
   it('rejects limits it cannot use', async () => {
     await expect(startSandbox({ limits: { maxTasks: 0 } })).rejects.toThrow(

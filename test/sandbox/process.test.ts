@@ -81,39 +81,46 @@ describe('bin/live-platform.js sandbox as a process', () => {
     await expect(fetch(`${child.url}/api/v2/task/tsk_185510`, { headers: auth })).rejects.toThrow();
   });
 
-  it('under ulimit -n 1024 with 1,100 half-sent requests open, a normal request gets its 200', async () => {
-    const child = await startChild([], 'ulimit -n 1024');
-    const { hostname, port } = new URL(child.url);
-    const sockets: Socket[] = [];
-    try {
-      // Open them in batches, as a hostile client would, each stuck in its headers.
-      for (let i = 0; i < 1_100; i += 100) {
-        await Promise.all(
-          Array.from(
-            { length: 100 },
-            () =>
-              new Promise<void>((resolve) => {
-                const s = connect(Number(port), hostname, () => {
-                  s.write('GET /api/v2/task/tsk_185510 HTTP/1.1\r\nHost: x\r\n');
-                  resolve();
-                });
-                s.on('error', () => resolve());
-                sockets.push(s);
-              }),
-          ),
-        );
+  // 1024 is the issue's case; 256 shows the default connection cap follows a lower limit.
+  it.each([
+    [1024, 1_100],
+    [256, 400],
+  ])(
+    'under ulimit -n %i with %i half-sent requests open, a normal request gets its 200',
+    async (fds, open) => {
+      const child = await startChild([], `ulimit -n ${fds}`);
+      const { hostname, port } = new URL(child.url);
+      const sockets: Socket[] = [];
+      try {
+        // Open them in batches, as a hostile client would, each stuck in its headers.
+        for (let i = 0; i < open; i += 100) {
+          await Promise.all(
+            Array.from(
+              { length: 100 },
+              () =>
+                new Promise<void>((resolve) => {
+                  const s = connect(Number(port), hostname, () => {
+                    s.write('GET /api/v2/task/tsk_185510 HTTP/1.1\r\nHost: x\r\n');
+                    resolve();
+                  });
+                  s.on('error', () => resolve());
+                  sockets.push(s);
+                }),
+            ),
+          );
+        }
+        const t = performance.now();
+        const res = await fetch(`${child.url}/api/v2/task/tsk_185510`, {
+          headers: auth,
+          signal: AbortSignal.timeout(20_000),
+        });
+        expect(res.status).toBe(200);
+        expect(performance.now() - t).toBeLessThan(20_000);
+      } finally {
+        for (const s of sockets) s.destroy();
+        child.proc.kill('SIGTERM');
+        expect((await child.exited).code).toBe(0);
       }
-      const t = performance.now();
-      const res = await fetch(`${child.url}/api/v2/task/tsk_185510`, {
-        headers: auth,
-        signal: AbortSignal.timeout(20_000),
-      });
-      expect(res.status).toBe(200);
-      expect(performance.now() - t).toBeLessThan(20_000);
-    } finally {
-      for (const s of sockets) s.destroy();
-      child.proc.kill('SIGTERM');
-      expect((await child.exited).code).toBe(0);
-    }
-  });
+    },
+  );
 });

@@ -15,7 +15,11 @@ const LIMIT_FLAGS: [flag: string, key: keyof SandboxLimits, meaning: string][] =
   ['max-leads', 'maxLeads', 'leads kept; more are refused with 403'],
   ['max-faults', 'maxFaults', 'faults queued; more are refused with 403'],
   ['max-variable-bytes', 'maxVariableBytes', 'bytes of customer variables kept, over all customers'],
-  ['max-connections', 'maxConnections', 'open connections; above it the oldest idle one closes'],
+  [
+    'max-connections',
+    'maxConnections',
+    'open connections; above it the oldest idle one closes (capped below ulimit -n)',
+  ],
   ['headers-timeout', 'headersTimeoutMs', 'ms a client has to send the request headers'],
   ['request-timeout', 'requestTimeoutMs', 'ms a client has to send the whole request'],
   ['keep-alive-timeout', 'keepAliveTimeoutMs', 'ms an idle keep-alive connection stays open'],
