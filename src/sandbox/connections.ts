@@ -98,6 +98,12 @@ export class ConnectionTracker {
     });
   }
 
+  /** Ends every connection, including those Node's server no longer tracks (after a parse error). */
+  destroyAll(): void {
+    for (const socket of this.open.keys()) socket.destroy();
+    this.open.clear();
+  }
+
   private checkIdle(): void {
     if (this.idleWaiters.length === 0 || this.inFlight() !== 0) return;
     const waiters = this.idleWaiters;

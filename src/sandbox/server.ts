@@ -442,6 +442,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
         await tracker.idle(500);
       }
       server.closeAllConnections();
+      tracker.destroyAll();
       await closed;
     },
   };

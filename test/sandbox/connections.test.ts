@@ -225,6 +225,22 @@ describe('src/sandbox/server.ts: idle and half-sent connections do not starve ot
     }
   });
 
+  it('close() does not wait for idle, half-sent or garbage-closed connections', async () => {
+    const sandbox = await startSandbox();
+    const sockets: Socket[] = [];
+    for (const bytes of ['', 'GET /api/v2/task/tsk_185510 HTTP/1.1\r\nHost: x\r\n', '\x00garbage\r\n\r\n']) {
+      const s = await open(sandbox.url);
+      s.on('error', () => {});
+      if (bytes) s.write(bytes);
+      sockets.push(s);
+    }
+    await sleep(100);
+    const t = performance.now();
+    await sandbox.close();
+    expect(performance.now() - t).toBeLessThan(1_500);
+    for (const s of sockets) s.destroy();
+  });
+
   it('over maxConnections sheds the oldest idle connection, so a new client is served at once', async () => {
     const sandbox = await startSandbox({ limits: { maxConnections: 20 } });
     const idle: Socket[] = [];
