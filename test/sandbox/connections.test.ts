@@ -237,7 +237,8 @@ describe('src/sandbox/server.ts: idle and half-sent connections do not starve ot
     await sleep(100);
     const t = performance.now();
     await sandbox.close();
-    expect(performance.now() - t).toBeLessThan(1_500);
+    // Well under the 3 s drain and the 10 s request timeout it would otherwise wait for.
+    expect(performance.now() - t).toBeLessThan(2_500);
     for (const s of sockets) s.destroy();
   });
 
@@ -251,8 +252,10 @@ describe('src/sandbox/server.ts: idle and half-sent connections do not starve ot
         s.write(`GET /api/v2/task/tsk_185510 HTTP/1.1\r\nHost: x\r\n`);
         idle.push(s);
       }
-      await sleep(100);
-      const closed = idle.filter((s) => s.destroyed || s.readableEnded).length;
+      // The server sheds as it accepts, which on a loaded machine lags the client's connect.
+      const shed = () => idle.filter((s) => s.destroyed || s.readableEnded).length;
+      for (let i = 0; i < 200 && shed() < 10; i++) await sleep(25);
+      const closed = shed();
       expect(closed).toBeGreaterThanOrEqual(10);
       // The oldest went first.
       expect(idle[0]!.destroyed || idle[0]!.readableEnded).toBe(true);

@@ -69,8 +69,12 @@ describe('bin/live-platform.js sandbox as a process', () => {
         id: ((await r.json()) as { id: string }).id,
       })),
     );
-    // All three are in their delay when the signal comes.
-    await new Promise((r) => setTimeout(r, 400));
+    // All three are in their delay when the signal comes: they have taken the three faults.
+    for (let i = 0; i < 200; i++) {
+      const state = await fetch(`${child.url}/_sandbox/state?limit=1`, { headers: auth });
+      if (((await state.json()) as { counts: { faults: number } }).counts.faults === 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     const signalled = performance.now();
     child.proc.kill('SIGTERM');
     expect(await Promise.all(answers)).toEqual(Array(3).fill({ status: 200, id: 'tsk_185510' }));
