@@ -66,6 +66,7 @@ async function childServer(args, env = {}) {
   await Promise.race([waitForPort(port), exited]);
   return {
     startMs: performance.now() - t0,
+    pid: child.pid,
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
@@ -75,13 +76,14 @@ async function childServer(args, env = {}) {
   };
 }
 
-const sandboxProcess = (taskDurationMs) =>
+const sandboxProcess = (taskDurationMs, extra = []) =>
   childServer([
     'bin/live-platform.js',
     'sandbox',
     '--token',
     TOKEN,
     ...(taskDurationMs === undefined ? [] : ['--task-duration', String(taskDurationMs)]),
+    ...extra,
   ]);
 
 // A bare node:http server in its own process, sending the same bytes as the sandbox would: the
@@ -429,8 +431,176 @@ async function bundleSize() {
   });
 }
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize };
+// 7. Soak: a sandbox shared for days, compressed. State grows through the public API with 16
+// requests in flight; the child's RSS is sampled from /proc, latency is taken per slice of the run,
+// and GET /_sandbox/state is timed as the state grows. `--soak-scale=0.1` runs a tenth of it.
+async function soak() {
+  const scale = Number(
+    process.argv.find((a) => a.startsWith('--soak-scale='))?.slice(13) ?? (QUICK ? 0.1 : 1),
+  );
+  const CUSTOMERS = Math.round(8_700 * scale);
+  const CONVERSIONS = Math.round(30_000 * scale);
+  const IN_FLIGHT = 16;
+  process.stderr.write(`7. soak (${CUSTOMERS} customers with 63 KB variables, ${CONVERSIONS} conversions)\n`);
+  const sandbox = await sandboxProcess(50);
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+  const rssMb = () => {
+    try {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${sandbox.pid}/status`, 'utf8'))?.[1];
+      return kb ? Number(kb) / 1024 : NaN;
+    } catch {
+      return NaN;
+    }
+  };
+  const rss = [];
+  const sampler = setInterval(() => rss.push(rssMb()), 250);
+  const statuses = {};
+  let dropped = 0;
+  const count = (status) => (statuses[status] = (statuses[status] ?? 0) + 1);
+  const call = async (method, path, body) => {
+    const t = performance.now();
+    try {
+      const res = await fetch(sandbox.url + path, { method, headers, body });
+      await res.arrayBuffer();
+      count(res.status);
+      return { status: res.status, ms: performance.now() - t };
+    } catch {
+      dropped++;
+      return { status: 0, ms: performance.now() - t };
+    }
+  };
+  // Runs `n` jobs with IN_FLIGHT at a time; returns each job's latency in order.
+  const pool = async (n, job) => {
+    const ms = new Array(n);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        for (let i = next++; i < n; i = next++) ms[i] = await job(i);
+      }),
+    );
+    return ms;
+  };
+  const pct = (xs, p) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+  };
+  const slices = (ms, k) =>
+    Array.from({ length: k }, (_, i) =>
+      ms.slice(Math.floor((i * ms.length) / k), Math.floor(((i + 1) * ms.length) / k)),
+    )
+      .map((xs) => `${fmt(pct(xs, 50), 1)}/${fmt(pct(xs, 99), 1)}`)
+      .join(' → ');
+  const stateTimes = [];
+  const timeState = async () => {
+    const t = performance.now();
+    const res = await fetch(`${sandbox.url}/_sandbox/state`, { headers });
+    const bytes = (await res.arrayBuffer()).byteLength;
+    count(res.status);
+    stateTimes.push({ ms: performance.now() - t, bytes });
+  };
+  try {
+    await timeState();
+    const baseline = rssMb();
+    const essentials = spec.components.examples.CreateEssentialsCustomerRequest.value;
+    const variable = 'v'.repeat(63 * 1024);
+    let accepted = 0;
+    const customerMs = await pool(CUSTOMERS, async (i) => {
+      const body = JSON.stringify({ ...essentials, shortName: `Soak_${i}`, SoakVariable: variable });
+      const r = await call('POST', '/api/v2/customer', body);
+      if (r.status === 200) accepted++;
+      if (i % 1000 === 999) await timeState();
+      return r.ms;
+    });
+    await timeState();
+    const afterCustomers = rssMb();
+    const tenant = (i) => `5a0c3b8e-9a55-4c0e-9d7e-${String(i).padStart(12, '0')}`;
+    const leadMs = await pool(CONVERSIONS, async (i) => {
+      await call('POST', '/_sandbox/leads', JSON.stringify({ msTenantId: tenant(i) }));
+      const r = await call(
+        'POST',
+        '/api/v3/customer',
+        JSON.stringify({
+          ...spec.components.examples.CreateCustomerFromLeadRequest.value,
+          msTenantId: tenant(i),
+        }),
+      );
+      if (i % 5000 === 4999) await timeState();
+      return r.ms;
+    });
+    await timeState();
+    const afterLeads = rssMb();
+    const fiveHundreds = Object.entries(statuses)
+      .filter(([s]) => Number(s) >= 500)
+      .reduce((n, [, c]) => n + c, 0);
+    const peak = Math.max(...rss.filter(Number.isFinite), afterLeads);
+    const stateMax = Math.max(...stateTimes.map((s) => s.ms));
+    const group = `Soak (sandbox, ${IN_FLIGHT} in flight, state growing)`;
+    row({
+      group,
+      name: `${CUSTOMERS} Essentials customers with a 63 KB variable`,
+      peer: 'its first slice',
+      value: accepted,
+      unit: 'customers',
+      ratio: 1,
+      target: 'no 5xx, no dropped connection',
+      holds: fiveHundreds === 0 && dropped === 0,
+      display: `${accepted} kept, ${CUSTOMERS - accepted} refused (403 at --max-variable-bytes); p50/p99 ms by fifths: ${slices(customerMs, 5)}`,
+    });
+    row({
+      group,
+      name: `${CONVERSIONS} lead conversions (a new lead each)`,
+      peer: 'its first slice',
+      value: CONVERSIONS,
+      unit: 'conversions',
+      ratio: 1,
+      target: 'no 5xx, no dropped connection',
+      holds: fiveHundreds === 0 && dropped === 0,
+      display: `statuses ${JSON.stringify(statuses)}, dropped ${dropped}; p50/p99 ms by fifths: ${slices(leadMs, 5)}`,
+    });
+    row({
+      group,
+      name: 'peak RSS of the sandbox process',
+      peer: '400 MB budget',
+      value: peak,
+      unit: 'MB',
+      ratio: peak / 400,
+      target: '< 400 MB throughout',
+      holds: peak < 400,
+      display: `${fmt(peak, 0)} MB (start ${fmt(baseline, 0)}, after customers ${fmt(afterCustomers, 0)}, after conversions ${fmt(afterLeads, 0)})`,
+    });
+    row({
+      group,
+      name: 'memory per entity (RSS growth / count)',
+      peer: '—',
+      value: ((afterLeads - afterCustomers) * 1024) / Math.max(1, CONVERSIONS),
+      unit: 'KB',
+      ratio: 1,
+      target: '',
+      holds: null,
+      display: `${fmt(((afterCustomers - baseline) * 1024) / Math.max(1, accepted), 1)} KB per customer kept with its variable; ${fmt(((afterLeads - afterCustomers) * 1024) / Math.max(1, CONVERSIONS), 1)} KB per conversion (lead, customer, OVOC customer, task)`,
+    });
+    row({
+      group,
+      name: 'GET /_sandbox/state (first page of 1000) as the state grows',
+      peer: '2 s budget',
+      value: stateMax,
+      unit: 'ms',
+      ratio: stateMax / 2000,
+      target: '< 2 s',
+      holds: stateMax < 2000,
+      display: `max ${fmt(stateMax, 0)} ms over ${stateTimes.length} reads; last ${fmt(stateTimes.at(-1).ms, 0)} ms, ${fmt(stateTimes.at(-1).bytes / 1024, 0)} KiB`,
+    });
+  } finally {
+    clearInterval(sampler);
+    await sandbox.close();
+  }
+}
+
+const onlyArg = process.argv.indexOf('--only');
+const only =
+  process.argv.find((a) => a.startsWith('--only='))?.slice(7) ??
+  (onlyArg === -1 ? undefined : process.argv[onlyArg + 1]);
+const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize, soak };
 const started = Date.now();
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.split(',').includes(name)) continue;

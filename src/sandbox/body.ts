@@ -3,10 +3,12 @@ import type { IncomingMessage } from 'node:http';
 /** The largest request body the sandbox reads (the contract's 413 says 64 KiB). */
 export const BODY_LIMIT = 64 * 1024;
 /**
- * Past the limit the rest is read and dropped so the client still gets its 413 on a live
- * connection; a client that keeps sending past this much more is cut off after the answer.
+ * A body the sandbox will not use (after a 401, 405, 413 or 415, or on an operation that takes
+ * none) is read and dropped up to this much, so a client that sent a small one still reads its
+ * answer on a live connection; past it the answer says `Connection: close` and the connection
+ * ends, instead of swallowing gigabytes.
  */
-const DISCARD_LIMIT = 8 * 1024 * 1024;
+export const DISCARD_LIMIT = 64 * 1024;
 
 export type BodyResult =
   | { kind: 'ok'; text: string }
@@ -21,13 +23,19 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<Body
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = Number(req.headers['content-length']) > limit;
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = declared > limit;
     let settled = false;
     const settle = (result: BodyResult) => {
       if (settled) return;
       settled = true;
       resolve(result);
     };
+    // Announced as far too large: answer now, nothing of it will be used.
+    if (declared > limit + DISCARD_LIMIT) {
+      req.pause();
+      return settle({ kind: 'too-large', closeConnection: true });
+    }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
@@ -53,9 +61,44 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<Body
   });
 }
 
-/** Drops a body the operation does not take, without buffering it. */
-export function discardBody(req: IncomingMessage): void {
-  req.resume();
+/** Whether the request announces a body (Content-Length above 0, or Transfer-Encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Reads and drops a body the sandbox does not use, up to DISCARD_LIMIT bytes. Resolves `true`
+ * when the connection must close after the answer (the body was larger, or broke off).
+ */
+export function discardBody(req: IncomingMessage): Promise<boolean> | boolean {
+  if (!hasBody(req) || req.complete) {
+    req.resume();
+    return false;
+  }
+  if (Number(req.headers['content-length']) > DISCARD_LIMIT) {
+    // Known to be too large: answer at once rather than wait for bytes that will be dropped.
+    req.pause();
+    return true;
+  }
+  return new Promise((resolve) => {
+    let size = 0;
+    const done = (close: boolean) => {
+      req.off('data', onData);
+      resolve(close);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > DISCARD_LIMIT) {
+        req.pause();
+        done(true);
+      }
+    };
+    req.on('data', onData);
+    req.once('end', () => done(false));
+    req.once('close', () => done(true));
+    req.resume();
+  });
 }
 
 /** `application/json`, optionally with `charset=utf-8`; anything else is a 415. */

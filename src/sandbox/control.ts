@@ -1,6 +1,7 @@
 import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
 import type { Reply } from './handlers.js';
+import { capReached } from './limits.js';
 import { addError, errorMap, validationProblem } from './problems.js';
 import type { SandboxState } from './state.js';
 
@@ -15,10 +16,33 @@ interface ControlRoute {
   method: 'GET' | 'POST';
   /** Whether the route reads a JSON body (415/413/400 apply); the others ignore any body. */
   json: boolean;
-  run(target: ControlTarget, body: unknown, now: number): Reply;
+  run(target: ControlTarget, body: unknown, now: number, query: URLSearchParams): Reply;
 }
 
 const reply = (status: number, value: unknown): Reply => ({ status, json: JSON.stringify(value) });
+
+/** A page of the state is at most this long, so the answer stays small and quick to build. */
+export const STATE_PAGE_MAX = 1_000;
+
+/** `?offset&limit` of GET /_sandbox/state: whole numbers, limit 1 to STATE_PAGE_MAX (the default). */
+function pageOf(
+  query: URLSearchParams,
+): { offset: number; limit: number } | { errors: Record<string, string[]> } {
+  const errors = errorMap();
+  const read = (name: string, fallback: number, min: number, max: number) => {
+    const text = query.get(name);
+    if (text === null) return fallback;
+    const n = Number(text);
+    if (!/^[0-9]{1,16}$/.test(text) || n < min || n > max) {
+      addError(errors, name, `Must be a whole number from ${min} to ${max}.`);
+      return fallback;
+    }
+    return n;
+  };
+  const offset = read('offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = read('limit', STATE_PAGE_MAX, 1, STATE_PAGE_MAX);
+  return Object.keys(errors).length ? { errors } : { offset, limit };
+}
 const invalid = (errors: Record<string, string[]>): Reply => reply(400, validationProblem(errors));
 
 /** The sandbox's own endpoints, under /_sandbox/: not part of the vendor's API or the contract. */
@@ -34,8 +58,30 @@ export const controlRoutes: Record<string, ControlRoute> = {
   '/_sandbox/state': {
     method: 'GET',
     json: false,
-    run(target, _body, now) {
-      return reply(200, { ...target.state.snapshot(now), faults: target.faults.pending() });
+    run(target, _body, now, query) {
+      const paging = pageOf(query);
+      if ('errors' in paging) return invalid(paging.errors);
+      const { offset, limit } = paging;
+      const { state, faults } = target;
+      const counts = { ...state.counts(), faults: faults.size };
+      const largest = Math.max(
+        counts.leads,
+        counts.sbcs,
+        counts.customers,
+        counts.ovocCustomers,
+        counts.tasks,
+      );
+      return reply(200, {
+        ...state.snapshot(now, offset, limit),
+        faults: faults.pending(offset, limit),
+        counts,
+        limits: state.limits,
+        page: {
+          offset,
+          limit,
+          next: offset + limit < Math.max(largest, counts.faults) ? offset + limit : null,
+        },
+      });
     },
   },
   '/_sandbox/leads': {
@@ -53,6 +99,8 @@ export const controlRoutes: Record<string, ControlRoute> = {
           addError(errors, 'msTenantId', 'Required: the Microsoft tenant id, a uuid.');
       }
       if (Object.keys(errors).length) return invalid(errors);
+      if (!target.state.roomForLead(tenant as string))
+        return capReached('maxLeads', target.state.limits, 'leads');
       return reply(201, target.state.addLead(tenant as string));
     },
   },
@@ -60,6 +108,8 @@ export const controlRoutes: Record<string, ControlRoute> = {
     method: 'POST',
     json: true,
     run(target, body) {
+      if (target.faults.size >= target.faults.max)
+        return capReached('maxFaults', target.state.limits, 'faults');
       const result = target.faults.add(body);
       return 'errors' in result ? invalid(result.errors) : reply(201, result.fault);
     },

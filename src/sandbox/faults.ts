@@ -98,6 +98,13 @@ export class FaultQueue {
   private list: Fault[] = [];
   private nextId = 1;
 
+  /** `max` caps the queue (StateLimits.maxFaults): each request scans it, so it stays short. */
+  constructor(readonly max = 1_000) {}
+
+  get size(): number {
+    return this.list.length;
+  }
+
   add(body: unknown): { fault: Fault } | { errors: Record<string, string[]> } {
     const parsed = parseFault(body, this.nextId);
     if ('fault' in parsed) {
@@ -116,8 +123,8 @@ export class FaultQueue {
     return fault;
   }
 
-  pending(): Fault[] {
-    return this.list.map((f) => ({ ...f }));
+  pending(offset = 0, limit = this.list.length): Fault[] {
+    return this.list.slice(offset, offset + limit).map((f) => ({ ...f }));
   }
 
   clear(): void {

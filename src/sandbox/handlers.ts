@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+// Flat uuid strings: each kept entity costs 440 bytes less than with crypto's (see ids.ts).
+import { newUuid as randomUUID } from './ids.js';
 import type { CreateCustomerFromLeadRequest, CreateEssentialsCustomerRequest } from '../types.js';
+import { capReached, tasksBusy } from './limits.js';
 import { addError, errorMap, problem, quote, validationProblem } from './problems.js';
-import type { SandboxState } from './state.js';
+import { SandboxState } from './state.js';
 import {
   alreadyConvertedTask,
   convertedTask,
@@ -16,6 +18,7 @@ import {
 export interface Reply {
   status: number;
   json: string;
+  headers?: Record<string, string>;
 }
 
 export interface HandlerContext {
@@ -67,6 +70,7 @@ const importCustomerFromOvoc: Handler = ({ state, now, taskDurationMs }, params)
       `No customer with guid ${quote(guid)}. Use the id that Create Essentials Customer returned (or GET /_sandbox/state).`,
     );
   }
+  if (!state.roomForTask(now)) return tasksBusy(state.limits, taskDurationMs);
   state.linkOvocCustomer(customer, now);
   const task = state.addTask(importTask(state.newImportTaskId(), now, taskDurationMs));
   return ok(task.id);
@@ -108,7 +112,11 @@ const createEssentialsCustomer: Handler = ({ state, now }, _params, body) => {
       `A customer named ${request.shortName} already exists for ${tenant}. Choose another short name.`,
     );
   }
-  return ok(state.createEssentials(request, now));
+  if (!state.roomForCustomer()) return capReached('maxCustomers', state.limits, 'customers');
+  const variables = SandboxState.variablesOf(request);
+  if (state.variableBytes + variables.bytes > state.limits.maxVariableBytes)
+    return capReached('maxVariableBytes', state.limits, 'bytes of customer variables');
+  return ok(state.createEssentials(request, now, variables));
 };
 
 /**
@@ -117,14 +125,16 @@ const createEssentialsCustomer: Handler = ({ state, now }, _params, body) => {
  */
 const createCustomerFromLead: Handler = ({ state, now, taskDurationMs: ms }, _params, body) => {
   const request = body as CreateCustomerFromLeadRequest;
+  if (!state.roomForTask(now)) return tasksBusy(state.limits, ms);
   const lead = state.lead(request.msTenantId);
   if (!lead?.active) {
-    return ok({ taskId: state.addTask(noLeadTask(`wup_${randomUUID()}`, now, ms)).id });
+    return ok({ taskId: state.addTask(noLeadTask(randomUUID('wup_'), now, ms)).id });
   }
-  const id = `wst_${randomUUID()}`;
+  const id = randomUUID('wst_');
   const nameErrors = leadNameErrors(request.customerShortName, request.customerFullName);
   if (nameErrors.length) return ok({ taskId: state.addTask(failedTask(id, now, ms, nameErrors)).id });
   if (lead.converted) return ok({ taskId: state.addTask(alreadyConvertedTask(id, now, ms)).id });
+  if (!state.roomForCustomer()) return capReached('maxCustomers', state.limits, 'customers');
 
   const customer = state.addCustomer({
     id: randomUUID(),

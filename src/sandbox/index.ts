@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN } from './auth.js';
 import { FaultQueue } from './faults.js';
+import { checkLimits, DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import { loadSeed, initialState, SeedError } from './seed.js';
 import { createSandboxServer } from './server.js';
 import type { SandboxSeed, SandboxState } from './state.js';
 
-export { DEFAULT_SANDBOX_TOKEN, SeedError, type SandboxSeed };
+export { DEFAULT_SANDBOX_TOKEN, DEFAULT_LIMITS, SeedError, type SandboxSeed, type SandboxLimits };
 export type { Fault, FaultKind } from './faults.js';
 
 export interface SandboxOptions {
@@ -21,6 +22,8 @@ export interface SandboxOptions {
   seed?: string | SandboxSeed;
   /** Receives one line per request (method, path, status, ms); never a token or a query string. */
   log?: (line: string) => void;
+  /** Caps on state and connections; each one left out keeps its default (DEFAULT_LIMITS, docs/sandbox.md). */
+  limits?: Partial<SandboxLimits>;
 }
 
 export interface RunningSandbox {
@@ -28,7 +31,10 @@ export interface RunningSandbox {
   url: string;
   /** The accepted bearer tokens. */
   tokens: string[];
-  /** Stops listening and drops open connections. */
+  /**
+   * Stops accepting, lets requests in flight finish (up to limits.drainTimeoutMs; a delay fault
+   * still pending then is cut short and answered), then closes every connection.
+   */
   close(): Promise<void>;
 }
 
@@ -49,7 +55,8 @@ function checkOptions(options: SandboxOptions) {
     );
   }
   const tokens = checkTokens(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
-  return { port, host, taskDurationMs, tokens };
+  const limits = checkLimits(options.limits);
+  return { port, host, taskDurationMs, tokens, limits };
 }
 
 /**
@@ -57,20 +64,21 @@ function checkOptions(options: SandboxOptions) {
  * a control plane under /_sandbox/. Always close() it (in afterAll), even when a test fails.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { port, host, taskDurationMs, tokens } = checkOptions(options);
+  const { port, host, taskDurationMs, tokens, limits } = checkOptions(options);
   const seed = options.seed === undefined ? undefined : loadSeed(options.seed);
   const target = {
-    state: initialState(seed) as SandboxState,
-    faults: new FaultQueue(),
+    state: initialState(seed, limits) as SandboxState,
+    faults: new FaultQueue(limits.maxFaults),
     reset() {
-      target.state = initialState(seed);
+      target.state = initialState(seed, limits);
       target.faults.clear();
     },
   };
-  const { server, cancelDelays } = createSandboxServer({
+  const { server, stop } = createSandboxServer({
     target,
     authenticate: createAuthenticator(tokens),
     taskDurationMs,
+    connections: limits,
     ...(options.log ? { log: options.log } : {}),
   });
   await new Promise<void>((resolve, reject) => {
@@ -87,11 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     url: `http://${urlHost}:${address.port}`,
     tokens: [...tokens],
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        cancelDelays();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      closing ??= stop(limits.drainTimeoutMs);
       return closing;
     },
   };

@@ -20,6 +20,7 @@ const KINDS: Record<number, [string, string]> = {
   409: ['https://tools.ietf.org/html/rfc9110#section-15.5.10', 'Conflict'],
   413: ['https://tools.ietf.org/html/rfc9110#section-15.5.14', 'Content Too Large'],
   415: ['https://tools.ietf.org/html/rfc9110#section-15.5.16', 'Unsupported Media Type'],
+  417: ['https://tools.ietf.org/html/rfc9110#section-15.5.18', 'Expectation Failed'],
   429: ['https://tools.ietf.org/html/rfc6585#section-4', 'Too Many Requests'],
   431: ['https://tools.ietf.org/html/rfc6585#section-5', 'Request Header Fields Too Large'],
   500: ['https://tools.ietf.org/html/rfc9110#section-15.6.1', 'Internal Server Error'],

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { UUID, validateResponseBody } from '../contract/index.js';
 import type { OvocCustomer, Task } from '../types.js';
+import type { StateLimits } from './limits.js';
 import { fixtures, SandboxState, type SandboxSeed } from './state.js';
 import { storedTask, workflowOf } from './tasks.js';
 
@@ -12,6 +13,49 @@ export class SeedError extends Error {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** A seed file larger than this is refused (a fixture set is kilobytes; /dev/zero is endless). */
+export const MAX_SEED_BYTES = 16 * 1024 * 1024;
+/** Deeper values are refused before anything recursive (validators, structuredClone) sees them. */
+export const MAX_SEED_DEPTH = 64;
+
+/** Reads at most MAX_SEED_BYTES + 1 bytes, so an endless or huge file fails fast. */
+function readLimited(path: string, where: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(MAX_SEED_BYTES + 1);
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, size, buffer.length - size, null);
+      if (n === 0) break;
+      size += n;
+      if (size > MAX_SEED_BYTES)
+        throw new SeedError(
+          `${where} is larger than ${MAX_SEED_BYTES / 1024 / 1024} MiB; a seed holds a few entities, pass a smaller JSON file.`,
+        );
+    }
+    return new TextDecoder('utf-8').decode(buffer.subarray(0, size));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Whether a value nests deeper than `max`, found without recursion. An object met twice (a cycle,
+ * which only a seed passed as an object can have) counts as too deep: it is not plain JSON data.
+ */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max || seen.has(v)) return true;
+    seen.add(v);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 function list(seed: Record<string, unknown>, name: string, where: string): Record<string, unknown>[] {
   const value = seed[name];
@@ -30,12 +74,15 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
     where = `seed file ${seed}`;
     let text: string;
     try {
-      text = readFileSync(seed, 'utf8');
+      text = readLimited(seed, where);
     } catch (err) {
+      if (err instanceof SeedError) throw err;
       throw new SeedError(
         `cannot read ${where}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Pass the path of a JSON file.`,
       );
     }
+    // A UTF-8 byte order mark, as some Windows editors write, is not part of the JSON.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       raw = JSON.parse(text);
     } catch (err) {
@@ -53,6 +100,14 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
   }
   if (raw.replace !== undefined && typeof raw.replace !== 'boolean')
     throw new SeedError(`${where}: "replace" must be true or false.`);
+  for (const name of known.slice(1)) {
+    list(raw, name, where).forEach((entry, i) => {
+      if (depthExceeds(entry, MAX_SEED_DEPTH))
+        throw new SeedError(
+          `${where}: ${name}[${i}] is nested deeper than ${MAX_SEED_DEPTH} levels (or refers to itself); no entity of the API is.`,
+        );
+    });
+  }
 
   list(raw, 'leads', where).forEach((l, i) => {
     if (typeof l.msTenantId !== 'string' || !UUID.test(l.msTenantId))
@@ -110,8 +165,8 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
 }
 
 /** The state a sandbox starts (and resets) to: the fixtures, then the seed. */
-export function initialState(seed: SandboxSeed | undefined): SandboxState {
-  const state = new SandboxState();
+export function initialState(seed: SandboxSeed | undefined, limits?: StateLimits): SandboxState {
+  const state = new SandboxState(limits);
   if (!seed?.replace) fixtures(state);
   if (!seed) return state;
   for (const s of seed.sbcs ?? [])

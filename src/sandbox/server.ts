@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import type { AuthResult } from './auth.js';
-import { BODY_LIMIT, discardBody, isJsonContentType, readBody } from './body.js';
+import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody } from './body.js';
+import { ConnectionTracker } from './connections.js';
+import type { ConnectionLimits } from './limits.js';
 import { controlRoutes, type ControlTarget } from './control.js';
 import { handlers, type Reply } from './handlers.js';
 import { problem, validationProblem, errorMap, addError } from './problems.js';
@@ -13,6 +15,24 @@ export interface ServerConfig {
   authenticate: (header: string | undefined) => AuthResult;
   taskDurationMs: number;
   log?: (line: string) => void;
+  connections: ConnectionLimits;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  417: 'Expectation Failed',
+  431: 'Request Header Fields Too Large',
+};
+
+/** A whole HTTP/1.1 answer for a socket that has no ServerResponse (parse errors, CONNECT). */
+function rawAnswer(status: number, body: string, extra = ''): string {
+  return (
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
+    `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `${extra}Connection: close\r\n\r\n${body}`
+  );
 }
 
 type Headers = Record<string, string>;
@@ -57,7 +77,9 @@ async function jsonBody(
     const detail = sent
       ? `The body was sent as ${JSON.stringify(sent.slice(0, 100))}; send it as Content-Type: application/json (UTF-8).`
       : 'Send the body with Content-Type: application/json (UTF-8).';
-    return { reply: { status: 415, json: problemJson(415, detail) } };
+    // The body will not be read: drop a little of it, then end the connection (see discardBody).
+    const close = (await discardBody(req)) || hasBody(req);
+    return { reply: { status: 415, json: problemJson(415, detail) }, close };
   }
   const body = await readBody(req);
   switch (body.kind) {
@@ -83,9 +105,21 @@ async function jsonBody(
   }
 }
 
-export function createSandboxServer(config: ServerConfig): { server: Server; cancelDelays(): void } {
-  const { target, authenticate, taskDurationMs, log } = config;
-  const delays = new Set<NodeJS.Timeout>();
+export interface SandboxServer {
+  server: Server;
+  /**
+   * Stops accepting, lets the requests in flight finish (a delay fault included) for up to
+   * `drainMs`, then cuts the remaining delays short, answers them, and closes every connection.
+   */
+  stop(drainMs: number): Promise<void>;
+}
+
+export function createSandboxServer(config: ServerConfig): SandboxServer {
+  const { target, authenticate, taskDurationMs, log, connections: limits } = config;
+  const tracker = new ConnectionTracker(limits.maxConnections);
+  /** Pending delay faults: each can be cut short (its request is then answered at once). */
+  const delays = new Map<NodeJS.Timeout, () => void>();
+  let draining = false;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -93,7 +127,7 @@ export function createSandboxServer(config: ServerConfig): { server: Server; can
         delays.delete(timer);
         resolve();
       }, ms);
-      delays.add(timer);
+      delays.set(timer, resolve);
     });
 
   function send(
@@ -111,7 +145,8 @@ export function createSandboxServer(config: ServerConfig): { server: Server; can
       'content-length': String(Buffer.byteLength(reply.json)),
       ...headers,
     };
-    if (close) head.connection = 'close';
+    // While stopping, a keep-alive connection ends with its answer instead of waiting for more.
+    if (close || draining) head.connection = 'close';
     res.writeHead(reply.status, head);
     res.end(reply.json);
     if (log) {
@@ -128,7 +163,9 @@ export function createSandboxServer(config: ServerConfig): { server: Server; can
     raw: Record<string, string>,
   ) {
     const fault = target.faults.take(op.operationId);
+    // A 429 or 503 fault leaves the body unused: drop it (up to the discard limit) first.
     if (fault?.fault === '429') {
+      const close = await discardBody(req);
       return send(
         req,
         res,
@@ -138,24 +175,36 @@ export function createSandboxServer(config: ServerConfig): { server: Server; can
           json: problemJson(429, `Rate limited (a sandbox fault). Retry after ${fault.retryAfter} seconds.`),
         },
         { 'retry-after': fault.retryAfter! },
+        close,
       );
     }
     if (fault?.fault === '503') {
       const headers: Headers = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
+      const close = await discardBody(req);
       return send(
         req,
         res,
         started,
         { status: 503, json: problemJson(503, 'The service is unavailable (a sandbox fault). Retry later.') },
         headers,
+        close,
       );
     }
     if (fault?.fault === 'delay') await sleep(fault.delayMs!);
 
+    let close = false;
     const params = coerceParams(op, raw);
     const paramErrors = validationErrors(op.paramsValidator, params);
-    if (paramErrors)
-      return send(req, res, started, { status: 400, json: JSON.stringify(validationProblem(paramErrors)) });
+    if (paramErrors) {
+      return send(
+        req,
+        res,
+        started,
+        { status: 400, json: JSON.stringify(validationProblem(paramErrors)) },
+        undefined,
+        await discardBody(req),
+      );
+    }
 
     let body: unknown;
     if (op.requestBody) {
@@ -166,99 +215,182 @@ export function createSandboxServer(config: ServerConfig): { server: Server; can
       const bodyErrors = validationErrors(op.requestBody.validator, body);
       if (bodyErrors)
         return send(req, res, started, { status: 400, json: JSON.stringify(validationProblem(bodyErrors)) });
-    } else discardBody(req);
+    } else if (await discardBody(req)) close = true;
 
     const handler = handlers[op.operationId]!;
-    send(req, res, started, handler({ state: target.state, taskDurationMs, now: Date.now() }, params, body));
+    const reply = handler({ state: target.state, taskDurationMs, now: Date.now() }, params, body);
+    send(req, res, started, reply, reply.headers, close);
   }
 
-  async function control(req: IncomingMessage, res: ServerResponse, started: number, path: string) {
+  async function control(
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+    path: string,
+    method: string,
+  ) {
     const route = Object.hasOwn(controlRoutes, path) ? controlRoutes[path] : undefined;
     if (!route) {
-      discardBody(req);
+      const close = await discardBody(req);
       const known = Object.entries(controlRoutes)
         .map(([p, r]) => `${r.method} ${p}`)
         .join(', ');
-      return send(req, res, started, {
-        status: 404,
-        json: problemJson(404, `No sandbox endpoint ${printable(path)}. The control plane has: ${known}.`),
-      });
+      return send(
+        req,
+        res,
+        started,
+        {
+          status: 404,
+          json: problemJson(404, `No sandbox endpoint ${printable(path)}. The control plane has: ${known}.`),
+        },
+        undefined,
+        close,
+      );
     }
-    if (req.method !== route.method) {
-      discardBody(req);
+    if (method !== route.method) {
+      const close = (await discardBody(req)) || hasBody(req);
+      const allow = route.method === 'GET' ? 'GET, HEAD' : route.method;
       return send(
         req,
         res,
         started,
         { status: 405, json: problemJson(405, `Use ${route.method} for ${path}.`) },
-        { allow: route.method },
+        { allow },
+        close,
       );
     }
     let body: unknown;
+    let close = false;
     if (route.json) {
       const parsed = await jsonBody(req);
       if (!parsed) return;
       if ('reply' in parsed) return send(req, res, started, parsed.reply, undefined, parsed.close);
       body = parsed.value;
-    } else discardBody(req);
-    send(req, res, started, route.run(target, body, Date.now()));
+    } else close = await discardBody(req);
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const reply = route.run(target, body, Date.now(), url.searchParams);
+    send(req, res, started, reply, reply.headers, close);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = log ? performance.now() : 0;
     const auth = authenticate(req.headers.authorization);
     if (!auth.ok) {
-      discardBody(req);
+      // Refused before reading: drop a little of the body, then end the connection.
+      const close = (await discardBody(req)) || hasBody(req);
       return send(
         req,
         res,
         started,
         { status: 401, json: problemJson(401, auth.detail) },
         { 'www-authenticate': auth.challenge },
+        close,
       );
     }
     const path = pathOf(req.url);
     if (path === null) {
-      discardBody(req);
-      return send(req, res, started, {
-        status: 404,
-        json: problemJson(404, 'Send requests to a path such as /api/v2/task/{taskId}.'),
-      });
+      const close = await discardBody(req);
+      return send(
+        req,
+        res,
+        started,
+        { status: 404, json: problemJson(404, 'Send requests to a path such as /api/v2/task/{taskId}.') },
+        undefined,
+        close,
+      );
     }
+    // RFC 9110 9.3.2: HEAD wherever GET, the same answer without the body (Node drops it for HEAD).
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))
-      return control(req, res, started, path);
-    const route = matchRoute(req.method ?? 'GET', path);
+      return control(req, res, started, path, method);
+    const route = matchRoute(method, path);
     if (route.kind === 'operation') return operation(req, res, started, route.operation, route.pathParams);
-    discardBody(req);
     if (route.kind === 'method-not-allowed') {
+      const close = (await discardBody(req)) || hasBody(req);
+      const allow = route.allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
       return send(
         req,
         res,
         started,
         { status: 405, json: problemJson(405, `Use ${route.allow.join(' or ')} for this path.`) },
-        { allow: route.allow.join(', ') },
+        { allow: allow.join(', ') },
+        close,
       );
     }
-    return send(req, res, started, {
-      status: 404,
-      json: problemJson(
-        404,
-        `No operation at ${printable(path)}. The API's paths are in generated/openapi.json; the sandbox's own are under /_sandbox/.`,
-      ),
-    });
+    const close = await discardBody(req);
+    return send(
+      req,
+      res,
+      started,
+      {
+        status: 404,
+        json: problemJson(
+          404,
+          `No operation at ${printable(path)}. The API's paths are in generated/openapi.json; the sandbox's own are under /_sandbox/.`,
+        ),
+      },
+      undefined,
+      close,
+    );
   }
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      // A bug, never a client's fault: the fuzz tests prove no input gets here.
-      log?.(
-        `sandbox bug on ${req.method} ${printable(pathOf(req.url) ?? '?')}: ${(err as Error)?.stack ?? String(err)}`,
-      );
-      send(req, res, 0, {
-        status: 500,
-        json: problemJson(500, 'The sandbox failed; this is a bug, please report it with the traceId.'),
+  const server = createServer(
+    {
+      keepAlive: true,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the two timeouts every 30 s by default, which lets a half-sent request live a
+      // minute; a check a second keeps the reaping within a second of the limit.
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      tracker.request(req, res);
+      handle(req, res).catch((err: unknown) => {
+        // A bug, never a client's fault: the fuzz tests prove no input gets here.
+        log?.(
+          `sandbox bug on ${req.method} ${printable(pathOf(req.url) ?? '?')}: ${(err as Error)?.stack ?? String(err)}`,
+        );
+        send(req, res, 0, {
+          status: 500,
+          json: problemJson(500, 'The sandbox failed; this is a bug, please report it with the traceId.'),
+        });
       });
-    });
+    },
+  );
+  server.on('connection', (socket: Socket) => tracker.connected(socket));
+
+  // Without a listener Node drops a CONNECT without a word; the sandbox is no proxy, and says so.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(
+      rawAnswer(
+        405,
+        problemJson(405, 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.'),
+        'Allow: GET, HEAD, POST, PUT\r\n',
+      ),
+    );
+  });
+
+  // Node answers an unknown Expect with a bare 417; give the problem body every other error has.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    tracker.request(req, res);
+    const close = hasBody(req);
+    if (!close) req.resume();
+    send(
+      req,
+      res,
+      0,
+      {
+        status: 417,
+        json: problemJson(
+          417,
+          `Expect: ${printable(String(req.headers.expect)).slice(0, 60)} is not supported; send no Expect header, or Expect: 100-continue.`,
+        ),
+      },
+      undefined,
+      close,
+    );
   });
 
   // Malformed HTTP never reaches the handler; answer it with a problem rather than Node's bare 400.
@@ -275,17 +407,43 @@ export function createSandboxServer(config: ServerConfig): { server: Server; can
             status,
             status === 431 ? 'The request headers are too large.' : 'The request took too long to arrive.',
           );
-    socket.end(
-      `HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : status === 431 ? 'Request Header Fields Too Large' : 'Request Timeout'}\r\n` +
-        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    // A request whose body stopped arriving is the one that timed out: it gets the 408 itself.
+    for (const res of tracker.pendingOn(socket)) {
+      if (status === 408 && !res.headersSent && !res.req.complete) {
+        send(res.req, res, 0, { status, json: body }, undefined, true);
+        return;
+      }
+    }
+    // Pipelined requests before the bad bytes took effect: their answers go out first, then this
+    // one, then the connection ends. A handler that never finishes cannot hold the socket open
+    // past the request timeout.
+    const guard = setTimeout(() => socket.destroy(), limits.requestTimeoutMs);
+    guard.unref();
+    tracker.afterPending(socket, () => {
+      clearTimeout(guard);
+      if (socket.writable) socket.end(rawAnswer(status, body));
+    });
   });
 
   return {
     server,
-    cancelDelays() {
-      for (const t of delays) clearTimeout(t);
-      delays.clear();
+    async stop(drainMs: number) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await tracker.idle(drainMs);
+      if (tracker.inFlight() > 0) {
+        // Out of patience: the delays end now and their requests are answered as usual.
+        for (const [timer, resolve] of delays) {
+          clearTimeout(timer);
+          resolve();
+        }
+        delays.clear();
+        await tracker.idle(500);
+      }
+      server.closeAllConnections();
+      tracker.destroyAll();
+      await closed;
     },
   };
 }

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { newUuid } from './ids.js';
 import { specExample } from '../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer, OvocCustomer, Task } from '../types.js';
-import { ovocTime, storedTask, workflowOf, type TaskRecord } from './tasks.js';
+import { DEFAULT_STATE_LIMITS, type StateLimits } from './limits.js';
+import { ovocTime, storedTask, taskStatus, workflowOf, type TaskRecord } from './tasks.js';
 
 /** An Operator Connect lead of a Microsoft tenant; create-from-lead converts it once. */
 export interface Lead {
@@ -30,6 +31,8 @@ export interface Customer {
   ovocCustomerId: number | null;
   /** Customer variables (`[CustomerVariableName]: value`) of an Essentials request. */
   variables: Record<string, string>;
+  /** Their size in UTF-8 bytes (names and values), counted against maxVariableBytes. */
+  variableBytes?: number;
 }
 
 /** A seed: entities that extend the fixtures (same key wins) or, with `replace: true`, stand alone. */
@@ -52,6 +55,48 @@ export interface SandboxSeed {
 
 const key = (tenant: string | null | undefined) => (tenant ?? '').toLowerCase();
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+let template: OvocCustomer | undefined;
+/** The vendor's OVOC customer, frozen: the base of every OVOC customer the sandbox creates. */
+const ovocTemplate = () => (template ??= deepFreeze(specExample<OvocCustomer>('OvocCustomerBrad984')));
+
+/** How far eviction looks for a finished task before it calls the tasks busy (keeps it O(1)). */
+const EVICTION_SCAN = 1_000;
+/** In GET /_sandbox/state, how much of each customer variable is shown (the state stays small). */
+const SHOWN_VARIABLES = 20;
+const SHOWN_VARIABLE_CHARS = 200;
+
+/** One page of a map's values, in insertion order (oldest first). */
+function page<T, R>(map: Map<unknown, T>, offset: number, limit: number, view: (v: T) => R): R[] {
+  const out: R[] = [];
+  if (offset >= map.size) return out;
+  let i = 0;
+  for (const v of map.values()) {
+    if (i++ < offset) continue;
+    out.push(view(v));
+    if (out.length === limit) break;
+  }
+  return out;
+}
+
+const cut = (text: string) =>
+  text.length > SHOWN_VARIABLE_CHARS ? `${text.slice(0, SHOWN_VARIABLE_CHARS)}...` : text;
+
+/** A customer as the state shows it: variables shortened, with their full count and size. */
+function customerView(c: Customer) {
+  const names = Object.keys(c.variables);
+  const variables = Object.create(null) as Record<string, string>;
+  for (const name of names.slice(0, SHOWN_VARIABLES)) variables[cut(name)] = cut(c.variables[name]!);
+  return { ...c, variables, variableCount: names.length, variableBytes: c.variableBytes ?? 0 };
+}
+
 export class SandboxState {
   readonly leads = new Map<string, Lead>();
   readonly sbcs = new Map<number, Sbc>();
@@ -62,6 +107,10 @@ export class SandboxState {
   private readonly names = new Set<string>();
   private nextImportTask = 185511;
   private nextOvocId = 85845;
+  /** Bytes of customer variables kept (see StateLimits.maxVariableBytes). */
+  variableBytes = 0;
+
+  constructor(readonly limits: StateLimits = DEFAULT_STATE_LIMITS) {}
 
   lead(msTenantId: string): Lead | undefined {
     return this.leads.get(key(msTenantId));
@@ -90,7 +139,44 @@ export class SandboxState {
 
   addOvocCustomer(customer: OvocCustomer): void {
     this.ovocCustomers.set(customer.id, customer);
-    if (customer.id >= this.nextOvocId) this.nextOvocId = customer.id + 1;
+    // New ids count on above the seeded ones, unless that would leave the safe integers (a seeded
+    // 2^53-1): then the counter stays put and skips the ids in use, so no two customers share one.
+    if (customer.id >= this.nextOvocId && Number.isSafeInteger(customer.id + 1))
+      this.nextOvocId = customer.id + 1;
+  }
+
+  private newOvocId(): number {
+    let id = this.nextOvocId;
+    while (this.ovocCustomers.has(id)) id++;
+    this.nextOvocId = id + 1;
+    return id;
+  }
+
+  /**
+   * Makes room for one more task: at the cap the oldest finished task created at run time goes
+   * (fixtures and seeded tasks stay). False when none of the oldest has finished yet.
+   */
+  roomForTask(now: number): boolean {
+    if (this.tasks.size < this.limits.maxTasks) return true;
+    let scanned = 0;
+    for (const task of this.tasks.values()) {
+      if (scanned++ >= EVICTION_SCAN) break;
+      if (task.createdAt !== 0 && taskStatus(task, now) !== 'InProgress') {
+        this.tasks.delete(task.id);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a customer (and its OVOC twin) can be added under the cap. */
+  roomForCustomer(): boolean {
+    return this.customers.size < this.limits.maxCustomers;
+  }
+
+  /** Whether a new lead can be added under the cap (renewing an existing one always can). */
+  roomForLead(msTenantId: string): boolean {
+    return this.leads.size < this.limits.maxLeads || this.leads.has(key(msTenantId));
   }
 
   /** Gives the customer its OVOC twin (a new id), as creation and import do; keeps an existing one. */
@@ -98,15 +184,17 @@ export class SandboxState {
     const existing =
       customer.ovocCustomerId === null ? undefined : this.ovocCustomers.get(customer.ovocCustomerId);
     if (existing) return existing;
-    const id = this.nextOvocId++;
-    const ovoc = specExample<OvocCustomer>('OvocCustomerBrad984');
+    const id = this.newOvocId();
+    // A shallow copy: the nested parts (services, applicationsStatus, contacts) never change, so
+    // every OVOC customer shares the template's frozen ones (about 1 KB less each).
+    const ovoc: OvocCustomer = { ...ovocTemplate() };
     Object.assign(ovoc, {
       id,
       name: customer.shortName,
       description: customer.shortName,
       fullName: customer.fullName,
       definedAt: ovocTime(now),
-      iamAccountId: randomUUID(),
+      iamAccountId: newUuid(),
       url: `/ovoc/v1/topology/lcCustomers/${id}`,
       msTenantId: customer.msTenantId,
       attachedServices: [],
@@ -120,16 +208,28 @@ export class SandboxState {
 
   addTask(task: TaskRecord): TaskRecord {
     this.tasks.set(task.id, task);
+    // A seeded tsk_<n> moves the import counter past it (while it stays a safe integer).
+    const n = /^tsk_([0-9]{1,16})$/.exec(task.id)?.[1];
+    if (n !== undefined && Number(n) >= this.nextImportTask && Number.isSafeInteger(Number(n) + 1))
+      this.nextImportTask = Number(n) + 1;
     return task;
   }
 
+  /** The next import task id; skips any id a seed already holds. */
   newImportTaskId(): string {
-    return `tsk_${this.nextImportTask++}`;
+    let id: string;
+    do id = `tsk_${this.nextImportTask++}`;
+    while (this.tasks.has(id));
+    return id;
   }
 
-  /** Creates an Essentials customer; the caller has checked the name and the SBC. */
-  createEssentials(body: CreateEssentialsCustomerRequest, now: number): EssentialsCustomer {
+  /** The customer variables of an Essentials request (its extra string fields) and their size. */
+  static variablesOf(body: CreateEssentialsCustomerRequest): {
+    variables: Record<string, string>;
+    bytes: number;
+  } {
     const variables = Object.create(null) as Record<string, string>;
+    let bytes = 0;
     const known = new Set([
       'shortName',
       'fullName',
@@ -140,17 +240,32 @@ export class SandboxState {
       'lcCustomerId',
       'scriptParameters',
     ]);
-    for (const [k, v] of Object.entries(body)) if (!known.has(k) && typeof v === 'string') variables[k] = v;
+    for (const [k, v] of Object.entries(body)) {
+      if (known.has(k) || typeof v !== 'string') continue;
+      variables[k] = v;
+      bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+    }
+    return { variables, bytes };
+  }
+
+  /** Creates an Essentials customer; the caller has checked the name, the SBC and the caps. */
+  createEssentials(
+    body: CreateEssentialsCustomerRequest,
+    now: number,
+    { variables, bytes }: { variables: Record<string, string>; bytes: number },
+  ): EssentialsCustomer {
+    this.variableBytes += bytes;
     const customer = this.addCustomer({
-      id: randomUUID(),
+      id: newUuid(),
       shortName: body.shortName,
       fullName: body.fullName ?? null,
       msTenantId: body.msTenantId ? key(body.msTenantId) : null,
-      siteLocationIds: [randomUUID()],
+      siteLocationIds: [newUuid()],
       sbcId: body.siteLocation.sbcId,
       source: 'essentials',
       ovocCustomerId: null,
       variables,
+      variableBytes: bytes,
     });
     this.linkOvocCustomer(customer, now);
     const progress = [
@@ -169,14 +284,30 @@ export class SandboxState {
     };
   }
 
-  /** A JSON-ready picture of everything, for GET /_sandbox/state. */
-  snapshot(now: number) {
+  /** How many of each entity the state holds, for GET /_sandbox/state. */
+  counts() {
     return {
-      leads: [...this.leads.values()],
-      sbcs: [...this.sbcs.values()],
-      customers: [...this.customers.values()],
-      ovocCustomers: [...this.ovocCustomers.values()],
-      tasks: [...this.tasks.values()].map((t) => ({
+      leads: this.leads.size,
+      sbcs: this.sbcs.size,
+      customers: this.customers.size,
+      ovocCustomers: this.ovocCustomers.size,
+      tasks: this.tasks.size,
+      variableBytes: this.variableBytes,
+    };
+  }
+
+  /**
+   * A JSON-ready page of everything, for GET /_sandbox/state: entries `offset` to
+   * `offset + limit` of each list, oldest first. Paged so the answer stays small and quick however
+   * large the state has grown.
+   */
+  snapshot(now: number, offset = 0, limit = Number.MAX_SAFE_INTEGER) {
+    return {
+      leads: page(this.leads, offset, limit, (l) => l),
+      sbcs: page(this.sbcs, offset, limit, (s) => s),
+      customers: page(this.customers, offset, limit, customerView),
+      ovocCustomers: page(this.ovocCustomers, offset, limit, (o) => o),
+      tasks: page(this.tasks, offset, limit, (t) => ({
         id: t.id,
         workflow: t.workflow,
         status: now >= t.completesAt ? t.finalStatus : 'InProgress',

@@ -5,8 +5,9 @@ import type { Task } from '../types.js';
 export type Workflow = 'lead' | 'number' | 'import';
 
 /**
- * A task whose outcome was decided when it was queued. Both bodies are serialized up front, so a
- * poll is a map lookup and a clock read.
+ * A task whose outcome was decided when it was queued. The final body is serialized up front and
+ * the InProgress one is a per-workflow template around the id, so a poll is a map lookup, a clock
+ * read and at most one concatenation, and a kept task costs one string.
  */
 export interface TaskRecord {
   id: string;
@@ -16,7 +17,6 @@ export interface TaskRecord {
   completesAt: number;
   finalStatus: Task['status'];
   finalDetails: Task['details'];
-  inProgressJson: string;
   finalJson: string;
 }
 
@@ -25,7 +25,9 @@ export function taskStatus(task: TaskRecord, now = Date.now()): Task['status'] {
 }
 
 export function taskJson(task: TaskRecord, now = Date.now()): string {
-  return now >= task.completesAt ? task.finalJson : task.inProgressJson;
+  if (now >= task.completesAt) return task.finalJson;
+  const [before, after] = inProgressTemplate(task.workflow);
+  return before + JSON.stringify(task.id) + after;
 }
 
 /** .NET's DateTime text with 7 fractional digits and Z, as the number workflow writes it. */
@@ -38,12 +40,23 @@ export function ovocTime(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '+0000');
 }
 
-function inProgress(id: string, workflow: Workflow): Task {
-  const body = specExample<Task>('TaskInProgress');
-  body.id = id;
-  // Import's output is `{}` at the end, so it is `{}` all along.
-  if (workflow === 'import') body.outputData = {};
-  return body;
+const ID_MARK = '\u0000id';
+const templates = new Map<Workflow, [string, string]>();
+
+/** The InProgress body of a workflow as JSON, split where the id goes. */
+function inProgressTemplate(workflow: Workflow): [string, string] {
+  let template = templates.get(workflow);
+  if (!template) {
+    const body = specExample<Task>('TaskInProgress');
+    body.id = ID_MARK;
+    // Import's output is `{}` at the end, so it is `{}` all along.
+    if (workflow === 'import') body.outputData = {};
+    const json = JSON.stringify(body);
+    const at = json.indexOf(JSON.stringify(ID_MARK));
+    template = [json.slice(0, at), json.slice(at + JSON.stringify(ID_MARK).length)];
+    templates.set(workflow, template);
+  }
+  return template;
 }
 
 function record(
@@ -60,7 +73,6 @@ function record(
     completesAt,
     finalStatus: final.status,
     finalDetails: final.details,
-    inProgressJson: JSON.stringify(inProgress(id, workflow)),
     finalJson: JSON.stringify(final),
   };
 }

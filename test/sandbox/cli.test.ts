@@ -81,6 +81,9 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
       [['--seed', seed], /--seed: .*msTenantId must be a uuid/],
       [['--bogus'], /Unknown option '--bogus'[\s\S]*Usage: live-platform sandbox/],
       [['--port'], /argument missing/],
+      [['--max-tasks', '0'], /--max-tasks must be a whole number of at least 1/],
+      [['--max-customers', 'lots'], /--max-customers must be a whole number/],
+      [['--headers-timeout', '20000'], /--headers-timeout must not exceed --request-timeout/],
     ];
     for (const [argv, message] of cases) {
       const errors: string[] = [];
@@ -130,6 +133,36 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
       await runSandbox(['--help'], { out: (l) => out.push(l), err: () => {}, until: async () => 0 }),
     ).toBe(0);
     expect(out.join('\n')).toContain('--task-duration');
+    expect(out.join('\n')).toMatch(
+      /--max-tasks\s+tasks kept; the oldest finished one goes at the cap \(default 50000\)/,
+    );
+    expect(out.join('\n')).toContain('--drain-timeout');
+  });
+
+  it('passes cap flags to the sandbox', async () => {
+    const out: string[] = [];
+    let state: any;
+    await runSandbox(
+      ['--port', '0', '--max-tasks', '123', '--max-connections', '50', '--drain-timeout', '100'],
+      {
+        out: (l) => out.push(l),
+        err: () => {},
+        async until(close, s) {
+          const res = await fetch(`${s.url}/_sandbox/state?limit=1`, {
+            headers: { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}` },
+          });
+          state = await res.json();
+          await close();
+          return 0;
+        },
+      },
+    );
+    expect(state.limits).toMatchObject({
+      maxTasks: 123,
+      maxConnections: 50,
+      drainTimeoutMs: 100,
+      maxLeads: 50_000,
+    });
   });
 
   describe('bin/live-platform.js (built)', () => {

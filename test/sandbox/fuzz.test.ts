@@ -240,15 +240,16 @@ describe('src/sandbox: hostile and malformed input', () => {
       const a = await c.call('GET', path);
       expect(a.status, path).toBe(404);
     }
+    // HEAD goes wherever GET does (RFC 9110 9.3.2), so Allow names both.
     const cases: [string, string, string][] = [
-      ['DELETE', '/api/v2/task/tsk_185510', 'GET'],
-      ['POST', '/api/v2/task/tsk_185510', 'GET'],
+      ['DELETE', '/api/v2/task/tsk_185510', 'GET, HEAD'],
+      ['POST', '/api/v2/task/tsk_185510', 'GET, HEAD'],
       ['PATCH', '/api/v3/customer', 'POST'],
       ['GET', '/api/v2/customer', 'POST'],
       ['GET', '/api/ovoc/v1/topology/customers/85844', 'PUT'],
       ['GET', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, 'POST'],
       ['GET', '/_sandbox/reset', 'POST'],
-      ['POST', '/_sandbox/state', 'GET'],
+      ['POST', '/_sandbox/state', 'GET, HEAD'],
     ];
     for (const [method, path, allow] of cases) {
       const a = await c.call(method, path);

@@ -1,7 +1,32 @@
-import { DEFAULT_SANDBOX_TOKEN, SeedError, startSandbox, type RunningSandbox } from '../../sandbox/index.js';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_SANDBOX_TOKEN,
+  SeedError,
+  startSandbox,
+  type RunningSandbox,
+  type SandboxLimits,
+} from '../../sandbox/index.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
 
-export const usage = `Usage: live-platform sandbox [--port 4020] [--host 127.0.0.1] [--token T]... [--task-duration ms] [--seed FILE] [--log]
+/** Each cap and timeout of SandboxLimits as a flag; the defaults come from DEFAULT_LIMITS. */
+const LIMIT_FLAGS: [flag: string, key: keyof SandboxLimits, meaning: string][] = [
+  ['max-tasks', 'maxTasks', 'tasks kept; the oldest finished one goes at the cap'],
+  ['max-customers', 'maxCustomers', 'customers kept; more are refused with 403'],
+  ['max-leads', 'maxLeads', 'leads kept; more are refused with 403'],
+  ['max-faults', 'maxFaults', 'faults queued; more are refused with 403'],
+  ['max-variable-bytes', 'maxVariableBytes', 'bytes of customer variables kept, over all customers'],
+  [
+    'max-connections',
+    'maxConnections',
+    'open connections; above it the oldest idle one closes (capped below ulimit -n)',
+  ],
+  ['headers-timeout', 'headersTimeoutMs', 'ms a client has to send the request headers'],
+  ['request-timeout', 'requestTimeoutMs', 'ms a client has to send the whole request'],
+  ['keep-alive-timeout', 'keepAliveTimeoutMs', 'ms an idle keep-alive connection stays open'],
+  ['drain-timeout', 'drainTimeoutMs', 'ms requests in flight get to finish on Ctrl-C or SIGTERM'],
+];
+
+export const usage = `Usage: live-platform sandbox [--port 4020] [--host 127.0.0.1] [--token T]... [--task-duration ms] [--seed FILE] [--log] [--max-tasks N]...
 
 Runs a stateful Live Platform sandbox: the vendor's fixtures, tasks that move from InProgress to
 their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults).
@@ -11,7 +36,28 @@ their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults
   --token T           an accepted bearer token; repeat for several (default: ${DEFAULT_SANDBOX_TOKEN})
   --task-duration ms  how long a task stays InProgress (default 2000)
   --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks
-  --log               print one line per request to stderr (method, path, status, ms; never a token)`;
+  --log               print one line per request to stderr (method, path, status, ms; never a token)
+
+Caps and timeouts, for a sandbox shared for days (whole numbers of at least 1):
+${LIMIT_FLAGS.map(([flag, key, meaning]) => `  --${flag.padEnd(19)} ${meaning} (default ${DEFAULT_LIMITS[key]})`).join('\n')}`;
+
+function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
+  const limits: Partial<SandboxLimits> = {};
+  for (const [flag, key] of LIMIT_FLAGS) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !/^[0-9]{1,15}$/.test(value) || Number(value) < 1) {
+      throw new UsageError(`--${flag} must be a whole number of at least 1, not ${JSON.stringify(value)}.`);
+    }
+    limits[key] = Number(value);
+  }
+  if (
+    (limits.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs) >
+    (limits.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs)
+  )
+    throw new UsageError('--headers-timeout must not exceed --request-timeout.');
+  return limits;
+}
 
 export interface CommandIo {
   out(line: string): void;
@@ -42,6 +88,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       seed: { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
     },
     usage,
   );
@@ -54,6 +101,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   if (tokens?.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
     throw new UsageError('--token must be a non-empty token of visible ASCII characters without spaces.');
   }
+  const limits = limitOptions(values);
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '')
     throw new UsageError('--host must name an interface, such as 127.0.0.1 or 0.0.0.0.');
@@ -67,6 +115,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
         ? { taskDurationMs: durationOption(values['task-duration']) }
         : {}),
       ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      limits,
       // Off by default: a line per request costs throughput under load and floods a benchmark's output.
       ...(values.log ? { log: (line: string) => io.err(line) } : {}),
     });

@@ -1,0 +1,313 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { specExample } from '../../src/contract/index.js';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_SANDBOX_TOKEN,
+  SeedError,
+  startSandbox,
+  type RunningSandbox,
+  type SandboxLimits,
+} from '../../src/sandbox/index.js';
+import { defaultMaxConnections } from '../../src/sandbox/limits.js';
+import type { OvocCustomer } from '../../src/types.js';
+import { conformance, expectConformance, sleep, waitForTask, type Conformance } from './conformance.js';
+
+const essentials = specExample<Record<string, unknown>>('CreateEssentialsCustomerRequest');
+const leadRequest = specExample<Record<string, unknown>>('CreateCustomerFromLeadRequest');
+const tenant = (i: number) => `0b5f2a3c-1d2e-4f50-8a6b-${String(i).padStart(12, '0')}`;
+
+/** A sandbox with small caps, and a conformance-checking caller; closed by the caller. */
+async function small(limits: Partial<SandboxLimits>, taskDurationMs = 20) {
+  const sandbox = await startSandbox({ taskDurationMs, limits });
+  return { sandbox, c: conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN, { expected5xx: [] }) };
+}
+
+async function withSandbox(
+  limits: Partial<SandboxLimits>,
+  fn: (c: Conformance, s: RunningSandbox) => Promise<void>,
+  taskDurationMs = 20,
+) {
+  const { sandbox, c } = await small(limits, taskDurationMs);
+  try {
+    await fn(c, sandbox);
+    expectConformance(c);
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** The 403 of a cap: names the cap, the flag and the reset. */
+function expectCap(a: { status: number; body: any }, flag: string) {
+  expect(a.status).toBe(403);
+  expect(a.body.detail).toContain(flag);
+  expect(a.body.detail).toContain('POST /_sandbox/reset');
+}
+
+describe('src/sandbox/limits.ts: bounded state', () => {
+  it('has documented defaults that fit a laptop', () => {
+    expect(DEFAULT_LIMITS).toMatchObject({
+      maxTasks: 50_000,
+      maxCustomers: 50_000,
+      maxLeads: 50_000,
+      maxFaults: 1_000,
+      maxVariableBytes: 64 * 1024 * 1024,
+    });
+  });
+
+  it('at maxTasks forgets the oldest finished run-time task, never a fixture', () =>
+    withSandbox({ maxTasks: 10 }, async (c) => {
+      // The 7 fixture tasks plus 3 imports fill it.
+      const guid = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
+      const imp = () =>
+        c.call('POST', `/api/v2/customer/${guid}/action/ovocimport`, {
+          json: { customerType: 'IPGROUP_TYPE' },
+        });
+      const first = (await imp()).body as string;
+      await imp();
+      await imp();
+      expect((await c.call('GET', '/_sandbox/state')).body.counts.tasks).toBe(10);
+      await sleep(40);
+      const fourth = await imp();
+      expect(fourth.status).toBe(200);
+      const state = (await c.call('GET', '/_sandbox/state')).body;
+      expect(state.counts.tasks).toBe(10);
+      expect(state.tasks.map((t: any) => t.id)).not.toContain(first);
+      expect((await c.call('GET', `/api/v2/task/${first}`)).status).toBe(404);
+      expect((await c.call('GET', '/api/v2/task/tsk_185510')).status).toBe(200);
+    }));
+
+  it('at maxTasks with every task still InProgress answers 429 with Retry-After, creating nothing', () =>
+    withSandbox(
+      { maxTasks: 8 },
+      async (c) => {
+        expect((await c.call('POST', '/api/v3/customer', { json: leadRequest })).status).toBe(200);
+        const full = await c.call('POST', '/api/v3/customer', {
+          json: { ...leadRequest, msTenantId: tenant(1) },
+        });
+        expect(full.status).toBe(429);
+        expect(full.headers.get('retry-after')).toBe('60');
+        expect(full.body.detail).toContain('--max-tasks');
+        const state = (await c.call('GET', '/_sandbox/state')).body;
+        expect(state.counts.tasks).toBe(8);
+      },
+      60_000,
+    ));
+
+  it('at maxCustomers refuses Essentials creation and lead conversion with a 403 that says what to do', () =>
+    withSandbox({ maxCustomers: 2 }, async (c) => {
+      expect(
+        (await c.call('POST', '/api/v2/customer', { json: { ...essentials, shortName: 'One' } })).status,
+      ).toBe(200);
+      expectCap(
+        await c.call('POST', '/api/v2/customer', { json: { ...essentials, shortName: 'Two' } }),
+        '--max-customers',
+      );
+      expectCap(await c.call('POST', '/api/v3/customer', { json: leadRequest }), '--max-customers');
+      // The refused conversion left the lead unconverted; after a reset it converts.
+      await c.call('POST', '/_sandbox/reset');
+      const again = await c.call('POST', '/api/v3/customer', { json: leadRequest });
+      expect((await waitForTask(c, again.body.taskId)).body.details).toEqual(['Converted']);
+    }));
+
+  it('at maxLeads refuses a new lead with 403 but renews an existing one', () =>
+    withSandbox({ maxLeads: 2 }, async (c) => {
+      expect((await c.call('POST', '/_sandbox/leads', { json: { msTenantId: tenant(1) } })).status).toBe(201);
+      expectCap(await c.call('POST', '/_sandbox/leads', { json: { msTenantId: tenant(2) } }), '--max-leads');
+      expect((await c.call('POST', '/_sandbox/leads', { json: { msTenantId: tenant(1) } })).status).toBe(201);
+    }));
+
+  it('at maxFaults refuses another fault with 403; the queue empties as requests take them', () =>
+    withSandbox({ maxFaults: 2 }, async (c) => {
+      for (let i = 0; i < 2; i++)
+        expect(
+          (await c.call('POST', '/_sandbox/faults', { json: { fault: 'delay', delayMs: 0 } })).status,
+        ).toBe(201);
+      expectCap(
+        await c.call('POST', '/_sandbox/faults', { json: { fault: 'delay', delayMs: 0 } }),
+        '--max-faults',
+      );
+      await c.call('GET', '/api/v2/task/tsk_185510');
+      expect(
+        (await c.call('POST', '/_sandbox/faults', { json: { fault: 'delay', delayMs: 0 } })).status,
+      ).toBe(201);
+    }));
+
+  it('at maxVariableBytes refuses the customer whose variables would pass it', () =>
+    withSandbox({ maxVariableBytes: 10_000 }, async (c) => {
+      const big = 'x'.repeat(6_000);
+      expect(
+        (await c.call('POST', '/api/v2/customer', { json: { ...essentials, shortName: 'VarsA', Var: big } }))
+          .status,
+      ).toBe(200);
+      const refused = await c.call('POST', '/api/v2/customer', {
+        json: { ...essentials, shortName: 'VarsB', Var: big },
+      });
+      expectCap(refused, '--max-variable-bytes');
+      // Without variables a customer still fits.
+      expect(
+        (await c.call('POST', '/api/v2/customer', { json: { ...essentials, shortName: 'VarsC' } })).status,
+      ).toBe(200);
+      const state = (await c.call('GET', '/_sandbox/state')).body;
+      expect(state.counts.variableBytes).toBe(6_003);
+      const a = state.customers.find((x: any) => x.shortName === 'VarsA');
+      expect(a.variableBytes).toBe(6_003);
+      // The state shows a shortened value, so it stays small however large the variables are.
+      expect(a.variables.Var).toBe(`${'x'.repeat(200)}...`);
+    }));
+
+  it('keeps the default connection cap below the open-file limit', () => {
+    expect(defaultMaxConnections(20_000)).toBe(900);
+    expect(defaultMaxConnections(1024)).toBe(900);
+    expect(defaultMaxConnections(512)).toBe(412);
+    expect(defaultMaxConnections(50)).toBe(16);
+    expect(defaultMaxConnections(undefined)).toBe(900);
+  });
+
+  it('rejects limits it cannot use', async () => {
+    await expect(startSandbox({ limits: { maxTasks: 0 } })).rejects.toThrow(
+      /maxTasks must be a whole number/,
+    );
+    await expect(startSandbox({ limits: { maxTask: 5 } as never })).rejects.toThrow(
+      /unknown limit "maxTask"/,
+    );
+    await expect(startSandbox({ limits: { headersTimeoutMs: 20_000 } })).rejects.toThrow(/headersTimeoutMs/);
+  });
+});
+
+describe('src/sandbox/control.ts: GET /_sandbox/state is paged', () => {
+  it('gives counts, limits and a page of each list; ?offset&limit walk it; bad paging is a 400', () =>
+    withSandbox({}, async (c) => {
+      for (let i = 0; i < 5; i++)
+        await c.call('POST', '/_sandbox/leads', { json: { msTenantId: tenant(i) } });
+      const all = (await c.call('GET', '/_sandbox/state')).body;
+      expect(all.counts).toMatchObject({
+        leads: 6,
+        sbcs: 1,
+        customers: 1,
+        ovocCustomers: 1,
+        tasks: 7,
+        faults: 0,
+      });
+      expect(all.limits.maxTasks).toBe(DEFAULT_LIMITS.maxTasks);
+      expect(all.page).toEqual({ offset: 0, limit: 1000, next: null });
+      const first = (await c.call('GET', '/_sandbox/state?limit=4')).body;
+      expect(first.leads).toHaveLength(4);
+      expect(first.tasks).toHaveLength(4);
+      expect(first.page.next).toBe(4);
+      const second = (await c.call('GET', '/_sandbox/state?limit=4&offset=4')).body;
+      expect(second.leads.map((l: any) => l.msTenantId)).toEqual(
+        all.leads.slice(4).map((l: any) => l.msTenantId),
+      );
+      expect(second.tasks).toHaveLength(3);
+      expect(second.page.next).toBeNull();
+      for (const q of ['limit=0', 'limit=1001', 'offset=-1', 'limit=abc']) {
+        const a = await c.call('GET', `/_sandbox/state?${q}`);
+        expect(a.status, q).toBe(400);
+      }
+    }));
+
+  it('answers quickly with 2,000 tasks held', () =>
+    withSandbox({}, async (c, sandbox) => {
+      // Fill through the public API in parallel batches.
+      const guid = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
+      for (let i = 0; i < 40; i++) {
+        await Promise.all(
+          Array.from({ length: 50 }, () =>
+            fetch(`${sandbox.url}/api/v2/customer/${guid}/action/ovocimport`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}`,
+                'content-type': 'application/json',
+              },
+              body: '{"customerType":"IPGROUP_TYPE"}',
+            }).then((r) => r.text()),
+          ),
+        );
+      }
+      const t = performance.now();
+      const a = await c.call('GET', '/_sandbox/state');
+      const ms = performance.now() - t;
+      expect(a.body.counts.tasks).toBe(2_007);
+      expect(a.body.tasks).toHaveLength(1000);
+      // Generous on a loaded machine; the bench measures it properly.
+      expect(ms).toBeLessThan(2_000);
+    }));
+});
+
+describe('src/sandbox/seed.ts: seeds that a long-running sandbox meets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-seed-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const lead = { msTenantId: tenant(42) };
+
+  it('accepts a UTF-8 byte order mark', async () => {
+    const file = join(dir, 'bom.json');
+    writeFileSync(file, `\uFEFF${JSON.stringify({ leads: [lead] })}`);
+    const sandbox = await startSandbox({ seed: file });
+    try {
+      const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
+      expect((await c.call('GET', '/_sandbox/state')).body.leads).toContainEqual(
+        expect.objectContaining({ msTenantId: tenant(42) }),
+      );
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('refuses a seed file over 16 MiB fast, /dev/zero included', async () => {
+    const t = performance.now();
+    await expect(startSandbox({ seed: '/dev/zero' })).rejects.toThrow(/larger than 16 MiB/);
+    expect(performance.now() - t).toBeLessThan(5_000);
+    const file = join(dir, 'big.json');
+    writeFileSync(file, `{"leads": [], "x": "${'a'.repeat(17 * 1024 * 1024)}"}`);
+    await expect(startSandbox({ seed: file })).rejects.toBeInstanceOf(SeedError);
+  });
+
+  it('refuses a value nested 5,000 deep with a seed error naming the entry', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const file = join(dir, 'deep.json');
+    writeFileSync(
+      file,
+      `{"tasks": [${JSON.stringify(specExample('TaskImportCompleted'))}, {"id": "tsk_1", "outputData": ${deep}}]}`,
+    );
+    await expect(startSandbox({ seed: file })).rejects.toThrow(/tasks\[1\] is nested deeper than 64 levels/);
+    const cyclic: any = { msTenantId: tenant(1) };
+    cyclic.self = cyclic;
+    await expect(startSandbox({ seed: { leads: [cyclic] } })).rejects.toThrow(/leads\[0\] is nested deeper/);
+  });
+
+  it('counts ids on past seeded ones, and never collides with a seeded OVOC id of 2^53-1', async () => {
+    const ovoc = { ...specExample<OvocCustomer>('OvocCustomerBrad984'), id: Number.MAX_SAFE_INTEGER };
+    const near = { ...specExample<OvocCustomer>('OvocCustomerBrad984'), id: 85845 };
+    const task = { ...specExample<any>('TaskImportCompleted'), id: 'tsk_185511' };
+    const sandbox = await startSandbox({ seed: { ovocCustomers: [ovoc, near], tasks: [task] } });
+    try {
+      const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
+      const ids = new Set<number>([85844, 85845, Number.MAX_SAFE_INTEGER]);
+      for (let i = 0; i < 3; i++) {
+        const created = await c.call('POST', '/api/v2/customer', {
+          json: { ...essentials, shortName: `Next${i}` },
+        });
+        expect(created.status).toBe(200);
+      }
+      const state = (await c.call('GET', '/_sandbox/state')).body;
+      for (const o of state.ovocCustomers) ids.add(o.id);
+      expect(ids.size).toBe(6);
+      expect(state.counts.ovocCustomers).toBe(6);
+      for (const o of state.ovocCustomers) expect(Number.isSafeInteger(o.id)).toBe(true);
+      const imp = await c.call(
+        'POST',
+        '/api/v2/customer/182f496c-0aaa-4023-bdd4-03b9cf8f68b9/action/ovocimport',
+        {
+          json: { customerType: 'IPGROUP_TYPE' },
+        },
+      );
+      expect(imp.body).toBe('tsk_185512');
+      expectConformance(c);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
