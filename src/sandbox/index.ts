@@ -1,11 +1,30 @@
 import type { AddressInfo } from 'node:net';
+import {
+  ASPNET_SWITCHES,
+  checkAspNetOptions,
+  createAspNet,
+  type AspNetOptions,
+  type AspNetSwitch,
+} from './aspnet.js';
 import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN } from './auth.js';
 import { FaultQueue } from './faults.js';
 import { loadSeed, initialState, SeedError } from './seed.js';
+import {
+  checkJwtOptions,
+  createJwtAuthority,
+  DEFAULT_AUDIENCE,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_TOKEN_LIFETIME_MS,
+  TOKEN_PATH,
+  type JwtOptions,
+} from './jwt.js';
 import { createSandboxServer } from './server.js';
 import type { SandboxSeed, SandboxState } from './state.js';
 
 export { DEFAULT_SANDBOX_TOKEN, SeedError, type SandboxSeed };
+export { ASPNET_SWITCHES, type AspNetOptions, type AspNetSwitch, type JwtOptions };
+export { DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME_MS };
 export type { Fault, FaultKind } from './faults.js';
 
 export interface SandboxOptions {
@@ -13,8 +32,19 @@ export interface SandboxOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** Accepted bearer tokens; default [DEFAULT_SANDBOX_TOKEN]. */
+  /** Accepted bearer tokens; default [DEFAULT_SANDBOX_TOKEN]. Static mode only. */
   tokens?: string[];
+  /**
+   * `static` (default): the fixed `tokens`. `jwt`: signed RS256 JWTs from a client-credentials
+   * endpoint, POST /_sandbox/token, validated like ASP.NET's JwtBearer (signature, expiry, audience, issuer).
+   */
+  auth?: 'static' | 'jwt';
+  /** JWT mode: how long an issued token lives, in ms (rounded up to whole seconds); default one hour. */
+  tokenLifetimeMs?: number;
+  /** JWT mode: the accepted client and the audience; defaults DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_AUDIENCE. */
+  jwt?: JwtOptions;
+  /** ASP.NET-behaviour switches (see docs/sandbox.md), all off by default. */
+  aspnet?: AspNetOptions;
   /** How long a task stays InProgress, in ms; default 2000. */
   taskDurationMs?: number;
   /** A JSON file path or an object that extends the fixtures (or replaces them with `replace: true`). */
@@ -26,8 +56,18 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   /** Base URL, e.g. http://127.0.0.1:4020 (no trailing slash). */
   url: string;
-  /** The accepted bearer tokens. */
+  /** The accepted bearer tokens (empty in JWT mode). */
   tokens: string[];
+  /** JWT mode only: where and how to get a token. */
+  jwt?: {
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    /** `<audience>/.default`, the scope the token endpoint requires. */
+    scope: string;
+    audience: string;
+    issuer: string;
+  };
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
@@ -48,8 +88,19 @@ function checkOptions(options: SandboxOptions) {
       `startSandbox: taskDurationMs must be a number of milliseconds >= 0, not ${String(taskDurationMs)}.`,
     );
   }
-  const tokens = checkTokens(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
-  return { port, host, taskDurationMs, tokens };
+  const auth = options.auth ?? 'static';
+  if (auth !== 'static' && auth !== 'jwt')
+    throw new TypeError(`startSandbox: auth must be "static" or "jwt", not ${JSON.stringify(auth)}.`);
+  if (auth === 'jwt' && options.tokens !== undefined)
+    throw new TypeError(
+      'startSandbox: tokens are for auth "static"; JWT mode issues its own from POST /_sandbox/token.',
+    );
+  if (auth === 'static' && (options.jwt !== undefined || options.tokenLifetimeMs !== undefined))
+    throw new TypeError('startSandbox: jwt and tokenLifetimeMs need auth: "jwt".');
+  const tokens = auth === 'jwt' ? [] : checkTokens(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
+  const jwt = auth === 'jwt' ? checkJwtOptions(options.jwt, options.tokenLifetimeMs) : undefined;
+  const aspnet = checkAspNetOptions(options.aspnet);
+  return { port, host, taskDurationMs, tokens, jwt, aspnet };
 }
 
 /**
@@ -57,7 +108,8 @@ function checkOptions(options: SandboxOptions) {
  * a control plane under /_sandbox/. Always close() it (in afterAll), even when a test fails.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { port, host, taskDurationMs, tokens } = checkOptions(options);
+  const { port, host, taskDurationMs, tokens, jwt, aspnet } = checkOptions(options);
+  const authority = jwt ? await createJwtAuthority(jwt) : undefined;
   const seed = options.seed === undefined ? undefined : loadSeed(options.seed);
   const target = {
     state: initialState(seed) as SandboxState,
@@ -69,7 +121,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
   const { server, cancelDelays } = createSandboxServer({
     target,
-    authenticate: createAuthenticator(tokens),
+    authenticate: authority ? authority.authenticate : createAuthenticator(tokens),
+    ...(authority ? { openRoute: authority.openRoute } : {}),
+    ...createAspNet(aspnet),
     taskDurationMs,
     ...(options.log ? { log: options.log } : {}),
   });
@@ -83,9 +137,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
+  const url = `http://${urlHost}:${address.port}`;
+  if (authority) authority.issuer = `${url}/_sandbox`;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     tokens: [...tokens],
+    ...(authority && {
+      jwt: {
+        tokenUrl: `${url}${TOKEN_PATH}`,
+        clientId: authority.settings.clientId,
+        clientSecret: authority.settings.clientSecret,
+        scope: authority.settings.scope,
+        audience: authority.settings.audience,
+        issuer: authority.issuer,
+      },
+    }),
     close() {
       closing ??= new Promise<void>((resolve) => {
         cancelDelays();
