@@ -7,6 +7,8 @@ import {
   startSandbox,
   type RunningSandbox,
 } from '../../src/sandbox/index.js';
+import { UsageError } from '../../src/cli/args.js';
+import { runSandbox } from '../../src/cli/commands/sandbox.js';
 import { checkJwtOptions, createJwtAuthority, invariantDate } from '../../src/sandbox/jwt.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -230,5 +232,72 @@ describe('src/sandbox/jwt.ts: audience and issuer, as JwtBearer words them', () 
     await expect(startSandbox({ auth: 'jwt', jwt: { clientSecret: 'has space' } })).rejects.toThrow(
       /clientSecret/,
     );
+  });
+});
+
+describe('live-platform sandbox --auth jwt --token-lifetime --aspnet', () => {
+  async function run(argv: string[]) {
+    const out: string[] = [];
+    let answer: { status: number; challenge: string | null; tokenStatus: number } | undefined;
+    const code = await runSandbox(argv, {
+      out: (l) => out.push(l),
+      err: () => {},
+      async until(close, s) {
+        const t = await fetch(s.jwt!.tokenUrl, {
+          method: 'POST',
+          headers: FORM,
+          body: form({
+            grant_type: 'client_credentials',
+            client_id: s.jwt!.clientId,
+            client_secret: s.jwt!.clientSecret,
+            scope: s.jwt!.scope,
+          }),
+        });
+        const { access_token } = (await t.json()) as { access_token: string };
+        const res = await getTask(s, access_token);
+        const refused = await getTask(s);
+        answer = {
+          status: res.status,
+          challenge: refused.headers.get('www-authenticate'),
+          tokenStatus: t.status,
+        };
+        expect(decodeJwt(access_token).exp! - decodeJwt(access_token).iat!).toBe(90);
+        expect(await refused.text()).toBe('');
+        await close();
+        return 0;
+      },
+    });
+    return { code, out: out.join('\n'), answer };
+  }
+
+  it('starts in JWT mode, prints where to get a token, and applies the lifetime and switches', async () => {
+    const r = await run([
+      '--port',
+      '0',
+      '--auth',
+      'jwt',
+      '--token-lifetime',
+      '90s',
+      '--aspnet',
+      'emptyAuthBodies',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Tokens: POST http:\/\/127\.0\.0\.1:\d+\/_sandbox\/token/);
+    expect(r.out).toContain(`client_id=${DEFAULT_CLIENT_ID}`);
+    expect(r.answer).toEqual({ status: 200, challenge: 'Bearer', tokenStatus: 200 });
+  });
+
+  it('exits 2 with what to change on bad flags', async () => {
+    const io = { out: () => {}, err: () => {}, until: async () => 0 };
+    for (const [argv, message] of [
+      [['--auth', 'basic'], /--auth must be static or jwt/],
+      [['--auth', 'jwt', '--token', 'x'], /--token is for --auth static/],
+      [['--token-lifetime', '5m'], /needs --auth jwt/],
+      [['--auth', 'jwt', '--token-lifetime', 'soon'], /--token-lifetime must be a duration/],
+      [['--aspnet', 'bogus'], /--aspnet takes "all".*unknown: bogus/],
+    ] as [string[], RegExp][]) {
+      await expect(runSandbox(['--port', '0', ...argv], io)).rejects.toThrow(message);
+      await expect(runSandbox(['--port', '0', ...argv], io)).rejects.toBeInstanceOf(UsageError);
+    }
   });
 });

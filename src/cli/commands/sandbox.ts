@@ -1,5 +1,6 @@
 import { DEFAULT_SANDBOX_TOKEN, SeedError, startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
+import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
 
 export const usage = `Usage: live-platform sandbox [--port 4020] [--host 127.0.0.1] [--token T]... [--task-duration ms] [--seed FILE] [--log]
 
@@ -11,7 +12,8 @@ their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults
   --token T           an accepted bearer token; repeat for several (default: ${DEFAULT_SANDBOX_TOKEN})
   --task-duration ms  how long a task stays InProgress (default 2000)
   --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks
-  --log               print one line per request to stderr (method, path, status, ms; never a token)`;
+  --log               print one line per request to stderr (method, path, status, ms; never a token)
+${authUsage}`;
 
 export interface CommandIo {
   out(line: string): void;
@@ -42,6 +44,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       seed: { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...authFlags,
     },
     usage,
   );
@@ -67,6 +70,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
         ? { taskDurationMs: durationOption(values['task-duration']) }
         : {}),
       ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      ...authOptions(values),
       // Off by default: a line per request costs throughput under load and floods a benchmark's output.
       ...(values.log ? { log: (line: string) => io.err(line) } : {}),
     });
@@ -84,11 +88,13 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   }
   io.out(`Live Platform sandbox listening on ${server.url}`);
   // A token the user chose is a secret: it is never echoed. Only the well-known default is.
-  io.out(
-    tokens
-      ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
-      : `Token: send Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`,
-  );
+  if (server.jwt) jwtBanner(server).forEach((line) => io.out(line));
+  else
+    io.out(
+      tokens
+        ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
+        : `Token: send Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`,
+    );
   io.out(`Control plane: ${server.url}/_sandbox/state (reset, leads, faults: see README). Ctrl-C stops it.`);
   return io.until(server.close, server);
 }
