@@ -37,11 +37,18 @@ function recording() {
 
 describe('reauth against the sandbox in JWT mode: a poll across token expiries', () => {
   let sandbox: RunningSandbox;
+  let emptyBodies: RunningSandbox;
   beforeAll(async () => {
     // Tokens live 1-2 s (JWT times are whole seconds); the task takes 3 s.
     sandbox = await startSandbox({ auth: 'jwt', tokenLifetimeMs: 1000, taskDurationMs: 3000 });
+    emptyBodies = await startSandbox({
+      auth: 'jwt',
+      tokenLifetimeMs: 1000,
+      taskDurationMs: 3000,
+      aspnet: { emptyAuthBodies: true },
+    });
   });
-  afterAll(() => sandbox.close());
+  afterAll(() => Promise.all([sandbox.close(), emptyBodies.close()]));
 
   it('completes a lead conversion with clientCredentials() refreshing before expiry, validation on', async () => {
     const { fetch, seen } = recording();
@@ -62,40 +69,47 @@ describe('reauth against the sandbox in JWT mode: a poll across token expiries',
     expect(tokenRequests.every((s) => s.status === 200)).toBe(true);
   });
 
-  it('repeats a poll refused with invalid_token once, after forcing a refresh, and the poll completes', async () => {
-    const { fetch, seen } = recording();
-    const source = clientCredentials({ ...sandbox.jwt!, fetch });
-    // A naive function: keeps its first token until told the server refused it.
-    let kept: string | undefined;
-    const forced: TokenRequestContext[] = [];
-    const token = async (context?: TokenRequestContext) => {
-      if (context?.forceRefresh) forced.push(context);
-      if (!kept || context?.forceRefresh) kept = await source({ forceRefresh: true });
-      return kept;
-    };
-    const lp = createLivePlatformClient({ baseUrl: sandbox.url, token, fetch });
-    const poller = lp.beginImportCustomer(
-      '182f496c-0aaa-4023-bdd4-03b9cf8f68b9',
-      specExample('ImportCustomerRequest'),
-      {
-        intervalMs: 300,
-        maxIntervalMs: 300,
-        timeoutMs: 30_000,
-      },
-    );
-    const task = await poller;
-    expect(task.status).toBe('CompletedSuccess');
-    expect(forced.length).toBeGreaterThanOrEqual(1);
-    const refused = seen.filter((s) => s.status === 401);
-    expect(refused.length).toBe(forced.length);
-    // Each refused poll was followed by the same request with another token, which succeeded.
-    for (const r of refused) {
-      const i = seen.indexOf(r);
-      const next = seen.slice(i + 1).find((s) => s.path === r.path && s.method === r.method)!;
-      expect(next.status).toBe(200);
-      expect(next.tokenTail).not.toBe(r.tokenTail);
-    }
-  });
+  it.each([
+    ['a problem body', () => sandbox],
+    ["ASP.NET's empty body (emptyAuthBodies)", () => emptyBodies],
+  ])(
+    'repeats a poll refused with invalid_token (401 with %s) once, after forcing a refresh; the poll completes',
+    async (_name, pick) => {
+      const sandbox = pick();
+      const { fetch, seen } = recording();
+      const source = clientCredentials({ ...sandbox.jwt!, fetch });
+      // A naive function: keeps its first token until told the server refused it.
+      let kept: string | undefined;
+      const forced: TokenRequestContext[] = [];
+      const token = async (context?: TokenRequestContext) => {
+        if (context?.forceRefresh) forced.push(context);
+        if (!kept || context?.forceRefresh) kept = await source({ forceRefresh: true });
+        return kept;
+      };
+      const lp = createLivePlatformClient({ baseUrl: sandbox.url, token, fetch });
+      const poller = lp.beginImportCustomer(
+        '182f496c-0aaa-4023-bdd4-03b9cf8f68b9',
+        specExample('ImportCustomerRequest'),
+        {
+          intervalMs: 300,
+          maxIntervalMs: 300,
+          timeoutMs: 30_000,
+        },
+      );
+      const task = await poller;
+      expect(task.status).toBe('CompletedSuccess');
+      expect(forced.length).toBeGreaterThanOrEqual(1);
+      const refused = seen.filter((s) => s.status === 401);
+      expect(refused.length).toBe(forced.length);
+      // Each refused poll was followed by the same request with another token, which succeeded.
+      for (const r of refused) {
+        const i = seen.indexOf(r);
+        const next = seen.slice(i + 1).find((s) => s.path === r.path && s.method === r.method)!;
+        expect(next.status).toBe(200);
+        expect(next.tokenTail).not.toBe(r.tokenTail);
+      }
+    },
+  );
 });
 
 describe('reauth: what is repeated, and what is not', () => {
