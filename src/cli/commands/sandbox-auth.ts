@@ -1,7 +1,7 @@
 // The sandbox command's flags for JWT mode and the ASP.NET switches, kept out of sandbox.ts so
 // that command wires them in with a spread and a call.
 import { parseAspNetFlag } from '../../sandbox/aspnet.js';
-import type { RunningSandbox, SandboxOptions } from '../../sandbox/index.js';
+import { DEFAULT_CLIENT_SECRET, type RunningSandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { UsageError } from '../args.js';
 
 export const authFlags = {
@@ -59,6 +59,7 @@ export function jwtBanner(server: RunningSandbox): string[] {
   if (!j) return [];
   return [
     `Tokens: POST ${j.tokenUrl} (form: grant_type=client_credentials, client_id=${j.clientId},`,
-    `  client_secret=${j.clientSecret}, scope=${j.scope}); signing keys at ${server.url}/_sandbox/keys`,
+    // Only the well-known default secret is printed, as with static tokens.
+    `  client_secret=${j.clientSecret === DEFAULT_CLIENT_SECRET ? j.clientSecret : '(yours)'}, scope=${j.scope}); signing keys at ${server.url}/_sandbox/keys`,
   ];
 }
