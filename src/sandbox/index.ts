@@ -3,6 +3,7 @@ import {
   ASPNET_SWITCHES,
   checkAspNetOptions,
   createAspNet,
+  EXTRA_MEMBERS,
   type AspNetOptions,
   type AspNetSwitch,
 } from './aspnet.js';
@@ -23,7 +24,7 @@ import { createSandboxServer } from './server.js';
 import type { SandboxSeed, SandboxState } from './state.js';
 
 export { DEFAULT_SANDBOX_TOKEN, SeedError, type SandboxSeed };
-export { ASPNET_SWITCHES, type AspNetOptions, type AspNetSwitch, type JwtOptions };
+export { ASPNET_SWITCHES, EXTRA_MEMBERS, type AspNetOptions, type AspNetSwitch, type JwtOptions };
 export { DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME_MS };
 export type { Fault, FaultKind } from './faults.js';
 
