@@ -40,7 +40,7 @@ export interface SandboxOptions {
    * endpoint, POST /_sandbox/token, validated like ASP.NET's JwtBearer (signature, expiry, audience, issuer).
    */
   auth?: 'static' | 'jwt';
-  /** JWT mode: how long an issued token lives, in ms (rounded up to whole seconds); default one hour. */
+  /** JWT mode: how long an issued token lives at least, in ms (its `exp` is rounded up to a whole second); default one hour. */
   tokenLifetimeMs?: number;
   /** JWT mode: the accepted client and the audience; defaults DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_AUDIENCE. */
   jwt?: JwtOptions;

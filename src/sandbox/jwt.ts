@@ -176,9 +176,11 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
     },
 
     async issue(claims = {}) {
-      // JWT times are whole seconds: a lifetime is rounded up to the next second.
-      const iat = Math.floor(Date.now() / 1000);
-      const exp = iat + Math.ceil(settings.tokenLifetimeMs / 1000);
+      // JWT times are whole seconds: the expiry is rounded up, so a token lives at least its lifetime
+      // and less than a second more.
+      const now = Date.now();
+      const iat = Math.floor(now / 1000);
+      const exp = Math.ceil((now + settings.tokenLifetimeMs) / 1000);
       const token = await new jose.SignJWT({
         aud: settings.audience,
         iss: authority.issuer,
@@ -323,7 +325,8 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
       );
     }
     const { token: accessToken, exp } = await authority.issue();
-    const expiresIn = Math.max(0, exp - Math.ceil(Date.now() / 1000));
+    // Whole seconds left, rounded down as Entra ID's 3599 for an hour's token is.
+    const expiresIn = Math.max(0, Math.floor(exp - Date.now() / 1000));
     return {
       status: 200,
       json: JSON.stringify({
