@@ -43,7 +43,11 @@ export function withReauth(send: Send, tokenFn: TokenFunction): Send {
     init.headers.set('Authorization', `Bearer ${token}`);
     const res = await send(request);
     if (res.status !== 401 || !refusedToken(res.headers.get('www-authenticate'))) return res;
-    const fresh = await freshAfter(token);
+    const fresh = await freshAfter(token).catch((e: unknown) => {
+      // The refresh failed (say, a TokenRequestError): that is the caller's error; free the 401's connection.
+      res.body?.cancel().catch(() => {});
+      throw e;
+    });
     // The same token again would get the same 401: the caller gets that answer.
     if (fresh === token) return res;
     res.body?.cancel().catch(() => {});

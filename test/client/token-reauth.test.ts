@@ -173,6 +173,20 @@ describe('reauth: what is repeated, and what is not', () => {
     expect(same.sent).toHaveLength(1);
   });
 
+  it("rejects with the token source's error when the forced refresh fails, after one request", async () => {
+    const { fetch, sent } = fakeFetch(problem(401, {}, EXPIRED));
+    const lp = createLivePlatformClient({
+      baseUrl: 'https://live.example.com',
+      token: (c) => {
+        if (c?.forceRefresh) throw new Error('token endpoint down');
+        return 'stale';
+      },
+      fetch,
+    });
+    await expect(lp.getTask('tsk_1')).rejects.toThrow('token endpoint down');
+    expect(sent).toHaveLength(1);
+  });
+
   it('shares one forced refresh among requests refused on the same token', async () => {
     const { fetch, sent } = fakeFetch((req) =>
       req.headers.get('authorization') === 'Bearer stale'
