@@ -19,6 +19,11 @@ export {
   type RetryInfo,
   type RetryOptions,
   type TokenSource,
+  type TokenFunction,
+  type TokenRequestContext,
+  clientCredentials,
+  TokenRequestError,
+  type ClientCredentialsOptions,
 } from './client/index.js';
 export {
   TaskPoller,

@@ -4,6 +4,7 @@ import { httpPollTask, startTask } from '../tasks/http.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
 import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
 import { assertTokenSource, type TokenSource } from './auth.js';
+import { withReauth } from './reauth.js';
 import { unwrap } from './errors.js';
 import { operationIdFor } from './operations.js';
 import { createTransport, LightRequest, type RetryOptions } from './transport.js';
@@ -12,7 +13,11 @@ import { validateResult } from './validate.js';
 export interface LivePlatformClientOptions {
   /** The tenant's base URL (the vendor's `{{baseUrl}}`), e.g. https://live.example.com. */
   baseUrl: string;
-  /** Bearer token, or an (async) function that returns a fresh one (called before every request). */
+  /**
+   * Bearer token, or an (async) function that returns a fresh one (called before every request; see
+   * clientCredentials()). With a function, a request refused with 401 `invalid_token` is sent once
+   * more after calling it with `{ forceRefresh: true }`.
+   */
   token: TokenSource;
   /** A fetch implementation; defaults to the global fetch. Inject one in tests. */
   fetch?: typeof globalThis.fetch;
@@ -112,7 +117,8 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
   const r = retry || { maxAttempts: 1 };
   const transport = createTransport({
     fetch: options.fetch ?? globalThis.fetch,
-    tokenFn: typeof token === 'function' ? token : undefined,
+    // A token function is applied by withReauth below, which also repeats a request once on invalid_token.
+    tokenFn: undefined,
     timeoutMs: count('timeoutMs', options.timeoutMs, 0, 0),
     retry: {
       maxAttempts: Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1)),
@@ -127,7 +133,9 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     // The default serializer, built once: given none, openapi-fetch builds one per call.
     querySerializer: createQuerySerializer(),
     pathSerializer: simplePathSerializer,
-    fetch: transport as (input: Request) => Promise<Response>,
+    fetch: (typeof token === 'function' ? withReauth(transport, token) : transport) as (
+      input: Request,
+    ) => Promise<Response>,
     headers: {
       ...options.headers,
       // A fixed token travels as a default header: no per-request work. A function runs per request.

@@ -8,7 +8,13 @@ export {
   type LivePlatformClientOptions,
   type LivePlatformHttpClient,
 } from './createClient.js';
-export type { TokenSource } from './auth.js';
+export type { TokenFunction, TokenRequestContext, TokenSource } from './auth.js';
+export {
+  clientCredentials,
+  TokenRequestError,
+  MAX_TOKEN_RESPONSE_BYTES,
+  type ClientCredentialsOptions,
+} from './token-source.js';
 export {
   LivePlatformError,
   ResponseValidationError,

@@ -1,12 +1,32 @@
 import type { AddressInfo } from 'node:net';
+import {
+  ASPNET_SWITCHES,
+  checkAspNetOptions,
+  createAspNet,
+  EXTRA_MEMBERS,
+  type AspNetOptions,
+  type AspNetSwitch,
+} from './aspnet.js';
 import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN } from './auth.js';
 import { FaultQueue } from './faults.js';
 import { checkLimits, DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import { loadSeed, initialState, SeedError } from './seed.js';
+import {
+  checkJwtOptions,
+  createJwtAuthority,
+  DEFAULT_AUDIENCE,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_TOKEN_LIFETIME_MS,
+  TOKEN_PATH,
+  type JwtOptions,
+} from './jwt.js';
 import { createSandboxServer } from './server.js';
 import type { SandboxSeed, SandboxState } from './state.js';
 
 export { DEFAULT_SANDBOX_TOKEN, DEFAULT_LIMITS, SeedError, type SandboxSeed, type SandboxLimits };
+export { ASPNET_SWITCHES, EXTRA_MEMBERS, type AspNetOptions, type AspNetSwitch, type JwtOptions };
+export { DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME_MS };
 export type { Fault, FaultKind } from './faults.js';
 
 export interface SandboxOptions {
@@ -14,8 +34,19 @@ export interface SandboxOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** Accepted bearer tokens; default [DEFAULT_SANDBOX_TOKEN]. */
+  /** Accepted bearer tokens; default [DEFAULT_SANDBOX_TOKEN]. Static mode only. */
   tokens?: string[];
+  /**
+   * `static` (default): the fixed `tokens`. `jwt`: signed RS256 JWTs from a client-credentials
+   * endpoint, POST /_sandbox/token, validated like ASP.NET's JwtBearer (signature, expiry, audience, issuer).
+   */
+  auth?: 'static' | 'jwt';
+  /** JWT mode: how long an issued token lives at least, in ms (its `exp` is rounded up to a whole second); default one hour. */
+  tokenLifetimeMs?: number;
+  /** JWT mode: the accepted client and the audience; defaults DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_AUDIENCE. */
+  jwt?: JwtOptions;
+  /** ASP.NET-behaviour switches (see docs/sandbox.md), all off by default. */
+  aspnet?: AspNetOptions;
   /** How long a task stays InProgress, in ms; default 2000. */
   taskDurationMs?: number;
   /** A JSON file path or an object that extends the fixtures (or replaces them with `replace: true`). */
@@ -29,8 +60,18 @@ export interface SandboxOptions {
 export interface RunningSandbox {
   /** Base URL, e.g. http://127.0.0.1:4020 (no trailing slash). */
   url: string;
-  /** The accepted bearer tokens. */
+  /** The accepted bearer tokens (empty in JWT mode). */
   tokens: string[];
+  /** JWT mode only: where and how to get a token. */
+  jwt?: {
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    /** `<audience>/.default`, the scope the token endpoint requires. */
+    scope: string;
+    audience: string;
+    issuer: string;
+  };
   /**
    * Stops accepting, lets requests in flight finish (up to limits.drainTimeoutMs; a delay fault
    * still pending then is cut short and answered), then closes every connection.
@@ -54,9 +95,20 @@ function checkOptions(options: SandboxOptions) {
       `startSandbox: taskDurationMs must be a number of milliseconds >= 0, not ${String(taskDurationMs)}.`,
     );
   }
-  const tokens = checkTokens(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
+  const auth = options.auth ?? 'static';
+  if (auth !== 'static' && auth !== 'jwt')
+    throw new TypeError(`startSandbox: auth must be "static" or "jwt", not ${JSON.stringify(auth)}.`);
+  if (auth === 'jwt' && options.tokens !== undefined)
+    throw new TypeError(
+      'startSandbox: tokens are for auth "static"; JWT mode issues its own from POST /_sandbox/token.',
+    );
+  if (auth === 'static' && (options.jwt !== undefined || options.tokenLifetimeMs !== undefined))
+    throw new TypeError('startSandbox: jwt and tokenLifetimeMs need auth: "jwt".');
+  const tokens = auth === 'jwt' ? [] : checkTokens(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
+  const jwt = auth === 'jwt' ? checkJwtOptions(options.jwt, options.tokenLifetimeMs) : undefined;
+  const aspnet = checkAspNetOptions(options.aspnet);
   const limits = checkLimits(options.limits);
-  return { port, host, taskDurationMs, tokens, limits };
+  return { port, host, taskDurationMs, tokens, limits, jwt, aspnet };
 }
 
 /**
@@ -64,7 +116,8 @@ function checkOptions(options: SandboxOptions) {
  * a control plane under /_sandbox/. Always close() it (in afterAll), even when a test fails.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { port, host, taskDurationMs, tokens, limits } = checkOptions(options);
+  const { port, host, taskDurationMs, tokens, limits, jwt, aspnet } = checkOptions(options);
+  const authority = jwt ? await createJwtAuthority(jwt) : undefined;
   const seed = options.seed === undefined ? undefined : loadSeed(options.seed);
   const target = {
     state: initialState(seed, limits) as SandboxState,
@@ -76,7 +129,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
   const { server, stop } = createSandboxServer({
     target,
-    authenticate: createAuthenticator(tokens),
+    authenticate: authority ? authority.authenticate : createAuthenticator(tokens),
+    ...(authority ? { openRoute: authority.openRoute } : {}),
+    ...createAspNet(aspnet),
     taskDurationMs,
     connections: limits,
     ...(options.log ? { log: options.log } : {}),
@@ -91,9 +146,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
+  const url = `http://${urlHost}:${address.port}`;
+  if (authority) authority.issuer = `${url}/_sandbox`;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     tokens: [...tokens],
+    ...(authority && {
+      jwt: {
+        tokenUrl: `${url}${TOKEN_PATH}`,
+        clientId: authority.settings.clientId,
+        clientSecret: authority.settings.clientSecret,
+        scope: authority.settings.scope,
+        audience: authority.settings.audience,
+        issuer: authority.issuer,
+      },
+    }),
     close() {
       closing ??= stop(limits.drainTimeoutMs);
       return closing;

@@ -1,18 +1,26 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
+import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
 import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody } from './body.js';
 import { ConnectionTracker } from './connections.js';
 import type { ConnectionLimits } from './limits.js';
 import { controlRoutes, type ControlTarget } from './control.js';
 import { handlers, type Reply } from './handlers.js';
+import type { OpenReply } from './jwt.js';
 import { problem, validationProblem, errorMap, addError } from './problems.js';
 import { validationErrors } from './validate.js';
 
 export interface ServerConfig {
   target: ControlTarget;
-  authenticate: (header: string | undefined) => AuthResult;
+  authenticate: (header: string | undefined) => AuthResult | Promise<AuthResult>;
+  /** Routes answered before authentication (JWT mode's token endpoint); undefined for the rest. */
+  openRoute?: (req: IncomingMessage, path: string) => Promise<OpenReply | null> | undefined;
+  /** Rewrites an answer just before it is written (the ASP.NET-behaviour switches). */
+  shape?: Shape;
+  /** Rewrites a parsed request body before validation (ASP.NET's ignored unknown members). */
+  requestBody?: (op: OperationInfo, body: unknown) => unknown;
   taskDurationMs: number;
   log?: (line: string) => void;
   connections: ConnectionLimits;
@@ -139,7 +147,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     close = false,
   ) {
     if (res.headersSent || res.destroyed) return;
-    const head: Headers = {
+    let head: Headers = {
       'content-type':
         reply.status < 400 ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
       'content-length': String(Buffer.byteLength(reply.json)),
@@ -147,6 +155,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     };
     // While stopping, a keep-alive connection ends with its answer instead of waiting for more.
     if (close || draining) head.connection = 'close';
+    if (config.shape) ({ reply, head } = config.shape(req, reply, head));
     res.writeHead(reply.status, head);
     res.end(reply.json);
     if (log) {
@@ -211,7 +220,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       const parsed = await jsonBody(req);
       if (!parsed) return;
       if ('reply' in parsed) return send(req, res, started, parsed.reply, undefined, parsed.close);
-      body = parsed.value;
+      body = config.requestBody ? config.requestBody(op, parsed.value) : parsed.value;
       const bodyErrors = validationErrors(op.requestBody.validator, body);
       if (bodyErrors)
         return send(req, res, started, { status: 400, json: JSON.stringify(validationProblem(bodyErrors)) });
@@ -274,7 +283,9 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = log ? performance.now() : 0;
-    const auth = authenticate(req.headers.authorization);
+    const open = config.openRoute?.(req, pathOf(req.url) ?? '');
+    if (open) return open.then((r) => r && send(req, res, started, r, r.headers, r.close));
+    const auth = await authenticate(req.headers.authorization);
     if (!auth.ok) {
       // Refused before reading: drop a little of the body, then end the connection.
       const close = (await discardBody(req)) || hasBody(req);

@@ -22,7 +22,19 @@ function typeCheck(snippets: string[]): string[] {
   const files = new Map(snippets.map((code, i) => [join(dir, `snippet-${i + 1}.ts`), code]));
   // The later snippets use the `lp` the first one creates, as the guide says.
   const globals = join(dir, 'globals.d.ts');
-  files.set(globals, "declare const lp: import('live-platform-openapi').LivePlatformClient;\n");
+  files.set(
+    globals,
+    "declare const lp: import('live-platform-openapi').LivePlatformClient;\n" +
+      // The Entra ID recipe's two members of @azure/identity, typed as its TokenCredential; it is not
+      // a dependency, so its real types are not installed.
+      "declare module '@azure/identity' {\n" +
+      '  export interface AccessToken { token: string; expiresOnTimestamp: number }\n' +
+      '  export class ClientSecretCredential {\n' +
+      '    constructor(tenantId: string, clientId: string, clientSecret: string, options?: object);\n' +
+      '    getToken(scopes: string | string[], options?: object): Promise<AccessToken | null>;\n' +
+      '  }\n' +
+      '}\n',
+  );
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,

@@ -7,6 +7,7 @@ import {
   type SandboxLimits,
 } from '../../sandbox/index.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
+import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
 
 /** Each cap and timeout of SandboxLimits as a flag; the defaults come from DEFAULT_LIMITS. */
 const LIMIT_FLAGS: [flag: string, key: keyof SandboxLimits, meaning: string][] = [
@@ -39,7 +40,8 @@ their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults
   --log               print one line per request to stderr (method, path, status, ms; never a token)
 
 Caps and timeouts, for a sandbox shared for days (whole numbers of at least 1):
-${LIMIT_FLAGS.map(([flag, key, meaning]) => `  --${flag.padEnd(19)} ${meaning} (default ${DEFAULT_LIMITS[key]})`).join('\n')}`;
+${LIMIT_FLAGS.map(([flag, key, meaning]) => `  --${flag.padEnd(19)} ${meaning} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
+${authUsage}`;
 
 function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   const limits: Partial<SandboxLimits> = {};
@@ -89,6 +91,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
+      ...authFlags,
     },
     usage,
   );
@@ -116,6 +119,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
         : {}),
       ...(values.seed !== undefined ? { seed: values.seed } : {}),
       limits,
+      ...authOptions(values),
       // Off by default: a line per request costs throughput under load and floods a benchmark's output.
       ...(values.log ? { log: (line: string) => io.err(line) } : {}),
     });
@@ -133,11 +137,13 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   }
   io.out(`Live Platform sandbox listening on ${server.url}`);
   // A token the user chose is a secret: it is never echoed. Only the well-known default is.
-  io.out(
-    tokens
-      ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
-      : `Token: send Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`,
-  );
+  if (server.jwt) jwtBanner(server).forEach((line) => io.out(line));
+  else
+    io.out(
+      tokens
+        ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
+        : `Token: send Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`,
+    );
   io.out(`Control plane: ${server.url}/_sandbox/state (reset, leads, faults: see README). Ctrl-C stops it.`);
   return io.until(server.close, server);
 }

@@ -1,0 +1,225 @@
+// A token function for the OAuth 2.0 client-credentials grant (RFC 6749 4.4), as Microsoft Entra ID's
+// v2 endpoint serves it: cached until shortly before expiry, one request in flight at a time, and
+// bounded in time and bytes. Errors name the endpoint and the server's error code, never the secret
+// or a token.
+import type { TokenFunction, TokenRequestContext } from './auth.js';
+
+export interface ClientCredentialsOptions {
+  /** The token endpoint, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token. */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** For Entra ID, the API's app id URI with `/.default`, e.g. `api://<app>/.default`. */
+  scope: string | string[];
+  /** A fetch implementation; defaults to the global fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** The most a token request may take, body included, in ms. Default 10000. */
+  timeoutMs?: number;
+  /**
+   * How long before expiry a cached token is replaced, in ms. Default 300000 (five minutes, as
+   * MSAL does), and never more than half the token's lifetime, so short-lived tokens are reused too.
+   */
+  refreshBeforeExpiryMs?: number;
+}
+
+/** A token request that failed: the endpoint's OAuth `error` code when it gave one, and the status. */
+export class TokenRequestError extends Error {
+  override readonly name = 'TokenRequestError';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    /** The OAuth error code (`invalid_client`, `invalid_scope`...), when the endpoint sent one. */
+    readonly error: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** A token response is a few kilobytes; an endpoint that sends far more is not a token endpoint. */
+export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/** Used when the endpoint leaves `expires_in` out (RFC 6749 makes it only RECOMMENDED). */
+const UNKNOWN_LIFETIME_S = 300;
+const MAX_LIFETIME_S = 86_400;
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+function checkOptions(o: ClientCredentialsOptions) {
+  const fail = (what: string) => {
+    throw new TypeError(`clientCredentials: ${what}`);
+  };
+  if (!o || typeof o !== 'object') fail('pass { tokenUrl, clientId, clientSecret, scope }.');
+  const url = URL.canParse(String(o.tokenUrl)) ? new URL(String(o.tokenUrl)) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol))
+    fail(`tokenUrl must be an absolute https URL, not ${JSON.stringify(String(o.tokenUrl).slice(0, 200))}.`);
+  // The secret travels in the body: in clear text only to this machine.
+  if (url!.protocol === 'http:' && !LOOPBACK.test(url!.hostname))
+    fail(`tokenUrl must use https (http is allowed only for localhost): ${url!.origin}.`);
+  if (typeof o.clientId !== 'string' || !o.clientId.trim()) fail('clientId must be a non-empty string.');
+  // The secret's value is never quoted, not even its type's neighbours.
+  if (typeof o.clientSecret !== 'string' || !o.clientSecret) fail('clientSecret must be a non-empty string.');
+  const scope = Array.isArray(o.scope) ? o.scope.join(' ') : o.scope;
+  if (typeof scope !== 'string' || !scope.trim())
+    fail('scope must be a non-empty string such as "api://<app>/.default" (or an array of them).');
+  if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch must be a function.');
+  const num = (name: string, v: unknown, fallback: number) => {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${name} must be a number of ms >= 0.`);
+    return v as number;
+  };
+  return {
+    url: url!.href,
+    origin: url!.origin + url!.pathname,
+    scope: scope as string,
+    timeoutMs: num('timeoutMs', o.timeoutMs, 10_000),
+    refreshBeforeMs: num('refreshBeforeExpiryMs', o.refreshBeforeExpiryMs, 300_000),
+  };
+}
+
+/**
+ * A token function for `createLivePlatformClient({ token })` that gets tokens with the
+ * client-credentials grant. It caches each token until shortly before it expires, runs at most one
+ * request at a time (concurrent callers share it) and, given `{ forceRefresh: true }` (the client
+ * passes it after a 401 `invalid_token`), gets a new one at once.
+ */
+export function clientCredentials(options: ClientCredentialsOptions): TokenFunction {
+  const { url, origin, scope, timeoutMs, refreshBeforeMs } = checkOptions(options);
+  const { clientId, clientSecret } = options;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  let cached: { token: string; refreshAt: number; expiresAt: number } | undefined;
+  let inflight: Promise<string> | undefined;
+
+  /** Removes the secret from text the endpoint wrote (an echo), controls, and length past 300. */
+  const clean = (text: string) => {
+    const scrubbed = text.split(clientSecret).join('***');
+    const visible = scrubbed.replace(/[\x00-\x1f\x7f]/g, ' ');
+    return visible.length > 300 ? `${visible.slice(0, 300)}...` : visible;
+  };
+  const error = (message: string, status?: number, code?: string) =>
+    new TokenRequestError(`Token request to ${origin} ${clean(message)}`, status, code);
+
+  async function request(): Promise<string> {
+    const sentAt = Date.now();
+    const signal = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+          scope,
+        }).toString(),
+        // A redirect would carry the secret on to another address: it is an error, not followed.
+        redirect: 'manual',
+        signal,
+      });
+    } catch (e) {
+      throw signal.aborted
+        ? error(`got no answer within ${timeoutMs} ms; raise timeoutMs if the endpoint is slow.`)
+        : error(`failed: ${(e as Error)?.message ?? String(e)} (check tokenUrl and the network).`);
+    }
+    if (res.status >= 300 && res.status < 400) {
+      res.body?.cancel().catch(() => {});
+      throw error(
+        `answered a redirect (${res.status}); set tokenUrl to the final token endpoint.`,
+        res.status,
+      );
+    }
+    const text = await readCapped(res, signal).catch((e: Error) => {
+      throw error(signal.aborted ? `sent no complete answer within ${timeoutMs} ms.` : e.message, res.status);
+    });
+    let body: Record<string, unknown> | undefined;
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        body = parsed as Record<string, unknown>;
+    } catch {
+      body = undefined;
+    }
+    if (!res.ok) {
+      const code = typeof body?.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
+      const description = typeof body?.error_description === 'string' ? `: ${body.error_description}` : '';
+      throw error(
+        `failed with ${res.status}${code ? ` ${code}` : ''}${description}${hint(code)}`,
+        res.status,
+        code,
+      );
+    }
+    const token = body?.access_token;
+    if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
+      throw error(
+        'answered without a usable access_token (a JSON object with a token string is expected).',
+        res.status,
+      );
+    }
+    if (typeof body!.token_type !== 'string' || body!.token_type.toLowerCase() !== 'bearer') {
+      throw error('answered a token whose token_type is not Bearer.', res.status);
+    }
+    // Entra ID's v1 endpoint sent expires_in as a string; both forms are read.
+    const seconds = Number(body!.expires_in ?? UNKNOWN_LIFETIME_S);
+    const lifetimeMs =
+      1000 * (Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), MAX_LIFETIME_S) : UNKNOWN_LIFETIME_S);
+    const expiresAt = sentAt + lifetimeMs;
+    cached = { token, expiresAt, refreshAt: expiresAt - Math.min(refreshBeforeMs, lifetimeMs / 2) };
+    return token;
+  }
+
+  return (context?: TokenRequestContext) => {
+    const now = Date.now();
+    if (!context?.forceRefresh && cached && now < cached.refreshAt) return cached.token;
+    if (!inflight) {
+      inflight = request().finally(() => {
+        inflight = undefined;
+      });
+    }
+    const stale = cached;
+    // A refresh that fails while the cached token is still valid leaves that token in use.
+    return context?.forceRefresh || !stale
+      ? inflight
+      : inflight.catch((e: unknown) => {
+          if (Date.now() < stale.expiresAt) return stale.token;
+          throw e;
+        });
+  };
+}
+
+function hint(code: string | undefined): string {
+  switch (code) {
+    case 'invalid_client':
+      return ' (check clientId and clientSecret)';
+    case 'invalid_scope':
+      return " (Entra ID wants the API's app id URI with /.default, e.g. api://<app>/.default)";
+    case 'unauthorized_client':
+      return ' (the app is not registered in this tenant, or lacks the grant)';
+    default:
+      return '';
+  }
+}
+
+/** The body as text, at most MAX_TOKEN_RESPONSE_BYTES; the timeout's abort ends a stalled read. */
+async function readCapped(res: Response, signal: AbortSignal): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const onAbort = () => void reader.cancel().catch(() => {});
+  signal.addEventListener('abort', onAbort, { once: true });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_TOKEN_RESPONSE_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw new Error(`sent more than ${MAX_TOKEN_RESPONSE_BYTES} bytes; that is not a token response.`);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (signal.aborted) throw new Error('aborted');
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}

@@ -1,0 +1,297 @@
+// ASP.NET-behaviour switches: answers a stock ASP.NET Core service may legitimately give where the
+// vendor's pages are silent (issue 12). All off by default; each one rewrites the sandbox's answer
+// just before it is written (or, for unknown request members, the body before validation), so the
+// handlers stay the vendor's reading and these stay in one place.
+import type { IncomingMessage } from 'node:http';
+import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
+import type { Reply } from './handlers.js';
+
+export const ASPNET_SWITCHES = [
+  /** A 401 has an empty body and `WWW-Authenticate: Bearer` (JwtBearer's challenge). */
+  'emptyAuthBodies',
+  /** A 405 has an empty body and `Allow` (endpoint routing). */
+  'emptyMethodNotAllowed',
+  /** A string result (the import's task id) is `text/plain`, unquoted, unless Accept asks for JSON. */
+  'textPlainStrings',
+  /** The lead conversion starts with `{"jobId": ...}` as a sibling vendor page shows. */
+  'jobIdStart',
+  /** Every response object carries members the contract does not know. */
+  'extraMembers',
+  /** Unknown request members are ignored (System.Text.Json's default) instead of a 400. */
+  'ignoreUnknownMembers',
+  /** Model-validation `errors` keys are JSON paths (`$.shortName`). */
+  'dollarErrorKeys',
+  /** A 429 has no Retry-After (the vendor documents no rate-limit policy). */
+  'noRetryAfter',
+] as const;
+
+export type AspNetSwitch = (typeof ASPNET_SWITCHES)[number];
+export type AspNetOptions = Partial<Record<AspNetSwitch, boolean>>;
+
+type Headers = Record<string, string>;
+export type Shape = (req: IncomingMessage, reply: Reply, head: Headers) => { reply: Reply; head: Headers };
+
+/** The members extraMembers adds: a string and an object, the two shapes a tolerant reader must skip. */
+export const EXTRA_MEMBERS = Object.freeze({
+  extraMember: 'not in the contract (aspnet.extraMembers)',
+  extraObject: Object.freeze({ addedBy: 'aspnet.extraMembers' }),
+});
+
+export function checkAspNetOptions(value: unknown): AspNetOptions {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `startSandbox: aspnet must be an object of switches (${ASPNET_SWITCHES.join(', ')}).`,
+    );
+  }
+  const out: AspNetOptions = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!(ASPNET_SWITCHES as readonly string[]).includes(k)) {
+      throw new TypeError(
+        `startSandbox: unknown aspnet switch ${JSON.stringify(k)}; the switches are ${ASPNET_SWITCHES.join(', ')}.`,
+      );
+    }
+    if (typeof v !== 'boolean') throw new TypeError(`startSandbox: aspnet.${k} must be true or false.`);
+    out[k as AspNetSwitch] = v;
+  }
+  return out;
+}
+
+/** `--aspnet all` or `--aspnet name,name`; throws an Error whose message lists the names. */
+export function parseAspNetFlag(value: string): AspNetOptions {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 1 && names[0] === 'all')
+    return Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, true]));
+  const unknown = names.filter((n) => !(ASPNET_SWITCHES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length) {
+    throw new Error(
+      `--aspnet takes "all" or a comma-separated list of ${ASPNET_SWITCHES.join(', ')}${unknown.length ? `; unknown: ${unknown.slice(0, 5).join(', ')}` : ''}.`,
+    );
+  }
+  return Object.fromEntries(names.map((n) => [n, true]));
+}
+
+// --- schema walking (only the bundled contract's own schemas reach here) ---
+
+type Schema = Record<string, unknown>;
+
+function resolve(schema: unknown, depth = 0): Schema | undefined {
+  if (!schema || typeof schema !== 'object' || depth > 20) return undefined;
+  const ref = (schema as Schema).$ref;
+  if (typeof ref !== 'string') return schema as Schema;
+  return resolve(pointer(ref.replace(/^#/, '')), depth + 1);
+}
+
+function pointer(p: string): unknown {
+  let node: unknown = loadSpec();
+  for (const raw of p.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return node;
+}
+
+/** The schema and its allOf/anyOf/oneOf branches, resolved: the places a member may be declared. */
+function branches(schema: unknown, out: Schema[] = [], depth = 0): Schema[] {
+  const s = resolve(schema);
+  if (!s || depth > 10) return out;
+  out.push(s);
+  for (const k of ['allOf', 'anyOf', 'oneOf']) {
+    const list = s[k];
+    if (Array.isArray(list)) for (const b of list) branches(b, out, depth + 1);
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+function memberSchema(all: Schema[], key: string): unknown {
+  for (const b of all) {
+    const props = b.properties as Record<string, unknown> | undefined;
+    if (props && Object.hasOwn(props, key)) return props[key];
+  }
+  for (const b of all) if (isObject(b.additionalProperties)) return b.additionalProperties;
+  return undefined;
+}
+
+function itemsSchema(all: Schema[]): unknown {
+  for (const b of all) if (b.items) return b.items;
+  return undefined;
+}
+
+/** A map (`additionalProperties: {schema}` and no declared members) takes no extra key; a record does. */
+function isMap(all: Schema[]): boolean {
+  return (
+    !all.some((b) => b.properties) && all.some((b) => isObject(b.additionalProperties) || b.propertyNames)
+  );
+}
+
+/** Adds EXTRA_MEMBERS to every record in the value, following the schema; maps are left alone. */
+export function addExtraMembers(value: unknown, schema: unknown, depth = 0): void {
+  if (depth > 32) return;
+  const all = branches(schema);
+  if (Array.isArray(value)) {
+    const items = itemsSchema(all);
+    for (const v of value) addExtraMembers(v, items, depth + 1);
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [k, v] of Object.entries(value)) addExtraMembers(v, memberSchema(all, k), depth + 1);
+  if (!isMap(all)) Object.assign(value, structuredClone(EXTRA_MEMBERS));
+}
+
+/** Drops members a closed object (`additionalProperties: false`) does not declare, in place. */
+export function dropUnknownMembers(value: unknown, schema: unknown, depth = 0): void {
+  if (depth > 32) return;
+  const all = branches(schema);
+  if (Array.isArray(value)) {
+    const items = itemsSchema(all);
+    for (const v of value) dropUnknownMembers(v, items, depth + 1);
+    return;
+  }
+  if (!isObject(value)) return;
+  const closed = all.some((b) => b.additionalProperties === false || b.unevaluatedProperties === false);
+  for (const k of Object.keys(value)) {
+    const sub = memberSchema(all, k);
+    if (closed && !all.some((b) => isObject(b.properties) && Object.hasOwn(b.properties, k))) delete value[k];
+    else dropUnknownMembers(value[k], sub, depth + 1);
+  }
+}
+
+// --- content negotiation ---
+
+/**
+ * Whether ASP.NET's negotiation picks the JSON formatter for a string result. Accept is ignored when
+ * it holds `*\/*` (RespectBrowserAcceptHeader is off by default); otherwise the media ranges are
+ * tried by quality, and the string formatter comes first for `text/*`; no match falls back to it.
+ */
+export function acceptsJsonFirst(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const ranges = accept
+    .split(',')
+    .slice(0, 50)
+    .map((part, i) => {
+      const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+      const q = params.map((p) => /^q=([0-9.]+)$/.exec(p)?.[1]).find((x) => x !== undefined);
+      return { type, q: q === undefined ? 1 : Number(q), i };
+    })
+    .filter((r) => r.type && r.q > 0);
+  if (ranges.some((r) => r.type === '*/*')) return false;
+  ranges.sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { type } of ranges) {
+    if (type === 'text/plain' || type === 'text/*') return false;
+    if (
+      type === 'application/json' ||
+      type === 'text/json' ||
+      type === 'application/*' ||
+      /^application\/[^/]*\+json$/.test(type)
+    )
+      return true;
+  }
+  return false;
+}
+
+// --- the shaper ---
+
+const pathOnly = (url: string | undefined) => (url ?? '').split('?')[0]!;
+
+function rewriteJson(reply: Reply, edit: (value: unknown) => unknown): Reply {
+  let value: unknown;
+  try {
+    value = JSON.parse(reply.json);
+  } catch {
+    return reply;
+  }
+  return { status: reply.status, json: JSON.stringify(edit(value)) };
+}
+
+function jsonPathKey(key: string): string {
+  if (key.startsWith('$')) return key;
+  return key.startsWith('[') ? `$${key}` : `$.${key}`;
+}
+
+/** The shaper and the request-body hook for the switches that are on; undefined when none is. */
+export function createAspNet(options: AspNetOptions): {
+  shape?: Shape;
+  requestBody?: (op: OperationInfo, body: unknown) => unknown;
+} {
+  const on = (s: AspNetSwitch) => options[s] === true;
+  const out: ReturnType<typeof createAspNet> = {};
+  if (on('ignoreUnknownMembers')) {
+    out.requestBody = (op, body) => {
+      if (op.requestBody) dropUnknownMembers(body, pointer(op.requestBody.schemaPointer));
+      return body;
+    };
+  }
+  const shaping = ASPNET_SWITCHES.some((s) => s !== 'ignoreUnknownMembers' && on(s));
+  if (!shaping) return out;
+
+  out.shape = (req, reply, head) => {
+    const path = pathOnly(req.url);
+    const { status } = reply;
+    // The challenge applies to every path: authentication runs before routing.
+    if (status === 401 && head['www-authenticate'] && on('emptyAuthBodies')) {
+      const challenge = head['www-authenticate'].replace(/\s*realm="[^"]*",?\s*/, ' ').trim();
+      return empty(reply, head, { 'www-authenticate': challenge });
+    }
+    if (path === '/_sandbox' || path.startsWith('/_sandbox/')) return { reply, head };
+    if (status === 405 && on('emptyMethodNotAllowed')) return empty(reply, head, {});
+    const route = matchRoute(req.method ?? 'GET', path);
+    const op = route.kind === 'operation' ? route.operation : undefined;
+    if (status === 429 && on('noRetryAfter') && head['retry-after']) {
+      const { 'retry-after': _dropped, ...rest } = head;
+      head = rest;
+      reply = rewriteJson(reply, (p) => ({ ...(p as object), detail: 'Rate limited (a sandbox fault).' }));
+    }
+    if (status === 400 && on('dollarErrorKeys')) {
+      reply = rewriteJson(reply, (p) => {
+        const problem = p as { errors?: Record<string, string[]> };
+        if (isObject(problem.errors)) {
+          problem.errors = Object.fromEntries(
+            Object.entries(problem.errors).map(([k, v]) => [jsonPathKey(k), v]),
+          );
+        }
+        return problem;
+      });
+    }
+    if (status === 200 && op?.operationId === 'createCustomerFromLead' && on('jobIdStart')) {
+      reply = rewriteJson(reply, (v) => {
+        const { taskId, ...rest } = v as { taskId: string };
+        return { jobId: taskId, ...rest };
+      });
+    }
+    if (on('extraMembers') && reply.json) {
+      const schemaPointer = op?.responses[String(status)]?.schemaPointer;
+      reply = rewriteJson(reply, (v) => {
+        if (status >= 400) {
+          // A problem: extensions at the top; the `errors` map's keys are field names, so it gets none.
+          if (isObject(v)) Object.assign(v, structuredClone(EXTRA_MEMBERS));
+        } else if (schemaPointer) addExtraMembers(v, pointer(schemaPointer));
+        return v;
+      });
+    }
+    if (
+      status < 300 &&
+      on('textPlainStrings') &&
+      reply.json.startsWith('"') &&
+      !acceptsJsonFirst(req.headers.accept)
+    ) {
+      const text = JSON.parse(reply.json) as string;
+      reply = { status, json: text };
+      head = { ...head, 'content-type': 'text/plain; charset=utf-8' };
+    }
+    head = { ...head, 'content-length': String(Buffer.byteLength(reply.json)) };
+    return { reply, head };
+  };
+  return out;
+}
+
+/** An empty answer keeps its status and the headers that matter; it has no Content-Type. */
+function empty(reply: Reply, head: Headers, extra: Headers): { reply: Reply; head: Headers } {
+  const { 'content-type': _type, 'content-length': _length, ...rest } = head;
+  return { reply: { status: reply.status, json: '' }, head: { ...rest, ...extra, 'content-length': '0' } };
+}

@@ -1,0 +1,343 @@
+// JWT mode: the sandbox acts as its own Entra ID (a client-credentials token endpoint that signs
+// RS256 tokens) and as an ASP.NET JwtBearer resource server (signature, lifetime, audience, issuer).
+// jose is imported lazily so the default static-token mode never loads it.
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AuthResult } from './auth.js';
+import { readBody } from './body.js';
+import { problem } from './problems.js';
+
+export const DEFAULT_CLIENT_ID = 'sandbox-client';
+export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';
+export const DEFAULT_AUDIENCE = 'api://live-platform-sandbox';
+/** Entra ID's default access-token lifetime is 60-90 minutes; an hour is the usual figure. */
+export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
+export const TOKEN_PATH = '/_sandbox/token';
+export const KEYS_PATH = '/_sandbox/keys';
+
+/** A form body of a token request is a few hundred bytes; anything far larger is refused unread. */
+const TOKEN_BODY_LIMIT = 8 * 1024;
+
+export interface JwtOptions {
+  /** The client id the token endpoint accepts; default DEFAULT_CLIENT_ID. */
+  clientId?: string;
+  /** Its secret; default DEFAULT_CLIENT_SECRET. */
+  clientSecret?: string;
+  /** The `aud` of issued tokens, and the scope is `<audience>/.default`; default DEFAULT_AUDIENCE. */
+  audience?: string;
+}
+
+export interface JwtSettings {
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+  scope: string;
+  tokenLifetimeMs: number;
+}
+
+/** What the open (unauthenticated) routes answer: a status, a body and headers. */
+export interface OpenReply {
+  status: number;
+  json: string;
+  headers: Record<string, string>;
+  close?: boolean;
+}
+
+const visible = /^[\x21-\x7e]+$/;
+
+export function checkJwtOptions(jwt: unknown, tokenLifetimeMs: unknown): JwtSettings {
+  if (jwt !== undefined && (typeof jwt !== 'object' || jwt === null || Array.isArray(jwt))) {
+    throw new TypeError('startSandbox: `jwt` must be an object { clientId?, clientSecret?, audience? }.');
+  }
+  const o = (jwt ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!['clientId', 'clientSecret', 'audience'].includes(k)) {
+      throw new TypeError(
+        `startSandbox: unknown jwt option ${JSON.stringify(k)}; use clientId, clientSecret or audience.`,
+      );
+    }
+  }
+  const pick = (name: string, fallback: string) => {
+    const v = o[name] ?? fallback;
+    if (typeof v !== 'string' || !visible.test(v) || v.length > 200) {
+      throw new TypeError(`startSandbox: jwt.${name} must be 1-200 visible ASCII characters without spaces.`);
+    }
+    return v;
+  };
+  const lifetime = tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS;
+  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime < 1 || lifetime > 86_400_000) {
+    throw new TypeError(
+      `startSandbox: tokenLifetimeMs must be a number of milliseconds from 1 to 86400000, not ${String(lifetime)}.`,
+    );
+  }
+  const audience = pick('audience', DEFAULT_AUDIENCE);
+  return {
+    clientId: pick('clientId', DEFAULT_CLIENT_ID),
+    clientSecret: pick('clientSecret', DEFAULT_CLIENT_SECRET),
+    audience,
+    scope: `${audience}/.default`,
+    tokenLifetimeMs: lifetime,
+  };
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
+
+/** DateTime.ToString(CultureInfo.InvariantCulture) of a UTC instant: `12/01/2026 15:30:00`. */
+export function invariantDate(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/**
+ * A claim from an untrusted token goes into a header parameter: only visible ASCII without quote or
+ * backslash, and short, so it can neither break the header nor reach a 5xx.
+ */
+function claimText(value: unknown): string {
+  const text = Array.isArray(value)
+    ? value.map(String).join(', ')
+    : value === undefined
+      ? '(null)'
+      : String(value);
+  const clean = text.replace(/[^\x20-\x7e]|["\\]/g, '?');
+  return clean.length > 100 ? `${clean.slice(0, 100)}...` : clean;
+}
+
+/** An Entra ID style error body of the token endpoint. */
+function oauthError(status: number, error: string, code: number, description: string): OpenReply {
+  const trace = randomUUID();
+  return {
+    status,
+    json: JSON.stringify({
+      error,
+      error_description: `AADSTS${code}: ${description} Trace ID: ${trace} Timestamp: ${new Date().toISOString()}`,
+      error_codes: [code],
+      timestamp: new Date()
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z'),
+      trace_id: trace,
+      correlation_id: randomUUID(),
+    }),
+    headers: noStore,
+  };
+}
+
+const noStore = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store, no-cache',
+  pragma: 'no-cache',
+};
+
+export interface JwtAuthority {
+  settings: JwtSettings;
+  /** Set once the server listens: `<url>/_sandbox`, like Entra's `https://login.microsoftonline.com/<tenant>/v2.0`. */
+  issuer: string;
+  authenticate(header: string | undefined): Promise<AuthResult>;
+  /** Signs a token as the endpoint does; `claims` override or add claims (tests use it for bad ones). */
+  issue(claims?: Record<string, unknown>): Promise<{ token: string; exp: number }>;
+  /** Answers the unauthenticated routes (token endpoint, keys); undefined for every other path. */
+  openRoute(req: IncomingMessage, path: string): Promise<OpenReply | null> | undefined;
+}
+
+export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuthority> {
+  const jose = await import('jose');
+  const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
+  const kid = randomUUID();
+  const jwks = JSON.stringify({
+    keys: [{ ...(await jose.exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' }],
+  });
+
+  const authority: JwtAuthority = {
+    settings,
+    issuer: 'live-platform-sandbox',
+
+    async authenticate(header) {
+      const match = header ? /^Bearer +(\S+) *$/i.exec(header) : null;
+      // JwtBearer's challenge to a request without a token has no error parameter.
+      if (!match) {
+        return {
+          ok: false,
+          challenge: 'Bearer',
+          detail: `Send Authorization: Bearer <token> with a token from POST ${TOKEN_PATH}.`,
+        };
+      }
+      const description = await invalidReason(match[1]!);
+      if (description === undefined) return { ok: true };
+      return {
+        ok: false,
+        challenge:
+          description === null
+            ? 'Bearer error="invalid_token"'
+            : `Bearer error="invalid_token", error_description="${description}"`,
+        detail: `The bearer token was refused${description ? `: ${description}` : ''}. Get a new one from POST ${TOKEN_PATH}.`,
+      };
+    },
+
+    async issue(claims = {}) {
+      // JWT times are whole seconds: the expiry is rounded up, so a token lives at least its lifetime
+      // and less than a second more.
+      const now = Date.now();
+      const iat = Math.floor(now / 1000);
+      const exp = Math.ceil((now + settings.tokenLifetimeMs) / 1000);
+      const token = await new jose.SignJWT({
+        aud: settings.audience,
+        iss: authority.issuer,
+        sub: settings.clientId,
+        azp: settings.clientId,
+        appid: settings.clientId,
+        idtyp: 'app',
+        oid: randomUUID(),
+        tid: randomUUID(),
+        ver: '2.0',
+        iat,
+        nbf: iat,
+        exp,
+        jti: randomUUID(),
+        ...claims,
+      })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
+        .sign(privateKey);
+      return { token, exp: typeof claims.exp === 'number' ? claims.exp : exp };
+    },
+
+    openRoute(req, path) {
+      if (path === KEYS_PATH) {
+        req.resume();
+        return Promise.resolve({
+          status: 200,
+          json: jwks,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+        });
+      }
+      if (path !== TOKEN_PATH) return undefined;
+      return tokenEndpoint(req);
+    },
+  };
+
+  /** undefined: valid; null: refused without a description; a string: JwtBearer's error_description. */
+  async function invalidReason(token: string): Promise<string | null | undefined> {
+    let payload: Record<string, unknown>;
+    try {
+      // Lifetime first, then audience and issuer, in the order JwtBearer validates them.
+      ({ payload } = await jose.jwtVerify(
+        token,
+        (h) => {
+          if (h.kid !== kid) throw new jose.errors.JWKSNoMatchingKey();
+          return publicKey;
+        },
+        { algorithms: ['RS256'], requiredClaims: ['exp'] },
+      ));
+    } catch (err) {
+      const e = err as { code?: string; claim?: string; reason?: string; payload?: Record<string, unknown> };
+      switch (e.code) {
+        case 'ERR_JWT_EXPIRED':
+          return `The token expired at '${invariantDate(Number(e.payload?.exp))}'`;
+        case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+          if (e.claim === 'exp' && e.reason === 'missing') return 'The token has no expiration';
+          if (e.claim === 'nbf')
+            return `The token is not valid before '${invariantDate(Number(e.payload?.nbf))}'`;
+          return null;
+        case 'ERR_JWKS_NO_MATCHING_KEY':
+          return 'The signature key was not found';
+        case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+        case 'ERR_JOSE_ALG_NOT_ALLOWED':
+          return 'The signature is invalid';
+        default:
+          return null;
+      }
+    }
+    const aud = payload.aud;
+    if (!(aud === settings.audience || (Array.isArray(aud) && aud.includes(settings.audience))))
+      return `The audience '${claimText(aud)}' is invalid`;
+    if (payload.iss !== authority.issuer) return `The issuer '${claimText(payload.iss)}' is invalid`;
+    return undefined;
+  }
+
+  async function tokenEndpoint(req: IncomingMessage): Promise<OpenReply | null> {
+    if (req.method !== 'POST') {
+      req.resume();
+      return {
+        status: 405,
+        json: JSON.stringify(problem(405, `Use POST for ${TOKEN_PATH}.`)),
+        headers: { allow: 'POST' },
+      };
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      req.resume();
+      return oauthError(
+        400,
+        'invalid_request',
+        900144,
+        'Send the body as Content-Type: application/x-www-form-urlencoded.',
+      );
+    }
+    const body = await readBody(req, TOKEN_BODY_LIMIT);
+    if (body.kind === 'aborted') return null;
+    if (body.kind !== 'ok') {
+      const r = oauthError(
+        400,
+        'invalid_request',
+        90014,
+        `The request body must be UTF-8 and at most ${TOKEN_BODY_LIMIT} bytes.`,
+      );
+      return body.kind === 'too-large' ? { ...r, close: body.closeConnection } : r;
+    }
+    const form = new URLSearchParams(body.text);
+    for (const name of ['grant_type', 'client_id', 'client_secret', 'scope']) {
+      if (!form.get(name)) {
+        return oauthError(
+          400,
+          'invalid_request',
+          900144,
+          `The request body must contain the following parameter: '${name}'.`,
+        );
+      }
+    }
+    if (form.get('grant_type') !== 'client_credentials') {
+      return oauthError(
+        400,
+        'unsupported_grant_type',
+        70003,
+        'The app requested an unsupported grant type; use client_credentials.',
+      );
+    }
+    // One answer for an unknown client and a wrong secret: the endpoint does not confirm client ids.
+    if (
+      !sameSecret(form.get('client_id')!, settings.clientId) ||
+      !sameSecret(form.get('client_secret')!, settings.clientSecret)
+    ) {
+      return oauthError(
+        401,
+        'invalid_client',
+        7000215,
+        'Invalid client secret provided, or unknown client id.',
+      );
+    }
+    if (form.get('scope')!.trim() !== settings.scope) {
+      return oauthError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier: ${settings.scope}.`,
+      );
+    }
+    const { token: accessToken, exp } = await authority.issue();
+    // Whole seconds left, rounded down as Entra ID's 3599 for an hour's token is.
+    const expiresIn = Math.max(0, Math.floor(exp - Date.now() / 1000));
+    return {
+      status: 200,
+      json: JSON.stringify({
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+        ext_expires_in: expiresIn,
+        access_token: accessToken,
+      }),
+      headers: noStore,
+    };
+  }
+
+  return authority;
+}
