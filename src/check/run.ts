@@ -13,13 +13,7 @@ import {
 } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
 import { redactor } from './redact.js';
-import type {
-  CheckOutcome,
-  CheckRequest,
-  CreatedEntity,
-  TargetKind,
-  TargetReport,
-} from './types.js';
+import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
 import { followTask, runWorkflows, taskIdOf, type WorkflowContext } from './workflows.js';
 
 export interface CheckTargetOptions {
