@@ -67,33 +67,43 @@ const errCode = (err: unknown): string => {
 export function fetchTransport(f: typeof fetch): Transport {
   return async (url, init) => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), init.timeoutMs);
+    // Raced against every await, so that a fetch which ignores its signal cannot outlive the deadline.
+    let expire!: () => void;
+    const expired = new Promise<never>((_, reject) => {
+      expire = () => reject(new Error('deadline'));
+    });
+    expired.catch(() => undefined);
+    const timer = setTimeout(() => {
+      controller.abort();
+      expire();
+    }, init.timeoutMs);
     let phase: FailurePhase = 'connect';
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
-      const res = await f(url, {
-        method: init.method,
-        headers: init.headers,
-        ...(init.body !== undefined ? { body: init.body } : {}),
-        signal: controller.signal,
-      });
+      const res = await Promise.race([
+        f(url, {
+          method: init.method,
+          headers: init.headers,
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          signal: controller.signal,
+        }),
+        expired,
+      ]);
       phase = 'body';
       const chunks: Uint8Array[] = [];
       let size = 0;
       let truncated = false;
-      const reader = res.body?.getReader();
-      if (reader) {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (size + value.length > MAX_RESPONSE_BYTES) {
-            chunks.push(value.subarray(0, MAX_RESPONSE_BYTES - size));
-            truncated = true;
-            await reader.cancel().catch(() => undefined);
-            break;
-          }
-          size += value.length;
-          chunks.push(value);
+      reader = res.body?.getReader();
+      while (reader) {
+        const { done, value } = await Promise.race([reader.read(), expired]);
+        if (done) break;
+        if (size + value.length > MAX_RESPONSE_BYTES) {
+          chunks.push(value.subarray(0, MAX_RESPONSE_BYTES - size));
+          truncated = true;
+          break;
         }
+        size += value.length;
+        chunks.push(value);
       }
       return {
         status: res.status,
@@ -106,6 +116,8 @@ export function fetchTransport(f: typeof fetch): Transport {
       throw new RequestFailure(phase, errCode(err));
     } finally {
       clearTimeout(timer);
+      // Stops a stream that is still coming (cut at the cap, or past the deadline).
+      reader?.cancel().catch(() => undefined);
     }
   };
 }

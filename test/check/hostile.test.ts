@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkTarget, type TargetReport } from '../../src/check/index.js';
+import { fetchTransport, MAX_RESPONSE_BYTES, RequestFailure } from '../../src/check/http.js';
+import { nextPollGap } from '../../src/check/pacing.js';
+import { GOOD_TOKEN, startConforming, type RunningTestServer } from './broken/conforming.js';
+import { startDripBody, startDripHeaders } from './hostile/drip.js';
+import { startResetMidBody } from './hostile/reset.js';
+import { startRetryLoop } from './hostile/retry-loop.js';
+
+let server: RunningTestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const failures = (r: TargetReport) => r.outcomes.filter((o) => o.verdict === 'failed');
+
+describe('src/check against hostile servers (test/check/hostile)', () => {
+  for (const [what, start] of [
+    ['headers', startDripHeaders],
+    ['body', startDripBody],
+  ] as const) {
+    it(`ends against a server that drips its ${what} a byte at a time: a hard deadline per request`, async () => {
+      server = await start(100);
+      const started = Date.now();
+      const report = await checkTarget({
+        baseUrl: server.url,
+        token: GOOD_TOKEN,
+        requestTimeoutMs: 400,
+        concurrency: 16,
+      });
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const reasons = new Set(failures(report).map((o) => o.reason));
+      expect([...reasons]).toEqual(['no response: no complete response within 400 ms']);
+      expect(report.setupProblem).toBeUndefined();
+    });
+  }
+
+  it('says "the server closed the connection" for a reset mid-body, not "cannot reach"', async () => {
+    server = await startResetMidBody();
+    const report = await checkTarget({ baseUrl: server.url, token: GOOD_TOKEN });
+    expect(failures(report).length).toBeGreaterThan(0);
+    for (const o of failures(report))
+      expect(o.reason).toMatch(/^no response: the server closed the connection mid-response/);
+  });
+
+  it('bounds the task workflow on a getTask that always answers 429 Retry-After: 0', async () => {
+    const loop = await startRetryLoop();
+    server = loop;
+    const report = await checkTarget({
+      baseUrl: loop.url,
+      token: GOOD_TOKEN,
+      allowWrites: true,
+      pollIntervalMs: 200,
+      taskTimeoutMs: 1000,
+    });
+    // Four followed tasks (import, three lead examples) of at most five polls, and the getTask cases.
+    expect(loop.getTaskRequests()).toBeLessThanOrEqual(40);
+    const lifecycle = failures(report).filter((o) => o.check === 'task_lifecycle');
+    expect(lifecycle.length).toBeGreaterThan(0);
+    for (const o of lifecycle)
+      expect(o.reason).toMatch(/getTask answered 429 to all \d+ polls .* within 1000 ms/);
+  });
+
+  it('blames the token, not the server, when every valid request gets 401', async () => {
+    const token = 'not-the-right-one';
+    server = await startConforming();
+    const report = await checkTarget({ baseUrl: server.url, token });
+    expect(report.setupProblem).toMatch(
+      /^the server refused the token \(401, WWW-Authenticate: Bearer error="invalid_token"\)/,
+    );
+    expect(report.setupProblem).not.toContain(token);
+  });
+
+  it('asks whether --base-url is the API root when nearly everything answers 404', async () => {
+    server = await startConforming();
+    const report = await checkTarget({ baseUrl: `${server.url}/api`, token: GOOD_TOKEN });
+    expect(report.setupProblem).toMatch(
+      /requests got 404: is --base-url \(http:\/\/127\.0\.0\.1:\d+\/api\) the API root\?/,
+    );
+    expect(report.setupProblem).toContain(`${server.url}/api/api/`);
+    expect(report.setupProblem).toContain(`(try ${server.url})`);
+  });
+
+  it('finds no setup problem on a conforming server', async () => {
+    server = await startConforming();
+    const report = await checkTarget({ baseUrl: server.url, token: GOOD_TOKEN });
+    expect(report.setupProblem).toBeUndefined();
+    expect(failures(report)).toEqual([]);
+  });
+});
+
+describe('src/check/http.ts fetchTransport (an injected fetch)', () => {
+  const endless = (chunk: Uint8Array, delayMs = 0) =>
+    new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+        controller.enqueue(chunk);
+      },
+    });
+
+  it('reads at most MAX_RESPONSE_BYTES of a body that never ends', async () => {
+    const f = (async () => new Response(endless(new Uint8Array(64 * 1024).fill(49)))) as typeof fetch;
+    const res = await fetchTransport(f)('http://127.0.0.1:1/', {
+      method: 'GET',
+      headers: {},
+      timeoutMs: 10_000,
+    });
+    expect(res.truncated).toBe(true);
+    expect(res.text.length).toBe(MAX_RESPONSE_BYTES);
+  });
+
+  it('ends a body that drips past the deadline', async () => {
+    const f = (async (_url: string, init: RequestInit) =>
+      new Response(endless(new Uint8Array([49]), 20), {
+        signal: init.signal,
+      } as ResponseInit)) as typeof fetch;
+    const err = await fetchTransport(f)('http://127.0.0.1:1/', {
+      method: 'GET',
+      headers: {},
+      timeoutMs: 200,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RequestFailure);
+    expect(err).toMatchObject({ code: 'deadline', phase: 'body', deadlineMs: 200 });
+  });
+});
+
+describe('src/check/pacing.ts', () => {
+  it('polls no faster than the interval, waits longer when Retry-After asks, and stops at the deadline', () => {
+    expect(nextPollGap(2000, 0, 60_000)).toBe(2000);
+    expect(nextPollGap(2000, undefined, 60_000)).toBe(2000);
+    expect(nextPollGap(2000, 5000, 60_000)).toBe(5000);
+    expect(nextPollGap(2000, 0, 2000)).toBeUndefined();
+    expect(nextPollGap(2000, 90_000, 60_000)).toBeUndefined();
+  });
+});
