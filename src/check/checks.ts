@@ -5,6 +5,7 @@ import {
   type ValidationIssue,
 } from '../contract/index.js';
 import type { CaseKind } from './cases.js';
+import { MAX_PARSED_BYTES } from './http.js';
 import type { CheckName, CheckOutcome, Exchange, TargetKind } from './types.js';
 
 export interface CheckContext {
@@ -84,7 +85,12 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange, json?: unknow
       );
     }
     if (declared.validator) {
-      if (!res.isJson) verdict('response_schema_conformance', `the ${res.status} body is not JSON`);
+      if (res.unparsedBytes !== undefined)
+        verdict(
+          'response_schema_conformance',
+          `the ${res.status} body is ${res.unparsedBytes} bytes or more, over the ${MAX_PARSED_BYTES} the checker parses; the contract's bodies are a few kB`,
+        );
+      else if (!res.isJson) verdict('response_schema_conformance', `the ${res.status} body is not JSON`);
       else {
         const { issues } = validateResponseBody(operation, res.status, json);
         verdict('response_schema_conformance', issues.length ? issuesText(issues) : undefined);

@@ -212,6 +212,13 @@ export function nodeTransport(): Transport & { close(): void } {
 /** The most of one response body the checker reads (4 MiB); the contract's bodies are a few kB. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The largest body the checker parses (1 MiB). Parsing is what costs memory: 4 MiB of `[{},{},…]`
+ * is over a million objects, about 100 MB of heap, and V8 collects lazily, so a few of them in a
+ * row took a run past 4 GB. A body over this size fails response_schema_conformance unvalidated.
+ */
+export const MAX_PARSED_BYTES = 1024 * 1024;
+
 /** A token no server can have issued: `ct-wrong-` and random hex. */
 export const wrongToken = () => `ct-wrong-${randomBytes(8).toString('hex')}`;
 
@@ -241,10 +248,14 @@ export interface Sent {
   json: unknown;
 }
 
-/** A body excerpt for reports; the text is already redacted, so the cut cannot split the token. */
+/**
+ * A body excerpt for reports; the text is already redacted, so the cut cannot split the token.
+ * Copied, not sliced: V8 keeps a slice's whole parent string alive, 4 MiB per kept failure.
+ */
 export function excerptOf(text: string, truncated = false): string {
   const more = truncated ? `more than ${MAX_RESPONSE_BYTES} bytes` : `${text.length} characters`;
-  return text.length > EXCERPT || truncated ? `${text.slice(0, EXCERPT)}… (${more})` : text;
+  if (text.length <= EXCERPT && !truncated) return text;
+  return `${Buffer.from(text.slice(0, EXCERPT), 'utf8').toString('utf8')}… (${more})`;
 }
 
 export async function send(target: HttpTarget, request: CheckRequest, badToken: string): Promise<Sent> {
@@ -271,7 +282,10 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
   const elapsedMs = Math.round(performance.now() - started);
   let json: unknown;
   let isJson = false;
-  if (res.text.trim()) {
+  const bytes = Buffer.byteLength(res.text);
+  if (bytes > MAX_PARSED_BYTES || res.truncated) {
+    // Not parsed: see MAX_PARSED_BYTES. The schema check says so instead of validating.
+  } else if (res.text.trim()) {
     try {
       json = JSON.parse(res.text);
       isJson = true;
@@ -287,6 +301,7 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     ),
     bodyExcerpt: excerptOf(target.redact(res.text), res.truncated),
     isJson,
+    ...(bytes > MAX_PARSED_BYTES || res.truncated ? { unparsedBytes: bytes } : {}),
     elapsedMs,
   };
   return { exchange: { request, response }, json };

@@ -44,6 +44,8 @@ export interface CheckResponse {
    * excerpt, and a run of many large answers must not hold them all.
    */
   isJson: boolean;
+  /** Set when the body was too large to parse (over 1 MiB, or cut at the 4 MiB cap): its size. */
+  unparsedBytes?: number;
   elapsedMs: number;
 }
 

@@ -1,5 +1,5 @@
 // Echoes the bearer token back in every form a careless server might: in a body padded so that
-// the token straddles each cut a report makes (2000, 1000 and 300 characters), URL-encoded, in
+// the token straddles each cut a report makes (300, 1000 and 2000 characters), URL-encoded, in
 // base64, and in response headers. A report must hold none of it, not even in part.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,8 @@ export async function startEchoEverywhere(): Promise<RunningTestServer> {
       for (const cut of CUTS) text += 'x'.repeat(Math.max(0, cut - 3 - text.length)) + token;
       text += ` ${encodeURIComponent(token)} ${Buffer.from(token).toString('base64')} `;
       text += Buffer.from(`user:${token}`).toString('base64');
-      const body = JSON.stringify({ title: 'Bad Request', status: 400, detail: text, [token]: token });
+      // Not JSON, so that offsets in the text are offsets in the body, where the cuts are made.
+      const body = text;
       res.writeHead(400, {
         'content-type': 'application/problem+json',
         'x-echo': token,
