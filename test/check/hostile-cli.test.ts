@@ -10,6 +10,7 @@ import { GOOD_TOKEN, startConforming } from './broken/conforming.js';
 import { startBigJson } from './hostile/big-json.js';
 import { startDripHeaders } from './hostile/drip.js';
 import { startEchoEverywhere } from './hostile/echo-everywhere.js';
+import { startRetryLoop } from './hostile/retry-loop.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin/live-platform.js');
@@ -68,6 +69,31 @@ describe('live-platform check against hostile servers, run as a process', () => 
       expect(code).toBe(1);
       expect(stdout).toContain('no complete response within 3000 ms');
       expect(stderr).toMatch(/^checking live: \d+\/\d+ cases, last [A-Za-z]+, \d+ failures so far$/m);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
+  it('sends at most 40 getTask requests to a getTask that always answers 429 Retry-After: 0', async () => {
+    const server = await startRetryLoop();
+    try {
+      const started = Date.now();
+      const { code, stdout } = await cli([
+        '--base-url',
+        server.url,
+        '--token',
+        GOOD_TOKEN,
+        '--allow-writes',
+        '--task-timeout',
+        '10000',
+        '--request-timeout',
+        '5000',
+      ]);
+      expect(Date.now() - started).toBeLessThan(90_000);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/getTask answered 429 to all \d+ polls of task .* within 10000 ms/);
+      expect(server.getTaskRequests()).toBeLessThanOrEqual(40);
+      console.log(`429 loop: ${server.getTaskRequests()} getTask requests in ${Date.now() - started} ms`);
     } finally {
       await server.close();
     }
