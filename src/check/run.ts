@@ -142,8 +142,9 @@ async function checkWith(
       record(o);
     return sent;
   };
+  // The id comes from the server, which may echo anything, the token included.
   const noteCreated = (operationId: string, names: string[], id?: string) =>
-    created.push({ operationId, names, ...(id !== undefined ? { id } : {}) });
+    created.push({ operationId, names, ...(id !== undefined ? { id: http.redact(id) } : {}) });
 
   const ctx: WorkflowContext = {
     http,
