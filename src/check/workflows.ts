@@ -4,7 +4,7 @@ import { parseRetryAfter, sleep } from '../tasks/timing.js';
 import { nextPollGap } from './pacing.js';
 import { examplePath } from './cases.js';
 import { skipped } from './checks.js';
-import { joinUrl, type HttpTarget, type Sent } from './http.js';
+import { failureText, joinUrl, RequestFailure, type HttpTarget, type Sent } from './http.js';
 import type { CheckName, CheckOutcome, CheckRequest, Exchange, TargetKind } from './types.js';
 
 const TERMINAL = new Set(['CompletedSuccess', 'CompletedFailed']);
@@ -263,7 +263,21 @@ export async function runWorkflows(ctx: WorkflowContext): Promise<void> {
   }
   const lead = async () => {
     let tenant = ctx.leadTenantId;
-    if (!tenant && ctx.targetKind === 'sandbox') tenant = await sandboxLead(ctx.http);
+    if (!tenant && ctx.targetKind === 'sandbox') {
+      try {
+        tenant = await sandboxLead(ctx.http);
+      } catch (err) {
+        // `--target sandbox` on a server without the control plane: say so rather than crash.
+        const why = err instanceof RequestFailure ? failureText(err) : (err as Error).message;
+        skipAll(
+          ctx,
+          LEAD_CHECKS.slice(0, 1),
+          leadCase,
+          `the sandbox gave no lead (${why}); is this server the project's sandbox? Otherwise pass --target live`,
+        );
+        return;
+      }
+    }
     if (!tenant) {
       skipAll(
         ctx,
