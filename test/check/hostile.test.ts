@@ -82,6 +82,14 @@ describe('src/check against hostile servers (test/check/hostile)', () => {
     expect(report.setupProblem).toContain(`(try ${server.url})`);
   });
 
+  it('skips the lead workflow with the reason when --target sandbox names a server without the control plane', async () => {
+    server = await startConforming();
+    const report = await checkTarget({ baseUrl: server.url, token: GOOD_TOKEN, kind: 'sandbox' });
+    const skip = report.outcomes.find((o) => o.check === 'already_converted');
+    expect(skip?.verdict).toBe('skipped');
+    expect(skip?.reason).toMatch(/^the sandbox gave no lead \(POST \/_sandbox\/leads answered 404\)/);
+  });
+
   it('finds no setup problem on a conforming server', async () => {
     server = await startConforming();
     const report = await checkTarget({ baseUrl: server.url, token: GOOD_TOKEN });
