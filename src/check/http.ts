@@ -161,9 +161,10 @@ export function nodeTransport(): Transport & { close(): void } {
         req.destroy();
       }, init.timeoutMs);
       req.on('socket', (socket) => {
-        // A reused keep-alive socket is already connected.
-        if (!socket.connecting) phase = 'response';
-        else socket.once('connect', () => (phase = 'response'));
+        // A reused keep-alive socket is already connected. Over TLS, a bad certificate is still
+        // "cannot reach", so the server counts as reached only after the handshake.
+        if (req.reusedSocket) phase = 'response';
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (phase = 'response'));
       });
       req.on('error', (e) => fail(errCode(e)));
       req.on('response', (res) => {
