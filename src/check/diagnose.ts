@@ -17,7 +17,7 @@ export class SetupTally {
   private wwwAuthenticate: string | undefined;
   private answers = 0;
   private notFound = 0;
-  private tried: string[] = [];
+  private tried: { method: string; path: string }[] = [];
 
   note(kind: CaseKind | 'workflow', exchange: Exchange): void {
     const res = exchange.response;
@@ -25,8 +25,9 @@ export class SetupTally {
     this.answers++;
     if (res.status === 404) {
       this.notFound++;
-      const line = `${exchange.request.method} ${exchange.request.path}`;
-      if (this.tried.length < SAMPLES && !this.tried.includes(line)) this.tried.push(line);
+      const { method, path } = exchange.request;
+      if (this.tried.length < SAMPLES && !this.tried.some((t) => t.path === path))
+        this.tried.push({ method, path });
     }
     if (kind === 'positive' && exchange.request.auth === 'token') {
       this.positives++;
@@ -49,15 +50,10 @@ export class SetupTally {
       );
     }
     if (this.answers >= MIN_ANSWERS && this.notFound / this.answers >= NOT_FOUND_SHARE) {
-      const root = commonRoot();
-      const base = new URL(baseUrl);
-      const doubled = root && base.pathname.replace(/\/+$/, '').endsWith(root.replace(/\/+$/, ''));
-      const hint = doubled
-        ? `the contract's paths already start with ${root}, so leave it out of --base-url (try ${base.origin}${base.pathname.replace(/\/+$/, '').slice(0, -root.replace(/\/+$/, '').length) || ''})`
-        : `the contract's paths start with ${root || '/'}, and are appended to --base-url`;
+      const tried = this.tried.map((t) => `${t.method} ${joinUrl(baseUrl, t.path)}`).join(', ');
       return (
         `${this.notFound} of ${this.answers} requests got 404: is --base-url (${baseUrl}) the API root? ` +
-        `It tried ${this.tried.map((t) => `${t.split(' ')[0]} ${joinUrl(baseUrl, t.split(' ')[1]!)}`).join(', ')}; ${hint}.`
+        `It tried ${tried}; ${rootHint(baseUrl)}.`
       );
     }
     return undefined;
@@ -68,6 +64,16 @@ const oneLine = (s: string, max: number) => {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 };
+
+/** What the base URL should look like, given the first segment every contract path starts with. */
+function rootHint(baseUrl: string): string {
+  const root = commonRoot();
+  const base = new URL(baseUrl);
+  const path = base.pathname.replace(/\/+$/, '');
+  if (root && path.endsWith(root))
+    return `the contract's paths already start with ${root}, so leave it out of --base-url (try ${base.origin}${path.slice(0, -root.length)})`;
+  return `the contract's paths start with ${root || '/'} and are appended to --base-url`;
+}
 
 /** The first path segment every operation shares, e.g. `/api`, or '' when they share none. */
 function commonRoot(): string {
