@@ -97,6 +97,7 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
           kind: r.target.kind,
           url: r.target.url,
           conformant: isConformant(r),
+          ...(r.setupProblem ? { setupProblem: r.setupProblem } : {}),
           runPrefix: r.runPrefix,
           requests: r.requests,
           durationMs: r.durationMs,

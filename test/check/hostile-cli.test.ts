@@ -159,8 +159,18 @@ describe('live-platform check against hostile servers, run as a process', () => 
     const server = await startConforming();
     const token = 'expired-token-4471';
     try {
-      const { code, stdout, stderr } = await cli(['--base-url', server.url, '--token', token]);
+      const json = join(dir, 'refused.json');
+      const { code, stdout, stderr } = await cli([
+        '--base-url',
+        server.url,
+        '--token',
+        token,
+        '--json',
+        json,
+      ]);
       expect(code).toBe(2);
+      expect(stdout).toMatch(/^live \(.*\): not judged, a setup problem/m);
+      expect(JSON.parse(await readFile(json, 'utf8')).targets[0].setupProblem).toMatch(/refused the token/);
       expect(stderr).toMatch(
         /the server refused the token \(401, WWW-Authenticate: Bearer error="invalid_token"\)/,
       );
