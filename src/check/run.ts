@@ -46,8 +46,8 @@ export interface CheckTargetOptions {
 
 export interface CheckProgress {
   target: string;
-  /** The operation of the case that just ended. */
-  operationId: string;
+  /** The operation of the case that just ended; absent in the first report, before any ended. */
+  operationId?: string;
   done: number;
   total: number;
   failures: number;
@@ -164,8 +164,15 @@ async function checkWith(
     ...(options.only ? { only: options.only } : {}),
   });
   let done = 0;
-  const progress = (operationId: string) =>
-    options.onProgress?.({ target: name, operationId, done, total: cases.length, failures });
+  const progress = (operationId?: string) =>
+    options.onProgress?.({
+      target: name,
+      ...(operationId ? { operationId } : {}),
+      done,
+      total: cases.length,
+      failures,
+    });
+  progress();
   const followers: Promise<unknown>[] = [];
   const workflows =
     options.only && !['createCustomerFromLead', 'createEssentialsCustomer', 'getTask'].includes(options.only)

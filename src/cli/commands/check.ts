@@ -144,23 +144,19 @@ function progressReporter(everyMs = PROGRESS_EVERY_MS) {
   const tty = process.stderr.isTTY === true;
   const state = new Map<string, CheckProgress>();
   const announced = new Set<string>();
-  let changed = false;
   const line = (p: CheckProgress) =>
     `${p.target} ${p.done}/${p.total}${p.failures ? ` (${p.failures} failed)` : ''}`;
   const timer = tty
     ? undefined
     : setInterval(() => {
-        if (!changed) return;
-        changed = false;
         for (const p of state.values())
           process.stderr.write(
-            `checking ${p.target}: ${p.done}/${p.total} cases, last ${p.operationId}, ${p.failures} failures so far\n`,
+            `checking ${p.target}: ${p.done}/${p.total} cases${p.operationId ? `, last ${p.operationId}` : ''}, ${p.failures} failures so far\n`,
           );
       }, everyMs).unref();
   return {
     onProgress(p: CheckProgress) {
       state.set(p.target, p);
-      changed = true;
       if (tty) process.stderr.write(`\r\x1b[Kchecking: ${[...state.values()].map(line).join('  ')}`);
       else if (!announced.has(p.target)) {
         announced.add(p.target);
