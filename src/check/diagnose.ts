@@ -5,7 +5,10 @@ import { joinUrl } from './http.js';
 import type { CaseKind } from './cases.js';
 import type { Exchange } from './types.js';
 
-/** Share of answers that must be 404 before the base URL, not the server, is suspected. */
+/**
+ * Share of the answers to requests with the token that must be 404 before the base URL, not the
+ * server, is suspected. On a right base URL the method probes get 405 and invalid bodies 400.
+ */
 const NOT_FOUND_SHARE = 0.9;
 const MIN_ANSWERS = 4;
 const SAMPLES = 3;
@@ -21,7 +24,8 @@ export class SetupTally {
 
   note(kind: CaseKind | 'workflow', exchange: Exchange): void {
     const res = exchange.response;
-    if (!res) return;
+    // Only requests with the token: without one, a server may answer 401 before it routes at all.
+    if (!res || exchange.request.auth !== 'token') return;
     this.answers++;
     if (res.status === 404) {
       this.notFound++;
@@ -29,7 +33,7 @@ export class SetupTally {
       if (this.tried.length < SAMPLES && !this.tried.some((t) => t.path === path))
         this.tried.push({ method, path });
     }
-    if (kind === 'positive' && exchange.request.auth === 'token') {
+    if (kind === 'positive') {
       this.positives++;
       if (res.status === 401) {
         this.positives401++;
@@ -52,7 +56,7 @@ export class SetupTally {
     if (this.answers >= MIN_ANSWERS && this.notFound / this.answers >= NOT_FOUND_SHARE) {
       const tried = this.tried.map((t) => `${t.method} ${joinUrl(baseUrl, t.path)}`).join(', ');
       return (
-        `${this.notFound} of ${this.answers} requests got 404: is --base-url (${baseUrl}) the API root? ` +
+        `${this.notFound} of ${this.answers} requests with the token got 404: is --base-url (${baseUrl}) the API root? ` +
         `It tried ${tried}; ${rootHint(baseUrl)}.`
       );
     }

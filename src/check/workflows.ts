@@ -48,9 +48,9 @@ interface TaskState {
 /**
  * Polls getTask until the task is terminal, validating every answer, then twice more: the status
  * may only go from InProgress to a Completed* status, and a terminal task must not change.
- * Everything counts against the task deadline, waits for 429/503 included, and polls are at least
- * the poll interval apart whatever Retry-After says, so a server answering `429 Retry-After: 0`
- * gets a few polls, not thousands.
+ * Everything counts against the task deadline, waits for 429/503 included, and after a busy
+ * answer the next poll is at least the poll interval away whatever Retry-After says, so a server
+ * answering `429 Retry-After: 0` gets a few polls, not thousands (see nextPollGap).
  */
 export async function followTask(
   ctx: WorkflowContext,
@@ -64,6 +64,7 @@ export async function followTask(
   let terminal: TaskState | undefined;
   let confirmations = 0;
   let busy = 0;
+  let previousMs: number | undefined;
   const deadline = Date.now() + ctx.taskTimeoutMs;
   const fail = (why: string, exchange?: Exchange) => {
     ctx.record({
@@ -79,10 +80,11 @@ export async function followTask(
   for (;;) {
     const { exchange: ex, json } = await ctx.exchange(getTask, request, caseName);
     const res = ex.response;
-    let retryAfter: number | undefined;
-    if (res?.status === 429 || res?.status === 503) {
+    let retryAfterMs: number | undefined;
+    const wasBusy = res?.status === 429 || res?.status === 503;
+    if (wasBusy) {
       busy++;
-      retryAfter = parseRetryAfter(res.headers['retry-after']);
+      retryAfterMs = parseRetryAfter(res.headers['retry-after']);
     } else {
       const task = json as Partial<TaskState> | undefined;
       if (!res || res.status !== 200 || !task || typeof task.status !== 'string') {
@@ -108,7 +110,13 @@ export async function followTask(
         return fail(`unknown task status ${JSON.stringify(task.status)} (${trail})`, ex);
       }
     }
-    const gap = nextPollGap(ctx.pollIntervalMs, retryAfter, deadline - Date.now());
+    const gap = nextPollGap({
+      intervalMs: ctx.pollIntervalMs,
+      kind: wasBusy ? 'busy' : terminal ? 'terminal' : 'running',
+      ...(previousMs !== undefined ? { previousMs } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      remainingMs: deadline - Date.now(),
+    });
     if (gap === undefined) {
       const why = terminal
         ? `task ${taskId} ended ${terminal.status}, but was not confirmed within ${ctx.taskTimeoutMs} ms`
@@ -117,6 +125,7 @@ export async function followTask(
           : `task ${taskId} still InProgress after ${ctx.taskTimeoutMs} ms (${seen.join(' -> ') || 'no status seen'})`;
       return fail(why, ex);
     }
+    if (!wasBusy && !terminal) previousMs = gap;
     await sleep(gap);
   }
 }

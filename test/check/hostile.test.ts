@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkTarget, type TargetReport } from '../../src/check/index.js';
 import { fetchTransport, MAX_RESPONSE_BYTES, RequestFailure } from '../../src/check/http.js';
 import { nextPollGap } from '../../src/check/pacing.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { GOOD_TOKEN, startConforming, type RunningTestServer } from './broken/conforming.js';
 import { startDripBody, startDripHeaders } from './hostile/drip.js';
 import { startResetMidBody } from './hostile/reset.js';
@@ -82,6 +83,18 @@ describe('src/check against hostile servers (test/check/hostile)', () => {
     expect(report.setupProblem).toContain(`(try ${server.url})`);
   });
 
+  it('asks about the base URL on the sandbox too, which answers 401 before it routes a request without a token', async () => {
+    const sandbox = await startSandbox({ port: 0 });
+    try {
+      const report = await checkTarget({ baseUrl: `${sandbox.url}/api`, token: sandbox.tokens[0]! });
+      expect(report.setupProblem).toMatch(/^\d+ of \d+ requests with the token got 404: is --base-url/);
+      const right = await checkTarget({ baseUrl: sandbox.url, token: sandbox.tokens[0]! });
+      expect(right.setupProblem).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('skips the lead workflow with the reason when --target sandbox names a server without the control plane', async () => {
     server = await startConforming();
     const report = await checkTarget({ baseUrl: server.url, token: GOOD_TOKEN, kind: 'sandbox' });
@@ -134,11 +147,27 @@ describe('src/check/http.ts fetchTransport (an injected fetch)', () => {
 });
 
 describe('src/check/pacing.ts', () => {
-  it('polls no faster than the interval, waits longer when Retry-After asks, and stops at the deadline', () => {
-    expect(nextPollGap(2000, 0, 60_000)).toBe(2000);
-    expect(nextPollGap(2000, undefined, 60_000)).toBe(2000);
-    expect(nextPollGap(2000, 5000, 60_000)).toBe(5000);
-    expect(nextPollGap(2000, 0, 2000)).toBeUndefined();
-    expect(nextPollGap(2000, 90_000, 60_000)).toBeUndefined();
+  const at = (a: Partial<Parameters<typeof nextPollGap>[0]>) =>
+    nextPollGap({ intervalMs: 2000, kind: 'running', remainingMs: 60_000, ...a });
+
+  it('waits the whole interval after a busy answer whatever Retry-After says, longer if it asks', () => {
+    expect(at({ kind: 'busy', retryAfterMs: 0 })).toBe(2000);
+    expect(at({ kind: 'busy' })).toBe(2000);
+    expect(at({ kind: 'busy', retryAfterMs: 5000 })).toBe(5000);
+  });
+
+  it('backs off from 50 ms up to the interval while a task runs, and confirms a terminal one quickly', () => {
+    expect(at({})).toBe(50);
+    expect(at({ previousMs: 50 })).toBe(100);
+    expect(at({ previousMs: 1600 })).toBe(2000);
+    expect(at({ previousMs: 2000 })).toBe(2000);
+    expect(at({ kind: 'terminal' })).toBe(200);
+    expect(at({ intervalMs: 20 })).toBe(20);
+  });
+
+  it('stops at the deadline instead of sleeping past it', () => {
+    expect(at({ kind: 'busy', remainingMs: 2000 })).toBeUndefined();
+    expect(at({ kind: 'busy', retryAfterMs: 90_000 })).toBeUndefined();
+    expect(at({ remainingMs: 10 })).toBeUndefined();
   });
 });
