@@ -77,7 +77,7 @@ describe('src/check against hostile servers (test/check/hostile)', () => {
     server = await startConforming();
     const report = await checkTarget({ baseUrl: `${server.url}/api`, token: GOOD_TOKEN });
     expect(report.setupProblem).toMatch(
-      /requests got 404: is --base-url \(http:\/\/127\.0\.0\.1:\d+\/api\) the API root\?/,
+      /requests with the token got 404: is --base-url \(http:\/\/127\.0\.0\.1:\d+\/api\) the API root\?/,
     );
     expect(report.setupProblem).toContain(`${server.url}/api/api/`);
     expect(report.setupProblem).toContain(`(try ${server.url})`);
