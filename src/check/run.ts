@@ -31,11 +31,11 @@ export interface CheckTargetOptions {
   /** msTenantId of a lead the live workflow may convert. */
   leadTenantId?: string;
   fetch?: typeof fetch;
-  /** Requests in flight at once (6). Memory peaks near this times the 4 MiB response cap, parsed. */
+  /** Requests in flight at once (6). Peak memory grows with this times the 4 MiB response cap. */
   concurrency?: number;
   /** Hard limit per request, connect, headers and body together (10 000 ms). */
   requestTimeoutMs?: number;
-  /** Least gap between two polls of a task (2 000 ms live, 20 ms embedded). */
+  /** Poll interval: the cap of the backoff, and the least wait after 429/503 (2 000 ms live, 20 ms embedded). */
   pollIntervalMs?: number;
   /** Limit for following one task to its end, waits for 429/503 included (300 000 ms live). */
   taskTimeoutMs?: number;
