@@ -7,6 +7,7 @@ import {
 } from '../contract/index.js';
 import type { CaseKind } from './cases.js';
 import { evidenceText, isLenient, type Evidence } from './evidence.js';
+import { MAX_PARSED_BYTES } from './http.js';
 import type { CheckName, CheckOutcome, Exchange, TargetKind } from './types.js';
 
 export interface CheckContext {
@@ -22,11 +23,20 @@ export interface CheckContext {
   strict?: boolean;
 }
 
-const issuesText = (issues: ValidationIssue[]) => issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+/** A body of a million wrong items gives a million issues; a reason names the first few. */
+const MAX_ISSUES = 10;
+const issuesText = (issues: ValidationIssue[]) =>
+  issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ') + (issues.length > MAX_ISSUES ? `; … and ${issues.length - MAX_ISSUES} more` : '');
 const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
 
-/** Applies every check that concerns this exchange and says which passed and which failed, and why. */
-export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome[] {
+/**
+ * Applies every check that concerns this exchange and says which passed and which failed, and why.
+ * `json` is the parsed body, used here and then dropped; the outcomes keep only the exchange.
+ */
+export function applyChecks(ctx: CheckContext, exchange: Exchange, json?: unknown): CheckOutcome[] {
   const { operation } = ctx;
   const out: CheckOutcome[] = [];
   const verdict = (check: CheckName, failure?: string, lenient = false) =>
@@ -97,9 +107,14 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange): CheckOutcome
         issues.length ? `text/plain body: ${issuesText(issues)}` : undefined,
       );
     } else if (declared.validator) {
-      if (!res.isJson) verdict('response_schema_conformance', `the ${res.status} body is not JSON`);
+      if (res.unparsedBytes !== undefined)
+        verdict(
+          'response_schema_conformance',
+          `the ${res.status} body is ${res.unparsedBytes} bytes or more, over the ${MAX_PARSED_BYTES} the checker parses; the contract's bodies are a few kB`,
+        );
+      else if (!res.isJson) verdict('response_schema_conformance', `the ${res.status} body is not JSON`);
       else {
-        const { issues } = validateResponseBody(operation, res.status, res.json);
+        const { issues } = validateResponseBody(operation, res.status, json);
         verdict('response_schema_conformance', issues.length ? issuesText(issues) : undefined);
       }
     }

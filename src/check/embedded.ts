@@ -5,7 +5,7 @@ import type { TargetReport } from './types.js';
 
 export type EmbeddedCheckOptions = Pick<
   CheckTargetOptions,
-  'maxResponseTimeMs' | 'only' | 'onProgress' | 'concurrency' | 'strict'
+  'maxResponseTimeMs' | 'only' | 'onProgress' | 'concurrency' | 'strict' | 'requestTimeoutMs'
 > & {
   /** Aborting closes the embedded servers, even one still starting (the CLI aborts on Ctrl-C). */
   signal?: AbortSignal;

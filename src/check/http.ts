@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Redactor } from './redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 
 const EXCERPT = 2000;
@@ -14,9 +15,30 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string>;
   text: string;
+  /** The body was longer than the cap; `text` holds its first MAX_RESPONSE_BYTES. */
+  truncated?: boolean;
 }
 
-/** Sends one request; rejects (with a `code` such as ECONNREFUSED) when no response came. */
+/** How far a failed request got: no connection, connected but no answer, or an answer that broke off. */
+export type FailurePhase = 'connect' | 'response' | 'body';
+
+/**
+ * Why a request got no complete response. `deadline` is the run's hard per-request limit (connect,
+ * headers and body together), which an idle timer cannot give against a server that drips a byte a
+ * second.
+ */
+export class RequestFailure extends Error {
+  override name = 'RequestFailure';
+  constructor(
+    readonly phase: FailurePhase,
+    readonly code: string,
+    readonly deadlineMs?: number,
+  ) {
+    super(code);
+  }
+}
+
+/** Sends one request; rejects with a RequestFailure when no complete response came in time. */
 export type Transport = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
@@ -27,18 +49,76 @@ export interface HttpTarget {
   token: string;
   transport: Transport;
   timeoutMs: number;
+  /** Removes the token, in every form, from a text before anything of it is kept. */
+  redact: Redactor;
 }
 
-/** A transport over an injected fetch (tests, proxies). */
+const errCode = (err: unknown): string => {
+  const e = err as { code?: unknown; cause?: { code?: unknown }; message?: string };
+  if (typeof e.code === 'string') return e.code;
+  if (typeof e.cause?.code === 'string') return e.cause.code;
+  return e.message ?? String(err);
+};
+
+/**
+ * A transport over an injected fetch (tests, proxies), with the same hard deadline and byte cap as
+ * the default one: the body is read chunk by chunk and counted, never with res.text().
+ */
 export function fetchTransport(f: typeof fetch): Transport {
   return async (url, init) => {
-    const res = await f(url, {
-      method: init.method,
-      headers: init.headers,
-      ...(init.body !== undefined ? { body: init.body } : {}),
-      signal: AbortSignal.timeout(init.timeoutMs),
+    const controller = new AbortController();
+    // Raced against every await, so that a fetch which ignores its signal cannot outlive the deadline.
+    let expire!: () => void;
+    const expired = new Promise<never>((_, reject) => {
+      expire = () => reject(new Error('deadline'));
     });
-    return { status: res.status, headers: Object.fromEntries([...res.headers]), text: await res.text() };
+    expired.catch(() => undefined);
+    const timer = setTimeout(() => {
+      controller.abort();
+      expire();
+    }, init.timeoutMs);
+    let phase: FailurePhase = 'connect';
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    try {
+      const res = await Promise.race([
+        f(url, {
+          method: init.method,
+          headers: init.headers,
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          signal: controller.signal,
+        }),
+        expired,
+      ]);
+      phase = 'body';
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      let truncated = false;
+      reader = res.body?.getReader();
+      while (reader) {
+        const { done, value } = await Promise.race([reader.read(), expired]);
+        if (done) break;
+        if (size + value.length > MAX_RESPONSE_BYTES) {
+          chunks.push(value.subarray(0, MAX_RESPONSE_BYTES - size));
+          truncated = true;
+          break;
+        }
+        size += value.length;
+        chunks.push(value);
+      }
+      return {
+        status: res.status,
+        headers: Object.fromEntries([...res.headers]),
+        text: Buffer.concat(chunks).toString('utf8'),
+        ...(truncated ? { truncated } : {}),
+      };
+    } catch (err) {
+      if (controller.signal.aborted) throw new RequestFailure(phase, 'deadline', init.timeoutMs);
+      throw new RequestFailure(phase, errCode(err));
+    } finally {
+      clearTimeout(timer);
+      // Stops a stream that is still coming (cut at the cap, or past the deadline).
+      reader?.cancel().catch(() => undefined);
+    }
   };
 }
 
@@ -49,7 +129,8 @@ const flatHeaders = (h: IncomingHttpHeaders) =>
 
 /**
  * The default transport: node:http rather than fetch, because fetch refuses the ports the Fetch
- * standard calls bad (9, 6000, ...) and a server under test may listen on any of them.
+ * standard calls bad (9, 6000, ...) and a server under test may listen on any of them. One timer
+ * per request bounds connect, headers and body together; the socket's own timeout is only idle time.
  */
 export function nodeTransport(): Transport & { close(): void } {
   const agents = {
@@ -59,6 +140,14 @@ export function nodeTransport(): Transport & { close(): void } {
   const transport = (url: string, init: Parameters<Transport>[1]) =>
     new Promise<RawResponse>((resolvePromise, reject) => {
       const secure = url.startsWith('https:');
+      let phase: FailurePhase = 'connect';
+      let settled = false;
+      const fail = (code: string, deadlineMs?: number) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(new RequestFailure(phase, code, deadlineMs));
+      };
       const req = (secure ? httpsRequest : httpRequest)(url, {
         method: init.method,
         headers: {
@@ -66,32 +155,50 @@ export function nodeTransport(): Transport & { close(): void } {
           ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}),
         },
         agent: secure ? agents.https : agents.http,
-        timeout: init.timeoutMs,
       });
-      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'timed out' })));
-      req.on('error', reject);
+      const timer = setTimeout(() => {
+        fail('deadline', init.timeoutMs);
+        req.destroy();
+      }, init.timeoutMs);
+      req.on('socket', (socket) => {
+        // A reused keep-alive socket is already connected. Over TLS, a bad certificate is still
+        // "cannot reach", so the server counts as reached only after the handshake.
+        if (req.reusedSocket) phase = 'response';
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (phase = 'response'));
+      });
+      req.on('error', (e) => fail(errCode(e)));
       req.on('response', (res) => {
+        phase = 'body';
         const chunks: Buffer[] = [];
         let size = 0;
-        const done = () =>
+        const done = (truncated: boolean) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
           resolvePromise({
             status: res.statusCode ?? 0,
             headers: flatHeaders(res.headers),
             text: Buffer.concat(chunks).toString('utf8'),
+            ...(truncated ? { truncated } : {}),
           });
+        };
         res.on('data', (c: Buffer) => {
-          size += c.length;
           // A server under test may answer without end; what is kept is bounded, and a cut body
           // fails the JSON and schema checks like any other broken body.
-          if (size > MAX_RESPONSE_BYTES) {
+          if (size + c.length > MAX_RESPONSE_BYTES) {
+            chunks.push(c.subarray(0, MAX_RESPONSE_BYTES - size));
+            size = MAX_RESPONSE_BYTES;
+            done(true);
             res.destroy();
-            done();
             return;
           }
+          size += c.length;
           chunks.push(c);
         });
-        res.on('error', (e) => (size > MAX_RESPONSE_BYTES ? undefined : reject(e)));
-        res.on('end', done);
+        res.on('error', (e) => fail(errCode(e)));
+        res.on('end', () => done(false));
+        // 'aborted' alone, without 'end': the server closed the connection mid-body.
+        res.on('close', () => (res.complete ? done(false) : fail('ECONNRESET')));
       });
       req.end(init.body);
     });
@@ -106,6 +213,13 @@ export function nodeTransport(): Transport & { close(): void } {
 /** The most of one response body the checker reads (4 MiB); the contract's bodies are a few kB. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The largest body the checker parses (1 MiB). Parsing is what costs memory: 4 MiB of `[{},{},…]`
+ * is over a million objects, about 100 MB of heap, and V8 collects lazily, so a few of them in a
+ * row took a run past 4 GB. A body over this size fails response_schema_conformance unvalidated.
+ */
+export const MAX_PARSED_BYTES = 1024 * 1024;
+
 /** A token no server can have issued: `ct-wrong-` and random hex. */
 export const wrongToken = () => `ct-wrong-${randomBytes(8).toString('hex')}`;
 
@@ -113,23 +227,39 @@ export function joinUrl(baseUrl: string, path: string): string {
   return baseUrl.replace(/\/+$/, '') + path;
 }
 
-function networkCode(err: unknown): string {
-  const e = err as {
-    code?: unknown;
-    name?: string;
-    message?: string;
-    cause?: { code?: string; message?: string };
-  };
-  if (e.name === 'TimeoutError') return 'timed out';
-  if (typeof e.code === 'string') return e.code;
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+/** What went wrong, in words a report can show: the user must tell a dead server from a broken one. */
+export function failureText(err: unknown): string {
+  if (err instanceof RequestFailure) {
+    if (err.code === 'deadline') return `no complete response within ${err.deadlineMs} ms`;
+    if (err.phase === 'body') return `the server closed the connection mid-response (${err.code})`;
+    if (err.phase === 'response') return `the server closed the connection before answering (${err.code})`;
+    return err.code;
+  }
+  return errCode(err);
 }
 
 export function unreachableMessage(baseUrl: string, err: unknown): string {
-  return `cannot reach ${baseUrl} (${networkCode(err)}): is the server running, and is the URL right?`;
+  return `cannot reach ${baseUrl} (${failureText(err)}): is the server running, and is the URL right?`;
 }
 
-export async function send(target: HttpTarget, request: CheckRequest, badToken: string): Promise<Exchange> {
+/** One exchange as a report keeps it, and the parsed body for the caller to use and drop. */
+export interface Sent {
+  exchange: Exchange;
+  /** The parsed JSON body, or undefined; never stored, so that memory stays bounded. */
+  json: unknown;
+}
+
+/**
+ * A body excerpt for reports; the text is already redacted, so the cut cannot split the token.
+ * Copied, not sliced: V8 keeps a slice's whole parent string alive, 4 MiB per kept failure.
+ */
+export function excerptOf(text: string, truncated = false): string {
+  const more = truncated ? `more than ${MAX_RESPONSE_BYTES} bytes` : `${text.length} characters`;
+  if (text.length <= EXCERPT && !truncated) return text;
+  return `${Buffer.from(text.slice(0, EXCERPT), 'utf8').toString('utf8')}… (${more})`;
+}
+
+export async function send(target: HttpTarget, request: CheckRequest, badToken: string): Promise<Sent> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (request.auth === 'token') headers.authorization = `Bearer ${target.token}`;
   if (request.auth === 'wrong') headers.authorization = `Bearer ${badToken}`;
@@ -139,41 +269,49 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     body = JSON.stringify(request.body);
   }
   const started = performance.now();
+  let res: RawResponse;
   try {
-    const res = await target.transport(joinUrl(target.baseUrl, request.path), {
+    res = await target.transport(joinUrl(target.baseUrl, request.path), {
       method: request.method,
       headers,
       ...(body !== undefined ? { body } : {}),
       timeoutMs: target.timeoutMs,
     });
-    const text = res.text;
-    const elapsedMs = Math.round(performance.now() - started);
-    let json: unknown;
-    let isJson = false;
-    if (text.trim()) {
-      try {
-        json = JSON.parse(text);
-        isJson = true;
-      } catch {
-        // Not JSON: content_type_conformance and response_schema_conformance say so.
-      }
-    }
-    const response: CheckResponse = {
-      status: res.status,
-      contentType: res.headers['content-type'] ?? '',
-      headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      bodyExcerpt: text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… (${text.length} characters)` : text,
-      json,
-      isJson,
-      elapsedMs,
-    };
-    return { request, response };
   } catch (err) {
-    return { request, networkError: networkCode(err) };
+    return { exchange: { request, networkError: failureText(err) }, json: undefined };
   }
+  const elapsedMs = Math.round(performance.now() - started);
+  let json: unknown;
+  let isJson = false;
+  const bytes = Buffer.byteLength(res.text);
+  if (bytes > MAX_PARSED_BYTES || res.truncated) {
+    // Not parsed: see MAX_PARSED_BYTES. The schema check says so instead of validating.
+  } else if (res.text.trim()) {
+    try {
+      json = JSON.parse(res.text);
+      isJson = true;
+    } catch {
+      // Not JSON: content_type_conformance and response_schema_conformance say so.
+    }
+  }
+  const response: CheckResponse = {
+    status: res.status,
+    contentType: target.redact(res.headers['content-type'] ?? ''),
+    headers: Object.fromEntries(
+      Object.entries(res.headers).map(([k, v]) => [target.redact(k.toLowerCase()), target.redact(v)]),
+    ),
+    bodyExcerpt: excerptOf(target.redact(res.text), res.truncated),
+    isJson,
+    ...(bytes > MAX_PARSED_BYTES || res.truncated ? { unparsedBytes: bytes } : {}),
+    elapsedMs,
+  };
+  return { exchange: { request, response }, json };
 }
 
-/** Fails fast, with what to do, when nothing answers at the base URL. */
+/**
+ * Fails fast, with what to do, when nothing answers at the base URL. A server that accepted the
+ * connection is reachable, even if it then broke off or dripped: its checks say what it did.
+ */
 export async function assertReachable(target: HttpTarget): Promise<void> {
   try {
     await target.transport(joinUrl(target.baseUrl, '/'), {
@@ -182,6 +320,7 @@ export async function assertReachable(target: HttpTarget): Promise<void> {
       timeoutMs: target.timeoutMs,
     });
   } catch (err) {
+    if (err instanceof RequestFailure && err.phase !== 'connect') return;
     throw new ConnectionError(unreachableMessage(target.baseUrl, err));
   }
 }

@@ -1,4 +1,5 @@
 import { curlFor } from './http.js';
+import { redactor } from './redact.js';
 import { cellFor, cellsOf, counts, isConformant, rowsOf } from './summary.js';
 import type { CheckOutcome, TargetReport } from './types.js';
 
@@ -103,6 +104,7 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
           kind: r.target.kind,
           url: r.target.url,
           conformant: isConformant(r),
+          ...(r.setupProblem ? { setupProblem: r.setupProblem } : {}),
           runPrefix: r.runPrefix,
           requests: r.requests,
           durationMs: r.durationMs,
@@ -144,14 +146,11 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
   );
 }
 
-/** Removes every secret from a report before it leaves the process. */
+/**
+ * Removes every secret, in every form (as written, JSON, XML, URL-encoded, base64), whatever its
+ * length, from a whole report before it leaves the process. The exchanges were redacted before
+ * their excerpts were cut; this is the second pass over everything else.
+ */
 export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (!s || s.length < 4) continue;
-    // The secret as written, as JSON writes it and as XML writes it.
-    for (const form of new Set([s, JSON.stringify(s).slice(1, -1), xmlEscape(s)]))
-      out = out.split(form).join('[redacted]');
-  }
-  return out;
+  return redactor(secrets)(text);
 }

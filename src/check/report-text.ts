@@ -114,10 +114,16 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
   out.push('');
   for (const r of reports) {
     const c = counts(r);
-    const verdict = isConformant(r) ? 'conformant' : 'NOT conformant';
+    // A refused token fails every check; that says nothing about the server, so no verdict is given.
+    const verdict = r.setupProblem
+      ? 'not judged, a setup problem'
+      : isConformant(r)
+        ? 'conformant'
+        : 'NOT conformant';
     out.push(
       `${r.target.name} (${r.target.url}): ${verdict} — ${r.requests} requests, ${c.passed} checks passed, ${c.failed} failed, ${c.skipped} skipped${c.lenient ? `, ${c.lenient} lenient` : ''}, ${(r.durationMs / 1000).toFixed(1)} s`,
     );
   }
+  for (const r of reports) if (r.setupProblem) out.push(`${r.target.name}: ${r.setupProblem}`);
   return out.join('\n');
 }

@@ -2,16 +2,19 @@ import { operations, type OperationInfo } from '../contract/index.js';
 import { allCases, type CheckCase } from './cases.js';
 import { applyChecks, primaryCheck, skipped } from './checks.js';
 import { isLenient } from './evidence.js';
-import { assertReachable, fetchTransport, nodeTransport, send, wrongToken, type HttpTarget } from './http.js';
+import { SetupTally } from './diagnose.js';
+import {
+  assertReachable,
+  fetchTransport,
+  nodeTransport,
+  send,
+  wrongToken,
+  type HttpTarget,
+  type Sent,
+} from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
-import type {
-  CheckOutcome,
-  CheckRequest,
-  CreatedEntity,
-  Exchange,
-  TargetKind,
-  TargetReport,
-} from './types.js';
+import { redactor } from './redact.js';
+import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
 import { followTask, runWorkflows, taskIdOf, type WorkflowContext } from './workflows.js';
 
 export interface CheckTargetOptions {
@@ -34,15 +37,30 @@ export interface CheckTargetOptions {
   /** msTenantId of a lead the live workflow may convert. */
   leadTenantId?: string;
   fetch?: typeof fetch;
-  /** Requests in flight at once. */
+  /** Requests in flight at once (6). Peak memory grows with this times the 4 MiB response cap. */
   concurrency?: number;
+  /** Hard limit per request, connect, headers and body together (10 000 ms). */
   requestTimeoutMs?: number;
+  /** Poll interval: the cap of the backoff, and the least wait after 429/503 (2 000 ms live, 20 ms embedded). */
   pollIntervalMs?: number;
+  /** Limit for following one task to its end, waits for 429/503 included (300 000 ms live). */
   taskTimeoutMs?: number;
   /** Run prefix for created names; random by default. */
   runPrefix?: string;
-  onProgress?: (progress: { target: string; done: number; total: number; failures: number }) => void;
+  onProgress?: (progress: CheckProgress) => void;
 }
+
+export interface CheckProgress {
+  target: string;
+  /** The operation of the case that just ended; absent in the first report, before any ended. */
+  operationId?: string;
+  done: number;
+  total: number;
+  failures: number;
+}
+
+/** The default per-request deadline: a few kB answered by any healthy server well within it. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -85,7 +103,8 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
       baseUrl: options.baseUrl,
       token: options.token,
       transport: ownTransport ?? fetchTransport(options.fetch!),
-      timeoutMs: options.requestTimeoutMs ?? (embedded ? 10_000 : 30_000),
+      timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      redact: redactor([options.token]),
     });
   } finally {
     ownTransport?.close();
@@ -109,7 +128,11 @@ async function checkWith(
   const badToken = wrongToken();
   let requests = 0;
   let failures = 0;
+  const tally = new SetupTally();
+  // Reasons can quote the server (an unknown task status, an unexpected property), so they are
+  // redacted whole like bodies and headers.
   const record = (o: CheckOutcome) => {
+    if (o.reason !== undefined) o.reason = http.redact(o.reason);
     outcomes.push(o);
     if (o.verdict === 'failed') failures++;
   };
@@ -121,14 +144,17 @@ async function checkWith(
     operation: OperationInfo,
     request: CheckRequest,
     caseName: string,
-  ): Promise<Exchange> => {
+  ): Promise<Sent> => {
     requests++;
-    const ex = await send(http, request, badToken);
-    for (const o of applyChecks({ ...base, operation, caseName, kind: 'workflow' }, ex)) record(o);
-    return ex;
+    const sent = await send(http, request, badToken);
+    tally.note('workflow', sent.exchange);
+    for (const o of applyChecks({ ...base, operation, caseName, kind: 'workflow' }, sent.exchange, sent.json))
+      record(o);
+    return sent;
   };
+  // The id comes from the server, which may echo anything, the token included.
   const noteCreated = (operationId: string, names: string[], id?: string) =>
-    created.push({ operationId, names, ...(id !== undefined ? { id } : {}) });
+    created.push({ operationId, names, ...(id !== undefined ? { id: http.redact(id) } : {}) });
 
   const ctx: WorkflowContext = {
     http,
@@ -148,7 +174,15 @@ async function checkWith(
     ...(options.only ? { only: options.only } : {}),
   });
   let done = 0;
-  const progress = () => options.onProgress?.({ target: name, done, total: cases.length, failures });
+  const progress = (operationId?: string) =>
+    options.onProgress?.({
+      target: name,
+      ...(operationId ? { operationId } : {}),
+      done,
+      total: cases.length,
+      failures,
+    });
+  progress();
   const followers: Promise<unknown>[] = [];
   const workflows =
     options.only && !['createCustomerFromLead', 'createEssentialsCustomer', 'getTask'].includes(options.only)
@@ -160,8 +194,9 @@ async function checkWith(
     if (reason) record(skipped(c.operation.operationId, primaryCheck(c.kind), c.name, reason));
     else {
       requests++;
-      const ex = await send(http, c.request, badToken);
-      const caseCtx = {
+      const { exchange: ex, json } = await send(http, c.request, badToken);
+      tally.note(c.kind, ex);
+      const checkCtx = {
         ...base,
         operation: c.operation,
         caseName: c.name,
@@ -169,11 +204,11 @@ async function checkWith(
         ...(c.evidence ? { evidence: c.evidence } : {}),
         ...(options.strict ? { strict: true } : {}),
       };
-      for (const o of applyChecks(caseCtx, ex)) record(o);
+      for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;
       if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
-        const taskId = taskIdOf(res.json);
-        const id = taskId ?? (res.json as { id?: unknown } | undefined)?.id;
+        const taskId = taskIdOf(json);
+        const id = taskId ?? (json as { id?: unknown } | undefined)?.id;
         noteCreated(
           c.operation.operationId,
           [...new Set(namesIn(c.operation, c.request.body))],
@@ -185,7 +220,7 @@ async function checkWith(
       }
     }
     done++;
-    progress();
+    progress(c.operation.operationId);
   });
   await Promise.all([workflows, ...followers]);
   const lifecycleInScope = !options.only || options.only === 'getTask';
@@ -212,5 +247,11 @@ async function checkWith(
     created: kind === 'mock' ? [] : created,
     requests,
     durationMs: Math.round(performance.now() - started),
+    ...setupProblemOf(tally, options.baseUrl, http),
   };
+}
+
+function setupProblemOf(tally: SetupTally, baseUrl: string, http: HttpTarget): { setupProblem?: string } {
+  const problem = tally.diagnose(baseUrl);
+  return problem ? { setupProblem: http.redact(problem) } : {};
 }

@@ -39,11 +39,15 @@ export interface CheckResponse {
   status: number;
   contentType: string;
   headers: Record<string, string>;
-  /** The body as text, cut to a few KiB for reports. */
+  /** The body as text, the token redacted, then cut to a few KiB for reports. */
   bodyExcerpt: string;
-  /** The parsed JSON body, or undefined when it is not JSON. */
-  json: unknown;
+  /**
+   * Whether the body parsed as JSON. The parsed body itself is not kept: a report needs only the
+   * excerpt, and a run of many large answers must not hold them all.
+   */
   isJson: boolean;
+  /** Set when the body was too large to parse (over 1 MiB, or cut at the 4 MiB cap): its size. */
+  unparsedBytes?: number;
   elapsedMs: number;
 }
 
@@ -89,4 +93,9 @@ export interface TargetReport {
   created: CreatedEntity[];
   requests: number;
   durationMs: number;
+  /**
+   * A mistake in the run's setup rather than in the server (a refused token, a base URL that is not
+   * the API root), with what to do; the CLI exits 2 with it.
+   */
+  setupProblem?: string;
 }

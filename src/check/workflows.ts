@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { operations, specExample, type OperationInfo } from '../contract/index.js';
 import { parseRetryAfter, sleep } from '../tasks/timing.js';
+import { nextPollGap } from './pacing.js';
 import { examplePath } from './cases.js';
 import { skipped } from './checks.js';
-import { joinUrl, type HttpTarget } from './http.js';
+import { failureText, joinUrl, RequestFailure, type HttpTarget, type Sent } from './http.js';
 import type { CheckName, CheckOutcome, CheckRequest, Exchange, TargetKind } from './types.js';
 
 const TERMINAL = new Set(['CompletedSuccess', 'CompletedFailed']);
@@ -18,7 +19,7 @@ export interface WorkflowContext {
   pollIntervalMs: number;
   taskTimeoutMs: number;
   /** Sends a request, applies the per-response checks under the operation, and returns the exchange. */
-  exchange(operation: OperationInfo, request: CheckRequest, caseName: string): Promise<Exchange>;
+  exchange(operation: OperationInfo, request: CheckRequest, caseName: string): Promise<Sent>;
   record(outcome: CheckOutcome): void;
   created(operationId: string, names: string[], id?: string): void;
 }
@@ -47,6 +48,9 @@ interface TaskState {
 /**
  * Polls getTask until the task is terminal, validating every answer, then twice more: the status
  * may only go from InProgress to a Completed* status, and a terminal task must not change.
+ * Everything counts against the task deadline, waits for 429/503 included, and after a busy
+ * answer the next poll is at least the poll interval away whatever Retry-After says, so a server
+ * answering `429 Retry-After: 0` gets a few polls, not thousands (see nextPollGap).
  */
 export async function followTask(
   ctx: WorkflowContext,
@@ -59,9 +63,8 @@ export async function followTask(
   const seen: string[] = [];
   let terminal: TaskState | undefined;
   let confirmations = 0;
-  // Back off from a short first wait up to the poll interval: quick tasks end quickly, slow ones
-  // are not hammered. Confirming a terminal status needs no long wait.
-  let wait = Math.min(50, ctx.pollIntervalMs);
+  let busy = 0;
+  let previousMs: number | undefined;
   const deadline = Date.now() + ctx.taskTimeoutMs;
   const fail = (why: string, exchange?: Exchange) => {
     ctx.record({
@@ -75,39 +78,55 @@ export async function followTask(
     return { failure: why };
   };
   for (;;) {
-    const ex = await ctx.exchange(getTask, request, caseName);
+    const { exchange: ex, json } = await ctx.exchange(getTask, request, caseName);
     const res = ex.response;
-    if (res?.status === 429) {
-      await sleep(Math.min(parseRetryAfter(res.headers['retry-after']) ?? ctx.pollIntervalMs, 30_000));
-      continue;
-    }
-    const task = res?.json as Partial<TaskState> | undefined;
-    if (!res || res.status !== 200 || !task || typeof task.status !== 'string') {
-      return fail(`polling task ${taskId} got ${statusOf(ex)} instead of a task`, ex);
-    }
-    seen.push(task.status);
-    const trail = seen.join(' -> ');
-    if (terminal) {
-      if (task.status !== terminal.status) return fail(`a terminal task changed: ${trail}`, ex);
-      if (++confirmations >= 2) {
-        ctx.record({
-          operationId: 'getTask',
-          check: 'task_lifecycle',
-          verdict: 'passed',
-          caseName,
-          reason: trail,
-        });
-        return { final: terminal };
+    let retryAfterMs: number | undefined;
+    const wasBusy = res?.status === 429 || res?.status === 503;
+    if (wasBusy) {
+      busy++;
+      retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+    } else {
+      const task = json as Partial<TaskState> | undefined;
+      if (!res || res.status !== 200 || !task || typeof task.status !== 'string') {
+        return fail(`polling task ${taskId} got ${statusOf(ex)} instead of a task`, ex);
       }
-    } else if (TERMINAL.has(task.status)) {
-      terminal = { status: task.status, details: Array.isArray(task.details) ? task.details : [] };
-    } else if (task.status !== 'InProgress') {
-      return fail(`unknown task status ${JSON.stringify(task.status)} (${trail})`, ex);
-    } else if (Date.now() > deadline) {
-      return fail(`task ${taskId} still InProgress after ${ctx.taskTimeoutMs} ms`, ex);
+      seen.push(task.status);
+      const trail = seen.join(' -> ');
+      if (terminal) {
+        if (task.status !== terminal.status) return fail(`a terminal task changed: ${trail}`, ex);
+        if (++confirmations >= 2) {
+          ctx.record({
+            operationId: 'getTask',
+            check: 'task_lifecycle',
+            verdict: 'passed',
+            caseName,
+            reason: trail,
+          });
+          return { final: terminal };
+        }
+      } else if (TERMINAL.has(task.status)) {
+        terminal = { status: task.status, details: Array.isArray(task.details) ? task.details : [] };
+      } else if (task.status !== 'InProgress') {
+        return fail(`unknown task status ${JSON.stringify(task.status)} (${trail})`, ex);
+      }
     }
-    await sleep(terminal ? Math.min(wait, 200) : wait);
-    wait = Math.min(wait * 2, ctx.pollIntervalMs);
+    const gap = nextPollGap({
+      intervalMs: ctx.pollIntervalMs,
+      kind: wasBusy ? 'busy' : terminal ? 'terminal' : 'running',
+      ...(previousMs !== undefined ? { previousMs } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      remainingMs: deadline - Date.now(),
+    });
+    if (gap === undefined) {
+      const why = terminal
+        ? `task ${taskId} ended ${terminal.status}, but was not confirmed within ${ctx.taskTimeoutMs} ms`
+        : busy && !seen.length
+          ? `getTask answered ${statusOf(ex)} to all ${busy} polls of task ${taskId} within ${ctx.taskTimeoutMs} ms`
+          : `task ${taskId} still InProgress after ${ctx.taskTimeoutMs} ms (${seen.join(' -> ') || 'no status seen'})`;
+      return fail(why, ex);
+    }
+    if (!wasBusy && !terminal) previousMs = gap;
+    await sleep(gap);
   }
 }
 
@@ -129,8 +148,8 @@ async function leadWorkflow(ctx: WorkflowContext, leadTenantId: string, caseName
   const request: CheckRequest = { method: op.method, path: examplePath(op), auth: 'token', body };
   const finals: (TaskState | undefined)[] = [];
   for (const attempt of ['first', 'second'] as const) {
-    const ex = await ctx.exchange(op, request, `${caseName} (${attempt} conversion)`);
-    const taskId = is2xx(ex) ? taskIdOf(ex.response!.json) : undefined;
+    const { exchange: ex, json } = await ctx.exchange(op, request, `${caseName} (${attempt} conversion)`);
+    const taskId = is2xx(ex) ? taskIdOf(json) : undefined;
     if (!taskId) {
       ctx.record({
         operationId: op.operationId,
@@ -182,7 +201,7 @@ async function duplicateWorkflow(ctx: WorkflowContext, caseName: string) {
   const name = `${ctx.prefix}dup`;
   const body = { ...specExample<Record<string, unknown>>(example), shortName: name, fullName: name };
   const request: CheckRequest = { method: op.method, path: examplePath(op), auth: 'token', body };
-  const first = await ctx.exchange(op, request, `${caseName} (first)`);
+  const { exchange: first, json } = await ctx.exchange(op, request, `${caseName} (first)`);
   if (!is2xx(first)) {
     ctx.record(
       skipped(
@@ -194,9 +213,9 @@ async function duplicateWorkflow(ctx: WorkflowContext, caseName: string) {
     );
     return;
   }
-  const json = first.response!.json as { id?: unknown } | undefined;
-  ctx.created(op.operationId, [name], typeof json?.id === 'string' ? json.id : undefined);
-  const second = await ctx.exchange(op, request, `${caseName} (duplicate)`);
+  const id = (json as { id?: unknown } | undefined)?.id;
+  ctx.created(op.operationId, [name], typeof id === 'string' ? id : undefined);
+  const { exchange: second } = await ctx.exchange(op, request, `${caseName} (duplicate)`);
   const s = second.response?.status;
   const refused = s !== undefined && s >= 400 && s < 500 && op.responses[String(s)] !== undefined;
   ctx.record({
@@ -253,7 +272,21 @@ export async function runWorkflows(ctx: WorkflowContext): Promise<void> {
   }
   const lead = async () => {
     let tenant = ctx.leadTenantId;
-    if (!tenant && ctx.targetKind === 'sandbox') tenant = await sandboxLead(ctx.http);
+    if (!tenant && ctx.targetKind === 'sandbox') {
+      try {
+        tenant = await sandboxLead(ctx.http);
+      } catch (err) {
+        // `--target sandbox` on a server without the control plane: say so rather than crash.
+        const why = err instanceof RequestFailure ? failureText(err) : (err as Error).message;
+        skipAll(
+          ctx,
+          LEAD_CHECKS.slice(0, 1),
+          leadCase,
+          `the sandbox gave no lead (${why}); is this server the project's sandbox? Otherwise pass --target live`,
+        );
+        return;
+      }
+    }
     if (!tenant) {
       skipAll(
         ctx,

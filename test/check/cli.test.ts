@@ -114,6 +114,10 @@ describe('live-platform check (src/cli/commands/check.ts), run as a process', ()
       [['--junit', readOnly], /--junit .* cannot be written: .* does not exist or is not writable/],
       [['--json', dir], /--json .* is a directory/],
       [['--lead-tenant', 'abc'], /--lead-tenant must be a Microsoft tenant id/],
+      [['--request-timeout', '0'], /--request-timeout must be a whole number of milliseconds above 0/],
+      [['--task-timeout', '5s'], /--task-timeout must be a whole number of milliseconds above 0/],
+      [['--concurrency', '1000'], /--concurrency must be a whole number from 1 to 64/],
+      [['--target', 'mock'], /--target says what the server at --base-url is/],
     ];
     const results = await Promise.all(cases.map(([args]) => cli(args)));
     results.forEach((r, i) => {

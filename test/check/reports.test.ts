@@ -44,7 +44,6 @@ const report: TargetReport = {
           contentType: 'application/json',
           headers: {},
           bodyExcerpt: `{"id": 1, "echo": "${nasty}"}`,
-          json: { id: 1 },
           isJson: true,
           elapsedMs: 5,
         },

@@ -11,31 +11,66 @@ import {
   renderJson,
   renderJUnit,
   renderText,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type CheckProgress,
+  type TargetKind,
   type TargetReport,
 } from '../../check/index.js';
 import { parse, UsageError } from '../args.js';
 
-export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--allow-writes] [--junit FILE]
-                          [--json FILE] [--max-response-time ms] [--only operationId]
-                          [--lead-tenant msTenantId] [--strict]
+export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
+                          [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
+                          [--only operationId] [--lead-tenant msTenantId] [--request-timeout ms]
+                          [--task-timeout ms] [--concurrency n] [--strict]
 
 Checks that a server honours the contract. Without a URL it starts the Prism mock and the sandbox
 and checks both; with one it checks that server.
 
   --base-url URL           server to check (or LIVE_PLATFORM_BASE_URL)
   --token T                its bearer token (or LIVE_PLATFORM_TOKEN, which keeps it out of shell history)
+  --target KIND            what the URL is: live (default), sandbox (this project's, started elsewhere)
+                           or mock (a Prism mock started elsewhere); a mock gets the built-in run's skips
   --allow-writes           send requests that create customers and tasks to a server the checker did
                            not start; created names start with a run prefix (ct + 6 characters)
   --lead-tenant ID         msTenantId of an Operator Connect lead the lead workflow may convert
                            (or LIVE_PLATFORM_LEAD_TENANT); needs --allow-writes
   --junit FILE             write a JUnit XML report (a testcase per operation x check)
-  --json FILE              write a JSON report
+  --json FILE              write a JSON report; \`--json -\` writes it to stdout and the table to stderr
   --max-response-time ms   fail any response slower than this
   --only operationId       check one operation (${operations.map((o) => o.operationId).join(', ')})
+  --request-timeout ms     hard limit per request, connect, headers and body together (${DEFAULT_REQUEST_TIMEOUT_MS})
+  --task-timeout ms        limit for following a task to its end, 429/503 waits included (300000)
+  --concurrency n          requests in flight at once (6)
   --strict                 fail, instead of warn about, invalid bodies a server accepts where the
                            broken rule is the project's decision, not the vendor's ("lenient")
 
-Exit codes: 0 conformant, 1 a check failed, 2 usage or connection error.`;
+Exit codes: 0 conformant, 1 a check failed, 2 usage, connection or setup error (a refused token,
+a base URL that is not the API root).`;
+
+/**
+ * Every flag of the command in one table, so that a flag added by another change is one line here
+ * and one line where it is read.
+ */
+const FLAGS = {
+  'base-url': { type: 'string' },
+  token: { type: 'string' },
+  target: { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  junit: { type: 'string' },
+  json: { type: 'string' },
+  'max-response-time': { type: 'string' },
+  only: { type: 'string' },
+  'lead-tenant': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'task-timeout': { type: 'string' },
+  concurrency: { type: 'string' },
+  strict: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const TARGET_KINDS: readonly TargetKind[] = ['live', 'sandbox', 'mock'];
+/** A line on stderr this often when stderr is not a terminal, so a long CI run is never silent. */
+const PROGRESS_EVERY_MS = 5_000;
 
 function baseUrlOption(raw: string): string {
   let url: URL;
@@ -59,19 +94,34 @@ function baseUrlOption(raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-function positiveInt(raw: string | undefined, flag: string): number | undefined {
+function positiveInt(
+  raw: string | undefined,
+  flag: string,
+  unit = 'a whole number of milliseconds above 0',
+  max = 86_400_000,
+): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) {
-    throw new UsageError(
-      `${flag} must be a whole number of milliseconds above 0, not ${JSON.stringify(raw)}.`,
-    );
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    throw new UsageError(`${flag} must be ${unit}, not ${JSON.stringify(raw)}.`);
   }
   return Number(raw);
+}
+
+function targetOption(raw: string | undefined, baseUrl: string | undefined): TargetKind | undefined {
+  if (raw === undefined) return undefined;
+  if (!TARGET_KINDS.includes(raw as TargetKind))
+    throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}, not ${JSON.stringify(raw)}.`);
+  if (!baseUrl)
+    throw new UsageError(
+      '--target says what the server at --base-url is; without a URL the checker starts its own mock and sandbox.',
+    );
+  return raw as TargetKind;
 }
 
 /** Fails before any request when a report could not be written, so a long run is not wasted. */
 async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
   if (raw === undefined) return undefined;
+  if (raw === '-' && flag === '--json') return '-';
   if (!raw.trim()) throw new UsageError(`${flag} needs a file path.`);
   const path = resolve(raw);
   const info = await stat(path).catch(() => undefined);
@@ -89,32 +139,35 @@ async function writablePath(raw: string | undefined, flag: string): Promise<stri
   return path;
 }
 
-/** A live progress line on a terminal, or a few plain lines in CI logs. */
-function progressReporter() {
+/**
+ * A live progress line on a terminal; in CI logs, a plain line per target at the start, then one
+ * every few seconds (operation, done/total, failures), so a five-minute live run is never silent.
+ */
+function progressReporter(everyMs = PROGRESS_EVERY_MS) {
   const tty = process.stderr.isTTY === true;
-  const state = new Map<string, string>();
+  const state = new Map<string, CheckProgress>();
   const announced = new Set<string>();
+  const line = (p: CheckProgress) =>
+    `${p.target} ${p.done}/${p.total}${p.failures ? ` (${p.failures} failed)` : ''}`;
+  const timer = tty
+    ? undefined
+    : setInterval(() => {
+        for (const p of state.values())
+          process.stderr.write(
+            `checking ${p.target}: ${p.done}/${p.total} cases${p.operationId ? `, last ${p.operationId}` : ''}, ${p.failures} failures so far\n`,
+          );
+      }, everyMs).unref();
   return {
-    onProgress({
-      target,
-      done,
-      total,
-      failures,
-    }: {
-      target: string;
-      done: number;
-      total: number;
-      failures: number;
-    }) {
-      if (tty) {
-        state.set(target, `${target} ${done}/${total}${failures ? ` (${failures} failed)` : ''}`);
-        process.stderr.write(`\r\x1b[Kchecking: ${[...state.values()].join('  ')}`);
-      } else if (!announced.has(target)) {
-        announced.add(target);
-        process.stderr.write(`checking ${target}: ${total} cases\n`);
+    onProgress(p: CheckProgress) {
+      state.set(p.target, p);
+      if (tty) process.stderr.write(`\r\x1b[Kchecking: ${[...state.values()].map(line).join('  ')}`);
+      else if (!announced.has(p.target)) {
+        announced.add(p.target);
+        process.stderr.write(`checking ${p.target}: ${p.total} cases\n`);
       }
     },
     finish(reports: TargetReport[]) {
+      if (timer) clearInterval(timer);
       if (tty) process.stderr.write('\r\x1b[K');
       else
         for (const r of reports)
@@ -124,22 +177,7 @@ function progressReporter() {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      'base-url': { type: 'string' },
-      token: { type: 'string' },
-      'allow-writes': { type: 'boolean' },
-      junit: { type: 'string' },
-      json: { type: 'string' },
-      'max-response-time': { type: 'string' },
-      only: { type: 'string' },
-      'lead-tenant': { type: 'string' },
-      strict: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    usage,
-  );
+  const { values } = parse(argv, FLAGS, usage);
   if (values.help) {
     console.log(usage);
     return 0;
@@ -150,7 +188,11 @@ export async function run(argv: string[]): Promise<number> {
   if (baseUrl && !token) {
     throw new UsageError(`no token for ${baseUrl}: set LIVE_PLATFORM_TOKEN (or pass --token).`);
   }
+  const kind = targetOption(values.target, baseUrl);
   const maxResponseTimeMs = positiveInt(values['max-response-time'], '--max-response-time');
+  const requestTimeoutMs = positiveInt(values['request-timeout'], '--request-timeout');
+  const taskTimeoutMs = positiveInt(values['task-timeout'], '--task-timeout');
+  const concurrency = positiveInt(values.concurrency, '--concurrency', 'a whole number from 1 to 64', 64);
   const only = values.only;
   if (only !== undefined && !operations.some((o) => o.operationId === only)) {
     throw new UsageError(
@@ -173,11 +215,18 @@ export async function run(argv: string[]): Promise<number> {
     ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
     ...(only !== undefined ? { only } : {}),
     ...(values.strict === true ? { strict: true } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
   };
-  // Ctrl-C closes the embedded servers first, so that no Prism process outlives the command.
   const interrupt = new AbortController();
   const onSignal = () => {
     interrupt.abort();
+    if (baseUrl) {
+      // Nothing was started for a URL, so nothing needs closing: end now.
+      process.stderr.write('\nlive-platform check: interrupted.\n');
+      process.exit(130);
+    }
+    // Ctrl-C closes the embedded servers first, so that no Prism process outlives the command.
     process.stderr.write('\nlive-platform check: interrupted; closing the servers it started.\n');
     // The servers close as soon as they have started; give a stuck close a few seconds at most.
     setTimeout(() => process.exit(130), 5000).unref();
@@ -194,9 +243,10 @@ export async function run(argv: string[]): Promise<number> {
             ...common,
             baseUrl,
             token: token!,
-            kind: 'live',
+            kind: kind ?? 'live',
             allowWrites: values['allow-writes'] === true,
             ...(leadTenantId ? { leadTenantId } : {}),
+            ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
           }),
         ]
       : await checkEmbedded({ ...common, signal: interrupt.signal });
@@ -220,12 +270,25 @@ export async function run(argv: string[]): Promise<number> {
     : [
         'live: not configured (pass --base-url, or set LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN, to check your tenant)',
       ];
-  console.log(redact(renderText(reports, { notConfigured }), secrets));
+  // With `--json -` stdout carries the JSON alone, so the table goes to stderr.
+  const table = redact(renderText(reports, { notConfigured }), secrets);
+  if (jsonPath === '-') process.stderr.write(`${table}\n`);
+  else console.log(table);
   try {
     if (junitPath) await writeFile(junitPath, redact(renderJUnit(reports), secrets));
-    if (jsonPath) await writeFile(jsonPath, redact(renderJson(reports, { notConfigured }), secrets));
+    const json = jsonPath && redact(renderJson(reports, { notConfigured }), secrets);
+    if (jsonPath === '-') process.stdout.write(`${json}\n`);
+    else if (jsonPath) await writeFile(jsonPath, json!);
   } catch (err) {
-    console.error(`live-platform check: could not write a report: ${(err as Error).message}`);
+    console.error(
+      `live-platform check: could not write a report: ${redact((err as Error).message, secrets)}`,
+    );
+    return 2;
+  }
+  // A refused token or a wrong base URL fails every check; that is the setup's fault, not the server's.
+  const setup = reports.filter((r) => r.setupProblem);
+  if (setup.length) {
+    for (const r of setup) console.error(`live-platform check: ${redact(r.setupProblem!, secrets)}`);
     return 2;
   }
   return reports.every(isConformant) ? 0 : 1;

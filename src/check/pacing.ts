@@ -1,0 +1,41 @@
+// How long the checker waits before the next poll of a task. Written here rather than taken from
+// src/tasks/timing.ts, which is the client's and changing: the checker's rule is its own (a floor
+// for busy answers, a hard deadline), and a shared helper can replace this once both settle.
+
+/** The first wait after a task was started: sandbox tasks end in about 100 ms. */
+export const FIRST_POLL_MS = 50;
+/** Confirming a terminal status needs no long wait. */
+export const CONFIRM_POLL_MS = 200;
+
+export interface PollAnswer {
+  /** The poll interval: the cap of the backoff, and the least wait after a busy answer. */
+  intervalMs: number;
+  /** The previous wait between polls of this task, if any. */
+  previousMs?: number;
+  /** What the last poll got: `busy` (429 or 503), `running` (InProgress) or `terminal`. */
+  kind: 'busy' | 'running' | 'terminal';
+  /** Retry-After of a busy answer, in ms. */
+  retryAfterMs?: number;
+  /** Time left before the task deadline. */
+  remainingMs: number;
+}
+
+/**
+ * The wait before the next poll, or undefined when it would end after the deadline, so that the
+ * caller stops instead of sleeping past it. A running task is polled with a doubling wait from
+ * FIRST_POLL_MS up to the interval. A busy answer waits at least the whole interval whatever
+ * Retry-After says (`Retry-After: 0` in a loop gets a poll per interval, not thousands), longer when
+ * Retry-After asks for more.
+ */
+export function nextPollGap(a: PollAnswer): number | undefined {
+  const first = Math.min(FIRST_POLL_MS, a.intervalMs);
+  const gap =
+    a.kind === 'busy'
+      ? Math.max(a.intervalMs, a.retryAfterMs ?? 0)
+      : a.kind === 'terminal'
+        ? Math.min(CONFIRM_POLL_MS, a.intervalMs)
+        : a.previousMs === undefined
+          ? first
+          : Math.min(Math.max(a.previousMs * 2, first), a.intervalMs);
+  return gap < a.remainingMs ? gap : undefined;
+}

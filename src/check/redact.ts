@@ -1,0 +1,67 @@
+// The token must not leave the process in any form a server might echo it in. Redaction runs on
+// whole texts (a body before its excerpt is cut, every header, every reason), because a cut made
+// first can split the token so that no full copy is left to find, while part of it survives.
+
+export const REDACTED = '[redacted]';
+
+/**
+ * The token's base64 in each of the three byte alignments it can have inside a longer base64 text
+ * (e.g. `Basic base64(user:token)`): only the 4-character groups made of token bytes alone, which
+ * are the same whatever surrounds the token.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const out: string[] = [];
+  for (let pad = 0; pad < 3; pad++) {
+    const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64');
+    const first = Math.ceil(pad / 3);
+    const last = Math.floor((pad + bytes.length) / 3); // groups [first, last) hold token bytes only
+    if (last > first) out.push(encoded.slice(first * 4, last * 4));
+  }
+  return out;
+}
+
+const xml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+
+/** Every form of a secret to replace, longest first so that a longer form is not cut by a shorter one. */
+export function secretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    const base64 = Buffer.from(s, 'utf8').toString('base64');
+    for (const f of [
+      s,
+      encodeURIComponent(s),
+      encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      JSON.stringify(s).slice(1, -1),
+      xml(s),
+      base64,
+      base64.replace(/=+$/, ''),
+      base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+      ...base64Cores(s),
+      ...base64Cores(s).map((c) => c.replace(/\+/g, '-').replace(/\//g, '_')),
+    ])
+      if (f) forms.add(f);
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every form of every secret, whatever its length (a 3-character token too). */
+export function redactWith(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
+  return out;
+}
+
+export type Redactor = (text: string) => string;
+
+export function redactor(secrets: readonly string[]): Redactor {
+  const forms = secretForms(secrets);
+  return (text) => redactWith(text, forms);
+}
