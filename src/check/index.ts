@@ -1,7 +1,7 @@
 // The contract checker: `live-platform check` as a library. Cases come from the bundled contract;
 // every response gets the checks Schemathesis names; the stateful workflows run where state exists.
 export { checkTarget, type CheckTargetOptions } from './run.js';
-export { checkEmbedded, type EmbeddedCheckOptions } from './embedded.js';
+export { checkEmbedded, embeddedPlan, type EmbeddedCheckOptions } from './embedded.js';
 export { renderText, type TextReportOptions } from './report-text.js';
 export { renderJUnit, renderJson, redact, xmlEscape } from './report-files.js';
 export { isConformant, counts } from './summary.js';
