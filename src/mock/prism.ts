@@ -106,11 +106,12 @@ function stop(child: ChildProcess): Promise<void> {
 export async function startPrismMock(options: PrismMockOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const bin = prismBin();
-  // Port 0 means "any": Prism itself cannot report which one it took, so pick it here.
-  const port = options.port || (await freePort(host));
   // A taken port would let the readiness probe below reach the other server, and a host that is
   // not ours would keep Prism retrying: both are refused here, in milliseconds.
-  await assertCanListen(port, host);
+  const requested = options.port ?? 0;
+  await assertCanListen(requested, host);
+  // Port 0 means "any": Prism itself cannot report which one it took, so pick it here.
+  const port = requested || (await freePort(host));
   const args = [
     bin,
     'mock',
