@@ -2,14 +2,15 @@
 // search and switch examples from the file alone, log no error and ask no host for anything.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { docsPaths, listOperations, offlineProblems, type OpenApiLike } from '../../scripts/build-docs.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium by default; CHROMIUM=/path/to/chromium points at another build.
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const screenshotDir = join(root, 'test-results');
 const pageUrl = pathToFileURL(docsPaths.output);
@@ -136,8 +137,9 @@ let setupError: unknown;
 async function openDocs(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM}. Install Debian's package: apt-get install -y chromium ` +
-        '(CI\'s .ci/run does this). Do not download a browser with playwright.',
+      `Chromium is not installed at ${process.env.CHROMIUM ? 'the path CHROMIUM gives' : CHROMIUM}. Install Debian's ` +
+        "package (apt-get install -y chromium; CI's .ci/run does this) or set CHROMIUM=/path/to/chromium. " +
+        'Do not download a browser with playwright.',
     );
   }
   // Exactly what `npm run docs` runs, so the page under test is the page users get.
@@ -292,7 +294,8 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
     const introShot = join(screenshotDir, 'docs-introduction.png');
     await settled();
     await page.screenshot({ path: introShot });
-    console.log(`docs screenshots: ${operationShot} and ${introShot}`);
+    // Paths relative to the repository: a test prints nothing of the machine around it.
+    console.log(`docs screenshots: ${relative(root, operationShot)} and ${relative(root, introShot)}`);
     expect(readFileSync(operationShot).subarray(1, 4).toString()).toBe('PNG');
   });
 
