@@ -220,6 +220,29 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
     expect(intro).toContain('0001-01-01T00:00:00');
   });
 
+  it('at 1400 px the task-model tables fit, keep code words whole, and name no jargon as an operation', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    try {
+      await page.locator('table.md').first().waitFor();
+      const layout = await page.evaluate(() =>
+        [...document.querySelectorAll('table.md')].map((table) => ({
+          overflow: table.scrollWidth - (table.parentElement?.clientWidth ?? 0),
+          // A code span without spaces that takes more than one line box was broken mid-word.
+          broken: [...table.querySelectorAll('code')]
+            .filter((c) => !/\s/.test(c.textContent ?? '') && c.getClientRects().length > 1)
+            .map((c) => c.textContent),
+        })),
+      );
+      expect(layout.length).toBeGreaterThanOrEqual(2);
+      expect(layout.flatMap((t) => t.broken)).toEqual([]);
+      expect(layout.every((t) => t.overflow <= 0)).toBe(true);
+      const intro = await page.locator('[data-testid="middle-panel"]').innerText();
+      expect(intro).not.toContain('sibling lead pages');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it.each(operations.map((op) => ({ ...op })))(
     'renders $operationId under its tag with its TypeScript sample and vendor examples',
     async (op) => {
@@ -257,6 +280,33 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
       }
     },
   );
+
+  it("at 1400 px a sample's first line is not under its copy button", async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    try {
+      const section = await openOperation('Customers', 'Import a customer from OVOC');
+      const request = section.locator('.panel-request-samples').first();
+      // The button shows on hover only (a zero-size box otherwise).
+      await request.locator('pre').first().hover();
+      await request.getByTestId('copy-button').filter({ visible: true }).first().waitFor();
+      const overlap = await request.evaluate((panel) => {
+        const b = [...panel.querySelectorAll('[data-testid="copy-button"]')]
+          .map((button) => button.getBoundingClientRect())
+          .find((r) => r.width * r.height > 0)!;
+        const range = document.createRange();
+        range.selectNodeContents(panel.querySelector('pre')!);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        const firstLine = rects.filter((r) => r.top === rects[0]!.top);
+        const hits = firstLine.filter((r) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
+        return { button: b.width * b.height, lineRects: firstLine.length, hits: hits.length };
+      });
+      expect(overlap.button).toBeGreaterThan(0);
+      expect(overlap.lineRects).toBeGreaterThan(0);
+      expect(overlap.hits).toBe(0);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
 
   it('search finds "ovocimport" and opens the operation', async () => {
     await page.getByTestId('search-trigger').click();
