@@ -29,7 +29,7 @@ function explain(err: Error & { code?: string }, options: Options): string {
   const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-{1,2}[^'=]+)/.exec(err.message)?.[1];
   if (!unknown) return err.message;
   const flags = Object.keys(options).map((name) => `--${name}`);
-  return `unknown option ${unknown}.${didYouMean(unknown.startsWith('--') ? unknown : `-${unknown}`, flags)}`;
+  return `${err.message}.${didYouMean(unknown.startsWith('--') ? unknown : `-${unknown}`, flags)}`;
 }
 
 export function portOption(value: string | undefined, fallback: number, name = '--port'): number {

@@ -58,7 +58,7 @@ describe('live-platform mock: failures a newcomer meets', () => {
   it('a mistyped flag is named with the one that was meant', async () => {
     const { code, stderr } = await cli(['mock', '--prot', '4010']);
     expect(code).toBe(2);
-    expect(stderr).toContain('unknown option --prot. Did you mean "--port"?');
+    expect(stderr).toContain(`Unknown option '--prot'. Did you mean "--port"?`);
   });
 });
 

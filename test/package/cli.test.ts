@@ -44,7 +44,7 @@ describe('live-platform: version and typos', () => {
   it('a mistyped flag exits 2 with the flag that was meant', async () => {
     const { code, stderr } = await cli(['check', '--bsae-url', 'http://127.0.0.1:1']);
     expect(code).toBe(2);
-    expect(stderr).toContain('unknown option --bsae-url. Did you mean "--base-url"?');
+    expect(stderr).toContain(`Unknown option '--bsae-url'. Did you mean "--base-url"?`);
   });
 
   it('closest() finds typos and not unrelated words', () => {
