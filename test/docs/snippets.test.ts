@@ -7,9 +7,9 @@
 //   run-with-lp  runs below the docs/client.md first snippet's client (`lp`), as that guide says
 //   vitest       a test file, run with vitest
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
@@ -166,4 +166,18 @@ describe('snippets of README.md and docs/*.md run as written against the sandbox
     const broken = await node([vitest, 'run', '--root', dir, '--reporter', 'json', 'lead-twice.test.ts'], 120_000);
     expect(JSON.parse(broken.stdout.slice(broken.stdout.indexOf('{')))).toMatchObject({ numFailedTests: 1 });
   }, 240_000);
+});
+
+describe('links of README.md and the guides', () => {
+  it('every relative link points at a file of the repository', () => {
+    const broken: string[] = [];
+    for (const page of [...pages, 'docs/README.md', 'CONTRIBUTING.md', 'SECURITY.md']) {
+      const text = readFileSync(join(root, page), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        if (!existsSync(join(root, dirname(page), target!))) broken.push(`${page} -> ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
 });
