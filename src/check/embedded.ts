@@ -1,4 +1,4 @@
-import { startPrismMock } from '../mock/prism.js';
+import { MissingPrismError, PRISM_INSTALL, prismInstalled, startPrismMock } from '../mock/prism.js';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox } from '../sandbox/index.js';
 import { checkTarget, type CheckTargetOptions } from './run.js';
 import type { TargetReport } from './types.js';
@@ -9,23 +9,48 @@ export type EmbeddedCheckOptions = Pick<
 > & {
   /** Aborting closes the embedded servers, even one still starting (the CLI aborts on Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * Check the Prism mock too: `'auto'` (default) when Prism is installed, `true` requires it
+   * (MissingPrismError otherwise), `false` checks the sandbox alone.
+   */
+  mock?: boolean | 'auto';
 };
+
+/** What checkEmbedded will start here, and a line for each target it will skip, saying how to enable it. */
+export function embeddedPlan(mock: boolean | 'auto' = 'auto'): { targets: string[]; skipped: string[] } {
+  const withMock = mock === 'auto' ? prismInstalled() : mock;
+  return withMock
+    ? { targets: ['the Prism mock', 'the sandbox'], skipped: [] }
+    : {
+        targets: ['the sandbox'],
+        skipped: [
+          mock === false
+            ? 'mock: skipped (not requested)'
+            : `mock: skipped because Prism is not installed (it is an optional peer; ${PRISM_INSTALL} to check the mock too)`,
+        ],
+      };
+}
 
 /** Prism accepts any bearer; a fixed one keeps the curl commands of a report reproducible. */
 const MOCK_TOKEN = 'mock-token';
 
 /**
- * Starts the Prism mock and the sandbox (tasks of 100 ms), checks both at once, and closes them
- * whatever happens. The sandbox check runs while Prism is still starting.
+ * Starts the Prism mock (when installed, see `mock`) and the sandbox (tasks of 100 ms), checks
+ * them at once, and closes them whatever happens. The sandbox check runs while Prism is still
+ * starting. A client-only install has no Prism: then only the sandbox is checked, and
+ * embeddedPlan() says so.
  */
 export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise<TargetReport[]> {
-  const { signal, ...checkOptions } = options;
+  const { signal, mock: mockOption = 'auto', ...checkOptions } = options;
+  if (mockOption === true && !prismInstalled()) throw new MissingPrismError();
+  const withMock = mockOption === 'auto' ? prismInstalled() : mockOption;
   const closeOnAbort = <T extends { close(): Promise<void> }>(server: T): T => {
     if (signal?.aborted) void server.close();
     signal?.addEventListener('abort', () => void server.close(), { once: true });
     return server;
   };
   const mock = (async () => {
+    if (!withMock) return undefined;
     const server = closeOnAbort(await startPrismMock());
     try {
       return await checkTarget({ ...checkOptions, baseUrl: server.url, token: MOCK_TOKEN, kind: 'mock' });
@@ -49,5 +74,7 @@ export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise
   const settled = await Promise.allSettled([mock, sandbox]);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<TargetReport>).value);
+  return settled
+    .map((s) => (s as PromiseFulfilledResult<TargetReport | undefined>).value)
+    .filter((r): r is TargetReport => r !== undefined);
 }

@@ -6,7 +6,7 @@ export {
   type CheckProgress,
   type CheckTargetOptions,
 } from './run.js';
-export { checkEmbedded, type EmbeddedCheckOptions } from './embedded.js';
+export { checkEmbedded, embeddedPlan, type EmbeddedCheckOptions } from './embedded.js';
 export { renderText, type TextReportOptions } from './report-text.js';
 export { renderJUnit, renderJson, redact, xmlEscape } from './report-files.js';
 export { isConformant, counts } from './summary.js';

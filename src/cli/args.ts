@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -19,8 +20,16 @@ export function parse<T extends Options>(
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${usage}`);
+    throw new UsageError(`${explain(err as Error & { code?: string }, options)}\n\n${usage}`);
   }
+}
+
+/** Node's parseArgs message, with a "did you mean" for a mistyped flag. */
+function explain(err: Error & { code?: string }, options: Options): string {
+  const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-{1,2}[^'=]+)/.exec(err.message)?.[1];
+  if (!unknown) return err.message;
+  const flags = Object.keys(options).map((name) => `--${name}`);
+  return `${err.message}.${didYouMean(unknown.startsWith('--') ? unknown : `-${unknown}`, flags)}`;
 }
 
 export function portOption(value: string | undefined, fallback: number, name = '--port'): number {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
+import { didYouMean } from './suggest.js';
 
 interface Command {
   summary: string;
@@ -14,19 +16,36 @@ const commands: Record<string, Command> = {
 };
 
 export const usage = () =>
-  `Usage: live-platform <command> [options]\n\nCommands:\n${Object.entries(commands)
+  `Usage: live-platform <command> [options]\n       live-platform --version\n\nCommands:\n${Object.entries(
+    commands,
+  )
     .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
     .join('\n')}\n\nRun live-platform <command> --help for its options.`;
 
+/** The installed package's version (package.json sits two levels above dist/cli/ and src/cli/). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(version());
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
   }
   const command = commands[name];
   if (!command) {
-    console.error(`live-platform: unknown command ${JSON.stringify(name)}.\n\n${usage()}`);
+    const known = [...Object.keys(commands), '--help', '--version'];
+    console.error(
+      `live-platform: unknown command ${JSON.stringify(name)}.${didYouMean(name, known)}\n\n${usage()}`,
+    );
     return 2;
   }
   try {

@@ -36,3 +36,49 @@ export async function waitForPort(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Why a server could not listen: a taken port, a port that needs privileges, or a host that is not ours. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  constructor(
+    readonly reason: 'port-in-use' | 'port-denied' | 'bad-host',
+    readonly host: string,
+    readonly port: number,
+    detail = '',
+  ) {
+    super(
+      reason === 'port-in-use'
+        ? `port ${port} on ${host} is already in use; stop what listens there, or choose another with --port (--port 0 picks a free one).`
+        : reason === 'port-denied'
+          ? `port ${port} needs privileges this user does not have; choose one above 1023 with --port.`
+          : `cannot listen on host ${JSON.stringify(host)} (${detail}); give an address of this machine such as 127.0.0.1, or 0.0.0.0 for every interface.`,
+    );
+  }
+}
+
+/**
+ * Listens on host:port for a moment and lets go, so a taken port or a host that is not ours is
+ * reported before a child server starts (its readiness probe would reach the other server). The
+ * host lookup is bounded: a resolver that never answers counts as a bad host after timeoutMs.
+ */
+export function assertCanListen(port: number, host: string, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    const timer = setTimeout(() => {
+      // A lookup that answers late closes in the listen callback below; a late error is dropped.
+      srv.on('error', () => {});
+      reject(new ListenError('bad-host', host, port, `no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    srv.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const reason =
+        err.code === 'EADDRINUSE' ? 'port-in-use' : err.code === 'EACCES' ? 'port-denied' : 'bad-host';
+      reject(new ListenError(reason, host, port, err.code ?? err.message));
+    });
+    srv.listen({ port, host, exclusive: true }, () => {
+      clearTimeout(timer);
+      srv.close(() => resolve());
+    });
+  });
+}

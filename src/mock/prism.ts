@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { bundledSpecPath } from '../contract/spec.js';
-import { freePort, waitForPort } from './net.js';
+import { assertCanListen, freePort, waitForPort } from './net.js';
 
 export interface PrismMockOptions {
   port?: number;
@@ -23,16 +23,55 @@ export interface PrismMockOptions {
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
+  /** Settles with Prism's exit code when it stops on its own (or is closed). */
+  exited?: Promise<number | null>;
 }
+
+/** How to add the optional Prism peer (the version range package.json declares). */
+export const PRISM_INSTALL = 'npm install --save-dev @stoplight/prism-cli@~5.14.2';
 
 export class MissingPrismError extends Error {
   constructor() {
     super(
       'The mock needs @stoplight/prism-cli, which is an optional peer of live-platform-openapi. ' +
-        'Install it with: npm install --save-dev @stoplight/prism-cli@~5.14.2',
+        `Install it with: ${PRISM_INSTALL}`,
     );
     this.name = 'MissingPrismError';
   }
+}
+
+/** Prism is an optional peer: true when this install can start the mock. */
+export function prismInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Prism stopped before it listened. The message is one line; Prism's own output is on `output`. */
+export class PrismStartError extends Error {
+  override name = 'PrismStartError';
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One line that says why Prism stopped: its `listen E...` or `Error: ...` line, never the yargs
+ * help it prints after a fatal error.
+ */
+export function prismFailureLine(output: string, code: number | null): string {
+  const lines = output.split('\n').map((l) => l.trim());
+  const reason =
+    lines.find((l) => /^listen E[A-Z]+/.test(l)) ??
+    lines.find((l) => /\bE(ADDRINUSE|ADDRNOTAVAIL|ACCES|NOTFOUND)\b/.test(l)) ??
+    lines.find((l) => /^(\w*Error|error):/.test(l));
+  return `Prism exited (code ${code}) before listening${reason ? `: ${reason.slice(0, 300)}` : ''}`;
 }
 
 function prismBin(): string {
@@ -66,9 +105,15 @@ function stop(child: ChildProcess): Promise<void> {
  */
 export async function startPrismMock(options: PrismMockOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? (await freePort(host));
+  const bin = prismBin();
+  // A taken port would let the readiness probe below reach the other server, and a host that is
+  // not ours would keep Prism retrying: both are refused here, in milliseconds.
+  const requested = options.port ?? 0;
+  await assertCanListen(requested, host);
+  // Port 0 means "any": Prism itself cannot report which one it took, so pick it here.
+  const port = requested || (await freePort(host));
   const args = [
-    prismBin(),
+    bin,
     'mock',
     options.spec ?? bundledSpecPath,
     '--host',
@@ -80,24 +125,29 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let listening = false;
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();
     if (output.length < 20_000) output += text;
-    for (const line of text.split('\n')) if (line.trim()) options.log?.(line);
+    // Before it listens, Prism's output is kept for the error (its fatal path prints its help).
+    if (listening) for (const line of text.split('\n')) if (line.trim()) options.log?.(line);
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) =>
-      reject(new Error(`Prism exited (code ${code}) before listening:\n${output.slice(-2000)}`)),
-    ),
-  );
+  const exitCode = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = exitCode.then((code): never => {
+    throw new PrismStartError(prismFailureLine(output, code), output.slice(-4000));
+  });
+  exited.catch(() => {});
   try {
     await Promise.race([waitForPort(port, host, options.startTimeoutMs ?? 30_000), exited]);
+    // Something answered; make sure it is Prism and not a server that took the port meanwhile.
+    if (child.exitCode !== null) await exited;
   } catch (err) {
     await stop(child);
     throw err;
   }
-  exited.catch(() => {});
-  return { url: `http://${host}:${port}`, close: () => stop(child) };
+  listening = true;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${port}`, close: () => stop(child), exited: exitCode };
 }

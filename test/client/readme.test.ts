@@ -10,8 +10,9 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const section = readFileSync(join(root, 'docs/client.md'), 'utf8');
-const blocks = [...section.matchAll(/^```ts( provision)?\n([\s\S]*?)^```$/gm)].map((m) => ({
-  provision: Boolean(m[1]),
+// After ```ts a marker may say how test/docs/snippets.test.ts runs the block (run, run-with-lp, provision).
+const blocks = [...section.matchAll(/^```ts(?: ([\w-]+))?\n([\s\S]*?)^```$/gm)].map((m) => ({
+  provision: m[1] === 'provision',
   code: m[2]!,
 }));
 const entry = join(root, 'src/index.ts');

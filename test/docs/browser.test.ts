@@ -2,14 +2,15 @@
 // search and switch examples from the file alone, log no error and ask no host for anything.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { docsPaths, listOperations, offlineProblems, type OpenApiLike } from '../../scripts/build-docs.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium by default; CHROMIUM=/path/to/chromium points at another build.
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const screenshotDir = join(root, 'test-results');
 const pageUrl = pathToFileURL(docsPaths.output);
@@ -136,8 +137,9 @@ let setupError: unknown;
 async function openDocs(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM}. Install Debian's package: apt-get install -y chromium ` +
-        '(CI\'s .ci/run does this). Do not download a browser with playwright.',
+      `Chromium is not installed at ${process.env.CHROMIUM ? 'the path CHROMIUM gives' : CHROMIUM}. Install Debian's ` +
+        "package (apt-get install -y chromium; CI's .ci/run does this) or set CHROMIUM=/path/to/chromium. " +
+        'Do not download a browser with playwright.',
     );
   }
   // Exactly what `npm run docs` runs, so the page under test is the page users get.
@@ -218,6 +220,29 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
     expect(intro).toContain('0001-01-01T00:00:00');
   });
 
+  it('at 1400 px the task-model tables fit, keep code words whole, and name no jargon as an operation', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    try {
+      await page.locator('table.md').first().waitFor();
+      const layout = await page.evaluate(() =>
+        [...document.querySelectorAll('table.md')].map((table) => ({
+          overflow: table.scrollWidth - (table.parentElement?.clientWidth ?? 0),
+          // A code span without spaces that takes more than one line box was broken mid-word.
+          broken: [...table.querySelectorAll('code')]
+            .filter((c) => !/\s/.test(c.textContent ?? '') && c.getClientRects().length > 1)
+            .map((c) => c.textContent),
+        })),
+      );
+      expect(layout.length).toBeGreaterThanOrEqual(2);
+      expect(layout.flatMap((t) => t.broken)).toEqual([]);
+      expect(layout.every((t) => t.overflow <= 0)).toBe(true);
+      const intro = await page.locator('[data-testid="middle-panel"]').innerText();
+      expect(intro).not.toContain('sibling lead pages');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it.each(operations.map((op) => ({ ...op })))(
     'renders $operationId under its tag with its TypeScript sample and vendor examples',
     async (op) => {
@@ -256,6 +281,33 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
     },
   );
 
+  it("at 1400 px a sample's first line is not under its copy button", async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    try {
+      const section = await openOperation('Customers', 'Import a customer from OVOC');
+      const request = section.locator('.panel-request-samples').first();
+      // The button shows on hover only (a zero-size box otherwise).
+      await request.locator('pre').first().hover();
+      await request.getByTestId('copy-button').filter({ visible: true }).first().waitFor();
+      const overlap = await request.evaluate((panel) => {
+        const b = [...panel.querySelectorAll('[data-testid="copy-button"]')]
+          .map((button) => button.getBoundingClientRect())
+          .find((r) => r.width * r.height > 0)!;
+        const range = document.createRange();
+        range.selectNodeContents(panel.querySelector('pre')!);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        const firstLine = rects.filter((r) => r.top === rects[0]!.top);
+        const hits = firstLine.filter((r) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
+        return { button: b.width * b.height, lineRects: firstLine.length, hits: hits.length };
+      });
+      expect(overlap.button).toBeGreaterThan(0);
+      expect(overlap.lineRects).toBeGreaterThan(0);
+      expect(overlap.hits).toBe(0);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('search finds "ovocimport" and opens the operation', async () => {
     await page.getByTestId('search-trigger').click();
     await page.keyboard.type('ovocimport');
@@ -292,7 +344,8 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
     const introShot = join(screenshotDir, 'docs-introduction.png');
     await settled();
     await page.screenshot({ path: introShot });
-    console.log(`docs screenshots: ${operationShot} and ${introShot}`);
+    // Paths relative to the repository: a test prints nothing of the machine around it.
+    console.log(`docs screenshots: ${relative(root, operationShot)} and ${relative(root, introShot)}`);
     expect(readFileSync(operationShot).subarray(1, 4).toString()).toBe('PNG');
   });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
@@ -54,6 +54,48 @@ try {
     });
     expect(help).toMatch(/check\s+check a server against the contract/);
   });
+
+  it('holds LICENSE, the guides the README links to, and the sources its source maps name', () => {
+    const pkg = join(dir, 'node_modules/live-platform-openapi');
+    expect(readFileSync(join(pkg, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    for (const guide of ['client', 'sandbox', 'checker', 'mock', 'documentation'])
+      expect(existsSync(join(pkg, `docs/${guide}.md`)), guide).toBe(true);
+    const maps = (readdirSync(join(pkg, 'dist'), { recursive: true }) as string[]).filter((f) =>
+      f.endsWith('.map'),
+    );
+    expect(maps.length).toBeGreaterThan(10);
+    const missing = maps.flatMap((map) => {
+      const file = join(pkg, 'dist', map);
+      const { sources } = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
+      return sources.filter((s) => !existsSync(resolve(dirname(file), s))).map((s) => `${map} -> ${s}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('the bin without Prism: --version, and check runs the sandbox alone and says why the mock was skipped', () => {
+    // What `npx live-platform ...` runs in the consumer folder; started with node, as the suite rules ask.
+    const bin = join(dir, 'node_modules/.bin/live-platform');
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('LIVE_PLATFORM_')),
+    );
+    const version = execFileSync(process.execPath, [bin, '--version'], { cwd: dir, encoding: 'utf8', env });
+    const { version: expected } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(version.trim()).toBe(expected);
+    // execFileSync throws on a non-zero exit, so reaching the expectations means exit 0.
+    const out = execFileSync(process.execPath, [bin, 'check'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env,
+      timeout: 120_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out).toContain('mock: skipped because Prism is not installed');
+    expect(out).toContain('npm install --save-dev @stoplight/prism-cli');
+    expect(out).toMatch(/^sandbox \(http:\/\/127\.0\.0\.1:\d+\): conformant/m);
+    expect(out).not.toMatch(/^mock \(/m);
+  }, 150_000);
 
   it('type-checks a strict consumer with no `any` in bodies or responses', () => {
     writeFileSync(

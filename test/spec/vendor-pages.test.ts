@@ -45,7 +45,7 @@ describe('spec/vendor-pages', () => {
   it('holds a verbatim copy of each shared vendor page', () => {
     expect(pages.sort()).toEqual(Object.keys(expectedCounts).sort());
     if (!existsSync(sharedSeeds)) {
-      console.log(`vendor-pages: ${sharedSeeds} not present; compared against the in-repo copies only`);
+      console.log('vendor-pages: the shared seeds (../shared/seeds) are not present; compared against the in-repo copies only');
       return;
     }
     for (const page of readdirSync(sharedSeeds)) {

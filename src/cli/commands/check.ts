@@ -5,6 +5,7 @@ import { operations, UUID } from '../../contract/index.js';
 import {
   checkEmbedded,
   checkTarget,
+  embeddedPlan,
   ConnectionError,
   isConformant,
   redact,
@@ -17,14 +18,15 @@ import {
   type TargetReport,
 } from '../../check/index.js';
 import { parse, UsageError } from '../args.js';
+import { warnAboutCheckFlags } from '../check-notes.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
                           [--only operationId] [--lead-tenant msTenantId] [--request-timeout ms]
                           [--task-timeout ms] [--concurrency n] [--strict]
 
-Checks that a server honours the contract. Without a URL it starts the Prism mock and the sandbox
-and checks both; with one it checks that server.
+Checks that a server honours the contract. Without a URL it starts the sandbox, and the Prism mock
+when Prism is installed, and checks them; with one it checks that server.
 
   --base-url URL           server to check (or LIVE_PLATFORM_BASE_URL)
   --token T                its bearer token (or LIVE_PLATFORM_TOKEN, which keeps it out of shell history)
@@ -182,6 +184,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
+  warnAboutCheckFlags(values);
   const rawUrl = values['base-url'] ?? process.env.LIVE_PLATFORM_BASE_URL;
   const baseUrl = rawUrl ? baseUrlOption(rawUrl) : undefined;
   const token = values.token ?? process.env.LIVE_PLATFORM_TOKEN;
@@ -234,7 +237,9 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   if (!baseUrl)
-    process.stderr.write(`starting the Prism mock and the sandbox…${process.stderr.isTTY ? '' : '\n'}`);
+    process.stderr.write(
+      `starting ${embeddedPlan().targets.join(' and ')}…${process.stderr.isTTY ? '' : '\n'}`,
+    );
   let reports: TargetReport[];
   try {
     reports = baseUrl
@@ -268,6 +273,7 @@ export async function run(argv: string[]): Promise<number> {
   const notConfigured = baseUrl
     ? []
     : [
+        ...embeddedPlan().skipped,
         'live: not configured (pass --base-url, or set LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN, to check your tenant)',
       ];
   // With `--json -` stdout carries the JSON alone, so the table goes to stderr.

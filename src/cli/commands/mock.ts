@@ -1,11 +1,19 @@
-import { startPrismMock } from '../../mock/prism.js';
-import { parse, portOption, untilSignal } from '../args.js';
+import { ListenError } from '../../mock/net.js';
+import { MissingPrismError, PrismStartError, startPrismMock } from '../../mock/prism.js';
+import { parse, portOption, untilSignal, UsageError } from '../args.js';
 
 export const usage = `Usage: live-platform mock [--port 4010] [--host 127.0.0.1]
 
-Serves the contract with Prism: each operation answers its vendor example. Choose a response with
-  Prefer: code=404            a declared status
-  Prefer: example=TaskConverted   a named example`;
+Serves the contract with Prism: each operation answers its vendor example. Prism is an optional
+peer: install it first with npm install --save-dev @stoplight/prism-cli@~5.14.2.
+
+It accepts any bearer token (Authorization: Bearer anything) and checks requests against the
+contract. Choose a response with
+  Prefer: code=404                a declared status
+  Prefer: example=TaskConverted   a named example
+
+  --port N   port to listen on (default 4010; 0 picks a free one). A taken port exits 2 at once.
+  --host H   interface (default 127.0.0.1; 0.0.0.0 for every interface)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -17,13 +25,35 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const server = await startPrismMock({
-    port: portOption(values.port, 4010),
-    host: values.host ?? '127.0.0.1',
-    log: (line) => console.error(line),
-    // Someone running the mock by hand wants to see each request and how Prism chose its answer.
-    verboseLevel: 'info',
+  const port = portOption(values.port, 4010);
+  const host = values.host ?? '127.0.0.1';
+  if (!host.trim()) throw new UsageError('--host needs an address such as 127.0.0.1.');
+  let server;
+  try {
+    server = await startPrismMock({
+      port,
+      host,
+      log: (line) => console.error(line),
+      // Someone running the mock by hand wants to see each request and how Prism chose its answer.
+      verboseLevel: 'info',
+    });
+  } catch (err) {
+    // Setup mistakes and a Prism that would not start: one line, exit 2, never "listening".
+    if (err instanceof ListenError || err instanceof MissingPrismError || err instanceof PrismStartError) {
+      throw new UsageError(err.message);
+    }
+    throw err;
+  }
+  console.log(`Prism mock listening on ${server.url} (any bearer token is accepted)`);
+  let closing = false;
+  const close = () => {
+    closing = true;
+    return server.close();
+  };
+  const stopped = server.exited!.then((code) => {
+    if (closing) return 0;
+    console.error(`live-platform mock: Prism stopped on its own (exit code ${code}).`);
+    return 1;
   });
-  console.log(`Prism mock listening on ${server.url}`);
-  return untilSignal(server.close);
+  return Promise.race([untilSignal(close), stopped]);
 }
