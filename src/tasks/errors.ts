@@ -8,7 +8,7 @@ export const EXCERPT_CHARS = 200;
 export function excerptOf(body: unknown): string {
   let text: string;
   try {
-    text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
+    text = body === undefined ? '' : typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
   } catch {
     text = String(body);
   }
