@@ -17,28 +17,32 @@ function shown(location: URL): string {
   return location.href.slice(0, 500);
 }
 
+/** Whether an answer needs followRedirects(): one comparison on the hot path. */
+export const isRedirectish = (res: Response): boolean =>
+  (res.status >= 300 && res.status < 400) || res.redirected || res.type === 'opaqueredirect';
+
 /**
- * `fetch(url, init)` with `redirect: 'manual'`, following redirects itself while they stay on the
- * request's origin: 303 (and 301/302 after a POST, as browsers do) become a GET without a body;
- * 307/308 keep the method and body. Any other origin, more than MAX_REDIRECTS hops, or a Location
- * it cannot read throws RedirectError; nothing is sent to the other origin.
+ * The answer to `fetch(url, init)` made with `redirect: 'manual'` (the transport sets it), after
+ * following redirects while they stay on the request's origin: 303 (and 301/302 after a POST, as
+ * browsers do) become a GET without a body; 307/308 keep the method and body. Any other origin,
+ * more than MAX_REDIRECTS hops, or a Location it cannot read throws RedirectError; nothing is sent
+ * to the other origin.
  */
-export async function fetchSameOrigin(
+export async function followRedirects(
   fetch: typeof globalThis.fetch,
   url: string,
   init: Init,
+  first: Response,
   operationId: () => OperationId | undefined,
 ): Promise<Response> {
-  init.redirect = 'manual';
-  let res = await fetch(url, init);
-  let status = res.status;
-  // The hot path: one comparison for an ordinary answer.
-  if (status < 300 && !res.redirected) return res;
+  const origin = new URL(url).origin;
+  let res = first;
   let at = url;
   let hop = init;
   for (let hops = 0; ; hops++) {
+    const status = res.status;
     // A fetch that followed anyway (an injected one that ignores `manual`) must not be trusted.
-    if (res.redirected && new URL(res.url).origin !== new URL(url).origin) {
+    if (res.redirected && new URL(res.url).origin !== origin) {
       res.body?.cancel().catch(() => {});
       throw new RedirectError('cross-origin', status, shown(new URL(res.url)), operationId());
     }
@@ -50,8 +54,7 @@ export async function fetchSameOrigin(
     res.body?.cancel().catch(() => {});
     const next = raw !== null && URL.canParse(raw, at) ? new URL(raw, at) : undefined;
     if (!next) throw new RedirectError('unreadable', status, undefined, operationId());
-    if (next.origin !== new URL(url).origin)
-      throw new RedirectError('cross-origin', status, shown(next), operationId());
+    if (next.origin !== origin) throw new RedirectError('cross-origin', status, shown(next), operationId());
     if (hops >= MAX_REDIRECTS) throw new RedirectError('too-many', status, shown(next), operationId());
     if (status === 303 || ((status === 301 || status === 302) && hop.method === 'POST')) {
       const headers = new Headers(hop.headers);
@@ -61,6 +64,5 @@ export async function fetchSameOrigin(
     }
     at = next.href;
     res = await fetch(at, hop);
-    status = res.status;
   }
 }

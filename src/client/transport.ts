@@ -7,7 +7,7 @@ import { resolveToken, type TokenSource } from './auth.js';
 import { RedirectError } from './errors.js';
 import { limitBody } from './body-limit.js';
 import { failedResponseOperation, operationIdOf } from './operations.js';
-import { fetchSameOrigin } from './redirects.js';
+import { followRedirects, isRedirectish } from './redirects.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4; 1 turns retries off. */
@@ -123,6 +123,8 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     const caller = init.signal ?? undefined;
     const method = init.method;
     const paced = (init as { [PACED]?: boolean })[PACED] === true;
+    // The client follows redirects itself, and only on the configured origin (./redirects.ts).
+    init.redirect = 'manual';
     let op: OperationId | undefined | null = null;
     const opId = () => (op === null ? (op = operationIdOf(method, url)) : op);
     // Safe to resend: the reads. verifyLcCustomer is a read the vendor exposes as PUT.
@@ -134,7 +136,8 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
       let res: Response | undefined;
       let err: unknown;
       try {
-        res = await fetchSameOrigin(o.fetch, url, init, opId);
+        res = await o.fetch(url, init);
+        if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
         if (res.ok) return limitBody(res, maxResponseBytes, opId);
       } catch (e) {
         // A refused redirect is an answer, not a failed connection: never retried.
