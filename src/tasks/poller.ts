@@ -135,9 +135,13 @@ export class TaskPoller implements PromiseLike<Task> {
       let n = this.#fresh ? 1 : 0;
       let wait = this.#fresh ? pollDelay(0, interval, maxInterval) : 0;
       for (;;) {
-        // Never past the deadline: the wait ends there, and so does the loop.
-        if (wait > 0) await sleep(Math.min(wait, deadline - Date.now()), ctl.signal);
-        if (Date.now() >= deadline) ctl.abort(timedOut());
+        // Never past the deadline: a wait that reaches it ends there, and so does the loop (a timer
+        // may fire a millisecond early, so "reaches" is decided before sleeping, not after).
+        const left = deadline - Date.now();
+        if (wait >= left) {
+          await sleep(left, ctl.signal);
+          ctl.abort(timedOut());
+        } else if (wait > 0) await sleep(wait, ctl.signal);
         ctl.signal.throwIfAborted();
         const polled = await this.poll(id, ctl.signal);
         // At least the backoff (itself never under intervalMs): a Retry-After of 0, or a storm of
