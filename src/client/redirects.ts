@@ -17,9 +17,14 @@ function shown(location: URL): string {
   return location.href.slice(0, 500);
 }
 
-/** Whether an answer needs followRedirects(): one comparison on the hot path. */
-export const isRedirectish = (res: Response): boolean =>
-  (res.status >= 300 && res.status < 400) || res.redirected || res.type === 'opaqueredirect';
+/**
+ * Whether an answer needs followRedirects(): a 3xx, an opaque redirect (status 0), or a fetch that
+ * followed anyway. Cheap on purpose: it runs on every call.
+ */
+export const isRedirectish = (res: Response): boolean => {
+  const s = res.status;
+  return (s >= 300 && s < 400) || s === 0 || res.redirected;
+};
 
 /**
  * The answer to `fetch(url, init)` made with `redirect: 'manual'` (the transport sets it), after
