@@ -1,12 +1,11 @@
 import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
-import { httpPollTask, startTask, type ResultCheck } from '../tasks/http.js';
+import { httpPollTask, readTask, startTask, type ResultCheck } from '../tasks/http.js';
 import { MAX_TIMER_MS } from '../tasks/timing.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
 import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
 import { assertTokenSource, type TokenSource } from './auth.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
-import { unwrap } from './errors.js';
 import { operationIdFor } from './operations.js';
 import { createTransport, LightRequest, type RetryOptions } from './transport.js';
 import { validateResult } from './validate.js';
@@ -58,7 +57,7 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
     /** A poller for a task that is already running (the first poll is immediate). */
     poller(taskId: string, options?: WaitOptions): TaskPoller;
   };
-  /** Get Task: the task's current state. */
+  /** Get Task: the task's current state; a 2xx that is not a task rejects with UnexpectedResponseError. */
   getTask(taskId: string, options?: CallOptions): Promise<Task>;
   /** Starts a conversion of a tenant's lead; returns its poller at once. `options.signal` also stops the start. */
   beginCreateCustomerFromLead(body: CreateCustomerFromLeadRequest, options?: WaitOptions): TaskPoller;
@@ -167,13 +166,13 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     }
   }
 
-  const poll = httpPollTask(lp, check?.('GET', '/api/v2/task/{taskId}'));
+  const checkTask = check?.('GET', '/api/v2/task/{taskId}');
+  const poll = httpPollTask(lp, checkTask);
   lp.tasks = {
     poller: (taskId, o) => new TaskPoller(poll, taskId, o),
     wait: (taskId, o) => new TaskPoller(poll, taskId, o).pollUntilDone(),
   };
-  lp.getTask = async (taskId, o) =>
-    unwrap(await lp.GET('/api/v2/task/{taskId}', { params: { path: { taskId } }, signal: o?.signal }));
+  lp.getTask = (taskId, o) => readTask(lp, taskId, o?.signal, checkTask);
   lp.beginCreateCustomerFromLead = (body, o) =>
     new TaskPoller(
       poll,

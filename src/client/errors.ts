@@ -1,5 +1,6 @@
 import type { OperationId } from '../../generated/operation-ids.js';
 import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
+import { excerptOf } from '../tasks/errors.js';
 import { parseRetryAfter } from '../tasks/timing.js';
 import { failedResponseOperation, operationIdOf } from './operations.js';
 
@@ -41,7 +42,7 @@ export class LivePlatformError<S extends number = number> extends Error {
       `${operationId ?? 'Live Platform request'} failed with ${status}` +
         (problem ? `: ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}` : '') +
         // Any other body (a gateway's JSON, HTML) is quoted, shortened: it may be a whole page.
-        (!problem && body != null && body !== '' ? `: ${(text ?? JSON.stringify(body)).slice(0, 200)}` : '') +
+        (!problem && body != null && body !== '' ? `: ${excerptOf(body)}` : '') +
         (traceId ? ` (traceId ${traceId})` : '') +
         (HINTS[status] ? `. ${HINTS[status]}` : ''),
     );

@@ -4,7 +4,17 @@ import { outcomeOf, type TaskOutcome } from './status.js';
 /** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
 export const EXCERPT_CHARS = 200;
 
-/** A bounded, printable excerpt of a body: JSON for values, the text itself for text. */
+/**
+ * A body quoted in an error with anything shaped like a credential blanked: a server that echoes the
+ * request (a debug proxy, a hostile one) must not put the bearer token into logs through us.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1[redacted]')
+    .replace(/eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g, '[redacted JWT]');
+}
+
+/** A bounded, printable excerpt of a body: JSON for values, the text itself for text; secrets blanked. */
 export function excerptOf(body: unknown): string {
   let text: string;
   try {
@@ -12,8 +22,11 @@ export function excerptOf(body: unknown): string {
   } catch {
     text = String(body);
   }
-  // Control characters would let a hostile body forge lines in a log.
-  const flat = text.slice(0, EXCERPT_CHARS + 1).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  // Redacted before the cut to EXCERPT_CHARS, so no token is quoted in part; control characters
+  // are flattened, so a hostile body cannot forge lines in a log.
+  const flat = redactSecrets(text.slice(0, 20 * EXCERPT_CHARS))
+    .slice(0, EXCERPT_CHARS + 1)
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 

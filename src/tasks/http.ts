@@ -2,6 +2,7 @@
 import type { LivePlatformHttpClient } from '../client/createClient.js';
 import { unwrap } from '../client/errors.js';
 import { PACED } from '../client/transport.js';
+import type { Task } from '../types.js';
 import type { PollTask } from './poller.js';
 import { taskFrom, taskIdFrom } from './status.js';
 import { parseRetryAfter } from './timing.js';
@@ -35,10 +36,36 @@ export function parseBody(text: unknown, response: Response): unknown {
   }
 }
 
+/** A Get Task result read as text, as a Task: parsed, shape-checked, then checked by the contract. */
+async function taskOf(result: Result & { data?: string }, taskId: string, check?: ResultCheck) {
+  const parsed = { ...result, data: parseBody(unwrap(result), result.response) };
+  const task = taskFrom(parsed.data, taskId);
+  await check?.(parsed);
+  return task;
+}
+
 /**
- * Reads a task with Get Task. Retry-After paces the next poll; a 429 or 503 that carries one means
- * "ask again then" (the poller never asks sooner than its interval); any other non-2xx throws
- * LivePlatformError, and a 2xx that is not a task throws UnexpectedResponseError.
+ * Get Task once, for `lp.getTask()`: the task, a LivePlatformError for a non-2xx, or an
+ * UnexpectedResponseError for a 2xx that is not a task (never `{}` typed as a Task).
+ */
+export async function readTask(
+  client: LivePlatformHttpClient,
+  taskId: string,
+  signal: AbortSignal | undefined,
+  check?: ResultCheck,
+): Promise<Task> {
+  const path = { taskId };
+  return taskOf(
+    await client.GET('/api/v2/task/{taskId}', { params: { path }, signal, parseAs: 'text' }),
+    taskId,
+    check,
+  );
+}
+
+/**
+ * Reads a task with Get Task for the poller. Retry-After paces the next poll; a 429 or 503 that
+ * carries one means "ask again then" (the poller never asks sooner than its interval); any other
+ * non-2xx throws LivePlatformError, and a 2xx that is not a task throws UnexpectedResponseError.
  */
 export function httpPollTask(client: LivePlatformHttpClient, check?: ResultCheck): PollTask {
   return async (taskId, signal) => {
@@ -51,10 +78,7 @@ export function httpPollTask(client: LivePlatformHttpClient, check?: ResultCheck
     const { status, headers } = result.response;
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
     if ((status === 429 || status === 503) && retryAfterMs !== undefined) return { retryAfterMs };
-    const parsed = { ...result, data: parseBody(unwrap(result), result.response) };
-    const task = taskFrom(parsed.data, taskId);
-    await check?.(parsed);
-    return { task, retryAfterMs };
+    return { task: await taskOf(result, taskId, check), retryAfterMs };
   };
 }
 

@@ -370,3 +370,29 @@ describe('Accept and text/plain task ids', () => {
     expect(s.received).toHaveLength(1);
   });
 });
+
+describe('quoted bodies never carry a credential', () => {
+  const jwt = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.${'s'.repeat(40)}`;
+  it('blanks an echoed Authorization header and JWTs in UnexpectedResponseError and LivePlatformError', async () => {
+    const echo = await server((req, res) =>
+      send(
+        res,
+        req.path.includes('fail') ? 502 : 200,
+        `echo: authorization: ${req.headers.authorization} id ${jwt}`,
+        {
+          'content-type': 'text/plain',
+        },
+      ),
+    );
+    const lp = lpFor(echo, { retry: false });
+    const shapes = await lp.getTask('wst_1').catch((x: unknown) => x);
+    expect(shapes).toBeInstanceOf(UnexpectedResponseError);
+    const status = await lp.getTask('fail').catch((x: unknown) => x);
+    expect(status).toBeInstanceOf(LivePlatformError);
+    for (const e of [shapes, status] as Error[]) {
+      expect(e.message).toContain('Bearer [redacted]');
+      expect(e.message).not.toContain(TOKEN.slice(0, 8));
+      expect(e.message).not.toContain(jwt.slice(0, 12));
+    }
+  });
+});
