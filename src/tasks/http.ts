@@ -28,7 +28,8 @@ export function parseBody(text: unknown, response: Response): unknown {
   if (typeof text !== 'string' || text === '') return undefined;
   const type = response.headers.get('content-type') ?? '';
   const trimmed = text.trim();
-  if (/^text\/plain\b/i.test(type) && !trimmed.startsWith('"')) return trimmed;
+  // ASP.NET's string formatter writes the string bare; JSON that arrives as text/plain is still JSON.
+  if (/^text\/plain\b/i.test(type) && !/^["{[]/.test(trimmed)) return trimmed;
   try {
     return JSON.parse(text);
   } catch {

@@ -332,6 +332,7 @@ describe('Accept and text/plain task ids', () => {
     ['text/plain', 'tsk_185510\n'],
     ['application/json; charset=utf-8', '"tsk_185510"'],
     ['application/json', '{"jobId":"tsk_185510"}'],
+    ['text/plain', '{"taskId":"tsk_185510"}'],
   ])('reads the import task id from %s %j, with or without validation', async (type, body) => {
     // The contract's import answer is a string (issue 12a opens it to {jobId}); validation checks that.
     for (const validateResponses of body.startsWith('{') ? [false] : [false, true]) {
