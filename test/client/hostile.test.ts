@@ -246,6 +246,32 @@ describe('redirects: nothing goes to another origin', () => {
     expect(third!.headers['content-type']).toBeUndefined();
   });
 
+  it('a redirect without a readable Location is a RedirectError, not followed', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(302, { location: 'http://[::1' });
+      res.end();
+    });
+    const e = (await lpFor(s)
+      .getTask('wst_1')
+      .catch((x: unknown) => x)) as RedirectError;
+    expect(e).toBeInstanceOf(RedirectError);
+    expect(e.reason).toBe('unreadable');
+    expect(s.received).toHaveLength(1);
+  });
+
+  it('names a Location without the user:password it may carry', async () => {
+    const other = await server((_req, res) => send(res, 200, converted));
+    const s = await server((_req, res) => {
+      res.writeHead(302, { location: `http://user:pa55word@127.0.0.2:${new URL(other.url).port}/x` });
+      res.end();
+    });
+    const e = (await lpFor(s)
+      .getTask('wst_1')
+      .catch((x: unknown) => x)) as RedirectError;
+    expect(e.location).toBe(`http://127.0.0.2:${new URL(other.url).port}/x`);
+    expect(e.message).not.toContain('pa55word');
+  });
+
   it(`stops after ${MAX_REDIRECTS} same-origin hops`, async () => {
     const s = await server((req, res) => {
       res.writeHead(302, { location: `${req.path.split('?')[0]}?n=${s.received.length}` });
