@@ -79,7 +79,8 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * Returns the function that cancels it. `Infinity` never fires.
  */
 export function setLongTimeout(fn: () => void, ms: number): () => void {
-  let left = Math.max(0, ms);
+  // NaN or a negative delay means "now", as setTimeout reads it, but without its warning.
+  let left = ms > 0 ? ms : 0;
   let timer: ReturnType<typeof setTimeout>;
   const step = () => {
     const now = Math.min(left, MAX_TIMER_MS);
