@@ -40,7 +40,10 @@ export class LivePlatformError<S extends number = number> extends Error {
     const traceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
     super(
       `${operationId ?? 'Live Platform request'} failed with ${status}` +
-        (problem ? `: ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}` : '') +
+        // The server's words, bounded and with credentials blanked, like any quoted body.
+        (problem
+          ? `: ${excerptOf(String(problem.title))}${problem.detail ? `: ${excerptOf(String(problem.detail))}` : ''}`
+          : '') +
         // Any other body (a gateway's JSON, HTML) is quoted, shortened: it may be a whole page.
         (!problem && body != null && body !== '' ? `: ${excerptOf(body)}` : '') +
         (traceId ? ` (traceId ${traceId})` : '') +

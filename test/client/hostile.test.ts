@@ -412,6 +412,14 @@ describe('quoted bodies never carry a credential', () => {
       ),
     );
     const lp = lpFor(echo, { retry: false });
+    const problemEcho = await server((req, res) =>
+      send(res, 401, { title: 'Unauthorized', detail: `got ${req.headers.authorization}`.repeat(1_000) }),
+    );
+    const p = (await lpFor(problemEcho)
+      .getTask('wst_1')
+      .catch((x: unknown) => x)) as LivePlatformError;
+    expect(p.message).not.toContain(TOKEN.slice(0, 8));
+    expect(p.message.length).toBeLessThan(600);
     const shapes = await lp.getTask('wst_1').catch((x: unknown) => x);
     expect(shapes).toBeInstanceOf(UnexpectedResponseError);
     const status = await lp.getTask('fail').catch((x: unknown) => x);
