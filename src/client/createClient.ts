@@ -65,6 +65,9 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
   beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options?: WaitOptions): TaskPoller;
 }
 
+/** What every request accepts: JSON, and the RFC 9457 problems errors are. */
+export const ACCEPT = 'application/json, application/problem+json';
+
 /**
  * Every path parameter of the contract is a primitive in `simple` style, so one regex replace does
  * what openapi-fetch's general serializer (label, matrix, exploded arrays and objects) does per call.
@@ -140,7 +143,9 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     fetch: transport as (input: Request) => Promise<Response>,
     headers: {
       // Without it undici sends */*, and an ASP.NET server answers a string result as text/plain.
-      Accept: 'application/json',
+      // problem+json is named too: errors come as RFC 9457 problems, and a server that negotiates
+      // strictly (Prism) would otherwise answer a declared error status with something else.
+      Accept: ACCEPT,
       ...options.headers,
       // A fixed token travels as a default header: no per-request work. A function runs per request.
       ...(typeof token === 'string' && {

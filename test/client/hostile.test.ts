@@ -376,10 +376,13 @@ describe('Accept and text/plain task ids', () => {
     }
   });
 
-  it('sends Accept: application/json on every request', async () => {
+  it('sends Accept: application/json (and problem+json) on every request', async () => {
     const s = await importServer('text/plain', 'tsk_185510');
     await lpFor(s).beginImportCustomer(guid, { customerType: 'TENANT_TYPE' }, { intervalMs: 1 });
-    expect(s.received.map((r) => r.headers.accept)).toEqual(['application/json', 'application/json']);
+    expect(s.received.map((r) => r.headers.accept)).toEqual([
+      'application/json, application/problem+json',
+      'application/json, application/problem+json',
+    ]);
   });
 
   it('refuses a text/plain page as a task id, quoting it', async () => {
