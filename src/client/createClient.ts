@@ -1,11 +1,12 @@
 import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
-import { httpPollTask, startTask } from '../tasks/http.js';
+import { httpPollTask, readTask, startTask, type ResultCheck } from '../tasks/http.js';
+import { MAX_TIMER_MS } from '../tasks/timing.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
 import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
 import { assertTokenSource, type TokenSource } from './auth.js';
 import { withReauth } from './reauth.js';
-import { unwrap } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 import { operationIdFor } from './operations.js';
 import { createTransport, LightRequest, type RetryOptions } from './transport.js';
 import { validateResult } from './validate.js';
@@ -33,6 +34,11 @@ export interface LivePlatformClientOptions {
   timeoutMs?: number;
   /** Checks every 2xx body against the contract; a mismatch throws ResponseValidationError. Default false. */
   validateResponses?: boolean;
+  /**
+   * The most bytes of one response body, counted after decompression; past it the call rejects with
+   * ResponseTooLargeError and the download stops. Default 4 MiB (the contract's answers are a few kB).
+   */
+  maxResponseBytes?: number;
 }
 
 export type LivePlatformHttpClient = Client<paths, `${string}/${string}`>;
@@ -56,13 +62,16 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
     /** A poller for a task that is already running (the first poll is immediate). */
     poller(taskId: string, options?: WaitOptions): TaskPoller;
   };
-  /** Get Task: the task's current state. */
+  /** Get Task: the task's current state; a 2xx that is not a task rejects with UnexpectedResponseError. */
   getTask(taskId: string, options?: CallOptions): Promise<Task>;
   /** Starts a conversion of a tenant's lead; returns its poller at once. `options.signal` also stops the start. */
   beginCreateCustomerFromLead(body: CreateCustomerFromLeadRequest, options?: WaitOptions): TaskPoller;
   /** Starts an import from OVOC; returns its poller at once. */
   beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options?: WaitOptions): TaskPoller;
 }
+
+/** What every request accepts: JSON, and the RFC 9457 problems errors are. */
+export const ACCEPT = 'application/json, application/problem+json';
 
 /**
  * Every path parameter of the contract is a primitive in `simple` style, so one regex replace does
@@ -87,11 +96,13 @@ export function normalizeBaseUrl(baseUrl: unknown): string {
   return url.href.replace(/\/+$/, '');
 }
 
-function count(name: string, value: unknown, fallback: number, min: number): number {
+function count(name: string, value: unknown, fallback: number, min: number, max = Infinity): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new TypeError(
-      `createLivePlatformClient: ${name} must be a number >= ${min}, not ${String(value)}.`,
+      `createLivePlatformClient: ${name} must be a number >= ${min}` +
+        (max < Infinity ? ` and <= ${max} (what setTimeout can hold, about 24.8 days)` : '') +
+        `, not ${String(value)}.`,
     );
   }
   return value;
@@ -119,7 +130,9 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     fetch: options.fetch ?? globalThis.fetch,
     // A token function is applied by withReauth below, which also repeats a request once on invalid_token.
     tokenFn: undefined,
-    timeoutMs: count('timeoutMs', options.timeoutMs, 0, 0),
+    // AbortSignal.timeout() beyond 2^31-1 ms would fire after 1 ms: refused rather than wrong.
+    timeoutMs: count('timeoutMs', options.timeoutMs, 0, 0, MAX_TIMER_MS),
+    maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1),
     retry: {
       maxAttempts: Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1)),
       baseDelayMs: count('retry.baseDelayMs', r.baseDelayMs, 500, 0),
@@ -137,6 +150,10 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
       input: Request,
     ) => Promise<Response>,
     headers: {
+      // Without it undici sends */*, and an ASP.NET server answers a string result as text/plain.
+      // problem+json is named too: errors come as RFC 9457 problems, and a server that negotiates
+      // strictly (Prism) would otherwise answer a declared error status with something else.
+      Accept: ACCEPT,
       ...options.headers,
       // A fixed token travels as a default header: no per-request work. A function runs per request.
       ...(typeof token === 'string' && {
@@ -145,26 +162,39 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     },
   }) as LivePlatformClient;
 
+  // The poller and the starts read bodies as text (a text/plain task id, an HTML page) and parse
+  // them themselves; they check the parsed body here. Other text reads are not validated.
+  let check: ((method: string, path: string) => ResultCheck) | undefined;
   if (options.validateResponses) {
+    check = (method, path) => (result) => validateResult(operationIdFor(method, path), result);
     for (const method of ['GET', 'PUT', 'POST'] as const) {
       const send = lp[method] as (
         path: string,
-        init?: unknown,
+        init?: { parseAs?: string },
       ) => Promise<{ data?: unknown; response: Response }>;
-      (lp as unknown as Record<string, unknown>)[method] = (path: string, init?: unknown) =>
-        send(path, init).then((result) => validateResult(operationIdFor(method, path), result));
+      (lp as unknown as Record<string, unknown>)[method] = (path: string, init?: { parseAs?: string }) =>
+        init?.parseAs === 'text'
+          ? send(path, init)
+          : send(path, init).then((result) => validateResult(operationIdFor(method, path), result));
     }
   }
 
-  const poll = httpPollTask(lp);
+  const checkTask = check?.('GET', '/api/v2/task/{taskId}');
+  const poll = httpPollTask(lp, checkTask);
   lp.tasks = {
     poller: (taskId, o) => new TaskPoller(poll, taskId, o),
     wait: (taskId, o) => new TaskPoller(poll, taskId, o).pollUntilDone(),
   };
-  lp.getTask = async (taskId, o) =>
-    unwrap(await lp.GET('/api/v2/task/{taskId}', { params: { path: { taskId } }, signal: o?.signal }));
+  lp.getTask = (taskId, o) => readTask(lp, taskId, o?.signal, checkTask);
   lp.beginCreateCustomerFromLead = (body, o) =>
-    new TaskPoller(poll, startTask(lp.POST('/api/v3/customer', { body, signal: o?.signal })), o);
+    new TaskPoller(
+      poll,
+      startTask(
+        lp.POST('/api/v3/customer', { body, signal: o?.signal, parseAs: 'text' }),
+        check?.('POST', '/api/v3/customer'),
+      ),
+      o,
+    );
   lp.beginImportCustomer = (customerGuid, body, o) =>
     new TaskPoller(
       poll,
@@ -174,7 +204,9 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
           // The documented default, sent explicitly so the request means the same on any server version.
           body: { allowSbcIdUpdateForOvoc: false, ...body },
           signal: o?.signal,
+          parseAs: 'text',
         }),
+        check?.('POST', '/api/v2/customer/{customerGuid}/action/ovocimport'),
       ),
       o,
     );

@@ -1,5 +1,6 @@
 import type { OperationId } from '../../generated/operation-ids.js';
 import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
+import { excerptOf } from '../tasks/errors.js';
 import { parseRetryAfter } from '../tasks/timing.js';
 import { failedResponseOperation, operationIdOf } from './operations.js';
 
@@ -39,9 +40,12 @@ export class LivePlatformError<S extends number = number> extends Error {
     const traceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
     super(
       `${operationId ?? 'Live Platform request'} failed with ${status}` +
-        (problem ? `: ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}` : '') +
+        // The server's words, bounded and with credentials blanked, like any quoted body.
+        (problem
+          ? `: ${excerptOf(String(problem.title))}${problem.detail ? `: ${excerptOf(String(problem.detail))}` : ''}`
+          : '') +
         // Any other body (a gateway's JSON, HTML) is quoted, shortened: it may be a whole page.
-        (!problem && body != null && body !== '' ? `: ${(text ?? JSON.stringify(body)).slice(0, 200)}` : '') +
+        (!problem && body != null && body !== '' ? `: ${excerptOf(body)}` : '') +
         (traceId ? ` (traceId ${traceId})` : '') +
         (HINTS[status] ? `. ${HINTS[status]}` : ''),
     );
@@ -101,5 +105,47 @@ export class ResponseValidationError extends Error {
         issues.map((i) => `${i.path} ${i.message}`).join('; '),
     );
     this.paths = issues.map((i) => i.path);
+  }
+}
+
+/** Why a redirect was not followed. */
+export type RedirectRefusal = 'cross-origin' | 'too-many' | 'unreadable';
+
+/**
+ * A redirect the client did not follow: to another origin (no header, body or token may leave the
+ * configured one), past the hop limit, or one whose Location it cannot read. Names the Location
+ * (without any user:password in it), never the request's headers.
+ */
+export class RedirectError extends Error {
+  override readonly name = 'RedirectError';
+  constructor(
+    readonly reason: RedirectRefusal,
+    readonly status: number,
+    /** The Location the server sent, resolved against the request URL (userinfo removed). */
+    readonly location: string | undefined,
+    readonly operationId: OperationId | undefined,
+  ) {
+    super(
+      `${operationId ?? 'Live Platform request'} was redirected (${status}) ` +
+        (reason === 'cross-origin'
+          ? `to another origin, ${location}: not followed, so nothing is sent there. Check baseUrl (the server may want https or another host).`
+          : reason === 'too-many'
+            ? `too many times (last to ${location}): not followed further.`
+            : 'with no readable Location: not followed.'),
+    );
+  }
+}
+
+/** A response body larger than `maxResponseBytes` (counted after decompression); it was not read further. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+  constructor(
+    readonly maxResponseBytes: number,
+    readonly operationId: OperationId | undefined,
+  ) {
+    super(
+      `${operationId ?? 'Live Platform response'}: the body is larger than maxResponseBytes (${maxResponseBytes} bytes, ` +
+        'counted decompressed); reading stopped. Raise maxResponseBytes if the answer is legitimately that big.',
+    );
   }
 }

@@ -17,10 +17,15 @@ export {
 } from './token-source.js';
 export {
   LivePlatformError,
+  RedirectError,
+  ResponseTooLargeError,
   ResponseValidationError,
   isLivePlatformError,
   unwrap,
   type ProblemFor,
+  type RedirectRefusal,
   type ResponseIssue,
 } from './errors.js';
 export { LightRequest, type RetryInfo, type RetryOptions } from './transport.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
+export { MAX_REDIRECTS } from './redirects.js';

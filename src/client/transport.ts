@@ -4,7 +4,10 @@
 import type { OperationId } from '../../generated/operation-ids.js';
 import { fullJitterDelay, parseRetryAfter, sleep } from '../tasks/timing.js';
 import { resolveToken, type TokenSource } from './auth.js';
+import { RedirectError } from './errors.js';
+import { limitBody } from './body-limit.js';
 import { failedResponseOperation, operationIdOf } from './operations.js';
+import { followRedirects, isRedirectish } from './redirects.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4; 1 turns retries off. */
@@ -36,6 +39,11 @@ export interface RetryInfo {
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const LIGHT = Symbol.for('live-platform-openapi.request');
+/**
+ * A request-init mark (openapi-fetch passes unknown init keys through): its 429/503 answers that
+ * carry a Retry-After go straight back to the caller, which paces them itself (the task poller).
+ */
+export const PACED = Symbol('live-platform-openapi.paced');
 
 type Init = RequestInit & { headers: Headers; method: string };
 
@@ -81,6 +89,8 @@ export interface TransportOptions {
   tokenFn?: TokenSource | undefined;
   retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
   timeoutMs: number;
+  /** The most decoded bytes of one response body. */
+  maxResponseBytes: number;
 }
 
 /** Whether a failed connection certainly never reached the server (so even a POST may be resent). */
@@ -95,7 +105,7 @@ export function connectionRefused(e: unknown, depth = 0): boolean {
 }
 
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
-  const { retry, timeoutMs } = o;
+  const { retry, timeoutMs, maxResponseBytes } = o;
   return async (input) => {
     const url = input.url;
     const init: Init =
@@ -112,6 +122,9 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     if (o.tokenFn) init.headers.set('Authorization', `Bearer ${await resolveToken(o.tokenFn)}`);
     const caller = init.signal ?? undefined;
     const method = init.method;
+    const paced = (init as { [PACED]?: boolean })[PACED] === true;
+    // The client follows redirects itself, and only on the configured origin (./redirects.ts).
+    init.redirect = 'manual';
     let op: OperationId | undefined | null = null;
     const opId = () => (op === null ? (op = operationIdOf(method, url)) : op);
     // Safe to resend: the reads. verifyLcCustomer is a read the vendor exposes as PUT.
@@ -124,8 +137,11 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
       let err: unknown;
       try {
         res = await o.fetch(url, init);
-        if (res.ok) return res;
+        if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
+        if (res.ok) return limitBody(res, maxResponseBytes, opId);
       } catch (e) {
+        // A refused redirect is an answer, not a failed connection: never retried.
+        if (e instanceof RedirectError) throw e;
         err = e;
       }
       if (caller?.aborted) throw caller.reason;
@@ -136,17 +152,19 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
           'TimeoutError',
         );
       }
+      const retryAfter = parseRetryAfter(res?.headers.get('retry-after'));
       const mayRetry = res
-        ? RETRY_STATUSES.has(res.status) && (res.status === 429 || idempotent())
+        ? RETRY_STATUSES.has(res.status) &&
+          (res.status === 429 || idempotent()) &&
+          !(paced && retryAfter !== undefined && (res.status === 429 || res.status === 503))
         : idempotent() || (!timedOut && connectionRefused(err));
-      const delay =
-        parseRetryAfter(res?.headers.get('retry-after')) ??
-        fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
+      const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
       if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
         if (!res) throw err;
+        const bounded = limitBody(res, maxResponseBytes, opId);
         const id = opId();
-        if (id) failedResponseOperation.set(res, id);
-        return res;
+        if (id) failedResponseOperation.set(bounded, id);
+        return bounded;
       }
       retry.onRetry?.({
         attempt: attempt + 1,

@@ -1,6 +1,50 @@
 import type { ExecutionMessage, Task } from '../types.js';
 import { outcomeOf, type TaskOutcome } from './status.js';
 
+/** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
+export const EXCERPT_CHARS = 200;
+
+/**
+ * A body quoted in an error with anything shaped like a credential blanked: a server that echoes the
+ * request (a debug proxy, a hostile one) must not put the bearer token into logs through us.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1[redacted]')
+    .replace(/eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g, '[redacted JWT]');
+}
+
+/** A bounded, printable excerpt of a body: JSON for values, the text itself for text; secrets blanked. */
+export function excerptOf(body: unknown): string {
+  let text: string;
+  try {
+    text = body === undefined ? '' : typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
+  } catch {
+    text = String(body);
+  }
+  // Redacted before the cut to EXCERPT_CHARS, so no token is quoted in part; control characters
+  // are flattened, so a hostile body cannot forge lines in a log.
+  const flat = redactSecrets(text.slice(0, 20 * EXCERPT_CHARS))
+    .slice(0, EXCERPT_CHARS + 1)
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
+}
+
+/**
+ * A 2xx answer whose body is not what the operation returns: Get Task without a task, a start
+ * without a task id. Quotes an excerpt of the body (never headers, so never the token).
+ */
+export class UnexpectedResponseError extends Error {
+  override readonly name = 'UnexpectedResponseError';
+  /** At most EXCERPT_CHARS characters of the body. */
+  readonly excerpt: string;
+  constructor(what: string, body: unknown) {
+    const excerpt = excerptOf(body);
+    super(`${what}: ${excerpt === '' ? '(empty body)' : excerpt}`);
+    this.excerpt = excerpt;
+  }
+}
+
 /** A task ended `CompletedFailed`. Carries the whole task, its details and its log. */
 export class TaskFailedError extends Error {
   override readonly name = 'TaskFailedError';
@@ -12,19 +56,19 @@ export class TaskFailedError extends Error {
   declare readonly executionMessages: ExecutionMessage[];
 
   constructor(task: Task) {
-    const log = task.executionMessages ?? [];
+    // A failure is a failure whether or not the server sent details or a log.
+    const details = Array.isArray(task.details) ? task.details : [];
+    const log = Array.isArray(task.executionMessages) ? task.executionMessages : [];
+    const errors = log.filter((m) => m?.level === 'Error').map((m) => m.message);
     super(
-      `Task ${task.id} failed (${task.details.join()}): ` +
-        log
-          .filter((m) => m.level === 'Error')
-          .map((m) => m.message)
-          .join(' '),
+      `Task ${task.id} failed${details.length ? ` (${details.join()})` : ''}` +
+        (errors.length ? `: ${errors.join(' ')}` : ''),
     );
     Object.assign(this, {
       task,
       taskId: task.id,
       outcome: outcomeOf(task),
-      details: task.details,
+      details,
       executionMessages: log,
     });
   }

@@ -1,27 +1,99 @@
 // The HTTP binding of the poll engine: Get Task through the typed client, and the start requests.
 import type { LivePlatformHttpClient } from '../client/createClient.js';
 import { unwrap } from '../client/errors.js';
+import { PACED } from '../client/transport.js';
+import type { Task } from '../types.js';
 import type { PollTask } from './poller.js';
-import { taskIdFrom } from './status.js';
+import { taskFrom, taskIdFrom } from './status.js';
 import { parseRetryAfter } from './timing.js';
 
+type Result = { data?: unknown; error?: unknown; response: Response };
+
+/** Checks a parsed 2xx result against the contract (the client's `validateResponses`), or nothing. */
+export type ResultCheck = (result: Result) => unknown;
+
 /**
- * Reads a task with Get Task. Retry-After paces the next poll; a 429 or 503 that carries one (longer
- * than the transport's retry budget) means "ask again then"; any other non-2xx throws LivePlatformError.
+ * Marks a request whose 429/503 answers with a Retry-After the poller paces itself, so the transport
+ * does not retry them at once in between: one Get Task request per poll, whatever the server says.
  */
-export function httpPollTask(client: LivePlatformHttpClient): PollTask {
+const PACED_INIT = { [PACED]: true } as const;
+
+/**
+ * A 2xx body read as text (`parseAs: 'text'`), parsed the way the server meant it: JSON, or for
+ * `text/plain` the text itself. ASP.NET's string formatter answers a string result as unquoted
+ * `text/plain` (`tsk_185510`) when the client accepts it, and a proxy may answer HTML: read as JSON,
+ * both would be a bare SyntaxError. Text that is not JSON stays text, for the shape checks to quote.
+ */
+export function parseBody(text: unknown, response: Response): unknown {
+  if (typeof text !== 'string' || text === '') return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  const trimmed = text.trim();
+  // ASP.NET's string formatter writes the string bare; JSON that arrives as text/plain is still JSON.
+  if (/^text\/plain\b/i.test(type) && !/^["{[]/.test(trimmed)) return trimmed;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A Get Task result read as text, as a Task: parsed, shape-checked, then checked by the contract. */
+async function taskOf(result: Result & { data?: string }, taskId: string, check?: ResultCheck) {
+  const parsed = { ...result, data: parseBody(unwrap(result), result.response) };
+  const task = taskFrom(parsed.data, taskId);
+  await check?.(parsed);
+  return task;
+}
+
+/**
+ * Get Task once, for `lp.getTask()`: the task, a LivePlatformError for a non-2xx, or an
+ * UnexpectedResponseError for a 2xx that is not a task (never `{}` typed as a Task).
+ */
+export async function readTask(
+  client: LivePlatformHttpClient,
+  taskId: string,
+  signal: AbortSignal | undefined,
+  check?: ResultCheck,
+): Promise<Task> {
+  const path = { taskId };
+  return taskOf(
+    await client.GET('/api/v2/task/{taskId}', { params: { path }, signal, parseAs: 'text' }),
+    taskId,
+    check,
+  );
+}
+
+/**
+ * Reads a task with Get Task for the poller. Retry-After paces the next poll; a 429 or 503 that
+ * carries one means "ask again then" (the poller never asks sooner than its interval); any other
+ * non-2xx throws LivePlatformError, and a 2xx that is not a task throws UnexpectedResponseError.
+ */
+export function httpPollTask(client: LivePlatformHttpClient, check?: ResultCheck): PollTask {
   return async (taskId, signal) => {
-    const result = await client.GET('/api/v2/task/{taskId}', { params: { path: { taskId } }, signal });
+    const result = await client.GET('/api/v2/task/{taskId}', {
+      params: { path: { taskId } },
+      signal,
+      parseAs: 'text',
+      ...PACED_INIT,
+    });
     const { status, headers } = result.response;
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
     if ((status === 429 || status === 503) && retryAfterMs !== undefined) return { retryAfterMs };
-    return { task: unwrap(result), retryAfterMs };
+    return { task: await taskOf(result, taskId, check), retryAfterMs };
   };
 }
 
-/** The task id from the answer of an operation that queues a task, whichever of the three shapes it has. */
+/**
+ * The task id from the answer of an operation that queues a task, whichever of the shapes it has
+ * (JSON string, unquoted text/plain, `{taskId}`, `{jobId}`). The request is made with `parseAs: 'text'`.
+ */
 export async function startTask(
   request: Promise<{ data?: unknown; error?: unknown; response: Response }>,
+  check?: ResultCheck,
 ): Promise<string> {
-  return taskIdFrom(unwrap(await request));
+  const result = await request;
+  const parsed = { ...result, data: parseBody(unwrap(result), result.response) };
+  const id = taskIdFrom(parsed.data);
+  await check?.(parsed);
+  return id;
 }

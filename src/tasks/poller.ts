@@ -3,12 +3,13 @@
 // functions and a different transport needs no change here.
 import type { Task } from '../types.js';
 import { TaskFailedError, TaskTimeoutError } from './errors.js';
-import { isTerminal } from './status.js';
+import { isTerminal, taskFrom } from './status.js';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_TASK_TIMEOUT_MS,
   pollDelay,
+  setLongTimeout,
   sleep,
 } from './timing.js';
 
@@ -27,13 +28,22 @@ export type PollTask = (taskId: string, signal: AbortSignal) => Promise<PolledTa
 export interface WaitOptions {
   /** Stops polling and cancels the wait in progress; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Overall deadline; past it the wait rejects with TaskTimeoutError. Default 10 minutes. */
+  /**
+   * Overall deadline; past it the wait rejects with TaskTimeoutError. Default 10 minutes. Any length
+   * works (beyond setTimeout's 24.8 days the timer is chained); `Infinity` waits for ever.
+   */
   timeoutMs?: number;
-  /** First gap between polls (ms); each later gap doubles. Default 1000. */
+  /**
+   * First gap between polls (ms); each later gap doubles. Default 1000. Also the floor: no answer of
+   * the server (a Retry-After of 0 or a past date) makes the poller ask sooner than this.
+   */
   intervalMs?: number;
-  /** Largest gap between polls (ms). Default 10000. A server Retry-After wins over both. */
+  /** Largest gap between polls (ms). Default 10000. A longer server Retry-After wins over it. */
   maxIntervalMs?: number;
-  /** Called with every state a poll returns, the last (terminal) one included. */
+  /**
+   * Called with every state a poll returns, the last (terminal) one included. A status the contract
+   * does not list arrives here too (the wait goes on: only the two completed statuses end it).
+   */
   onProgress?: (task: Task) => void;
   /** `false` returns a CompletedFailed task instead of throwing TaskFailedError. Default true. */
   throwOnFailure?: boolean;
@@ -108,28 +118,38 @@ export class TaskPoller implements PromiseLike<Task> {
 
   async #loop(callerSignal: AbortSignal | undefined): Promise<Task> {
     const o = this.options;
-    const timeoutMs = o.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
-    const interval = o.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    const maxInterval = o.maxIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS;
+    const timeoutMs = duration('timeoutMs', o.timeoutMs, DEFAULT_TASK_TIMEOUT_MS);
+    const interval = duration('intervalMs', o.intervalMs, DEFAULT_POLL_INTERVAL_MS);
+    const maxInterval = duration('maxIntervalMs', o.maxIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS);
+    const deadline = Date.now() + timeoutMs;
+    const timedOut = () => new TaskTimeoutError(this.#id, timeoutMs, this.latest);
     // One controller carries both the caller's abort and the deadline into every sleep and request.
     const ctl = new AbortController();
     const onAbort = () => ctl.abort(callerSignal!.reason);
     if (callerSignal?.aborted) onAbort();
     callerSignal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(
-      () => ctl.abort(new TaskTimeoutError(this.#id, timeoutMs, this.latest)),
-      timeoutMs,
-    );
+    const cancelDeadline = setLongTimeout(() => ctl.abort(timedOut()), timeoutMs);
     try {
       const id = this.#id ?? (await untilAborted(this.taskId, ctl.signal));
       // A task we just started is not done yet; a resumed one may be, so it is read at once.
       let n = this.#fresh ? 1 : 0;
       let wait = this.#fresh ? pollDelay(0, interval, maxInterval) : 0;
       for (;;) {
-        if (wait > 0) await sleep(wait, ctl.signal);
-        const { task, retryAfterMs } = await this.poll(id, ctl.signal);
-        wait = retryAfterMs ?? pollDelay(n++, interval, maxInterval);
-        if (!task) continue;
+        // Never past the deadline: a wait that reaches it ends there, and so does the loop (a timer
+        // may fire a millisecond early, so "reaches" is decided before sleeping, not after).
+        const left = deadline - Date.now();
+        if (wait >= left) {
+          await sleep(left, ctl.signal);
+          ctl.abort(timedOut());
+        } else if (wait > 0) await sleep(wait, ctl.signal);
+        ctl.signal.throwIfAborted();
+        const polled = await this.poll(id, ctl.signal);
+        // At least the backoff (itself never under intervalMs): a Retry-After of 0, or a storm of
+        // 429s, cannot make the poller ask faster than intervalMs. A longer Retry-After is honoured.
+        const backoff = Math.max(interval, pollDelay(n++, interval, maxInterval));
+        wait = Math.max(backoff, polled?.retryAfterMs ?? 0);
+        if (polled?.task === undefined) continue;
+        const task = taskFrom(polled.task, id);
         this.latest = task;
         for (const cb of this.#listeners) cb(task);
         if (isTerminal(task)) {
@@ -142,10 +162,18 @@ export class TaskPoller implements PromiseLike<Task> {
       // Whatever a request threw while aborting, the caller gets the reason it can test for.
       throw ctl.signal.aborted ? ctl.signal.reason : e;
     } finally {
-      clearTimeout(timer);
+      cancelDeadline();
       callerSignal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A wait option: a number >= 0 (Infinity allowed), or its default when left out. */
+function duration(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+    throw new TypeError(`TaskPoller: ${name} must be a number of ms >= 0, not ${String(value)}.`);
+  return value;
 }
 
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -103,5 +103,8 @@ describe('src/client/createClient.ts types', () => {
     createLivePlatformClient({ baseUrl: 'https://x' });
     // @ts-expect-error maxAttempts is a number
     createLivePlatformClient({ baseUrl: 'https://x', token: 't', retry: { maxAttempts: 'three' } });
+    // @ts-expect-error maxResponseBytes is a number of bytes
+    createLivePlatformClient({ baseUrl: 'https://x', token: 't', maxResponseBytes: '4MB' });
+    createLivePlatformClient({ baseUrl: 'https://x', token: 't', maxResponseBytes: 2 ** 20 });
   });
 });

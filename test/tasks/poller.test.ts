@@ -1,9 +1,11 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import {
   TaskFailedError,
   TaskPoller,
   TaskTimeoutError,
+  UnexpectedResponseError,
+  isTerminal,
   outcomeOf,
   taskIdFrom,
   taskIdFromSerialized,
@@ -234,6 +236,123 @@ describe('src/tasks/status.ts', () => {
     expect(taskIdFrom('tsk_185510')).toBe('tsk_185510');
     expect(taskIdFrom({ taskId: 'wst_1' })).toBe('wst_1');
     expect(taskIdFrom({ jobId: 'wst_2' })).toBe('wst_2');
-    for (const bad of [null, '', {}, { id: 'x' }, 42]) expect(() => taskIdFrom(bad)).toThrow(/taskId.*jobId/);
+    for (const bad of [null, '', {}, { id: 'x' }, 42, '<html>', 'two words', 'x'.repeat(300)])
+      expect(() => taskIdFrom(bad)).toThrow(UnexpectedResponseError);
+    expect(() => taskIdFrom({})).toThrow(/taskId.*jobId/);
+  });
+
+  it('ends a task only on CompletedSuccess or CompletedFailed; outcomeOf never calls anything else a success', () => {
+    for (const status of ['InProgress', 'In Progress', 'Queued', 'Completed', '', 'completedsuccess'])
+      expect([isTerminal({ status } as Task), outcomeOf({ status, details: ['Converted'] } as Task)]).toEqual(
+        [false, 'in-progress'],
+      );
+    expect(isTerminal(converted)).toBe(true);
+    expect(isTerminal(failed)).toBe(true);
+    expect(outcomeOf({ status: 'CompletedFailed' } as Task)).toBe('failed');
+  });
+
+  it('builds TaskFailedError from a failed task without details or a log', () => {
+    const e = new TaskFailedError({ id: 'wst_1', status: 'CompletedFailed' } as Task);
+    expect([e.outcome, e.details, e.executionMessages, e.message]).toEqual([
+      'failed',
+      [],
+      [],
+      'Task wst_1 failed',
+    ]);
+  });
+});
+
+describe('src/tasks/poller.ts against a hostile poll', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it.each([{}, [], 'x', null, 42, { status: 'CompletedSuccess' }, { id: 'wst_1', status: 7 }])(
+    'rejects at once with UnexpectedResponseError for %j, which is not a task',
+    async (body) => {
+      const { poll, calls } = script([body as unknown as Task]);
+      const e = await new TaskPoller(poll, 'wst_1', fast).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UnexpectedResponseError);
+      expect(calls).toHaveLength(1);
+    },
+  );
+
+  it('keeps to intervalMs whatever Retry-After says: at most deadline / intervalMs + 2 polls', async () => {
+    vi.useFakeTimers();
+    for (const retryAfterMs of [0, 1, undefined]) {
+      const { poll, calls } = script([inProgress], retryAfterMs);
+      const done = new TaskPoller(poll, 'wst_1', {
+        intervalMs: 1_000,
+        maxIntervalMs: 1_000,
+        timeoutMs: 60_000,
+      })
+        .pollUntilDone()
+        .catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(await done).toBeInstanceOf(TaskTimeoutError);
+      expect(calls.length).toBeLessThanOrEqual(60_000 / 1_000 + 2);
+      for (let i = 1; i < calls.length; i++)
+        expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(1_000);
+    }
+  });
+
+  it('a Retry-After beyond the deadline ends at the deadline, after one poll', async () => {
+    vi.useFakeTimers();
+    const { poll, calls } = script([inProgress], 3_000_000_000);
+    const t0 = Date.now();
+    const done = new TaskPoller(poll, 'wst_1', { timeoutMs: 5_000 }).pollUntilDone().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await done).toBeInstanceOf(TaskTimeoutError);
+    expect(Date.now() - t0).toBe(5_000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a deadline of 2^31 ms or 30 days works (chained timers): it does not fire early', async () => {
+    vi.useFakeTimers();
+    for (const timeoutMs of [2 ** 31, 30 * 86_400_000]) {
+      const { poll } = script([inProgress]);
+      let settled: unknown;
+      const done = new TaskPoller(poll, 'wst_1', {
+        timeoutMs,
+        intervalMs: 3_600_000,
+        maxIntervalMs: 3_600_000,
+      })
+        .pollUntilDone()
+        .then(
+          (t) => (settled = t),
+          (e: unknown) => (settled = e),
+        );
+      await vi.advanceTimersByTimeAsync(2 ** 31 - 2);
+      expect(settled).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(timeoutMs);
+      await done;
+      expect(settled).toBeInstanceOf(TaskTimeoutError);
+    }
+  });
+
+  it('emits no TimeoutOverflowWarning with real timers for a 2^31 ms deadline or Retry-After', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const { poll, calls } = script([inProgress], 2 ** 32);
+      const ac = new AbortController();
+      const done = new TaskPoller(poll, 'wst_1', { timeoutMs: 2 ** 31 }).pollUntilDone({ signal: ac.signal });
+      await new Promise((r) => setTimeout(r, 100));
+      ac.abort(new Error('enough'));
+      await expect(done).rejects.toThrow('enough'); // not a TaskTimeoutError after 1 ms
+      expect(calls).toHaveLength(1); // not a storm of polls
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'TimeoutOverflowWarning')).toEqual([]);
+  });
+
+  it('refuses wait options that are not durations', async () => {
+    for (const bad of [
+      { timeoutMs: -1 },
+      { intervalMs: Number.NaN },
+      { maxIntervalMs: '5' as unknown as number },
+    ])
+      await expect(new TaskPoller(script([converted]).poll, 'wst_1', bad)).rejects.toThrow(TypeError);
   });
 });

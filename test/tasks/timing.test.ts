@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
+  MAX_TIMER_MS,
   POLL_JITTER,
   fullJitterDelay,
+  parseHttpDate,
   parseRetryAfter,
   pollDelay,
+  setLongTimeout,
   sleep,
 } from '../../src/tasks/timing.js';
 
@@ -19,6 +22,34 @@ describe('src/tasks/timing.ts', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
     expect(parseRetryAfter('', now)).toBeUndefined();
+  });
+
+  it('reads only what RFC 9110 allows: digits, or one of the three HTTP-date forms', () => {
+    const now = Date.parse('2026-11-22T06:00:00Z');
+    // Each of these once fed V8's lenient Date.parse (`-5` is a date to it) or Number().
+    for (const bad of [
+      '-1',
+      '-5',
+      '1 2',
+      '1.5',
+      '0.05',
+      '+3',
+      '1e3',
+      '0x10',
+      '5s',
+      'Sun, 22 Nov 2026',
+      '2026-11-22T06:00:07Z',
+    ])
+      expect(parseRetryAfter(bad, now), bad).toBeUndefined();
+    expect(parseRetryAfter('3000000', now)).toBe(3_000_000_000); // read; callers clamp it
+    expect(parseHttpDate('Sunday, 22-Nov-26 06:00:07 GMT', now)).toBe(now + 7_000); // rfc850-date
+    expect(parseHttpDate('Sun Nov 22 06:00:07 2026', now)).toBe(now + 7_000); // asctime-date
+    expect(parseHttpDate('Sun Nov  2 06:00:07 2026', now)).toBe(Date.parse('2026-11-02T06:00:07Z'));
+    expect(parseHttpDate('Monday, 01-Jan-90 00:00:00 GMT', now)).toBe(Date.parse('1990-01-01T00:00:00Z'));
+    expect(parseHttpDate('Fri, 31 Dec 9999 23:59:59 GMT', now)).toBe(Date.parse('9999-12-31T23:59:59Z'));
+    expect(parseHttpDate('Tue, 31 Feb 2026 06:00:00 GMT', now)).toBeUndefined(); // no such day
+    expect(parseHttpDate('Sun, 22 Nov 2026 25:00:00 GMT', now)).toBeUndefined();
+    expect(parseHttpDate('Sun, 22 Nov 2026 06:00:07 UTC', now)).toBeUndefined(); // GMT only
   });
 
   it('keeps the poll backoff capped, doubling, and within its jitter band', () => {
@@ -49,6 +80,39 @@ describe('src/tasks/timing.ts', () => {
       }
     }
     expect(fullJitterDelay(3, 100, 1_000, () => 0.5)).toBe(200);
+  });
+
+  describe('waits longer than setTimeout holds', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('chain timers: a wait of 2^31 ms or 30 days fires then, not after 1 ms, with no overflow warning', async () => {
+      const warnings: Error[] = [];
+      const onWarning = (w: Error) => warnings.push(w);
+      process.on('warning', onWarning);
+      vi.useFakeTimers();
+      try {
+        for (const ms of [MAX_TIMER_MS + 1, 30 * 86_400_000]) {
+          let fired = false;
+          setLongTimeout(() => (fired = true), ms);
+          await vi.advanceTimersByTimeAsync(MAX_TIMER_MS);
+          expect(fired).toBe(false);
+          await vi.advanceTimersByTimeAsync(ms - MAX_TIMER_MS);
+          expect(fired).toBe(true);
+        }
+        const cancel = setLongTimeout(() => expect.unreachable('cancelled'), 2 * MAX_TIMER_MS);
+        await vi.advanceTimersByTimeAsync(MAX_TIMER_MS + 1);
+        cancel();
+        await vi.advanceTimersByTimeAsync(2 * MAX_TIMER_MS);
+        const slept = sleep(3 * MAX_TIMER_MS);
+        await vi.advanceTimersByTimeAsync(3 * MAX_TIMER_MS);
+        await slept;
+      } finally {
+        vi.useRealTimers();
+        await new Promise((r) => setImmediate(r));
+        process.off('warning', onWarning);
+      }
+      expect(warnings.filter((w) => w.name === 'TimeoutOverflowWarning')).toEqual([]);
+    });
   });
 
   it('sleeps, and an abort ends the sleep at once with the reason', async () => {
