@@ -104,7 +104,7 @@ describe('src/sandbox/aspnet.ts: each switch on the wire', () => {
     const a = await call(sandbox, 'DELETE', '/api/v2/task/tsk_185510');
     expect(a.status).toBe(405);
     expect(a.text).toBe('');
-    expect(a.headers.get('allow')).toBe('GET');
+    expect(a.headers.get('allow')).toBe('GET, HEAD');
     expect(a.headers.get('content-type')).toBeNull();
     const control = await call(sandbox, 'GET', '/_sandbox/reset');
     expect(control.status).toBe(405);
