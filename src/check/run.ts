@@ -11,6 +11,7 @@ import type {
   TargetKind,
   TargetReport,
 } from './types.js';
+import { DEFAULT_MAX_EXAMPLES, newSeed, prefixFromSeed, runGenerated } from './fuzz/index.js';
 import { followTask, runWorkflows, taskIdOf, type WorkflowContext } from './workflows.js';
 
 export interface CheckTargetOptions {
@@ -35,6 +36,12 @@ export interface CheckTargetOptions {
   taskTimeoutMs?: number;
   /** Run prefix for created names; random by default. */
   runPrefix?: string;
+  /** Seed of the generated phase (random by default; printed in the report, and replays a run exactly). */
+  seed?: number;
+  /** Generated valid and invalid requests per operation (default DEFAULT_MAX_EXAMPLES). */
+  maxExamples?: number;
+  /** Run the generated phase (default true). */
+  generate?: boolean;
   onProgress?: (progress: { target: string; done: number; total: number; failures: number }) => void;
 }
 
@@ -65,13 +72,15 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   const name = options.name ?? kind;
   const embedded = kind !== 'live';
   const writesAllowed = embedded || options.allowWrites === true;
-  const prefix = options.runPrefix ?? newRunPrefix();
+  // The run prefix follows the seed, so a replayed seed sends the same names.
+  const seed = options.seed ?? newSeed();
+  const prefix = options.runPrefix ?? (options.generate === false ? newRunPrefix() : prefixFromSeed(seed));
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
   const ownTransport = options.fetch ? undefined : nodeTransport();
   try {
-    return await checkWith(options, kind, name, prefix, writesAllowed, {
+    return await checkWith({ ...options, seed }, kind, name, prefix, writesAllowed, {
       baseUrl: options.baseUrl,
       token: options.token,
       transport: ownTransport ?? fetchTransport(options.fetch!),
@@ -171,6 +180,17 @@ async function checkWith(
     progress();
   });
   await Promise.all([workflows, ...followers]);
+  const generated =
+    options.generate === false
+      ? undefined
+      : await runGenerated({
+          ...ctx,
+          seed: options.seed!,
+          maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
+          ...(options.only ? { only: options.only } : {}),
+          ...base,
+          send: (r) => (requests++, send(http, r, badToken)),
+        });
   const lifecycleInScope = !options.only || options.only === 'getTask';
   if (
     lifecycleInScope &&
@@ -195,5 +215,6 @@ async function checkWith(
     created: kind === 'mock' ? [] : created,
     requests,
     durationMs: Math.round(performance.now() - started),
+    ...(generated ? { generated } : {}),
   };
 }
