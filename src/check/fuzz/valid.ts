@@ -46,15 +46,18 @@ export function charUnit(allowed?: RegExp): fc.Arbitrary<string> {
   if (edge.length) pools.push({ arbitrary: fc.constantFrom(...edge), weight: 1 });
   if (allowed) pools.push({ arbitrary: fc.stringMatching(allowed), weight: 1 });
   else pools.push({ arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), weight: 1 });
-  return fc.oneof(...pools);
+  // Cross-shrinking moves a failing character toward plain letters, so a minimal input keeps only
+  // the characters that matter.
+  return fc.oneof({ withCrossShrink: true }, ...pools);
 }
 
 /** A length in [min, max], half the time exactly at or next to a limit. */
 export function boundedLength(min: number, max: number): fc.Arbitrary<number> {
   const edges = [...new Set([min, min + 1, max - 1, max])].filter((n) => n >= min && n <= max);
   return fc.oneof(
-    { arbitrary: fc.constantFrom(...edges), weight: 1 },
+    { withCrossShrink: true },
     { arbitrary: fc.integer({ min, max }), weight: 1 },
+    { arbitrary: fc.constantFrom(...edges), weight: 1 },
   );
 }
 
@@ -115,8 +118,9 @@ export function integerArbitrary(schema: Schema): fc.Arbitrary<number> {
     (n) => n >= min && n <= max,
   );
   return fc.oneof(
-    { arbitrary: fc.constantFrom(...new Set(edges)), weight: 2 },
+    { withCrossShrink: true },
     { arbitrary: fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 100_000) }), weight: 2 },
+    { arbitrary: fc.constantFrom(...new Set(edges)), weight: 2 },
     { arbitrary: fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number), weight: 1 },
   );
 }
@@ -125,8 +129,9 @@ export function integerArbitrary(schema: Schema): fc.Arbitrary<number> {
 export function mapSize(minKeys = 0, maxKeys = 20): fc.Arbitrary<number> {
   const edges = [0, 1, 2, maxKeys].filter((n) => n >= minKeys && n <= maxKeys);
   return fc.oneof(
-    { arbitrary: fc.constantFrom(...edges), weight: 2 },
+    { withCrossShrink: true },
     { arbitrary: fc.integer({ min: minKeys, max: maxKeys }), weight: 1 },
+    { arbitrary: fc.constantFrom(...edges), weight: 2 },
   );
 }
 
