@@ -110,8 +110,21 @@ function numberBreakers(schema: Schema, path: string[], out: Breaker[]) {
     out.push({ path, keyword: 'exclusiveMaximum', schema, bad: fc.constant(schema.exclusiveMaximum) });
 }
 
+export interface BreakerOptions {
+  /**
+   * Unknown members get ASCII names. Prism 5.14 echoes a violation's property path in its
+   * `sl-violations` header, and a name outside Latin-1 there crashes the mock for every later call.
+   */
+  asciiKeys?: boolean;
+}
+
 /** Every keyword of the schema, and of the schemas under it, that a value can break on its own. */
-export function breakersOf(node: unknown, path: string[] = [], depth = 0): Breaker[] {
+export function breakersOf(
+  node: unknown,
+  path: string[] = [],
+  depth = 0,
+  options: BreakerOptions = {},
+): Breaker[] {
   const out: Breaker[] = [];
   if (depth > 8) return out;
   const schema = deref(node);
@@ -144,7 +157,7 @@ export function breakersOf(node: unknown, path: string[] = [], depth = 0): Break
     for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : [])
       out.push({ path: [...path, name], keyword: 'required', schema, bad: 'remove' });
     for (const [name, child] of Object.entries(properties))
-      out.push(...breakersOf(child, [...path, name], depth + 1));
+      out.push(...breakersOf(child, [...path, name], depth + 1, options));
     const taken = new Set(Object.keys(properties));
     const extra = [schema.additionalProperties, schema.unevaluatedProperties].find((s) => s !== undefined);
     const extraKeyword =
@@ -160,8 +173,8 @@ export function breakersOf(node: unknown, path: string[] = [], depth = 0): Break
         schema,
         bad: fc.tuple(
           misspelt.length
-            ? fc.oneof(fc.constantFrom(...misspelt), keyArbitrary({}, taken))
-            : keyArbitrary({}, taken),
+            ? fc.oneof(fc.constantFrom(...misspelt), keyArbitrary({}, taken, options.asciiKeys))
+            : keyArbitrary({}, taken, options.asciiKeys),
           fc.string({ maxLength: 8 }),
         ),
       });
@@ -172,7 +185,7 @@ export function breakersOf(node: unknown, path: string[] = [], depth = 0): Break
           path: [...path, '*'],
           keyword: extraKeyword,
           schema,
-          bad: fc.tuple(keyArbitrary(schema, taken), bad),
+          bad: fc.tuple(keyArbitrary(schema, taken, options.asciiKeys), bad),
         });
       const names = deref(schema.propertyNames);
       if (typeof names.pattern === 'string') {
@@ -183,7 +196,11 @@ export function breakersOf(node: unknown, path: string[] = [], depth = 0): Break
           schema: names,
           bad: fc.tuple(
             fc
-              .string({ unit: charUnit(), minLength: 1, maxLength: 20 })
+              .string({
+                unit: charUnit(options.asciiKeys ? /^[ -~]$/ : undefined),
+                minLength: 1,
+                maxLength: 20,
+              })
               .filter((k) => !re.test(k) && !taken.has(k)),
             fc.string({ maxLength: 8 }),
           ),

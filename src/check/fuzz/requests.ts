@@ -15,7 +15,14 @@ import { examplePath } from '../cases.js';
 import { schemaAt } from '../mutations.js';
 import { nameFields } from '../names.js';
 import type { CheckRequest } from '../types.js';
-import { applyBreaker, breakerLabel, breakersOf, REMOVE, type Breaker } from './invalid.js';
+import {
+  applyBreaker,
+  breakerLabel,
+  breakersOf,
+  REMOVE,
+  type Breaker,
+  type BreakerOptions,
+} from './invalid.js';
 import { arbitraryFor, boundedLength, charUnit, repeatedClass, type Schema } from './valid.js';
 
 /** The vendor's limit on customer names (3-15 characters); unbounded name fields stay within it. */
@@ -121,15 +128,16 @@ interface PlacedBreaker extends Breaker {
 }
 
 /** Every keyword one invalid request can break, body and path parameters alike. */
-export function breakersFor(op: OperationInfo): PlacedBreaker[] {
+export function breakersFor(op: OperationInfo, options: BreakerOptions = {}): PlacedBreaker[] {
   const out: PlacedBreaker[] = [];
   for (const p of pathParams(op)) {
-    for (const b of breakersOf(schemaAt(p.schemaPointer), [p.name]))
+    for (const b of breakersOf(schemaAt(p.schemaPointer), [p.name], 0, options))
       // A parameter reaches the server as text: only what still reads as a broken rule there counts.
       if (b.keyword !== 'type' && b.keyword !== 'required') out.push({ ...b, in: 'params' });
   }
   if (op.requestBody)
-    for (const b of breakersOf(schemaAt(op.requestBody.schemaPointer))) out.push({ ...b, in: 'body' });
+    for (const b of breakersOf(schemaAt(op.requestBody.schemaPointer), [], 0, options))
+      out.push({ ...b, in: 'body' });
   return out;
 }
 
@@ -140,10 +148,10 @@ export function breakersFor(op: OperationInfo): PlacedBreaker[] {
  */
 export function invalidCases(
   op: OperationInfo,
-  options: RequestOptions & { keep?: (b: PlacedBreaker, lenient: boolean) => boolean } = {},
+  options: RequestOptions & BreakerOptions & { keep?: (b: PlacedBreaker, lenient: boolean) => boolean } = {},
 ): fc.Arbitrary<GeneratedCase | undefined> | undefined {
   const names = new Set(nameFields(op));
-  const breakers = breakersFor(op).filter((b) => {
+  const breakers = breakersFor(op, options).filter((b) => {
     const lenient = isLenient(evidenceOf(b.schema, b.keyword));
     if (options.keep && !options.keep(b, lenient)) return false;
     // On a real tenant a name always starts with the run prefix, even a broken one.

@@ -136,12 +136,12 @@ export function mapSize(minKeys = 0, maxKeys = 20): fc.Arbitrary<number> {
 }
 
 /** Keys of an open map: from `propertyNames.pattern`, else short identifiers (some not ASCII). */
-export function keyArbitrary(schema: Schema, taken: Set<string>): fc.Arbitrary<string> {
+export function keyArbitrary(schema: Schema, taken: Set<string>, ascii = false): fc.Arbitrary<string> {
   const names = deref(schema.propertyNames);
   const base =
     typeof names.pattern === 'string'
       ? fc.stringMatching(new RegExp(names.pattern, 'u'))
-      : stringOf(charUnit(/^[\p{L}\p{N}_.]$/u), fc.integer({ min: 1, max: 12 }));
+      : stringOf(charUnit(ascii ? /^[A-Za-z0-9_.]$/ : /^[\p{L}\p{N}_.]$/u), fc.integer({ min: 1, max: 12 }));
   return base.filter((k) => !taken.has(k) && k !== '__proto__');
 }
 
