@@ -5,7 +5,7 @@ import type { TargetReport } from './types.js';
 
 export type EmbeddedCheckOptions = Pick<
   CheckTargetOptions,
-  'maxResponseTimeMs' | 'only' | 'onProgress' | 'concurrency'
+  'maxResponseTimeMs' | 'only' | 'onProgress' | 'concurrency' | 'seed' | 'maxExamples' | 'generate'
 > & {
   /** Aborting closes the embedded servers, even one still starting (the CLI aborts on Ctrl-C). */
   signal?: AbortSignal;

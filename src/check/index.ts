@@ -8,6 +8,14 @@ export { isConformant, counts } from './summary.js';
 export { allCases, casesFor, isWrite, type CheckCase, type CaseKind } from './cases.js';
 export { mutationsOf, type Mutation } from './mutations.js';
 export { ConnectionError } from './http.js';
+export { evidenceOf, isLenient, type Evidence } from './evidence.js';
+export {
+  DEFAULT_MAX_EXAMPLES,
+  prefixFromSeed,
+  type GeneratedFailure,
+  type GeneratedSummary,
+  type GeneratedWarning,
+} from './fuzz/index.js';
 export {
   CHECK_NAMES,
   type CheckName,

@@ -97,6 +97,7 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
           url: r.target.url,
           conformant: isConformant(r),
           runPrefix: r.runPrefix,
+          ...(r.generated ? { generated: r.generated } : {}),
           requests: r.requests,
           durationMs: r.durationMs,
           counts: counts(r),

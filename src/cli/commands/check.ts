@@ -13,11 +13,12 @@ import {
   renderText,
   type TargetReport,
 } from '../../check/index.js';
+import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
 import { parse, UsageError } from '../args.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--allow-writes] [--junit FILE]
                           [--json FILE] [--max-response-time ms] [--only operationId]
-                          [--lead-tenant msTenantId]
+                          [--lead-tenant msTenantId] [--seed S] [--max-examples N] [--no-generate]
 
 Checks that a server honours the contract. Without a URL it starts the Prism mock and the sandbox
 and checks both; with one it checks that server.
@@ -32,6 +33,11 @@ and checks both; with one it checks that server.
   --json FILE              write a JSON report
   --max-response-time ms   fail any response slower than this
   --only operationId       check one operation (${operations.map((o) => o.operationId).join(', ')})
+  --seed S                 seed of the generated cases (printed on every run; the same seed replays
+                           the same requests and the same minimal failure)
+  --max-examples N         generated valid and invalid requests per operation (default ${DEFAULT_MAX_EXAMPLES};
+                           200 or more for a deeper run)
+  --no-generate            only the deterministic cases (one per constraint) and the workflows
 
 Exit codes: 0 conformant, 1 a check failed, 2 usage or connection error.`;
 
@@ -121,6 +127,23 @@ function progressReporter() {
   };
 }
 
+/** --seed, --max-examples, --no-generate: a seed is always chosen here, so it can be printed first. */
+function generationOptions(rawSeed: string | undefined, rawMax: string | undefined, off: boolean) {
+  if (rawSeed !== undefined && !/^-?[0-9]{1,10}$/.test(rawSeed)) {
+    throw new UsageError(`--seed must be a whole number such as 42, not ${JSON.stringify(rawSeed)}.`);
+  }
+  const seed = rawSeed === undefined ? newSeed() : Number(rawSeed) | 0;
+  let maxExamples: number | undefined;
+  if (rawMax !== undefined) {
+    if (!/^[0-9]+$/.test(rawMax) || Number(rawMax) < 1 || Number(rawMax) > 100_000)
+      throw new UsageError(
+        `--max-examples must be a whole number from 1 to 100000, not ${JSON.stringify(rawMax)}.`,
+      );
+    maxExamples = Number(rawMax);
+  }
+  return { seed, generate: !off, ...(maxExamples !== undefined ? { maxExamples } : {}) };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
@@ -133,6 +156,9 @@ export async function run(argv: string[]): Promise<number> {
       'max-response-time': { type: 'string' },
       only: { type: 'string' },
       'lead-tenant': { type: 'string' },
+      seed: { type: 'string' },
+      'max-examples': { type: 'string' },
+      'no-generate': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     usage,
@@ -160,6 +186,7 @@ export async function run(argv: string[]): Promise<number> {
       `--lead-tenant must be a Microsoft tenant id (a uuid), not ${JSON.stringify(leadTenantId)}.`,
     );
   }
+  const generation = generationOptions(values.seed, values['max-examples'], values['no-generate'] === true);
   const junitPath = await writablePath(values.junit, '--junit');
   const jsonPath = await writablePath(values.json, '--json');
   const secrets = token ? [token] : [];
@@ -169,7 +196,12 @@ export async function run(argv: string[]): Promise<number> {
     onProgress: progress.onProgress,
     ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
     ...(only !== undefined ? { only } : {}),
+    ...generation,
   };
+  if (generation.generate !== false)
+    process.stderr.write(
+      `live-platform check: seed ${generation.seed} (replay this run with --seed ${generation.seed})\n`,
+    );
   // Ctrl-C closes the embedded servers first, so that no Prism process outlives the command.
   const interrupt = new AbortController();
   const onSignal = () => {
