@@ -45,7 +45,11 @@ export function charUnit(allowed?: RegExp): fc.Arbitrary<string> {
   if (nonAscii.length) pools.push({ arbitrary: fc.constantFrom(...nonAscii), weight: 2 });
   if (edge.length) pools.push({ arbitrary: fc.constantFrom(...edge), weight: 1 });
   if (allowed) pools.push({ arbitrary: fc.stringMatching(allowed), weight: 1 });
-  else pools.push({ arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), weight: 1 });
+  else
+    pools.push({
+      arbitrary: fc.string({ unit: 'grapheme-composite', minLength: 1, maxLength: 1 }),
+      weight: 1,
+    });
   // Cross-shrinking moves a failing character toward plain letters, so a minimal input keeps only
   // the characters that matter.
   return fc.oneof({ withCrossShrink: true }, ...pools);
