@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationById, operations, validateRequestBody } from '../../src/contract/index.js';
 import { checkTarget, evidenceOf, isLenient, prefixFromSeed } from '../../src/check/index.js';
 import { invalidCases, isValidCase, validCases } from '../../src/check/fuzz/index.js';
+import { evaluate, workflowDocument } from '../../src/check/fuzz/sequence.js';
+import { startOmittedSource } from './subtle/omitted-source.js';
 import { startPrismMock, type RunningServer } from '../../src/mock/prism.js';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';
@@ -176,6 +178,100 @@ describe('generated phase against servers', () => {
       await server.close();
     }
   });
+});
+
+describe('stateful sequences from spec/workflows/provisioning.arazzo.json', () => {
+  it('evaluates the runtime expressions the document uses', () => {
+    const scope = {
+      inputs: { a: 1 },
+      steps: { s: { t: 'x' } },
+      statusCode: 200,
+      body: { outputData: { g: 'u' } },
+    };
+    expect(evaluate('$inputs.a', scope)).toBe(1);
+    expect(evaluate('$steps.s.outputs.t', scope)).toBe('x');
+    expect(evaluate('$statusCode', scope)).toBe(200);
+    expect(evaluate('$response.body#/outputData/g', scope)).toBe('u');
+    expect(evaluate('literal', scope)).toBe('literal');
+    const steps = workflowDocument.workflows[0]!.steps.map((s) => s.operationId);
+    expect(steps).toEqual([
+      'createCustomerFromLead',
+      'getTask',
+      'importCustomerFromOvoc',
+      'getTask',
+      'verifyLcCustomer',
+    ]);
+  });
+
+  it('on the sandbox: converts fresh leads with generated inputs, follows the tasks, imports, reads the OVOC customer', async () => {
+    const sandbox = await startSandbox({ port: 0, taskDurationMs: 30 });
+    try {
+      const report = await checkTarget({
+        baseUrl: sandbox.url,
+        token: sandbox.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
+        kind: 'sandbox',
+        seed: 3,
+        maxExamples: 5,
+      });
+      expect(report.outcomes.filter((o) => o.verdict === 'failed')).toEqual([]);
+      expect(report.generated?.sequences?.runs).toBe(5);
+      expect(report.generated?.sequences?.completed).toBeGreaterThan(0);
+      const seq = report.outcomes.filter((o) => o.caseName.startsWith('generated sequence'));
+      expect(
+        seq.some(
+          (o) =>
+            o.operationId === 'verifyLcCustomer' &&
+            o.check === 'response_schema_conformance' &&
+            o.verdict === 'passed',
+        ),
+      ).toBe(true);
+      expect(seq.some((o) => o.check === 'task_lifecycle' && o.verdict === 'passed')).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
+  }, 60_000);
+
+  it('a sequence whose import answers a broken body fails at that step, shrunk and replayable', async () => {
+    // A lead that converts every time (so the sequence reaches the import after the deterministic
+    // workflow converted it), and an import that breaks its answer for the lead's own tenant: only
+    // the sequence, which binds customerMsTenantId to its input, sends that.
+    const start = () =>
+      startConforming({
+        forgetConversions: true,
+        override: ({ operationId, body, send }) => {
+          if (operationId !== 'importCustomerFromOvoc' || !body || typeof body !== 'object') return false;
+          const tenant = (body as { customerMsTenantId?: unknown }).customerMsTenantId;
+          if (tenant !== LEAD_TENANT || validateRequestBody('importCustomerFromOvoc', body).length)
+            return false;
+          send(200, { status: 'InProgress' });
+          return true;
+        },
+      });
+    const run = async () => {
+      const server = await start();
+      try {
+        return await checkTarget({
+          baseUrl: server.url,
+          token: GOOD_TOKEN,
+          kind: 'live',
+          allowWrites: true,
+          leadTenantId: LEAD_TENANT,
+          pollIntervalMs: 10,
+          seed: 8,
+          maxExamples: 5,
+        });
+      } finally {
+        await server.close();
+      }
+    };
+    const first = await run();
+    const failure = first.generated?.failures.find((f) => f.kind === 'sequence');
+    expect(failure?.label).toBe('generated sequence: provisionFromLead › importCustomer');
+    expect(failure?.checks).toContain('response_schema_conformance');
+    expect(failure?.request.body).toMatchObject({ customerMsTenantId: LEAD_TENANT });
+    const replay = await run();
+    expect(replay.generated?.failures.find((f) => f.kind === 'sequence')).toEqual(failure);
+  }, 60_000);
 });
 
 // 20 seeds on each of the project's servers; few examples per seed keep it affordable here (the

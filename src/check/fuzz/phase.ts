@@ -8,7 +8,9 @@ import { operations, type OperationInfo } from '../../contract/index.js';
 import { isWrite } from '../cases.js';
 import { applyChecks, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
+import type { WorkflowContext } from '../workflows.js';
 import type { CheckName, CheckOutcome, CheckRequest, Exchange, TargetKind } from '../types.js';
+import { runSequences } from './sequence.js';
 import { invalidCases, isValidCase, validCases, type GeneratedCase } from './requests.js';
 
 /** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
@@ -47,9 +49,13 @@ export interface GeneratedSummary {
   failures: GeneratedFailure[];
   /** Invalid cases resting on our decision (not a vendor rule) that the server accepted. */
   warnings: GeneratedWarning[];
+  /** The workflow sequences (spec/workflows): how many ran, and how many reached the last step. */
+  sequences?: { runs: number; completed: number };
 }
 
-export interface GeneratedContext {
+export interface GeneratedContext extends Partial<
+  Pick<WorkflowContext, 'http' | 'pollIntervalMs' | 'taskTimeoutMs' | 'exchange' | 'leadTenantId'>
+> {
   targetKind: TargetKind;
   writesAllowed: boolean;
   /** Names of writes to a server the checker did not start carry it. */
@@ -229,8 +235,10 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
   };
   const embedded = ctx.targetKind !== 'live';
   const prefix = embedded ? {} : { prefix: ctx.prefix };
-  await Promise.all(
-    operations.map(async (op, i) => {
+  const sequences = runSequences(ctx, streamSeed(ctx.seed, operations.length, 2), summary);
+  await Promise.all([
+    sequences,
+    ...operations.map(async (op, i) => {
       if (ctx.only && op.operationId !== ctx.only) return;
       const writes = isWrite(op);
       if (writes && !ctx.writesAllowed) {
@@ -259,7 +267,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
       // What a tenant now holds is listed; a server the checker started is thrown away with it.
       if (names.length && !embedded) ctx.created(op.operationId, [...new Set(names)]);
     }),
-  );
+  ]);
   summary.durationMs = Math.round(performance.now() - started);
   return summary;
 }

@@ -19,6 +19,10 @@ export function generatedSection(reports: TargetReport[]): string[] {
       '',
       `Generated cases on ${r.target.name}: seed ${g.seed} (replay: --seed ${g.seed}), ${g.maxExamples} examples per operation and kind, ${g.cases} requests in ${(g.durationMs / 1000).toFixed(1)} s (${rate}/s), ${g.discarded} discarded by the contract's validators`,
     );
+    if (g.sequences)
+      out.push(
+        `  sequences (spec/workflows/provisioning.arazzo.json): ${g.sequences.runs} run, ${g.sequences.completed} to the last step`,
+      );
     for (const f of g.failures) {
       out.push(
         `  ✗ ${f.operationId} (${f.kind}${f.label ? `: ${f.label}` : ''}) ${f.checks.join(', ')}; minimal after ${f.numShrinks} shrinks: ${f.request.method} ${f.request.path}${f.request.body === undefined ? '' : `  ${oneLine(f.request.body)}`}`,
