@@ -27,6 +27,10 @@ export interface GeneratedFailure {
   request: CheckRequest;
   numShrinks: number;
   checks: CheckName[];
+  /** From the start of the generated phase to the first failing request (before shrinking). */
+  firstFailureMs?: number;
+  /** Which request of its property first failed (1 = the first one sent). */
+  firstFailureAt?: number;
 }
 
 export interface GeneratedWarning {
@@ -49,6 +53,8 @@ export interface GeneratedSummary {
   failures: GeneratedFailure[];
   /** Invalid cases resting on our decision (not a vendor rule) that the server accepted. */
   warnings: GeneratedWarning[];
+  /** performance.now() when the phase started; removed before the summary is returned. */
+  startedAt?: number;
   /** The workflow sequences (spec/workflows): how many ran, and how many reached the last step. */
   sequences?: { runs: number; completed: number };
 }
@@ -88,6 +94,8 @@ const is2xx = (s: number) => s >= 200 && s < 300;
 interface Tally {
   passed: Map<CheckName, number>;
   lastFailure?: { outcomes: CheckOutcome[]; request: CheckRequest; label?: string };
+  firstFailureMs?: number;
+  firstFailureAt?: number;
 }
 
 /**
@@ -168,6 +176,8 @@ async function runProperty(
     }
     const failed = outcomes.filter((o) => o.verdict === 'failed');
     if (failed.length) {
+      tally.firstFailureMs ??= Math.round(performance.now() - (summary.startedAt ?? 0));
+      tally.firstFailureAt ??= calls;
       tally.lastFailure = {
         outcomes: failed,
         request: c.request,
@@ -196,6 +206,8 @@ async function runProperty(
       request: failure.request,
       numShrinks: details.numShrinks,
       checks: [...new Set(failure.outcomes.map((o) => o.check))],
+      ...(tally.firstFailureMs !== undefined ? { firstFailureMs: tally.firstFailureMs } : {}),
+      ...(tally.firstFailureAt !== undefined ? { firstFailureAt: tally.firstFailureAt } : {}),
     });
   } else if (details.failed) {
     // Too many generated requests discarded (or an error of the checker itself): said, not hidden.
@@ -225,6 +237,7 @@ async function runProperty(
 export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSummary> {
   const started = performance.now();
   const summary: GeneratedSummary = {
+    startedAt: started,
     seed: ctx.seed,
     maxExamples: ctx.maxExamples,
     cases: 0,
@@ -269,5 +282,6 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
     }),
   ]);
   summary.durationMs = Math.round(performance.now() - started);
+  delete summary.startedAt;
   return summary;
 }
