@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operationById, operations, validateRequestBody } from '../../src/contract/index.js';
+import { loadSpec, operationById, operations, validateRequestBody } from '../../src/contract/index.js';
 import { checkTarget, evidenceOf, isLenient, prefixFromSeed } from '../../src/check/index.js';
 import { invalidCases, isValidCase, validCases } from '../../src/check/fuzz/index.js';
 import { evaluate, workflowDocument } from '../../src/check/fuzz/sequence.js';
@@ -174,6 +174,77 @@ describe('generated phase against servers', () => {
         only: 'getTask',
       });
       expect(report.generated).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('evidence: invalid cases that rest on our decision', () => {
+  // The contract marks ImportCustomerRequest's closed object as our decision for this test only
+  // (helper 12a's classification fills x-evidence in the spec itself).
+  const schema = loadSpec().components.schemas.ImportCustomerRequest as Record<string, unknown>;
+  beforeAll(() => {
+    schema['x-evidence'] = { additionalProperties: 'ours' };
+  });
+  afterAll(() => {
+    delete schema['x-evidence'];
+  });
+  const acceptsUnknownMembers = () =>
+    startConforming({
+      override: ({ operationId, body, send }) => {
+        if (operationId !== 'importCustomerFromOvoc' || !body || typeof body !== 'object') return false;
+        const issues = validateRequestBody('importCustomerFromOvoc', body);
+        if (!issues.length || !issues.every((i) => /additional/.test(i.message))) return false;
+        send(200, 'tsk_1');
+        return true;
+      },
+    });
+
+  it('a server the checker started that accepts them gets warnings, not failures', async () => {
+    const server = await acceptsUnknownMembers();
+    try {
+      // `mock` stands for "a server the checker started" here: no workflows, writes allowed.
+      const report = await checkTarget({
+        baseUrl: server.url,
+        token: GOOD_TOKEN,
+        kind: 'mock',
+        seed: 4,
+        maxExamples: 60,
+        only: 'importCustomerFromOvoc',
+      });
+      const generatedFailures = report.outcomes.filter(
+        (o) => o.verdict === 'failed' && o.caseName.startsWith('generated'),
+      );
+      expect(generatedFailures).toEqual([]);
+      expect(report.generated?.warnings.length).toBeGreaterThan(0);
+      expect(report.generated?.warnings[0]).toMatchObject({
+        operationId: 'importCustomerFromOvoc',
+        label: '/* additionalProperties',
+        evidence: 'ours',
+        status: 200,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('are never sent as writes to a server the checker did not start', async () => {
+    const server = await acceptsUnknownMembers();
+    try {
+      const report = await checkTarget({
+        baseUrl: server.url,
+        token: GOOD_TOKEN,
+        kind: 'live',
+        allowWrites: true,
+        seed: 4,
+        maxExamples: 60,
+        only: 'importCustomerFromOvoc',
+      });
+      expect(report.generated?.warnings).toEqual([]);
+      expect(
+        report.outcomes.filter((o) => o.verdict === 'failed' && o.caseName.startsWith('generated')),
+      ).toEqual([]);
     } finally {
       await server.close();
     }
