@@ -163,6 +163,33 @@ describe('generated phase against servers', () => {
     }
   });
 
+  it('a throttled answer (429) is not a refusal of the data; the property waits out Retry-After', async () => {
+    let n = 0;
+    const server = await startConforming({
+      override: ({ operationId, send }) => {
+        if (operationId !== 'verifyLcCustomer' || ++n % 4) return false;
+        send(429, { title: 'Too Many Requests', status: 429 }, { 'retry-after': '0' });
+        return true;
+      },
+    });
+    try {
+      const report = await checkTarget({
+        baseUrl: server.url,
+        token: GOOD_TOKEN,
+        kind: 'live',
+        seed: 6,
+        maxExamples: 20,
+        only: 'verifyLcCustomer',
+      });
+      expect(n).toBeGreaterThan(20);
+      expect(
+        report.outcomes.filter((o) => o.verdict === 'failed' && o.caseName.startsWith('generated')),
+      ).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('--no-generate (generate: false) runs the deterministic cases only', async () => {
     const server = await startShortName15();
     try {

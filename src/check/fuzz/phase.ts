@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { operations, type OperationInfo } from '../../contract/index.js';
+import { parseRetryAfter, sleep } from '../../tasks/timing.js';
 import { isWrite } from '../cases.js';
 import { applyChecks, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
@@ -104,6 +105,8 @@ interface Tally {
  */
 function acceptanceFailure(op: OperationInfo, status: number): string | undefined {
   if (is2xx(status)) return undefined;
+  // Throttled: says nothing about the data (the property waits out Retry-After before going on).
+  if (status === 429) return undefined;
   if (status === 404 && op.parameters.some((p) => p.in === 'path')) return undefined;
   if (status === 409 && op.responses['409']) return undefined;
   return `a generated valid request was refused with ${status}`;
@@ -147,6 +150,8 @@ async function runProperty(
       ex,
     );
     const status = ex.response?.status;
+    if (status === 429)
+      await sleep(Math.min(parseRetryAfter(ex.response?.headers['retry-after']) ?? 1000, 30_000));
     if (kind === 'valid' && status !== undefined) {
       const why = acceptanceFailure(op, status);
       outcomes.push({
