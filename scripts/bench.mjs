@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import createClient from 'openapi-fetch';
@@ -596,11 +596,89 @@ async function soak() {
   }
 }
 
+// Generated cases (issue 15): requests per second the generated phase sends to an in-process
+// sandbox, and how long it takes to see the first failure on each subtle broken server of
+// test/check/subtle (bundled with esbuild, a dev dependency, since they are TypeScript fixtures).
+async function fuzz() {
+  process.stderr.write('8. generated cases\n');
+  const { checkTarget } = await import('../dist/check/index.js');
+  const { startSandbox } = await import('../dist/sandbox/index.js');
+  const sandbox = await startSandbox({ port: 0, taskDurationMs: 30 });
+  let generated;
+  try {
+    const report = await checkTarget({
+      baseUrl: sandbox.url,
+      token: sandbox.tokens[0],
+      kind: 'sandbox',
+      seed: 1,
+      maxExamples: QUICK ? 50 : 200,
+    });
+    generated = report.generated;
+  } finally {
+    await sandbox.close();
+  }
+  const rate = (generated.cases * 1000) / generated.durationMs;
+  row({
+    group: 'Generated cases',
+    name: `requests per second against the sandbox (${generated.maxExamples} examples per operation and kind, seed 1)`,
+    peer: '—',
+    value: rate,
+    unit: 'req/s',
+    ratio: null,
+    target: '',
+    holds: null,
+    display: `${fmt(rate, 0)} req/s (${generated.cases} in ${fmt(generated.durationMs / 1000, 1)} s)`,
+  });
+  // The fixtures import src/contract, which finds generated/ two directories up: keep that depth.
+  const outfile = join(root, 'bench/subtle/servers.mjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'test/check/subtle/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    logLevel: 'error',
+  });
+  const { SUBTLE_SERVERS } = await import(pathToFileURL(outfile).href);
+  for (const s of SUBTLE_SERVERS) {
+    const server = await s.start();
+    let failure;
+    try {
+      const report = await checkTarget({
+        baseUrl: server.url,
+        token: 'conforming-token',
+        kind: 'live',
+        allowWrites: true,
+        only: s.operationId,
+        seed: 1,
+        maxExamples: 200,
+      });
+      failure = report.generated?.failures.find((f) => f.kind === 'valid');
+    } finally {
+      await server.close();
+    }
+    row({
+      group: 'Generated cases',
+      name: `time to the first failure: ${s.name}`,
+      peer: '—',
+      value: failure?.firstFailureMs ?? null,
+      unit: 'ms',
+      ratio: null,
+      target: 'found with --max-examples 200',
+      holds: failure !== undefined,
+      display: failure
+        ? `${failure.firstFailureMs} ms, request ${failure.firstFailureAt} of up to 200 (then ${failure.numShrinks} shrinks)`
+        : 'not found',
+    });
+  }
+}
+
 const onlyArg = process.argv.indexOf('--only');
 const only =
   process.argv.find((a) => a.startsWith('--only='))?.slice(7) ??
   (onlyArg === -1 ? undefined : process.argv[onlyArg + 1]);
-const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize, soak };
+const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize, soak, fuzz };
 const started = Date.now();
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.split(',').includes(name)) continue;

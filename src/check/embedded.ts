@@ -5,7 +5,15 @@ import type { TargetReport } from './types.js';
 
 export type EmbeddedCheckOptions = Pick<
   CheckTargetOptions,
-  'maxResponseTimeMs' | 'only' | 'onProgress' | 'concurrency' | 'strict' | 'requestTimeoutMs'
+  | 'maxResponseTimeMs'
+  | 'only'
+  | 'onProgress'
+  | 'concurrency'
+  | 'strict'
+  | 'requestTimeoutMs'
+  | 'seed'
+  | 'maxExamples'
+  | 'generate'
 > & {
   /** Aborting closes the embedded servers, even one still starting (the CLI aborts on Ctrl-C). */
   signal?: AbortSignal;

@@ -245,7 +245,10 @@ export function unreachableMessage(baseUrl: string, err: unknown): string {
 /** One exchange as a report keeps it, and the parsed body for the caller to use and drop. */
 export interface Sent {
   exchange: Exchange;
-  /** The parsed JSON body, or undefined; never stored, so that memory stays bounded. */
+  /**
+   * The parsed JSON body (or a short text/plain body's text), or undefined; never stored, so that
+   * memory stays bounded.
+   */
   json: unknown;
 }
 
@@ -292,6 +295,11 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
       isJson = true;
     } catch {
       // Not JSON: content_type_conformance and response_schema_conformance say so.
+      if (/^text\/plain\b/i.test(res.headers['content-type'] ?? '') && res.text.length <= 256) {
+        // ASP.NET's string formatter sends a string result (the import's task id) unquoted as
+        // text/plain: its text is the value, so a workflow can follow the task it names.
+        json = res.text.trim();
+      }
     }
   }
   const response: CheckResponse = {

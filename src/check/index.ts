@@ -15,6 +15,13 @@ export { mutationsOf, type Mutation } from './mutations.js';
 export { evidenceOf, isLenient, type Evidence } from './evidence.js';
 export { ConnectionError } from './http.js';
 export {
+  DEFAULT_MAX_EXAMPLES,
+  prefixFromSeed,
+  type GeneratedFailure,
+  type GeneratedSummary,
+  type GeneratedWarning,
+} from './fuzz/index.js';
+export {
   CHECK_NAMES,
   type CheckName,
   type CheckOutcome,

@@ -13,7 +13,7 @@ export function newRunPrefix(): string {
  * The free-text name fields of a request body (top-level string properties called `...name`
  * without an enum), read from the contract so that a new operation's names are found too.
  */
-function nameFields(operation: OperationInfo): string[] {
+export function nameFields(operation: OperationInfo): string[] {
   if (!operation.requestBody) return [];
   const schema = schemaAt(operation.requestBody.schemaPointer) as { properties?: Record<string, unknown> };
   return Object.entries(schema.properties ?? {})

@@ -106,6 +106,7 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
           conformant: isConformant(r),
           ...(r.setupProblem ? { setupProblem: r.setupProblem } : {}),
           runPrefix: r.runPrefix,
+          ...(r.generated ? { generated: r.generated } : {}),
           requests: r.requests,
           durationMs: r.durationMs,
           counts: counts(r),

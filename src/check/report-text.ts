@@ -1,4 +1,5 @@
 import { curlFor } from './http.js';
+import { generatedSection } from './fuzz/report.js';
 import { cellFor, cellsOf, counts, isConformant, rowsOf, type Cell } from './summary.js';
 import type { CheckOutcome, TargetReport } from './types.js';
 
@@ -103,6 +104,8 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
     if (failures.length > max)
       out.push(`  … and ${failures.length - max} more in the JUnit and JSON reports (--junit, --json).`);
   }
+
+  out.push(...generatedSection(reports));
 
   for (const r of reports) {
     if (!r.created.length) continue;

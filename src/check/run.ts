@@ -14,7 +14,15 @@ import {
 } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
 import { redactor } from './redact.js';
-import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
+import type {
+  CheckOutcome,
+  CheckRequest,
+  CreatedEntity,
+  Exchange,
+  TargetKind,
+  TargetReport,
+} from './types.js';
+import { DEFAULT_MAX_EXAMPLES, newSeed, prefixFromSeed, runGenerated } from './fuzz/index.js';
 import { followTask, runWorkflows, taskIdOf, type WorkflowContext } from './workflows.js';
 
 export interface CheckTargetOptions {
@@ -47,6 +55,12 @@ export interface CheckTargetOptions {
   taskTimeoutMs?: number;
   /** Run prefix for created names; random by default. */
   runPrefix?: string;
+  /** Seed of the generated phase (random by default; printed in the report, and replays a run exactly). */
+  seed?: number;
+  /** Generated valid and invalid requests per operation (default DEFAULT_MAX_EXAMPLES). */
+  maxExamples?: number;
+  /** Run the generated phase (default true). */
+  generate?: boolean;
   onProgress?: (progress: CheckProgress) => void;
 }
 
@@ -93,13 +107,15 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   const name = options.name ?? kind;
   const embedded = kind !== 'live';
   const writesAllowed = embedded || options.allowWrites === true;
-  const prefix = options.runPrefix ?? newRunPrefix();
+  // The run prefix follows the seed, so a replayed seed sends the same names.
+  const seed = options.seed ?? newSeed();
+  const prefix = options.runPrefix ?? (options.generate === false ? newRunPrefix() : prefixFromSeed(seed));
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
   const ownTransport = options.fetch ? undefined : nodeTransport();
   try {
-    return await checkWith(options, kind, name, prefix, writesAllowed, {
+    return await checkWith({ ...options, seed }, kind, name, prefix, writesAllowed, {
       baseUrl: options.baseUrl,
       token: options.token,
       transport: ownTransport ?? fetchTransport(options.fetch!),
@@ -223,6 +239,17 @@ async function checkWith(
     progress(c.operation.operationId);
   });
   await Promise.all([workflows, ...followers]);
+  const generated =
+    options.generate === false
+      ? undefined
+      : await runGenerated({
+          ...ctx,
+          seed: options.seed!,
+          maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
+          ...(options.only ? { only: options.only } : {}),
+          ...base,
+          send: (r) => (requests++, send(http, r, badToken)),
+        });
   const lifecycleInScope = !options.only || options.only === 'getTask';
   if (
     lifecycleInScope &&
@@ -248,6 +275,7 @@ async function checkWith(
     requests,
     durationMs: Math.round(performance.now() - started),
     ...setupProblemOf(tally, options.baseUrl, http),
+    ...(generated ? { generated } : {}),
   };
 }
 

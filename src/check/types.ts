@@ -87,6 +87,8 @@ export interface CreatedEntity {
 }
 
 export interface TargetReport {
+  /** The generated phase (property-based cases), when it ran: its seed, findings and warnings. */
+  generated?: import('./fuzz/phase.js').GeneratedSummary;
   target: { name: string; kind: TargetKind; url: string };
   runPrefix: string;
   outcomes: CheckOutcome[];

@@ -22,7 +22,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function check(start: () => Promise<RunningTestServer>, extra: { maxResponseTimeMs?: number } = {}) {
+async function check(
+  start: () => Promise<RunningTestServer>,
+  extra: { maxResponseTimeMs?: number; generate?: boolean } = {},
+) {
   server = await start();
   return checkTarget({
     baseUrl: server.url,
@@ -136,7 +139,9 @@ describe('src/check against deliberately broken servers (test/check/broken)', ()
   });
 
   it('max_response_time fails only when a limit is given', async () => {
-    const limited = await check(startSlow, { maxResponseTimeMs: SLOW_MS / 3 });
+    // Deterministic cases only: the generated phase's own CPU work, on a loaded machine, can delay
+    // another operation's answer past so tight a limit (fuzz tests cover generation).
+    const limited = await check(startSlow, { maxResponseTimeMs: SLOW_MS / 3, generate: false });
     expect(failedChecks(limited)).toEqual(['max_response_time']);
     expect(failuresOf(limited, 'max_response_time').every((f) => f.operationId === 'verifyLcCustomer')).toBe(
       true,

@@ -17,6 +17,7 @@ import {
   type TargetKind,
   type TargetReport,
 } from '../../check/index.js';
+import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
 import { parse, UsageError } from '../args.js';
 import { warnAboutCheckFlags } from '../check-notes.js';
 
@@ -24,6 +25,7 @@ export const usage = `Usage: live-platform check [--base-url URL] [--token T] [-
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
                           [--only operationId] [--lead-tenant msTenantId] [--request-timeout ms]
                           [--task-timeout ms] [--concurrency n] [--strict]
+                          [--seed S] [--max-examples N] [--no-generate]
 
 Checks that a server honours the contract. Without a URL it starts the sandbox, and the Prism mock
 when Prism is installed, and checks them; with one it checks that server.
@@ -45,6 +47,11 @@ when Prism is installed, and checks them; with one it checks that server.
   --concurrency n          requests in flight at once (6)
   --strict                 fail, instead of warn about, invalid bodies a server accepts where the
                            broken rule is the project's decision, not the vendor's ("lenient")
+  --seed S                 seed of the generated cases (printed on every run; the same seed replays
+                           the same requests and the same minimal failure)
+  --max-examples N         generated valid and invalid requests per operation (default ${DEFAULT_MAX_EXAMPLES};
+                           200 or more for a deeper run)
+  --no-generate            only the deterministic cases (one per constraint) and the workflows
 
 Exit codes: 0 conformant, 1 a check failed, 2 usage, connection or setup error (a refused token,
 a base URL that is not the API root).`;
@@ -67,6 +74,9 @@ const FLAGS = {
   'task-timeout': { type: 'string' },
   concurrency: { type: 'string' },
   strict: { type: 'boolean' },
+  seed: { type: 'string' },
+  'max-examples': { type: 'string' },
+  'no-generate': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -178,6 +188,23 @@ function progressReporter(everyMs = PROGRESS_EVERY_MS) {
   };
 }
 
+/** --seed, --max-examples, --no-generate: a seed is always chosen here, so it can be printed first. */
+function generationOptions(rawSeed: string | undefined, rawMax: string | undefined, off: boolean) {
+  if (rawSeed !== undefined && !/^-?[0-9]{1,10}$/.test(rawSeed)) {
+    throw new UsageError(`--seed must be a whole number such as 42, not ${JSON.stringify(rawSeed)}.`);
+  }
+  const seed = rawSeed === undefined ? newSeed() : Number(rawSeed) | 0;
+  let maxExamples: number | undefined;
+  if (rawMax !== undefined) {
+    if (!/^[0-9]+$/.test(rawMax) || Number(rawMax) < 1 || Number(rawMax) > 100_000)
+      throw new UsageError(
+        `--max-examples must be a whole number from 1 to 100000, not ${JSON.stringify(rawMax)}.`,
+      );
+    maxExamples = Number(rawMax);
+  }
+  return { seed, generate: !off, ...(maxExamples !== undefined ? { maxExamples } : {}) };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, FLAGS, usage);
   if (values.help) {
@@ -208,6 +235,7 @@ export async function run(argv: string[]): Promise<number> {
       `--lead-tenant must be a Microsoft tenant id (a uuid), not ${JSON.stringify(leadTenantId)}.`,
     );
   }
+  const generation = generationOptions(values.seed, values['max-examples'], values['no-generate'] === true);
   const junitPath = await writablePath(values.junit, '--junit');
   const jsonPath = await writablePath(values.json, '--json');
   const secrets = token ? [token] : [];
@@ -220,7 +248,12 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.strict === true ? { strict: true } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...generation,
   };
+  if (generation.generate !== false)
+    process.stderr.write(
+      `live-platform check: seed ${generation.seed} (replay this run with --seed ${generation.seed})\n`,
+    );
   const interrupt = new AbortController();
   const onSignal = () => {
     interrupt.abort();

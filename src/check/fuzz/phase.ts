@@ -1,0 +1,294 @@
+// The generated phase of a check: per operation, fast-check properties over valid requests and
+// over requests that break one keyword, every response checked as in the deterministic phase. A
+// failure is shrunk (fast-check's own shrinking) to the smallest request that still fails, and that
+// request is what the report and its curl line show. One seed decides every generated value.
+import { randomInt } from 'node:crypto';
+import fc from 'fast-check';
+import { operations, type OperationInfo } from '../../contract/index.js';
+import { parseRetryAfter, sleep } from '../../tasks/timing.js';
+import { isWrite } from '../cases.js';
+import { applyChecks, skipped } from '../checks.js';
+import { namesIn } from '../names.js';
+import type { WorkflowContext } from '../workflows.js';
+import type { Sent } from '../http.js';
+import type { CheckName, CheckOutcome, CheckRequest, TargetKind } from '../types.js';
+import { runSequences } from './sequence.js';
+import { invalidCases, isValidCase, validCases, type GeneratedCase } from './requests.js';
+
+/** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
+export const DEFAULT_MAX_EXAMPLES = 25;
+/** Requests spent on shrinking one failure at most; the smallest failure found by then is reported. */
+export const SHRINK_BUDGET = 300;
+
+export interface GeneratedFailure {
+  operationId: string;
+  kind: 'valid' | 'invalid' | 'sequence';
+  /** The broken keyword of an invalid case, or the sequence step. */
+  label?: string;
+  /** The smallest request that still fails. */
+  request: CheckRequest;
+  numShrinks: number;
+  checks: CheckName[];
+  /** From the start of the generated phase to the first failing request (before shrinking). */
+  firstFailureMs?: number;
+  /** Which request of its property first failed (1 = the first one sent). */
+  firstFailureAt?: number;
+}
+
+export interface GeneratedWarning {
+  operationId: string;
+  /** `/fullName maxLength`: the rule a server did not enforce. */
+  label: string;
+  evidence: string;
+  status: number;
+  request: CheckRequest;
+}
+
+export interface GeneratedSummary {
+  seed: number;
+  maxExamples: number;
+  /** Requests the properties sent (shrinking included). */
+  cases: number;
+  /** Generated requests the contract's validators refused, so never sent as "valid". */
+  discarded: number;
+  durationMs: number;
+  failures: GeneratedFailure[];
+  /** Invalid cases resting on our decision (not a vendor rule) that the server accepted. */
+  warnings: GeneratedWarning[];
+  /** performance.now() when the phase started; removed before the summary is returned. */
+  startedAt?: number;
+  /** The workflow sequences (spec/workflows): how many ran, and how many reached the last step. */
+  sequences?: { runs: number; completed: number };
+}
+
+export interface GeneratedContext extends Partial<
+  Pick<WorkflowContext, 'http' | 'pollIntervalMs' | 'taskTimeoutMs' | 'exchange' | 'leadTenantId'>
+> {
+  targetKind: TargetKind;
+  writesAllowed: boolean;
+  /** Names of writes to a server the checker did not start carry it. */
+  prefix: string;
+  seed: number;
+  maxExamples: number;
+  only?: string;
+  maxResponseTimeMs?: number;
+  /** Sends one request (the caller counts it) and returns the exchange. */
+  send(request: CheckRequest): Promise<Sent>;
+  record(outcome: CheckOutcome): void;
+  created(operationId: string, names: string[], id?: string): void;
+}
+
+/**
+ * Keywords Prism 5.14 does not enforce on requests (its validator ignores `unevaluatedProperties`,
+ * so a customer variable that is not a string passes the mock). The sandbox enforces them.
+ */
+const PRISM_UNENFORCED = new Set(['unevaluatedProperties']);
+
+/** A seed for a run that was given none: printed, so that the run can be replayed. */
+export const newSeed = () => randomInt(0, 2 ** 31 - 1);
+
+/** The seed of operation `i` and property `p`: independent streams, each replayable on its own. */
+const streamSeed = (seed: number, i: number, p: number) =>
+  (Math.imul(seed ^ 0x9e3779b9, 31) + i * 7919 + p * 104729) | 0;
+
+const is2xx = (s: number) => s >= 200 && s < 300;
+
+interface Tally {
+  passed: Map<CheckName, number>;
+  lastFailure?: { outcomes: CheckOutcome[]; request: CheckRequest; label?: string };
+  firstFailureMs?: number;
+  firstFailureAt?: number;
+}
+
+/**
+ * A valid request is accepted when it is answered 2xx, or with what a stateful server says about
+ * its state: 404 for an id it does not hold (only where the path names one), 409 for a name taken.
+ */
+function acceptanceFailure(op: OperationInfo, status: number): string | undefined {
+  if (is2xx(status)) return undefined;
+  // Throttled: says nothing about the data (the property waits out Retry-After before going on).
+  if (status === 429) return undefined;
+  if (status === 404 && op.parameters.some((p) => p.in === 'path')) return undefined;
+  if (status === 409 && op.responses['409']) return undefined;
+  return `a generated valid request was refused with ${status}`;
+}
+
+async function runProperty(
+  ctx: GeneratedContext,
+  op: OperationInfo,
+  kind: 'valid' | 'invalid',
+  arbitrary: fc.Arbitrary<GeneratedCase | undefined>,
+  seed: number,
+  summary: GeneratedSummary,
+  createdNames: string[],
+): Promise<void> {
+  const tally: Tally = { passed: new Map() };
+  const budget = ctx.maxExamples + SHRINK_BUDGET;
+  let calls = 0;
+  const caseName = `generated: ${kind} requests`;
+  const property = fc.asyncProperty(arbitrary, async (c) => {
+    if (!c) {
+      summary.discarded++;
+      fc.pre(false);
+      return true;
+    }
+    if (kind === 'valid' && !isValidCase(op, c.parts)) {
+      summary.discarded++;
+      fc.pre(false);
+    }
+    // Past the budget every further shrink candidate counts as passing, so shrinking ends.
+    if (++calls > budget) return true;
+    summary.cases++;
+    const { exchange: ex, json } = await ctx.send(c.request);
+    const outcomes = applyChecks(
+      {
+        operation: op,
+        caseName,
+        kind: kind === 'valid' ? 'workflow' : 'negative',
+        targetKind: ctx.targetKind,
+        ...(ctx.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: ctx.maxResponseTimeMs } : {}),
+      },
+      ex,
+      json,
+    );
+    const status = ex.response?.status;
+    if (status === 429)
+      await sleep(Math.min(parseRetryAfter(ex.response?.headers['retry-after']) ?? 1000, 30_000));
+    if (kind === 'valid' && status !== undefined) {
+      const why = acceptanceFailure(op, status);
+      outcomes.push({
+        operationId: op.operationId,
+        check: 'positive_data_acceptance',
+        verdict: why ? 'failed' : 'passed',
+        caseName,
+        ...(why ? { reason: why, exchange: ex } : {}),
+      });
+    }
+    if (status !== undefined && is2xx(status) && isWrite(op))
+      createdNames.push(...namesIn(op, c.request.body));
+    // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure.
+    if (c.broken?.lenient && status !== undefined && is2xx(status)) {
+      const i = outcomes.findIndex((o) => o.check === 'negative_data_rejection' && o.verdict === 'failed');
+      if (i >= 0) {
+        outcomes.splice(i, 1);
+        if (summary.warnings.length < 50)
+          summary.warnings.push({
+            operationId: op.operationId,
+            label: c.broken.label,
+            evidence: c.broken.evidence,
+            status,
+            request: c.request,
+          });
+      }
+    }
+    const failed = outcomes.filter((o) => o.verdict === 'failed');
+    if (failed.length) {
+      tally.firstFailureMs ??= Math.round(performance.now() - (summary.startedAt ?? 0));
+      tally.firstFailureAt ??= calls;
+      tally.lastFailure = {
+        outcomes: failed,
+        request: c.request,
+        ...(c.broken ? { label: c.broken.label } : {}),
+      };
+      return false;
+    }
+    for (const o of outcomes) tally.passed.set(o.check, (tally.passed.get(o.check) ?? 0) + 1);
+    return true;
+  });
+  const details = await fc.check(property, {
+    seed,
+    numRuns: ctx.maxExamples,
+    // Invalid requests are drawn on top of valid ones; some land where no parent holds them.
+    maxSkipsPerRun: 20,
+  });
+  const failure = details.failed && details.counterexample ? tally.lastFailure : undefined;
+  const minimal = `generated: ${kind} request, minimal after ${details.numShrinks} shrinks (seed ${ctx.seed})`;
+  if (failure) {
+    for (const o of failure.outcomes)
+      ctx.record({ ...o, caseName: failure.label ? `${minimal}: ${failure.label}` : minimal });
+    summary.failures.push({
+      operationId: op.operationId,
+      kind,
+      ...(failure.label ? { label: failure.label } : {}),
+      request: failure.request,
+      numShrinks: details.numShrinks,
+      checks: [...new Set(failure.outcomes.map((o) => o.check))],
+      ...(tally.firstFailureMs !== undefined ? { firstFailureMs: tally.firstFailureMs } : {}),
+      ...(tally.firstFailureAt !== undefined ? { firstFailureAt: tally.firstFailureAt } : {}),
+    });
+  } else if (details.failed) {
+    // Too many generated requests discarded (or an error of the checker itself): said, not hidden.
+    ctx.record(
+      skipped(
+        op.operationId,
+        kind === 'valid' ? 'positive_data_acceptance' : 'negative_data_rejection',
+        caseName,
+        `generation stopped: ${String(details.errorInstance ?? `${details.numSkips} generated requests were discarded`).split('\n')[0]}`,
+      ),
+    );
+  }
+  const failedChecks = new Set(failure?.outcomes.map((o) => o.check));
+  for (const [check, n] of tally.passed) {
+    if (failedChecks.has(check)) continue;
+    ctx.record({
+      operationId: op.operationId,
+      check,
+      verdict: 'passed',
+      caseName,
+      reason: `${n} generated ${kind} requests (seed ${ctx.seed})`,
+    });
+  }
+}
+
+/** Runs the generated phase against one server and says what it found; records outcomes as it goes. */
+export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSummary> {
+  const started = performance.now();
+  const summary: GeneratedSummary = {
+    startedAt: started,
+    seed: ctx.seed,
+    maxExamples: ctx.maxExamples,
+    cases: 0,
+    discarded: 0,
+    durationMs: 0,
+    failures: [],
+    warnings: [],
+  };
+  const embedded = ctx.targetKind !== 'live';
+  const prefix = embedded ? {} : { prefix: ctx.prefix };
+  const sequences = runSequences(ctx, streamSeed(ctx.seed, operations.length, 2), summary);
+  await Promise.all([
+    sequences,
+    ...operations.map(async (op, i) => {
+      if (ctx.only && op.operationId !== ctx.only) return;
+      const writes = isWrite(op);
+      if (writes && !ctx.writesAllowed) {
+        ctx.record(
+          skipped(
+            op.operationId,
+            'positive_data_acceptance',
+            'generated: valid requests',
+            `not sent: generated ${op.method} ${op.path} requests may write, and this server was not started by the checker; pass --allow-writes to send them`,
+          ),
+        );
+        return;
+      }
+      const names: string[] = [];
+      await runProperty(ctx, op, 'valid', validCases(op, prefix), streamSeed(ctx.seed, i, 0), summary, names);
+      const invalid = invalidCases(op, {
+        ...prefix,
+        asciiKeys: ctx.targetKind === 'mock',
+        // Lenient rules are never sent as writes to a server the checker did not start; the mock
+        // is not asked to enforce what Prism cannot.
+        keep: (b, lenient) =>
+          (embedded || !writes || !lenient) &&
+          !(ctx.targetKind === 'mock' && PRISM_UNENFORCED.has(b.keyword)),
+      });
+      if (invalid) await runProperty(ctx, op, 'invalid', invalid, streamSeed(ctx.seed, i, 1), summary, names);
+      // What a tenant now holds is listed; a server the checker started is thrown away with it.
+      if (names.length && !embedded) ctx.created(op.operationId, [...new Set(names)]);
+    }),
+  ]);
+  summary.durationMs = Math.round(performance.now() - started);
+  delete summary.startedAt;
+  return summary;
+}

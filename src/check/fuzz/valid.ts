@@ -1,0 +1,231 @@
+// Arbitraries of values a JSON Schema of the bundled contract accepts, biased toward the edges
+// where servers break: lengths at each limit, int64 extremes, letters outside ASCII, empty and
+// large maps, optional members left out. Nothing here knows an operation: it reads schemas only.
+import fc from 'fast-check';
+import { schemaAt } from '../mutations.js';
+
+export type Schema = Record<string, unknown>;
+
+/** Resolves a `$ref` of the bundled spec (one hop chain); other nodes come back as they are. */
+export function deref(node: unknown): Schema {
+  const ref = (node as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/')) return schemaAt(ref.slice(1)) as Schema;
+  return (node ?? {}) as Schema;
+}
+
+export function typesOf(schema: Schema): string[] {
+  const t = schema.type;
+  return Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
+}
+
+/** Letters and marks outside ASCII, and a few characters ASCII-only code trips on. */
+export const NON_ASCII = ['é', 'ß', 'ü', 'Ł', 'ж', 'ñ', 'ø', '中', 'Ω', 'ğ'];
+const EDGE_CHARS = [' ', '_', "'", '-', '.', '/', '"', '\\', '%', '&', '+', '#'];
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
+
+/** `^[...]+$`, `^[...]*$`, `^[...]{m,n}$`: a pattern that is one character class repeated. */
+export function repeatedClass(pattern: string): RegExp | undefined {
+  const m = /^\^(\[(?:\\.|[^\]\\])+\]|\\[dws]|\.)(?:[+*]|\{\d+(?:,\d*)?\})\$$/.exec(pattern);
+  if (!m) return undefined;
+  try {
+    return new RegExp(`^${m[1]}$`, 'u');
+  } catch {
+    return undefined;
+  }
+}
+
+/** One character: mostly ASCII letters and digits, often a letter outside ASCII or an edge character. */
+export function charUnit(allowed?: RegExp): fc.Arbitrary<string> {
+  const ok = (c: string) => !allowed || allowed.test(c);
+  const pools: fc.WeightedArbitrary<string>[] = [];
+  const alnum = ALNUM.filter(ok);
+  const nonAscii = NON_ASCII.filter(ok);
+  const edge = EDGE_CHARS.filter(ok);
+  if (alnum.length) pools.push({ arbitrary: fc.constantFrom(...alnum), weight: 6 });
+  if (nonAscii.length) pools.push({ arbitrary: fc.constantFrom(...nonAscii), weight: 2 });
+  if (edge.length) pools.push({ arbitrary: fc.constantFrom(...edge), weight: 1 });
+  if (allowed) pools.push({ arbitrary: fc.stringMatching(allowed), weight: 1 });
+  else
+    pools.push({
+      arbitrary: fc.string({ unit: 'grapheme-composite', minLength: 1, maxLength: 1 }),
+      weight: 1,
+    });
+  // Cross-shrinking moves a failing character toward plain letters, so a minimal input keeps only
+  // the characters that matter.
+  return fc.oneof({ withCrossShrink: true }, ...pools);
+}
+
+/** A length in [min, max], half the time exactly at or next to a limit. */
+export function boundedLength(min: number, max: number): fc.Arbitrary<number> {
+  const edges = [...new Set([min, min + 1, max - 1, max])].filter((n) => n >= min && n <= max);
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.integer({ min, max }), weight: 1 },
+    { arbitrary: fc.constantFrom(...edges), weight: 1 },
+  );
+}
+
+/** A string of exactly `length` characters (code points) drawn from `unit`. */
+const stringOf = (unit: fc.Arbitrary<string>, length: fc.Arbitrary<number>) =>
+  length.chain((n) => fc.array(unit, { minLength: n, maxLength: n }).map((cs) => cs.join('')));
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** Generated strings without a maxLength stay short enough to read in a report. */
+const DEFAULT_MAX_LENGTH = 40;
+
+export interface StringLimits {
+  min: number;
+  max: number;
+  /** The character class every character must match, when the pattern is one. */
+  unit?: RegExp;
+}
+
+export function stringLimits(schema: Schema): StringLimits {
+  const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+  const max = typeof schema.maxLength === 'number' ? schema.maxLength : Math.max(min, DEFAULT_MAX_LENGTH);
+  const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
+  return { min, max, ...(unit ? { unit } : {}) };
+}
+
+function uuidArbitrary(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { arbitrary: fc.uuid(), weight: 4 },
+    { arbitrary: fc.uuid().map((u) => u.toUpperCase()), weight: 1 },
+    { arbitrary: fc.constant('00000000-0000-0000-0000-000000000000'), weight: 1 },
+  );
+}
+
+function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
+  if (schema.format === 'uuid') return uuidArbitrary();
+  const limits = stringLimits(schema);
+  if (typeof schema.pattern === 'string' && !limits.unit) {
+    // A structured pattern (a task id): fast-check builds matching strings; the lengths follow.
+    const re = new RegExp(schema.pattern, 'u');
+    return fc.stringMatching(re).filter((s) => s.length >= limits.min && s.length <= limits.max);
+  }
+  return stringOf(charUnit(limits.unit), boundedLength(limits.min, limits.max));
+}
+
+function integerBounds(schema: Schema): [number, number] {
+  const wide = schema.format === 'int32' ? 2 ** 31 - 1 : MAX_SAFE;
+  let min = typeof schema.minimum === 'number' ? schema.minimum : -wide;
+  let max = typeof schema.maximum === 'number' ? schema.maximum : wide;
+  if (typeof schema.exclusiveMinimum === 'number') min = Math.max(min, schema.exclusiveMinimum + 1);
+  if (typeof schema.exclusiveMaximum === 'number') max = Math.min(max, schema.exclusiveMaximum - 1);
+  return [Math.max(min, -MAX_SAFE), Math.min(max, MAX_SAFE)];
+}
+
+/** Integers at the limits, around 2^31 and 2^32 (where 32-bit code overflows), and in between. */
+export function integerArbitrary(schema: Schema): fc.Arbitrary<number> {
+  const [min, max] = integerBounds(schema);
+  const edges = [min, min + 1, max - 1, max, 0, 1, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 53 - 1].filter(
+    (n) => n >= min && n <= max,
+  );
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 100_000) }), weight: 2 },
+    { arbitrary: fc.constantFrom(...new Set(edges)), weight: 2 },
+    { arbitrary: fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number), weight: 1 },
+  );
+}
+
+/** Map sizes: empty, one, two, and large. */
+export function mapSize(minKeys = 0, maxKeys = 20): fc.Arbitrary<number> {
+  const edges = [0, 1, 2, maxKeys].filter((n) => n >= minKeys && n <= maxKeys);
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.integer({ min: minKeys, max: maxKeys }), weight: 1 },
+    { arbitrary: fc.constantFrom(...edges), weight: 2 },
+  );
+}
+
+/** Keys of an open map: from `propertyNames.pattern`, else short identifiers (some not ASCII). */
+export function keyArbitrary(schema: Schema, taken: Set<string>, ascii = false): fc.Arbitrary<string> {
+  const names = deref(schema.propertyNames);
+  const base =
+    typeof names.pattern === 'string'
+      ? fc.stringMatching(new RegExp(names.pattern, 'u'))
+      : stringOf(charUnit(ascii ? /^[A-Za-z0-9_.]$/ : /^[\p{L}\p{N}_.]$/u), fc.integer({ min: 1, max: 12 }));
+  return base.filter((k) => !taken.has(k) && k !== '__proto__');
+}
+
+export interface GenerateOptions {
+  /**
+   * Replaces the arbitrary at a JSON path (keys joined by `/`), e.g. a name that must carry the
+   * run prefix or an id the server must already know. Return undefined to generate freely.
+   */
+  override?: (path: string[], schema: Schema) => fc.Arbitrary<unknown> | undefined;
+}
+
+const MAX_DEPTH = 8;
+
+/** Values the schema accepts, boundary-biased. Validity is still checked by the caller's validator. */
+export function arbitraryFor(
+  node: unknown,
+  options: GenerateOptions = {},
+  path: string[] = [],
+): fc.Arbitrary<unknown> {
+  const schema = deref(node);
+  const custom = options.override?.(path, schema);
+  if (custom) return custom;
+  if (path.length > MAX_DEPTH) return fc.constant(null);
+  if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
+  if ('const' in schema) return fc.constant(schema.const);
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    const subs = schema[key];
+    if (Array.isArray(subs)) return fc.oneof(...subs.map((s) => arbitraryFor(s, options, path)));
+  }
+  const types = typesOf(schema);
+  if (types.length > 1) {
+    return fc.oneof(...types.map((t) => arbitraryFor({ ...schema, type: t }, options, path)));
+  }
+  switch (types[0]) {
+    case 'null':
+      return fc.constant(null);
+    case 'boolean':
+      return fc.boolean();
+    case 'integer':
+      return integerArbitrary(schema);
+    case 'number':
+      return fc.oneof(integerArbitrary(schema), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    case 'string':
+      return stringArbitrary(schema);
+    case 'array': {
+      const items = arbitraryFor(schema.items ?? {}, options, [...path, '0']);
+      const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
+      const max = typeof schema.maxItems === 'number' ? schema.maxItems : Math.max(min, 5);
+      return mapSize(min, max).chain((n) => fc.array(items, { minLength: n, maxLength: n }));
+    }
+    case 'object':
+    case undefined:
+      return objectArbitrary(schema, options, path);
+    default:
+      return fc.constant(null);
+  }
+}
+
+function objectArbitrary(schema: Schema, options: GenerateOptions, path: string[]): fc.Arbitrary<unknown> {
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  const model = Object.fromEntries(
+    Object.entries(properties).map(([k, v]) => [k, arbitraryFor(v, options, [...path, k])]),
+  );
+  const declared = fc.record(model, { requiredKeys: [...required].filter((k) => k in model) });
+  // An open map (customer variables, script parameters): extra members from its value schema.
+  const extraSchema = [schema.additionalProperties, schema.unevaluatedProperties].find(
+    (s) => s && typeof s === 'object',
+  );
+  if (!extraSchema) return declared;
+  const taken = new Set(Object.keys(properties));
+  const key = keyArbitrary(schema, taken);
+  const value = arbitraryFor(extraSchema, options, [...path, '*']);
+  const maxKeys = typeof schema.maxProperties === 'number' ? schema.maxProperties : 20;
+  const extras = mapSize(0, maxKeys).chain((n) =>
+    fc.uniqueArray(fc.tuple(key, value), { minLength: n, maxLength: n, selector: ([k]) => k }),
+  );
+  return fc.tuple(declared, extras).map(([d, e]) => {
+    const out: Record<string, unknown> = { ...(d as Record<string, unknown>) };
+    for (const [k, v] of e) out[k] = v;
+    return out;
+  });
+}

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkTarget, type TargetReport } from '../../src/check/index.js';
+import { GOOD_TOKEN, LEAD_TENANT, type RunningTestServer } from './broken/conforming.js';
+import { SUBTLE_SERVERS } from './subtle/index.js';
+
+let server: RunningTestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const SEED = 4242;
+
+async function check(s: (typeof SUBTLE_SERVERS)[number], extra: { generate?: boolean; seed?: number }) {
+  server = await s.start();
+  try {
+    return await checkTarget({
+      baseUrl: server.url,
+      token: GOOD_TOKEN,
+      kind: 'live',
+      allowWrites: true,
+      leadTenantId: LEAD_TENANT,
+      pollIntervalMs: 10,
+      only: s.operationId,
+      maxExamples: 200,
+      ...extra,
+    });
+  } finally {
+    await server.close();
+    server = undefined;
+  }
+}
+
+const failed = (r: TargetReport) => r.outcomes.filter((o) => o.verdict === 'failed');
+
+describe('generated cases find the subtle broken servers (test/check/subtle) that the deterministic cases miss', () => {
+  for (const s of SUBTLE_SERVERS) {
+    it(
+      s.name,
+      async () => {
+        const deterministic = await check(s, { generate: false });
+        expect(failed(deterministic)).toEqual([]);
+
+        const first = await check(s, { seed: SEED });
+        const finding = first.generated?.failures.find(
+          (f) => f.operationId === s.operationId && f.kind === 'valid',
+        );
+        expect(finding, JSON.stringify(first.generated?.failures)).toBeDefined();
+        expect(finding!.checks).toContain(s.check);
+        expect(s.isTrigger(finding!.request)).toBe(true);
+        // The report's failure carries the minimal request, so its curl line reproduces it.
+        const outcome = failed(first).find((o) => o.check === s.check);
+        expect(outcome?.exchange?.request).toEqual(finding!.request);
+        expect(outcome?.caseName).toMatch(/minimal after \d+ shrinks \(seed 4242\)/);
+
+        const replay = await check(s, { seed: SEED });
+        // Everything but the clock replays: the same minimal request, shrink count and failing request number.
+        const untimed = (r: TargetReport) => r.generated?.failures.map(({ firstFailureMs: _ms, ...f }) => f);
+        expect(untimed(replay)).toEqual(untimed(first));
+      },
+      120_000,
+    );
+  }
+});
