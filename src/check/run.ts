@@ -247,6 +247,7 @@ async function checkWith(
           seed: options.seed!,
           maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
           ...(options.only ? { only: options.only } : {}),
+          tasksBroken: outcomes.some((o) => o.check === 'task_lifecycle' && o.verdict === 'failed'),
           ...base,
           send: (r) => (requests++, send(http, r, badToken)),
         });

@@ -2,8 +2,8 @@ import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
 import type { Reply } from './handlers.js';
 import { capReached } from './limits.js';
-import { addError, errorMap, validationProblem } from './problems.js';
-import type { SandboxState } from './state.js';
+import { addError, errorMap, problem, validationProblem } from './problems.js';
+import { customerView, type SandboxState } from './state.js';
 
 /** What the control plane may touch: the state (replaced on reset) and the fault queue. */
 export interface ControlTarget {
@@ -82,6 +82,21 @@ export const controlRoutes: Record<string, ControlRoute> = {
           next: offset + limit < Math.max(largest, counts.faults) ? offset + limit : null,
         },
       });
+    },
+  },
+  // One customer by its customerGuid, with the OVOC customer it is linked to: what a test needs after
+  // an import (the vendor's API never says which OVOC id an import made), without paging the state.
+  '/_sandbox/customer': {
+    method: 'GET',
+    json: false,
+    run(target, _body, _now, query) {
+      const id = query.get('id');
+      if (id === null || !UUID.test(id))
+        return invalid({ id: ['Required: the customerGuid, a uuid (GET /_sandbox/customer?id=<uuid>).'] });
+      const customer = target.state.customers.get(id.toLowerCase()) ?? target.state.customers.get(id);
+      return customer
+        ? reply(200, customerView(customer))
+        : reply(404, problem(404, `No customer ${id} in the sandbox (a reset clears the ones you made).`));
     },
   },
   '/_sandbox/leads': {

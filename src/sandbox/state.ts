@@ -90,7 +90,7 @@ const cut = (text: string) =>
   text.length > SHOWN_VARIABLE_CHARS ? `${text.slice(0, SHOWN_VARIABLE_CHARS)}...` : text;
 
 /** A customer as the state shows it: variables shortened, with their full count and size. */
-function customerView(c: Customer) {
+export function customerView(c: Customer) {
   const names = Object.keys(c.variables);
   const variables = Object.create(null) as Record<string, string>;
   for (const name of names.slice(0, SHOWN_VARIABLES)) variables[cut(name)] = cut(c.variables[name]!);

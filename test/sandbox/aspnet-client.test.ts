@@ -34,13 +34,13 @@ async function provision(sandbox: RunningSandbox, validateResponses: boolean): P
     wait,
   );
   expect(imported.status).toBe('CompletedSuccess');
-  // The OVOC customer the import just made, not the fixture: the sandbox's state links them.
-  const state = (await (
-    await fetch(`${sandbox.url}/_sandbox/state`, {
+  // The OVOC customer the import just made, not the fixture: the sandbox's control plane links them.
+  const customer = (await (
+    await fetch(`${sandbox.url}/_sandbox/customer?id=${guid}`, {
       headers: { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}` },
     })
-  ).json()) as { customers: { id: string; ovocCustomerId: number | null }[] };
-  const id = state.customers.find((c) => c.id === guid)?.ovocCustomerId;
+  ).json()) as { ovocCustomerId: number | null };
+  const id = customer.ovocCustomerId;
   expect(id).toBeGreaterThan(85844);
   const ovoc = await lp.PUT('/api/ovoc/v1/topology/customers/{id}', { params: { path: { id: id! } } });
   expect(ovoc.error).toBeUndefined();

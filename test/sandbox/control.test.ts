@@ -97,6 +97,24 @@ describe('src/sandbox/control.ts: the control plane', () => {
     expect(imp.body).toBe('tsk_185511');
   });
 
+  it('GET /_sandbox/customer?id= answers one customer with the OVOC customer its import made', async () => {
+    const guid = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
+    const before = await c.call('GET', `/_sandbox/customer?id=${guid}`);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ id: guid, shortName: 'BradSB1E1', ovocCustomerId: null });
+    await c.call('POST', `/api/v2/customer/${guid}/action/ovocimport`, {
+      json: { customerType: 'IPGROUP_TYPE' },
+    });
+    const after = await c.call('GET', `/_sandbox/customer?id=${guid}`);
+    expect(after.body.ovocCustomerId).toBe(85845);
+    const unknown = await c.call('GET', '/_sandbox/customer?id=5a0c3b8e-9a55-4c0e-9d7e-1b2c3d4e5f60');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const bad = await c.call('GET', '/_sandbox/customer?id=not-a-uuid');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.id[0]).toMatch(/uuid/);
+  });
+
   it('GET /_sandbox/state shows customers, OVOC customers, leads, SBCs, tasks and pending faults', async () => {
     const a = await c.call('GET', '/_sandbox/state');
     expect(a.status).toBe(200);

@@ -72,6 +72,11 @@ export interface GeneratedContext extends Partial<
   maxExamples: number;
   only?: string;
   maxResponseTimeMs?: number;
+  /**
+   * The deterministic task workflow already failed on this server (getTask never confirmed a task):
+   * the sequences, which follow tasks too, would only repeat that failure and its polls.
+   */
+  tasksBroken?: boolean;
   /** Sends one request (the caller counts it) and returns the exchange. */
   send(request: CheckRequest): Promise<Sent>;
   record(outcome: CheckOutcome): void;
@@ -92,6 +97,14 @@ const streamSeed = (seed: number, i: number, p: number) =>
   (Math.imul(seed ^ 0x9e3779b9, 31) + i * 7919 + p * 104729) | 0;
 
 const is2xx = (s: number) => s >= 200 && s < 300;
+
+/**
+ * 429s in a row after which generation for an operation stops: a server that throttles every request
+ * would otherwise get every generated request (and the shrinking's) with only Retry-After between.
+ */
+export const MAX_THROTTLED = 3;
+/** The least wait after a 429, whatever Retry-After says (`0`, a past date): no answer makes a storm. */
+const MIN_THROTTLE_WAIT_MS = 1_000;
 
 interface Tally {
   passed: Map<CheckName, number>;
@@ -125,6 +138,9 @@ async function runProperty(
   const tally: Tally = { passed: new Map() };
   const budget = ctx.maxExamples + SHRINK_BUDGET;
   let calls = 0;
+  let throttled = 0;
+  /** Why generation for this operation stopped early; every later run then passes without a request. */
+  let stopped: string | undefined;
   const caseName = `generated: ${kind} requests`;
   const property = fc.asyncProperty(arbitrary, async (c) => {
     if (!c) {
@@ -137,7 +153,7 @@ async function runProperty(
       fc.pre(false);
     }
     // Past the budget every further shrink candidate counts as passing, so shrinking ends.
-    if (++calls > budget) return true;
+    if (stopped !== undefined || ++calls > budget) return true;
     summary.cases++;
     const { exchange: ex, json } = await ctx.send(c.request);
     const outcomes = applyChecks(
@@ -152,8 +168,21 @@ async function runProperty(
       json,
     );
     const status = ex.response?.status;
-    if (status === 429)
-      await sleep(Math.min(parseRetryAfter(ex.response?.headers['retry-after']) ?? 1000, 30_000));
+    if (status === undefined) {
+      // No complete answer (the request deadline, a reset): shrinking would only wait it out again
+      // and again, so the failure is recorded as it is and generation for this operation ends.
+      for (const o of outcomes) if (o.verdict === 'failed') ctx.record(o);
+      stopped = `no complete response to a generated request (${ex.networkError ?? 'no answer'}); the failure is reported as it is, not shrunk`;
+      return true;
+    }
+    if (status === 429) {
+      if (++throttled >= MAX_THROTTLED) {
+        stopped = `the server answered 429 to ${MAX_THROTTLED} generated requests in a row; run again later, or with a lower --max-examples`;
+        return true;
+      }
+      const asked = parseRetryAfter(ex.response?.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
+      await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000));
+    } else throttled = 0;
     if (kind === 'valid' && status !== undefined) {
       const why = acceptanceFailure(op, status);
       outcomes.push({
@@ -216,6 +245,15 @@ async function runProperty(
       ...(tally.firstFailureMs !== undefined ? { firstFailureMs: tally.firstFailureMs } : {}),
       ...(tally.firstFailureAt !== undefined ? { firstFailureAt: tally.firstFailureAt } : {}),
     });
+  } else if (stopped !== undefined) {
+    ctx.record(
+      skipped(
+        op.operationId,
+        kind === 'valid' ? 'positive_data_acceptance' : 'negative_data_rejection',
+        caseName,
+        `generation stopped: ${stopped}`,
+      ),
+    );
   } else if (details.failed) {
     // Too many generated requests discarded (or an error of the checker itself): said, not hidden.
     ctx.record(
