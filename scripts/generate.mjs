@@ -111,6 +111,7 @@ Do not edit; run \`npm run generate\`. Everything here derives from \`spec/\`:
 | \`validators.js\`, \`validators.d.ts\` | precompiled Ajv validators for each request body, path-parameter set, response body and response header set | Ajv standalone code |
 | \`operation-ids.js\`, \`operation-ids.d.ts\` | \`"METHOD /path"\` to operationId, small enough for the client entry | scripts/generate.mjs |
 | \`operations.json\` | the operation index: method, path, operationId, declared statuses, media types and validator names | scripts/spec-walk.mjs |
+| \`workflows.json\` | the vendor's workflows (Arazzo) the checker's sequences run, each step's operationId checked against the contract | scripts/generate.mjs |
 
 \`npm run generate:check\` fails (and CI with it) when a file here differs from what the spec produces.
 The folder is excluded from linting and formatting.
@@ -126,12 +127,26 @@ const types = astToString(
   }),
 );
 const { js, dts } = validatorsModule(spec);
+
+/** The Arazzo workflows beside the contract; a step that names no operation of it stops the generate. */
+function workflowsOf(spec) {
+  const doc = JSON.parse(readFileSync(join(root, 'spec/workflows/provisioning.arazzo.json'), 'utf8'));
+  const known = new Set(operationsOf(spec).map((o) => o.operationId));
+  for (const w of doc.workflows ?? [])
+    for (const step of w.steps ?? [])
+      if (!known.has(step.operationId))
+        throw new Error(
+          `spec/workflows: step ${step.stepId} of ${w.workflowId} names no operation: ${step.operationId}`,
+        );
+  return doc;
+}
 const files = {
   'openapi.json': JSON.stringify(spec, null, 2) + '\n',
   'schema.d.ts': types,
   'validators.js': js,
   'validators.d.ts': dts,
   'operations.json': JSON.stringify(operationsOf(spec), null, 2) + '\n',
+  'workflows.json': JSON.stringify(workflowsOf(spec), null, 2) + '\n',
   ...operationIdModule(operationsOf(spec)),
   'README.md': README,
 };

@@ -39,8 +39,8 @@ interface Workflow {
 }
 
 const require = createRequire(import.meta.url);
-/** The vendor's workflows as data; the same file `redocly respect` runs. */
-export const workflowDocument = require('../../../spec/workflows/provisioning.arazzo.json') as {
+/** The vendor's workflows as data: spec/workflows/provisioning.arazzo.json (which `redocly respect` runs), copied to generated/ and checked by `npm run generate`. */
+export const workflowDocument = require('../../../generated/workflows.json') as {
   workflows: Workflow[];
 };
 
