@@ -234,7 +234,7 @@ async function duplicateWorkflow(ctx: WorkflowContext, caseName: string) {
 }
 
 /** Asks the sandbox's control plane for a fresh lead, so that every run converts a lead of its own. */
-async function sandboxLead(http: HttpTarget): Promise<string> {
+export async function sandboxLead(http: HttpTarget): Promise<string> {
   const msTenantId = randomUUID();
   const res = await http.transport(joinUrl(http.baseUrl, '/_sandbox/leads'), {
     method: 'POST',

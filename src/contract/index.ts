@@ -9,5 +9,5 @@ export {
   formatIssues,
   type ValidationIssue,
 } from './validation.js';
-export { loadSpec, specExample, bundledSpecPath, type OpenApiDocument } from './spec.js';
+export { loadSpec, specExample, schemaPropertyNames, bundledSpecPath, type OpenApiDocument } from './spec.js';
 export { UUID } from './ids.js';

@@ -28,3 +28,13 @@ export function specExample<T = unknown>(name: string): T {
   if (!ex) throw new Error(`no example named ${name} in the spec`);
   return structuredClone(ex.value) as T;
 }
+
+/**
+ * The members a component schema declares (its `properties`): what a request names, as opposed to
+ * what an open map carries beside them (the Essentials customer variables).
+ */
+export function schemaPropertyNames(name: string): ReadonlySet<string> {
+  const schema = loadSpec().components.schemas[name] as { properties?: Record<string, unknown> } | undefined;
+  if (!schema) throw new Error(`no schema named ${name} in the spec`);
+  return new Set(Object.keys(schema.properties ?? {}));
+}

@@ -1,5 +1,5 @@
 import { newUuid } from './ids.js';
-import { specExample } from '../contract/index.js';
+import { schemaPropertyNames, specExample } from '../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer, OvocCustomer, Task } from '../types.js';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './limits.js';
 import { ovocTime, storedTask, taskStatus, workflowOf, type TaskRecord } from './tasks.js';
@@ -90,6 +90,9 @@ const cut = (text: string) =>
   text.length > SHOWN_VARIABLE_CHARS ? `${text.slice(0, SHOWN_VARIABLE_CHARS)}...` : text;
 
 /** A customer as the state shows it: variables shortened, with their full count and size. */
+/** The named members of an Essentials request; any other string member is a customer variable. */
+const ESSENTIALS_MEMBERS = schemaPropertyNames('CreateEssentialsCustomerRequest');
+
 export function customerView(c: Customer) {
   const names = Object.keys(c.variables);
   const variables = Object.create(null) as Record<string, string>;
@@ -230,16 +233,7 @@ export class SandboxState {
   } {
     const variables = Object.create(null) as Record<string, string>;
     let bytes = 0;
-    const known = new Set([
-      'shortName',
-      'fullName',
-      'siteLocation',
-      'ovocCustomerType',
-      'channelId',
-      'msTenantId',
-      'lcCustomerId',
-      'scriptParameters',
-    ]);
+    const known = ESSENTIALS_MEMBERS;
     for (const [k, v] of Object.entries(body)) {
       if (known.has(k) || typeof v !== 'string') continue;
       variables[k] = v;

@@ -3,7 +3,6 @@
 // operation's schema, the fields the workflow binds ($inputs, $steps) are set from earlier answers,
 // every response gets the per-response checks, and a getTask step is followed with the existing
 // task-lifecycle check. Runs where state exists and writes are allowed, like the other workflows.
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { operationById, validateRequestBody } from '../../contract/index.js';
@@ -11,7 +10,7 @@ import { applyChecks, skipped } from '../checks.js';
 import { joinUrl, type HttpTarget } from '../http.js';
 import type { Sent } from '../http.js';
 import type { CheckOutcome, CheckRequest } from '../types.js';
-import { followTask, type WorkflowContext } from '../workflows.js';
+import { followTask, sandboxLead, type WorkflowContext } from '../workflows.js';
 import type { GeneratedContext, GeneratedSummary } from './phase.js';
 import { validCases } from './requests.js';
 
@@ -105,18 +104,6 @@ function holds(c: Criterion, scope: Scope): boolean {
 
 const isPoll = (step: Step) => step.operationId === 'getTask';
 
-async function freshLead(http: HttpTarget): Promise<string> {
-  const msTenantId = randomUUID();
-  const res = await http.transport(joinUrl(http.baseUrl, '/_sandbox/leads'), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${http.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ msTenantId }),
-    timeoutMs: http.timeoutMs,
-  });
-  if (res.status !== 201) throw new Error(`POST /_sandbox/leads answered ${res.status}`);
-  return msTenantId;
-}
-
 /** The sandbox's control plane knows which OVOC customer a customer is linked to; a tenant's API does not. */
 async function sandboxOvocId(http: HttpTarget, customerGuid: unknown): Promise<number | undefined> {
   if (typeof customerGuid !== 'string') return undefined;
@@ -196,7 +183,7 @@ export async function runSequences(
   let stopped: string | undefined;
   const property = fc.asyncProperty(shortName, bodies, async (name, generated) => {
     if (stopped !== undefined) return true;
-    const msTenantId = ctx.targetKind === 'live' ? ctx.leadTenantId! : await freshLead(wctx.http);
+    const msTenantId = ctx.targetKind === 'live' ? ctx.leadTenantId! : await sandboxLead(wctx.http);
     const scope: Scope = { inputs: { msTenantId, customerShortName: name }, steps: {} };
     const failures: CheckOutcome[] = [];
     for (const step of workflow.steps) {

@@ -1,5 +1,6 @@
 // Deliberately subtle broken servers: each breaks the contract for a narrow slice of inputs only,
 // so one example and one broken body per constraint pass it, and generated cases must find it.
+import { schemaPropertyNames } from '../../../src/contract/index.js';
 import type { RunningTestServer } from '../broken/conforming.js';
 import { startNonAsciiVariable } from './non-ascii-variable.js';
 import { startOmittedSource } from './omitted-source.js';
@@ -17,20 +18,9 @@ export interface SubtleServer {
   isTrigger: (request: { path: string; body?: unknown }) => boolean;
 }
 
+const DECLARED = schemaPropertyNames('CreateEssentialsCustomerRequest');
 const variablesOf = (body: unknown) =>
-  Object.entries((body ?? {}) as Record<string, unknown>).filter(
-    ([k]) =>
-      ![
-        'shortName',
-        'fullName',
-        'siteLocation',
-        'ovocCustomerType',
-        'channelId',
-        'msTenantId',
-        'lcCustomerId',
-        'scriptParameters',
-      ].includes(k),
-  );
+  Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => !DECLARED.has(k));
 
 export const SUBTLE_SERVERS: SubtleServer[] = [
   {

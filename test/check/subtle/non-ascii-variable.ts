@@ -1,18 +1,10 @@
 // A server that crashes (500) when a customer variable's value holds a letter outside ASCII, as an
 // encoder that assumes Latin-1 would. The example body carries no customer variable at all.
+import { schemaPropertyNames } from '../../../src/contract/index.js';
 import { validRequest } from './valid.js';
 import { startConforming } from '../broken/conforming.js';
 
-const DECLARED = new Set([
-  'shortName',
-  'fullName',
-  'siteLocation',
-  'ovocCustomerType',
-  'channelId',
-  'msTenantId',
-  'lcCustomerId',
-  'scriptParameters',
-]);
+const DECLARED = schemaPropertyNames('CreateEssentialsCustomerRequest');
 
 export const startNonAsciiVariable = () =>
   startConforming({

@@ -1,20 +1,11 @@
 // A server whose answer breaks the schema only when the request carries exactly two customer
 // variables: `siteLocationIds` comes back as one string instead of an array (a join gone wrong).
 import { randomUUID } from 'node:crypto';
-import { specExample } from '../../../src/contract/index.js';
+import { schemaPropertyNames, specExample } from '../../../src/contract/index.js';
 import { validRequest } from './valid.js';
 import { startConforming } from '../broken/conforming.js';
 
-const DECLARED = new Set([
-  'shortName',
-  'fullName',
-  'siteLocation',
-  'ovocCustomerType',
-  'channelId',
-  'msTenantId',
-  'lcCustomerId',
-  'scriptParameters',
-]);
+const DECLARED = schemaPropertyNames('CreateEssentialsCustomerRequest');
 
 export const startTwoVariables = () =>
   startConforming({
