@@ -1,6 +1,7 @@
-// How long the checker waits before the next poll of a task. Written here rather than taken from
-// src/tasks/timing.ts, which is the client's and changing: the checker's rule is its own (a floor
-// for busy answers, a hard deadline), and a shared helper can replace this once both settle.
+// How long the checker waits before the next poll of a task. Its own rule, not the client's backoff
+// (src/tasks/timing.ts): the checker wants a sandbox task confirmed within milliseconds and a live
+// one without hammering, with a floor after busy answers and a hard deadline. It shares only the
+// RFC 9110 Retry-After parser and the timer-safe sleep with the client.
 
 /** The first wait after a task was started: sandbox tasks end in about 100 ms. */
 export const FIRST_POLL_MS = 50;
