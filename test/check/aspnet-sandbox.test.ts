@@ -44,6 +44,10 @@ describe('the checker against the sandbox with ASP.NET defaults on', () => {
       expect(report.outcomes.filter((o) => o.check === 'task_lifecycle').map((o) => o.verdict)).toContain(
         'passed',
       );
+      // The generated sequences reach their last step whatever the switch ({jobId} starts included).
+      const sequences = report.generated?.sequences;
+      expect(sequences?.runs).toBeGreaterThan(0);
+      expect(sequences?.completed).toBe(sequences?.runs);
     });
   }
 

@@ -10,7 +10,7 @@ import { applyChecks, skipped } from '../checks.js';
 import { joinUrl, type HttpTarget } from '../http.js';
 import type { Sent } from '../http.js';
 import type { CheckOutcome, CheckRequest } from '../types.js';
-import { followTask, sandboxLead, type WorkflowContext } from '../workflows.js';
+import { followTask, sandboxLead, taskIdOf, type WorkflowContext } from '../workflows.js';
 import type { GeneratedContext, GeneratedSummary } from './phase.js';
 import { validCases } from './requests.js';
 
@@ -181,10 +181,23 @@ export async function runSequences(
   const passed = new Map<string, CheckOutcome>();
   /** Why the sequences stopped early (no complete answer): later runs pass without a request. */
   let stopped: string | undefined;
-  const property = fc.asyncProperty(shortName, bodies, async (name, generated) => {
+  // The full name is optional and, when sent, keeps to the task's rule too; leaving it to the
+  // schema's plain string would end most sequences at a failed conversion.
+  const fullName = fc.option(
+    fc
+      .array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_' "), {
+        maxLength: 40,
+      })
+      .map((cs) => cs.join('')),
+    { nil: undefined },
+  );
+  const property = fc.asyncProperty(shortName, fullName, bodies, async (name, full, generated) => {
     if (stopped !== undefined) return true;
     const msTenantId = ctx.targetKind === 'live' ? ctx.leadTenantId! : await sandboxLead(wctx.http);
-    const scope: Scope = { inputs: { msTenantId, customerShortName: name }, steps: {} };
+    const scope: Scope = {
+      inputs: { msTenantId, customerShortName: name, customerFullName: full },
+      steps: {},
+    };
     const failures: CheckOutcome[] = [];
     for (const step of workflow.steps) {
       const op = operationById(step.operationId);
@@ -266,7 +279,12 @@ export async function runSequences(
       }
       if (unmet.length) break;
       scope.steps[step.stepId] = Object.fromEntries(
-        Object.entries(step.outputs ?? {}).map(([k, expr]) => [k, evaluate(expr, scope)]),
+        Object.entries(step.outputs ?? {}).map(([k, expr]) => [
+          k,
+          // A task start is `{taskId}` or, as a sibling vendor page shows, `{jobId}` (TaskStarted is
+          // a oneOf); a pointer to either reads whichever the server sent.
+          k === 'taskId' ? (evaluate(expr, scope) ?? taskIdOf(scope.body)) : evaluate(expr, scope),
+        ]),
       );
       if (step.stepId === workflow.steps[workflow.steps.length - 1]!.stepId) completed++;
     }
