@@ -1,6 +1,6 @@
 // The sandbox command's flags for JWT mode and the ASP.NET switches, kept out of sandbox.ts so
 // that command wires them in with a spread and a call.
-import { parseAspNetFlag } from '../../sandbox/aspnet.js';
+import { ASPNET_SWITCHES, parseAspNetFlag } from '../../sandbox/aspnet.js';
 import { DEFAULT_CLIENT_SECRET, type RunningSandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { UsageError } from '../args.js';
 
@@ -13,7 +13,8 @@ export const authFlags = {
 export const authUsage = `  --auth static|jwt   static: the --token tokens (default); jwt: signed JWTs from POST /_sandbox/token
                       (client credentials), validated like ASP.NET JwtBearer
   --token-lifetime T  JWT mode: how long a token lives: ms, or 90s, 5m, 1h (default 1h)
-  --aspnet LIST       ASP.NET behaviours: all, or names separated by commas (see docs/sandbox.md)`;
+  --aspnet LIST       ASP.NET behaviours: all, or names separated by commas (see docs/sandbox.md):
+${ASPNET_SWITCHES.map((n) => `                        ${n}`).join('\n')}`;
 
 /** `1500`, `90s`, `5m`, `1h` -> ms. */
 function lifetime(value: string): number {

@@ -30,7 +30,7 @@ const LIMIT_FLAGS: [flag: string, key: keyof SandboxLimits, meaning: string][] =
 export const usage = `Usage: live-platform sandbox [--port 4020] [--host 127.0.0.1] [--token T]... [--task-duration ms] [--seed FILE] [--log] [--max-tasks N]...
 
 Runs a stateful Live Platform sandbox: the vendor's fixtures, tasks that move from InProgress to
-their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults).
+their outcome, and a control plane under /_sandbox/ (reset, leads, state, customer, faults).
 
   --port N            port to listen on (default 4020; 0 picks a free one)
   --host H            interface to listen on (default 127.0.0.1)
@@ -41,6 +41,8 @@ their outcome, and a control plane under /_sandbox/ (reset, leads, state, faults
 
 Caps and timeouts, for a sandbox shared for days (whole numbers of at least 1):
 ${LIMIT_FLAGS.map(([flag, key, meaning]) => `  --${flag.padEnd(19)} ${meaning} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
+
+Authentication and ASP.NET Core behaviours (off by default):
 ${authUsage}`;
 
 function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
