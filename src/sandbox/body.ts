@@ -101,6 +101,15 @@ export function discardBody(req: IncomingMessage): Promise<boolean> | boolean {
   });
 }
 
+/**
+ * For a request refused before its body was read (401, 405, 415): drops a little of the body as
+ * discardBody does, and resolves `true` whenever one was announced, so the connection ends with
+ * the answer rather than waiting on the rest of a body nobody asked for.
+ */
+export async function refuseBody(req: IncomingMessage): Promise<boolean> {
+  return (await discardBody(req)) || hasBody(req);
+}
+
 /** `application/json`, optionally with `charset=utf-8`; anything else is a 415. */
 export function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
-import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody } from './body.js';
+import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody, refuseBody } from './body.js';
 import { ConnectionTracker } from './connections.js';
 import type { ConnectionLimits } from './limits.js';
 import { controlRoutes, type ControlTarget } from './control.js';
@@ -85,8 +85,8 @@ async function jsonBody(
     const detail = sent
       ? `The body was sent as ${JSON.stringify(sent.slice(0, 100))}; send it as Content-Type: application/json (UTF-8).`
       : 'Send the body with Content-Type: application/json (UTF-8).';
-    // The body will not be read: drop a little of it, then end the connection (see discardBody).
-    const close = (await discardBody(req)) || hasBody(req);
+    // The body will not be read: drop a little of it, then end the connection.
+    const close = await refuseBody(req);
     return { reply: { status: 415, json: problemJson(415, detail) }, close };
   }
   const body = await readBody(req);
@@ -257,7 +257,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       );
     }
     if (method !== route.method) {
-      const close = (await discardBody(req)) || hasBody(req);
+      const close = await refuseBody(req);
       const allow = route.method === 'GET' ? 'GET, HEAD' : route.method;
       return send(
         req,
@@ -288,7 +288,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     const auth = await authenticate(req.headers.authorization);
     if (!auth.ok) {
       // Refused before reading: drop a little of the body, then end the connection.
-      const close = (await discardBody(req)) || hasBody(req);
+      const close = await refuseBody(req);
       return send(
         req,
         res,
@@ -317,7 +317,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     const route = matchRoute(method, path);
     if (route.kind === 'operation') return operation(req, res, started, route.operation, route.pathParams);
     if (route.kind === 'method-not-allowed') {
-      const close = (await discardBody(req)) || hasBody(req);
+      const close = await refuseBody(req);
       const allow = route.allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
       return send(
         req,
