@@ -4,7 +4,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AuthResult } from './auth.js';
-import { readBody } from './body.js';
+import { discardBody, readBody, refuseBody } from './body.js';
 import { problem } from './problems.js';
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client';
@@ -203,14 +203,7 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
     },
 
     openRoute(req, path) {
-      if (path === KEYS_PATH) {
-        req.resume();
-        return Promise.resolve({
-          status: 200,
-          json: jwks,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        });
-      }
+      if (path === KEYS_PATH) return keysEndpoint(req);
       if (path !== TOKEN_PATH) return undefined;
       return tokenEndpoint(req);
     },
@@ -255,24 +248,37 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
     return undefined;
   }
 
+  async function keysEndpoint(req: IncomingMessage): Promise<OpenReply> {
+    // A body is unused here: dropped up to the sandbox's small limit, as on every other route.
+    return {
+      status: 200,
+      json: jwks,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      close: await discardBody(req),
+    };
+  }
+
   async function tokenEndpoint(req: IncomingMessage): Promise<OpenReply | null> {
+    // Refused before reading: the body is dropped up to a small limit and the connection then ends.
     if (req.method !== 'POST') {
-      req.resume();
       return {
         status: 405,
         json: JSON.stringify(problem(405, `Use POST for ${TOKEN_PATH}.`)),
         headers: { allow: 'POST' },
+        close: await refuseBody(req),
       };
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
-      req.resume();
-      return oauthError(
-        400,
-        'invalid_request',
-        900144,
-        'Send the body as Content-Type: application/x-www-form-urlencoded.',
-      );
+      return {
+        ...oauthError(
+          400,
+          'invalid_request',
+          900144,
+          'Send the body as Content-Type: application/x-www-form-urlencoded.',
+        ),
+        close: await refuseBody(req),
+      };
     }
     const body = await readBody(req, TOKEN_BODY_LIMIT);
     if (body.kind === 'aborted') return null;

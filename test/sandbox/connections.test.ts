@@ -113,38 +113,38 @@ describe('src/sandbox/server.ts: every request gets an answer', () => {
   });
 });
 
+/** Sends headers announcing `total` bytes, then writes as fast as the server reads. */
+async function flood(url: string, head: string, total: number) {
+  const socket = await open(url);
+  let written = 0;
+  let received = '';
+  const chunk = Buffer.alloc(64 * 1024, 'a');
+  const started = performance.now();
+  return new Promise<{ text: string; written: number; ms: number }>((resolve) => {
+    const timer = setTimeout(() => socket.destroy(), 15_000);
+    socket.on('data', (c: Buffer) => (received += c.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text: received, written, ms: performance.now() - started });
+    });
+    socket.write(head.replace('LENGTH', String(total)));
+    const pump = () => {
+      while (!socket.destroyed && written < total) {
+        written += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+    };
+    pump();
+  });
+}
+
 describe('src/sandbox/server.ts: a body that will not be used is dropped up to a small limit', () => {
   let sandbox: RunningSandbox;
   beforeAll(async () => {
     sandbox = await startSandbox();
   });
   afterAll(() => sandbox.close());
-
-  /** Sends headers announcing `total` bytes, then writes as fast as the server reads. */
-  async function flood(head: string, total: number) {
-    const socket = await open(sandbox.url);
-    let written = 0;
-    let received = '';
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    const started = performance.now();
-    return new Promise<{ text: string; written: number; ms: number }>((resolve) => {
-      const timer = setTimeout(() => socket.destroy(), 15_000);
-      socket.on('data', (c: Buffer) => (received += c.toString('latin1')));
-      socket.on('error', () => {});
-      socket.on('close', () => {
-        clearTimeout(timer);
-        resolve({ text: received, written, ms: performance.now() - started });
-      });
-      socket.write(head.replace('LENGTH', String(total)));
-      const pump = () => {
-        while (!socket.destroyed && written < total) {
-          written += chunk.length;
-          if (!socket.write(chunk)) return void socket.once('drain', pump);
-        }
-      };
-      pump();
-    });
-  }
 
   const cases: [string, string][] = [
     [
@@ -162,7 +162,7 @@ describe('src/sandbox/server.ts: a body that will not be used is dropped up to a
     ],
   ];
   it.each(cases)('%s: answers, closes, and does not read a 1 GiB body', async (status, head) => {
-    const r = await flood(head, 1024 ** 3);
+    const r = await flood(sandbox.url, head, 1024 ** 3);
     expect(statuses(r.text)).toEqual([Number(status)]);
     expect(r.text).toMatch(/connection: close/i);
     // Bounded by socket buffers, far below the gigabyte announced.
@@ -176,7 +176,7 @@ describe('src/sandbox/server.ts: a body that will not be used is dropped up to a
       headers: { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ fault: '429', operationId: 'createCustomerFromLead' }),
     });
-    const r = await flood(cases[3]![1], 1024 ** 3);
+    const r = await flood(sandbox.url, cases[3]![1], 1024 ** 3);
     expect(statuses(r.text)).toEqual([429]);
     expect(r.text).toMatch(/connection: close/i);
     expect(r.written).toBeLessThan(64 * 1024 * 1024);
@@ -189,6 +189,31 @@ describe('src/sandbox/server.ts: a body that will not be used is dropped up to a
         `GET /api/v2/task/tsk_185510 HTTP/1.1\r\nHost: x\r\n${AUTH}Connection: close\r\n\r\n`,
     );
     expect(statuses(text)).toEqual([200, 200]);
+  });
+});
+
+describe('src/sandbox/jwt.ts: the open routes drop an unused body up to the same small limit', () => {
+  let sandbox: RunningSandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ auth: 'jwt' });
+  });
+  afterAll(() => sandbox.close());
+
+  const cases: [string, number, string][] = [
+    ['GET /_sandbox/token', 405, `GET /_sandbox/token HTTP/1.1\r\nHost: x\r\nContent-Length: LENGTH\r\n\r\n`],
+    [
+      'POST /_sandbox/token as text/plain',
+      400,
+      `POST /_sandbox/token HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: LENGTH\r\n\r\n`,
+    ],
+    ['GET /_sandbox/keys', 200, `GET /_sandbox/keys HTTP/1.1\r\nHost: x\r\nContent-Length: LENGTH\r\n\r\n`],
+  ];
+  it.each(cases)('%s: answers %i, closes, and does not read a 1 GiB body', async (_name, status, head) => {
+    const r = await flood(sandbox.url, head, 1024 ** 3);
+    expect(statuses(r.text)).toEqual([status]);
+    expect(r.text).toMatch(/connection: close/i);
+    expect(r.written).toBeLessThan(64 * 1024 * 1024);
+    expect(r.ms).toBeLessThan(10_000);
   });
 });
 
