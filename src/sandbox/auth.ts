@@ -8,7 +8,12 @@ const REALM = 'Bearer realm="live-platform-sandbox"';
 
 // Hashing first makes every comparison the same length, so neither the token's content nor its
 // length leaks through timing.
-const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+export const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
+
+/** The token of `Authorization: Bearer <token>` (the scheme in any case), or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
+}
 
 export function checkTokens(tokens: unknown): string[] {
   if (!Array.isArray(tokens) || tokens.length === 0) {
@@ -30,15 +35,15 @@ export function checkTokens(tokens: unknown): string[] {
 export function createAuthenticator(tokens: string[]): (header: string | undefined) => AuthResult {
   const accepted = tokens.map(digest);
   return (header) => {
-    const match = header ? /^Bearer +(\S+) *$/i.exec(header) : null;
-    if (!match) {
+    const token = bearerToken(header);
+    if (token === undefined) {
       return {
         ok: false,
         challenge: REALM,
         detail: 'Send the header Authorization: Bearer <token> with a sandbox token.',
       };
     }
-    const candidate = digest(match[1]!);
+    const candidate = digest(token);
     let ok = false;
     // No early exit: the time does not tell which token matched.
     for (const d of accepted) ok = timingSafeEqual(candidate, d) || ok;

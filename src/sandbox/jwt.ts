@@ -1,9 +1,9 @@
 // JWT mode: the sandbox acts as its own Entra ID (a client-credentials token endpoint that signs
 // RS256 tokens) and as an ASP.NET JwtBearer resource server (signature, lifetime, audience, issuer).
 // jose is imported lazily so the default static-token mode never loads it.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { AuthResult } from './auth.js';
+import { bearerToken, digest, type AuthResult } from './auth.js';
 import { discardBody, readBody, refuseBody } from './body.js';
 import { problem } from './problems.js';
 
@@ -80,7 +80,6 @@ export function checkJwtOptions(jwt: unknown, tokenLifetimeMs: unknown): JwtSett
   };
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 /** DateTime.ToString(CultureInfo.InvariantCulture) of a UTC instant: `12/01/2026 15:30:00`. */
@@ -154,16 +153,16 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
     issuer: 'live-platform-sandbox',
 
     async authenticate(header) {
-      const match = header ? /^Bearer +(\S+) *$/i.exec(header) : null;
+      const token = bearerToken(header);
       // JwtBearer's challenge to a request without a token has no error parameter.
-      if (!match) {
+      if (token === undefined) {
         return {
           ok: false,
           challenge: 'Bearer',
           detail: `Send Authorization: Bearer <token> with a token from POST ${TOKEN_PATH}.`,
         };
       }
-      const description = await invalidReason(match[1]!);
+      const description = await invalidReason(token);
       if (description === undefined) return { ok: true };
       return {
         ok: false,
