@@ -123,7 +123,8 @@ export class FaultQueue {
     return fault;
   }
 
-  pending(offset = 0, limit = this.list.length): Fault[] {
+  /** Faults `offset` to `offset + limit`, oldest first (GET /_sandbox/state pages them). */
+  pending(offset: number, limit: number): Fault[] {
     return this.list.slice(offset, offset + limit).map((f) => ({ ...f }));
   }
 

@@ -89,10 +89,16 @@ function page<T, R>(map: Map<unknown, T>, offset: number, limit: number, view: (
 const cut = (text: string) =>
   text.length > SHOWN_VARIABLE_CHARS ? `${text.slice(0, SHOWN_VARIABLE_CHARS)}...` : text;
 
-/** A customer as the state shows it: variables shortened, with their full count and size. */
 /** The named members of an Essentials request; any other string member is a customer variable. */
 const ESSENTIALS_MEMBERS = schemaPropertyNames('CreateEssentialsCustomerRequest');
 
+/** The customer variables of an Essentials request and their size in UTF-8 bytes. */
+export interface CustomerVariables {
+  variables: Record<string, string>;
+  bytes: number;
+}
+
+/** A customer as the state shows it: variables shortened, with their full count and size. */
 export function customerView(c: Customer) {
   const names = Object.keys(c.variables);
   const variables = Object.create(null) as Record<string, string>;
@@ -227,15 +233,11 @@ export class SandboxState {
   }
 
   /** The customer variables of an Essentials request (its extra string fields) and their size. */
-  static variablesOf(body: CreateEssentialsCustomerRequest): {
-    variables: Record<string, string>;
-    bytes: number;
-  } {
+  static variablesOf(body: CreateEssentialsCustomerRequest): CustomerVariables {
     const variables = Object.create(null) as Record<string, string>;
     let bytes = 0;
-    const known = ESSENTIALS_MEMBERS;
     for (const [k, v] of Object.entries(body)) {
-      if (known.has(k) || typeof v !== 'string') continue;
+      if (ESSENTIALS_MEMBERS.has(k) || typeof v !== 'string') continue;
       variables[k] = v;
       bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
     }
@@ -246,7 +248,7 @@ export class SandboxState {
   createEssentials(
     body: CreateEssentialsCustomerRequest,
     now: number,
-    { variables, bytes }: { variables: Record<string, string>; bytes: number },
+    { variables, bytes }: CustomerVariables,
   ): EssentialsCustomer {
     this.variableBytes += bytes;
     const customer = this.addCustomer({
@@ -295,7 +297,7 @@ export class SandboxState {
    * `offset + limit` of each list, oldest first. Paged so the answer stays small and quick however
    * large the state has grown.
    */
-  snapshot(now: number, offset = 0, limit = Number.MAX_SAFE_INTEGER) {
+  snapshot(now: number, offset: number, limit: number) {
     return {
       leads: page(this.leads, offset, limit, (l) => l),
       sbcs: page(this.sbcs, offset, limit, (s) => s),
