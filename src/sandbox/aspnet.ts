@@ -29,7 +29,17 @@ export type AspNetSwitch = (typeof ASPNET_SWITCHES)[number];
 export type AspNetOptions = Partial<Record<AspNetSwitch, boolean>>;
 
 type Headers = Record<string, string>;
-export type Shape = (req: IncomingMessage, reply: Reply, head: Headers) => { reply: Reply; head: Headers };
+/** What the server routed a request by: its path without the query, and its method (HEAD as GET). */
+export interface Routed {
+  path: string;
+  method: string;
+}
+export type Shape = (
+  req: IncomingMessage,
+  routed: Routed,
+  reply: Reply,
+  head: Headers,
+) => { reply: Reply; head: Headers };
 
 /** The members extraMembers adds: a string and an object, the two shapes a tolerant reader must skip. */
 export const EXTRA_MEMBERS = Object.freeze({
@@ -197,8 +207,6 @@ export function acceptsJsonFirst(accept: string | undefined): boolean {
 
 // --- the shaper ---
 
-const pathOnly = (url: string | undefined) => (url ?? '').split('?')[0]!;
-
 function rewriteJson(reply: Reply, edit: (value: unknown) => unknown): Reply {
   let value: unknown;
   try {
@@ -230,8 +238,7 @@ export function createAspNet(options: AspNetOptions): {
   const shaping = ASPNET_SWITCHES.some((s) => s !== 'ignoreUnknownMembers' && on(s));
   if (!shaping) return out;
 
-  out.shape = (req, reply, head) => {
-    const path = pathOnly(req.url);
+  out.shape = (req, { path, method }, reply, head) => {
     const { status } = reply;
     // The challenge applies to every path: authentication runs before routing.
     if (status === 401 && head['www-authenticate'] && on('emptyAuthBodies')) {
@@ -240,7 +247,7 @@ export function createAspNet(options: AspNetOptions): {
     }
     if (path === '/_sandbox' || path.startsWith('/_sandbox/')) return { reply, head };
     if (status === 405 && on('emptyMethodNotAllowed')) return empty(reply, head, {});
-    const route = matchRoute(req.method ?? 'GET', path);
+    const route = matchRoute(method, path);
     const op = route.kind === 'operation' ? route.operation : undefined;
     if (status === 429 && on('noRetryAfter') && head['retry-after']) {
       const { 'retry-after': _dropped, ...rest } = head;

@@ -61,6 +61,9 @@ function pathOf(url: string | undefined): string | null {
   }
 }
 
+/** The method a request is routed by: RFC 9110 9.3.2, HEAD wherever GET (Node drops its body). */
+const routingMethod = (req: IncomingMessage) => (req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'));
+
 const printable = (path: string) => {
   const clean = path.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
@@ -155,7 +158,10 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     };
     // While stopping, a keep-alive connection ends with its answer instead of waiting for more.
     if (close || draining) head.connection = 'close';
-    if (config.shape) ({ reply, head } = config.shape(req, reply, head));
+    if (config.shape) {
+      const routed = { path: pathOf(req.url) ?? '', method: routingMethod(req) };
+      ({ reply, head } = config.shape(req, routed, reply, head));
+    }
     res.writeHead(reply.status, head);
     res.end(reply.json);
     if (log) {
@@ -310,8 +316,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
         close,
       );
     }
-    // RFC 9110 9.3.2: HEAD wherever GET, the same answer without the body (Node drops it for HEAD).
-    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    const method = routingMethod(req);
     if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))
       return control(req, res, started, path, method);
     const route = matchRoute(method, path);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import { acceptsJsonFirst, EXTRA_MEMBERS, parseAspNetFlag } from '../../src/sandbox/aspnet.js';
@@ -265,6 +266,33 @@ describe('src/sandbox/aspnet.ts: each switch on the wire', () => {
     expect((await call(sandbox, 'GET', '/api/v2/task/tsk_185510')).status).toBe(200);
     await call(on('none'), 'POST', '/_sandbox/faults', { json: { fault: '429', operationId: 'getTask' } });
     expect((await call(on('none'), 'GET', '/api/v2/task/tsk_185510')).headers.get('retry-after')).toBe('1');
+  });
+
+  it("shapes by the route the server matched: HEAD gets GET's headers, an absolute-form target its path", async () => {
+    // extraMembers lengthens a GET answer; the HEAD of it must announce the same Content-Length.
+    const extra = on('extraMembers');
+    const get = await call(extra, 'GET', '/api/v2/task/tsk_185510');
+    const head = await call(extra, 'HEAD', '/api/v2/task/tsk_185510');
+    expect(get.json).toMatchObject(EXTRA_MEMBERS);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+    // `DELETE http://host/_sandbox/state` is the control plane as much as `DELETE /_sandbox/state`.
+    const { port } = new URL(on('emptyMethodNotAllowed').url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          `DELETE http://127.0.0.1:${port}/_sandbox/state HTTP/1.1\r\nHost: x\r\n` +
+            `Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 405 /);
+    expect(raw).toMatch(/application\/problem\+json/);
+    expect(raw).toMatch(/"status":405/);
   });
 
   it('all switches at once still give a working provisioning flow on the wire', async () => {
