@@ -289,7 +289,8 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = log ? performance.now() : 0;
-    const open = config.openRoute?.(req, pathOf(req.url) ?? '');
+    const path = pathOf(req.url);
+    const open = config.openRoute?.(req, path ?? '');
     if (open) return open.then((r) => r && send(req, res, started, r, r.headers, r.close));
     const auth = await authenticate(req.headers.authorization);
     if (!auth.ok) {
@@ -304,7 +305,6 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
         close,
       );
     }
-    const path = pathOf(req.url);
     if (path === null) {
       const close = await discardBody(req);
       return send(
