@@ -64,12 +64,14 @@ export const controlRoutes: Record<string, ControlRoute> = {
       const { offset, limit } = paging;
       const { state, faults } = target;
       const counts = { ...state.counts(), faults: faults.size };
-      const largest = Math.max(
+      // The page after this one exists while any list is longer than this page reaches.
+      const longest = Math.max(
         counts.leads,
         counts.sbcs,
         counts.customers,
         counts.ovocCustomers,
         counts.tasks,
+        counts.faults,
       );
       return reply(200, {
         ...state.snapshot(now, offset, limit),
@@ -79,7 +81,7 @@ export const controlRoutes: Record<string, ControlRoute> = {
         page: {
           offset,
           limit,
-          next: offset + limit < Math.max(largest, counts.faults) ? offset + limit : null,
+          next: offset + limit < longest ? offset + limit : null,
         },
       });
     },
