@@ -67,7 +67,10 @@ let template: OvocCustomer | undefined;
 /** The vendor's OVOC customer, frozen: the base of every OVOC customer the sandbox creates. */
 const ovocTemplate = () => (template ??= deepFreeze(specExample<OvocCustomer>('OvocCustomerBrad984')));
 
-/** How far eviction looks for a finished task before it calls the tasks busy (keeps it O(1)). */
+/**
+ * How many run-time tasks eviction looks at for a finished one before it calls the tasks busy
+ * (keeps it O(1) beyond the fixtures and the seed's tasks, which it steps over).
+ */
 const EVICTION_SCAN = 1_000;
 /** In GET /_sandbox/state, how much of each customer variable is shown (the state stays small). */
 const SHOWN_VARIABLES = 20;
@@ -169,8 +172,11 @@ export class SandboxState {
     if (this.tasks.size < this.limits.maxTasks) return true;
     let scanned = 0;
     for (const task of this.tasks.values()) {
+      // Stored tasks (createdAt 0) come first and stay; counting them would let a seed of a
+      // thousand tasks hide every finished run-time task and answer 429 for ever.
+      if (task.createdAt === 0) continue;
       if (scanned++ >= EVICTION_SCAN) break;
-      if (task.createdAt !== 0 && taskStatus(task, now) !== 'InProgress') {
+      if (taskStatus(task, now) !== 'InProgress') {
         this.tasks.delete(task.id);
         return true;
       }

@@ -12,7 +12,7 @@ import {
   type SandboxLimits,
 } from '../../src/sandbox/index.js';
 import { defaultMaxConnections } from '../../src/sandbox/limits.js';
-import type { OvocCustomer } from '../../src/types.js';
+import type { OvocCustomer, Task } from '../../src/types.js';
 import { conformance, expectConformance, sleep, waitForTask, type Conformance } from './conformance.js';
 
 const essentials = specExample<Record<string, unknown>>('CreateEssentialsCustomerRequest');
@@ -78,6 +78,31 @@ describe('src/sandbox/limits.ts: bounded state', () => {
       expect((await c.call('GET', `/api/v2/task/${first}`)).status).toBe(404);
       expect((await c.call('GET', '/api/v2/task/tsk_185510')).status).toBe(200);
     }));
+
+  it('at maxTasks finds the finished run-time task behind a thousand seeded ones', async () => {
+    // Seeded tasks come first in the state and stay: eviction must look past them, however many.
+    const done = specExample<Task>('TaskImportCompleted');
+    const tasks = Array.from({ length: 1_000 }, (_, i) => ({ ...done, id: `tsk_${9_000_000 + i}` }));
+    const sandbox = await startSandbox({ taskDurationMs: 20, seed: { tasks }, limits: { maxTasks: 1_008 } });
+    try {
+      const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN, { expected5xx: [] });
+      const guid = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
+      const imp = () =>
+        c.call('POST', `/api/v2/customer/${guid}/action/ovocimport`, {
+          json: { customerType: 'IPGROUP_TYPE' },
+        });
+      const first = (await imp()).body as string;
+      expect((await c.call('GET', '/_sandbox/state?limit=1')).body.counts.tasks).toBe(1_008);
+      await sleep(40);
+      const second = await imp();
+      expect(second.status).toBe(200);
+      expect((await c.call('GET', `/api/v2/task/${first}`)).status).toBe(404);
+      expect((await c.call('GET', '/api/v2/task/tsk_9000000')).status).toBe(200);
+      expectConformance(c);
+    } finally {
+      await sandbox.close();
+    }
+  });
 
   it('at maxTasks with every task still InProgress answers 429 with Retry-After, creating nothing', () =>
     withSandbox(
