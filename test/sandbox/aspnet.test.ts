@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import { acceptsJsonFirst, EXTRA_MEMBERS, parseAspNetFlag } from '../../src/sandbox/aspnet.js';
@@ -9,6 +8,7 @@ import {
   type AspNetSwitch,
   type RunningSandbox,
 } from '../../src/sandbox/index.js';
+import { exchange } from './raw.js';
 
 const AUTH = { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}` };
 const IMPORT_PATH = '/api/v2/customer/182f496c-0aaa-4023-bdd4-03b9cf8f68b9/action/ovocimport';
@@ -277,19 +277,12 @@ describe('src/sandbox/aspnet.ts: each switch on the wire', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
     // `DELETE http://host/_sandbox/state` is the control plane as much as `DELETE /_sandbox/state`.
-    const { port } = new URL(on('emptyMethodNotAllowed').url);
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () =>
-        socket.write(
-          `DELETE http://127.0.0.1:${port}/_sandbox/state HTTP/1.1\r\nHost: x\r\n` +
-            `Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}\r\nConnection: close\r\n\r\n`,
-        ),
-      );
-      let text = '';
-      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const sandbox = on('emptyMethodNotAllowed');
+    const { text: raw } = await exchange(
+      sandbox.url,
+      `DELETE ${sandbox.url}/_sandbox/state HTTP/1.1\r\nHost: x\r\n` +
+        `Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}\r\nConnection: close\r\n\r\n`,
+    );
     expect(raw).toMatch(/^HTTP\/1\.1 405 /);
     expect(raw).toMatch(/application\/problem\+json/);
     expect(raw).toMatch(/"status":405/);

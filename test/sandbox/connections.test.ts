@@ -1,39 +1,10 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { sleep } from './conformance.js';
+import { exchange, open, statuses } from './raw.js';
 
 const AUTH = `Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}\r\n`;
-
-function open(url: string): Promise<Socket> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-/** Sends raw bytes and collects what comes back until the server closes or `timeoutMs` passes. */
-async function exchange(url: string, bytes: string | Buffer, timeoutMs = 10_000) {
-  const socket = await open(url);
-  const chunks: Buffer[] = [];
-  return new Promise<{ text: string; closed: boolean }>((resolve) => {
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed: false });
-    }, timeoutMs);
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed: true });
-    });
-    socket.write(bytes);
-  });
-}
-
-/** The status lines of every response in a raw stream, in order. */
-const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
 
 describe('src/sandbox/server.ts: every request gets an answer', () => {
   let sandbox: RunningSandbox;
