@@ -103,6 +103,12 @@ export function tasksBusy(limits: StateLimits, taskDurationMs: number): CapReply
 
 export const DEFAULT_LIMITS: SandboxLimits = { ...DEFAULT_STATE_LIMITS, ...DEFAULT_CONNECTION_LIMITS };
 
+/**
+ * The longest timeout (the limits ending in `Ms`): Node's timers take at most 2^31-1 ms (about
+ * 24.8 days) and fire a longer one after 1 ms, which would end a drain or a keep-alive at once.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** File descriptors kept free for the process itself (modules, the listener, stdio, a seed file). */
 const FD_RESERVE = 100;
 
@@ -147,6 +153,10 @@ export function checkLimits(given: Partial<SandboxLimits> | undefined): SandboxL
     if (!Number.isSafeInteger(v) || (v as number) < 1)
       throw new TypeError(
         `startSandbox: limits.${k} must be a whole number of at least 1, not ${String(v)}.`,
+      );
+    if (k.endsWith('Ms') && (v as number) > MAX_TIMEOUT_MS)
+      throw new TypeError(
+        `startSandbox: limits.${k} must be at most ${MAX_TIMEOUT_MS} ms, not ${String(v)}.`,
       );
     limits[k as keyof SandboxLimits] = v as number;
   }

@@ -83,6 +83,7 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
       [['--port'], /argument missing/],
       [['--max-tasks', '0'], /--max-tasks must be a whole number of at least 1/],
       [['--max-customers', 'lots'], /--max-customers must be a whole number/],
+      [['--drain-timeout', '4294967296'], /--drain-timeout must be at most 2147483647 ms/],
       [['--headers-timeout', '20000'], /--headers-timeout must not exceed --request-timeout/],
     ];
     for (const [argv, message] of cases) {

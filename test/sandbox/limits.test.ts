@@ -199,6 +199,13 @@ describe('src/sandbox/limits.ts: bounded state', () => {
       /unknown limit "maxTask"/,
     );
     await expect(startSandbox({ limits: { headersTimeoutMs: 20_000 } })).rejects.toThrow(/headersTimeoutMs/);
+    // Past 2^31-1 ms Node's timers fire after 1 ms: a 2^32 ms drain would end at once.
+    await expect(startSandbox({ limits: { drainTimeoutMs: 2 ** 32 } })).rejects.toThrow(
+      /drainTimeoutMs must be at most 2147483647/,
+    );
+    await expect(startSandbox({ limits: { keepAliveTimeoutMs: 2 ** 31 } })).rejects.toThrow(
+      /keepAliveTimeoutMs must be at most 2147483647/,
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type RunningSandbox,
   type SandboxLimits,
 } from '../../sandbox/index.js';
+import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
 import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
 
@@ -53,6 +54,8 @@ function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
     if (typeof value !== 'string' || !/^[0-9]{1,15}$/.test(value) || Number(value) < 1) {
       throw new UsageError(`--${flag} must be a whole number of at least 1, not ${JSON.stringify(value)}.`);
     }
+    if (key.endsWith('Ms') && Number(value) > MAX_TIMEOUT_MS)
+      throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), not ${value}.`);
     limits[key] = Number(value);
   }
   if (
