@@ -41,17 +41,20 @@ function readLimited(path: string, where: string): string {
 }
 
 /**
- * Whether a value nests deeper than `max`, found without recursion. An object met twice (a cycle,
- * which only a seed passed as an object can have) counts as too deep: it is not plain JSON data.
+ * Whether a value nests deeper than `max`, found without recursion. A cycle (which only a seed
+ * passed as an object can have) nests without end, so it is too deep too; an object used twice
+ * without a cycle is fine. An object is walked again only when met deeper than before, so each
+ * is walked at most `max` times, however much is shared.
  */
 function depthExceeds(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
-  const seen = new Set<object>();
+  const deepest = new Map<object, number>();
   while (stack.length) {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
-    if (depth > max || seen.has(v)) return true;
-    seen.add(v);
+    if (depth > max) return true;
+    if ((deepest.get(v) ?? 0) >= depth) continue;
+    deepest.set(v, depth);
     for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
   return false;

@@ -310,6 +310,25 @@ describe('src/sandbox/seed.ts: seeds that a long-running sandbox meets', () => {
     await expect(startSandbox({ seed: { leads: [cyclic] } })).rejects.toThrow(/leads\[0\] is nested deeper/);
   });
 
+  it('accepts a seed object that uses one value twice (shared, not cyclic)', async () => {
+    const message = { level: 'Information', message: 'Imported.' } as const;
+    const task = {
+      ...specExample<Task>('TaskImportCompleted'),
+      id: 'tsk_1',
+      executionMessages: [message, message],
+    };
+    const sandbox = await startSandbox({ seed: { tasks: [task] } });
+    try {
+      const res = await fetch(`${sandbox.url}/api/v2/task/tsk_1`, {
+        headers: { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}` },
+      });
+      expect(res.status).toBe(200);
+      expect((await res.json()).executionMessages).toEqual([message, message]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('counts ids on past seeded ones, and never collides with a seeded OVOC id of 2^53-1', async () => {
     const ovoc = { ...specExample<OvocCustomer>('OvocCustomerBrad984'), id: Number.MAX_SAFE_INTEGER };
     const near = { ...specExample<OvocCustomer>('OvocCustomerBrad984'), id: 85845 };
