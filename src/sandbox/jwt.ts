@@ -4,6 +4,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { bearerToken, digest, type AuthResult } from './auth.js';
+import type { Reply } from './handlers.js';
 import { discardBody, readBody, refuseBody } from './body.js';
 import { problem } from './problems.js';
 
@@ -35,10 +36,8 @@ export interface JwtSettings {
   tokenLifetimeMs: number;
 }
 
-/** What the open (unauthenticated) routes answer: a status, a body and headers. */
-export interface OpenReply {
-  status: number;
-  json: string;
+/** What the open (unauthenticated) routes answer: a Reply with its headers, and whether to close. */
+export interface OpenReply extends Reply {
   headers: Record<string, string>;
   close?: boolean;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Reply } from './handlers.js';
 import { problem } from './problems.js';
 
 /**
@@ -61,17 +62,11 @@ const KNOBS: Record<keyof StateLimits, [string, string]> = {
   maxVariableBytes: ['--max-variable-bytes', 'maxVariableBytes'],
 };
 
-export interface CapReply {
-  status: number;
-  json: string;
-  headers?: Record<string, string>;
-}
-
 /**
  * 403, which every operation declares: the request is understood and refused, and repeating it
  * will not help until the state is reset or the sandbox restarted with a larger cap.
  */
-export function capReached(cap: keyof StateLimits, limits: StateLimits, what: string): CapReply {
+export function capReached(cap: keyof StateLimits, limits: StateLimits, what: string): Reply {
   const [flag, option] = KNOBS[cap];
   return {
     status: 403,
@@ -86,7 +81,7 @@ export function capReached(cap: keyof StateLimits, limits: StateLimits, what: st
 }
 
 /** 429 when every task is still InProgress at the cap: they finish, so waiting does help. */
-export function tasksBusy(limits: StateLimits, taskDurationMs: number): CapReply {
+export function tasksBusy(limits: StateLimits, taskDurationMs: number): Reply {
   const seconds = String(Math.max(1, Math.ceil(taskDurationMs / 1000)));
   return {
     status: 429,
