@@ -154,6 +154,8 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       'content-type':
         reply.status < 400 ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
       'content-length': String(Buffer.byteLength(reply.json)),
+      // A reply's own headers (a cap's Retry-After, the token endpoint's no-store) always go out.
+      ...reply.headers,
       ...headers,
     };
     // While stopping, a keep-alive connection ends with its answer instead of waiting for more.
@@ -234,7 +236,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
 
     const handler = handlers[op.operationId]!;
     const reply = handler({ state: target.state, taskDurationMs, now: Date.now() }, params, body);
-    send(req, res, started, reply, reply.headers, close);
+    send(req, res, started, reply, undefined, close);
   }
 
   async function control(
@@ -284,14 +286,14 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     } else close = await discardBody(req);
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const reply = route.run(target, body, Date.now(), url.searchParams);
-    send(req, res, started, reply, reply.headers, close);
+    send(req, res, started, reply, undefined, close);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = log ? performance.now() : 0;
     const path = pathOf(req.url);
     const open = config.openRoute?.(req, path ?? '');
-    if (open) return open.then((r) => r && send(req, res, started, r, r.headers, r.close));
+    if (open) return open.then((r) => r && send(req, res, started, r, undefined, r.close));
     const auth = await authenticate(req.headers.authorization);
     if (!auth.ok) {
       // Refused before reading: drop a little of the body, then end the connection.
