@@ -128,8 +128,6 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
   const r = retry || { maxAttempts: 1 };
   const transport = createTransport({
     fetch: options.fetch ?? globalThis.fetch,
-    // A token function is applied by withReauth below, which also repeats a request once on invalid_token.
-    tokenFn: undefined,
     // AbortSignal.timeout() beyond 2^31-1 ms would fire after 1 ms: refused rather than wrong.
     timeoutMs: count('timeoutMs', options.timeoutMs, 0, 0, MAX_TIMER_MS),
     maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1),
@@ -146,6 +144,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     // The default serializer, built once: given none, openapi-fetch builds one per call.
     querySerializer: createQuerySerializer(),
     pathSerializer: simplePathSerializer,
+    // A token function is applied by withReauth, which also repeats a request once on invalid_token.
     fetch: (typeof token === 'function' ? withReauth(transport, token) : transport) as (
       input: Request,
     ) => Promise<Response>,

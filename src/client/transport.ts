@@ -1,9 +1,9 @@
-// The fetch that openapi-fetch calls: auth, per-attempt timeout and retries in one plain function.
+// The fetch that openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the
+// size bound in one plain function (a token function is applied around it, by ./reauth.ts).
 // It is not openapi-fetch middleware on purpose: middleware costs an id, a frozen options object and
 // several awaits per call, and needs a real Request to clone for a retry.
 import type { OperationId } from '../../generated/operation-ids.js';
 import { fullJitterDelay, parseRetryAfter, sleep } from '../tasks/timing.js';
-import { resolveToken, type TokenSource } from './auth.js';
 import { RedirectError } from './errors.js';
 import { limitBody } from './body-limit.js';
 import { failedResponseOperation, operationIdOf } from './operations.js';
@@ -85,8 +85,6 @@ Object.defineProperty(LightRequest.prototype, LIGHT, { value: true });
 
 export interface TransportOptions {
   fetch: typeof globalThis.fetch;
-  /** A token function, resolved per request; a string token travels as a default header instead. */
-  tokenFn?: TokenSource | undefined;
   retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
   timeoutMs: number;
   /** The most decoded bytes of one response body. */
@@ -119,7 +117,6 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
             redirect: input.redirect,
           }
         : input.init;
-    if (o.tokenFn) init.headers.set('Authorization', `Bearer ${await resolveToken(o.tokenFn)}`);
     const caller = init.signal ?? undefined;
     const method = init.method;
     const paced = (init as { [PACED]?: boolean })[PACED] === true;
