@@ -83,6 +83,20 @@ export class LightRequest {
 }
 Object.defineProperty(LightRequest.prototype, LIGHT, { value: true });
 
+/**
+ * A real Request (one a user's middleware returned) as a LightRequest: its body is read once, so a
+ * retry, or the repeat after a refused token, can send it again.
+ */
+export async function lightRequest(input: Request): Promise<LightRequest> {
+  return new LightRequest(input.url, {
+    method: input.method,
+    headers: new Headers(input.headers),
+    body: input.body ? await input.arrayBuffer() : null,
+    signal: input.signal,
+    redirect: input.redirect,
+  });
+}
+
 export interface TransportOptions {
   fetch: typeof globalThis.fetch;
   retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
@@ -105,18 +119,7 @@ export function connectionRefused(e: unknown, depth = 0): boolean {
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
   const { retry, timeoutMs, maxResponseBytes } = o;
   return async (input) => {
-    const url = input.url;
-    const init: Init =
-      input instanceof Request
-        ? {
-            // A real Request from a user's middleware: its body is read once so a retry can resend it.
-            method: input.method,
-            headers: input.headers,
-            body: input.body ? await input.arrayBuffer() : null,
-            signal: input.signal,
-            redirect: input.redirect,
-          }
-        : input.init;
+    const { url, init } = input instanceof Request ? await lightRequest(input) : input;
     const caller = init.signal ?? undefined;
     const method = init.method;
     const paced = (init as { [PACED]?: boolean })[PACED] === true;
