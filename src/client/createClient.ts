@@ -4,7 +4,7 @@ import { httpPollTask, readTask, startTask, type ResultCheck } from '../tasks/ht
 import { MAX_TIMER_MS } from '../tasks/timing.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
 import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
-import { assertTokenSource, type TokenSource } from './auth.js';
+import { assertTokenSource, bareToken, type TokenSource } from './auth.js';
 import { withReauth } from './reauth.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 import { operationIdFor } from './operations.js';
@@ -156,7 +156,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
       ...options.headers,
       // A fixed token travels as a default header: no per-request work. A function runs per request.
       ...(typeof token === 'string' && {
-        Authorization: `Bearer ${token.trim().replace(/^Bearer\s+/i, '')}`,
+        Authorization: `Bearer ${bareToken(token, 'createLivePlatformClient: token')}`,
       }),
     },
   }) as LivePlatformClient;
