@@ -215,6 +215,25 @@ describe('clientCredentials(): bounds against hostile endpoints', () => {
     }
   });
 
+  it('also ends the read when an injected fetch answered only after timeoutMs and ignores the signal', async () => {
+    const { fetch } = fakeFetch(
+      () =>
+        new Promise<Response>((resolve) =>
+          setTimeout(() => {
+            // Headers after the deadline, then a body that never ends: only the timeout can stop it.
+            const body = new ReadableStream<Uint8Array>({
+              start: (c) => c.enqueue(new TextEncoder().encode('{"token_type":')),
+            });
+            resolve(new Response(body, { headers: { 'content-type': 'application/json' } }));
+          }, 300),
+        ),
+    );
+    const started = Date.now();
+    const e = await failure(clientCredentials({ ...base, fetch, timeoutMs: 100 })());
+    expect(e.message).toMatch(/within 100 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('stops reading past the byte cap', async () => {
     const e = await failure(clientCredentials({ ...base, tokenUrl: `${url}/huge` })());
     expect(e.message).toContain(`more than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
