@@ -45,6 +45,10 @@ const LIGHT = Symbol.for('live-platform-openapi.request');
  */
 export const PACED = Symbol('live-platform-openapi.paced');
 
+/** The answers a PACED request gets back at once: a 429 or 503 that says when to ask again. */
+export const isPacedAnswer = (status: number, retryAfterMs: number | undefined): boolean =>
+  retryAfterMs !== undefined && (status === 429 || status === 503);
+
 type Init = RequestInit & { headers: Headers; method: string };
 
 /**
@@ -156,7 +160,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
       const mayRetry = res
         ? RETRY_STATUSES.has(res.status) &&
           (res.status === 429 || idempotent()) &&
-          !(paced && retryAfter !== undefined && (res.status === 429 || res.status === 503))
+          !(paced && isPacedAnswer(res.status, retryAfter))
         : idempotent() || (!timedOut && connectionRefused(err));
       const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
       if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {

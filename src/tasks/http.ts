@@ -1,7 +1,7 @@
 // The HTTP binding of the poll engine: Get Task through the typed client, and the start requests.
 import type { LivePlatformHttpClient } from '../client/createClient.js';
 import { unwrap } from '../client/errors.js';
-import { PACED } from '../client/transport.js';
+import { isPacedAnswer, PACED } from '../client/transport.js';
 import type { Task } from '../types.js';
 import type { PollTask } from './poller.js';
 import { taskFrom, taskIdFrom } from './status.js';
@@ -86,7 +86,7 @@ export function httpPollTask(client: LivePlatformHttpClient, check?: ResultCheck
     });
     const { status, headers } = result.response;
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-    if ((status === 429 || status === 503) && retryAfterMs !== undefined) return { retryAfterMs };
+    if (isPacedAnswer(status, retryAfterMs)) return { retryAfterMs };
     return { task: await taskOf(result, taskId, check), retryAfterMs };
   };
 }
