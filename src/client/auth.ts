@@ -23,10 +23,27 @@ export function assertTokenSource(token: unknown): asserts token is TokenSource 
   }
 }
 
-/** The bare token, without a `Bearer ` prefix the caller may have written. Never echoes the token. */
+/**
+ * What an HTTP header value cannot carry. Headers.set() refuses it with a TypeError that quotes the
+ * whole `Bearer <token>` value, so such a token is refused here, without quoting it.
+ */
+const NOT_IN_A_HEADER = /[\0\n\r\u0100-\uffff]/;
+
+/** A token as it goes after `Bearer `: trimmed, without a `Bearer ` the caller wrote. Never echoes it. */
+export function bareToken(value: string, whose: string): string {
+  const token = value.trim().replace(/^Bearer\s+/i, '');
+  if (NOT_IN_A_HEADER.test(token))
+    throw new TypeError(
+      `${whose} holds a line break, a NUL or a character beyond Latin-1, which no HTTP header can carry: ` +
+        'nothing was sent, and the token is not quoted here.',
+    );
+  return token;
+}
+
+/** The bare token (see bareToken) from a token source. Never echoes the token. */
 export async function resolveToken(token: TokenSource, context?: TokenRequestContext): Promise<string> {
   const value = typeof token === 'function' ? await (context ? token(context) : token()) : token;
   if (typeof value !== 'string' || !value.trim())
     throw new TypeError(`The token function returned nothing: it ${HELP}.`);
-  return value.trim().replace(/^Bearer\s+/i, '');
+  return bareToken(value, 'The token the function returned');
 }

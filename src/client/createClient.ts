@@ -4,7 +4,7 @@ import { httpPollTask, readTask, startTask, type ResultCheck } from '../tasks/ht
 import { MAX_TIMER_MS } from '../tasks/timing.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
 import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
-import { assertTokenSource, type TokenSource } from './auth.js';
+import { assertTokenSource, bareToken, type TokenSource } from './auth.js';
 import { withReauth } from './reauth.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
 import { operationIdFor } from './operations.js';
@@ -128,8 +128,6 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
   const r = retry || { maxAttempts: 1 };
   const transport = createTransport({
     fetch: options.fetch ?? globalThis.fetch,
-    // A token function is applied by withReauth below, which also repeats a request once on invalid_token.
-    tokenFn: undefined,
     // AbortSignal.timeout() beyond 2^31-1 ms would fire after 1 ms: refused rather than wrong.
     timeoutMs: count('timeoutMs', options.timeoutMs, 0, 0, MAX_TIMER_MS),
     maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1),
@@ -146,6 +144,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     // The default serializer, built once: given none, openapi-fetch builds one per call.
     querySerializer: createQuerySerializer(),
     pathSerializer: simplePathSerializer,
+    // A token function is applied by withReauth, which also repeats a request once on invalid_token.
     fetch: (typeof token === 'function' ? withReauth(transport, token) : transport) as (
       input: Request,
     ) => Promise<Response>,
@@ -157,7 +156,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
       ...options.headers,
       // A fixed token travels as a default header: no per-request work. A function runs per request.
       ...(typeof token === 'string' && {
-        Authorization: `Bearer ${token.trim().replace(/^Bearer\s+/i, '')}`,
+        Authorization: `Bearer ${bareToken(token, 'createLivePlatformClient: token')}`,
       }),
     },
   }) as LivePlatformClient;

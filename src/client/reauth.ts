@@ -2,7 +2,7 @@
 // crosses an expiry; JwtBearer then answers 401 with `error="invalid_token"` before the request
 // reaches any handler, so repeating it (a POST included) cannot act twice.
 import { resolveToken, type TokenFunction } from './auth.js';
-import { LightRequest } from './transport.js';
+import { lightRequest, type LightRequest } from './transport.js';
 
 type Send = (input: LightRequest | Request) => Promise<Response>;
 
@@ -36,7 +36,7 @@ export function withReauth(send: Send, tokenFn: TokenFunction): Send {
   };
 
   return async (input) => {
-    const request = input instanceof Request ? await light(input) : input;
+    const request = input instanceof Request ? await lightRequest(input) : input;
     const init = request.init;
     const callerSignal = init.signal;
     const token = await resolveToken(tokenFn);
@@ -56,15 +56,4 @@ export function withReauth(send: Send, tokenFn: TokenFunction): Send {
     init.headers.set('Authorization', `Bearer ${fresh}`);
     return send(request);
   };
-}
-
-/** A real Request (from a user's middleware) as a LightRequest whose body can be sent twice. */
-async function light(input: Request): Promise<LightRequest> {
-  return new LightRequest(input.url, {
-    method: input.method,
-    headers: new Headers(input.headers),
-    body: input.body ? await input.arrayBuffer() : null,
-    signal: input.signal,
-    redirect: input.redirect,
-  });
 }

@@ -203,7 +203,9 @@ async function readCapped(res: Response, signal: AbortSignal): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
-  signal.addEventListener('abort', onAbort, { once: true });
+  // An injected fetch that ignores the signal may answer after it fired: no 'abort' event comes then.
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {

@@ -1,9 +1,9 @@
-// The fetch that openapi-fetch calls: auth, per-attempt timeout and retries in one plain function.
+// The fetch that openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the
+// size bound in one plain function (a token function is applied around it, by ./reauth.ts).
 // It is not openapi-fetch middleware on purpose: middleware costs an id, a frozen options object and
 // several awaits per call, and needs a real Request to clone for a retry.
 import type { OperationId } from '../../generated/operation-ids.js';
 import { fullJitterDelay, parseRetryAfter, sleep } from '../tasks/timing.js';
-import { resolveToken, type TokenSource } from './auth.js';
 import { RedirectError } from './errors.js';
 import { limitBody } from './body-limit.js';
 import { failedResponseOperation, operationIdOf } from './operations.js';
@@ -45,6 +45,10 @@ const LIGHT = Symbol.for('live-platform-openapi.request');
  */
 export const PACED = Symbol('live-platform-openapi.paced');
 
+/** The answers a PACED request gets back at once: a 429 or 503 that says when to ask again. */
+export const isPacedAnswer = (status: number, retryAfterMs: number | undefined): boolean =>
+  retryAfterMs !== undefined && (status === 429 || status === 503);
+
 type Init = RequestInit & { headers: Headers; method: string };
 
 /**
@@ -83,10 +87,22 @@ export class LightRequest {
 }
 Object.defineProperty(LightRequest.prototype, LIGHT, { value: true });
 
+/**
+ * A real Request (one a user's middleware returned) as a LightRequest: its body is read once, so a
+ * retry, or the repeat after a refused token, can send it again.
+ */
+export async function lightRequest(input: Request): Promise<LightRequest> {
+  return new LightRequest(input.url, {
+    method: input.method,
+    headers: new Headers(input.headers),
+    body: input.body ? await input.arrayBuffer() : null,
+    signal: input.signal,
+    redirect: input.redirect,
+  });
+}
+
 export interface TransportOptions {
   fetch: typeof globalThis.fetch;
-  /** A token function, resolved per request; a string token travels as a default header instead. */
-  tokenFn?: TokenSource | undefined;
   retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
   timeoutMs: number;
   /** The most decoded bytes of one response body. */
@@ -107,19 +123,7 @@ export function connectionRefused(e: unknown, depth = 0): boolean {
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
   const { retry, timeoutMs, maxResponseBytes } = o;
   return async (input) => {
-    const url = input.url;
-    const init: Init =
-      input instanceof Request
-        ? {
-            // A real Request from a user's middleware: its body is read once so a retry can resend it.
-            method: input.method,
-            headers: input.headers,
-            body: input.body ? await input.arrayBuffer() : null,
-            signal: input.signal,
-            redirect: input.redirect,
-          }
-        : input.init;
-    if (o.tokenFn) init.headers.set('Authorization', `Bearer ${await resolveToken(o.tokenFn)}`);
+    const { url, init } = input instanceof Request ? await lightRequest(input) : input;
     const caller = init.signal ?? undefined;
     const method = init.method;
     const paced = (init as { [PACED]?: boolean })[PACED] === true;
@@ -156,7 +160,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
       const mayRetry = res
         ? RETRY_STATUSES.has(res.status) &&
           (res.status === 429 || idempotent()) &&
-          !(paced && retryAfter !== undefined && (res.status === 429 || res.status === 503))
+          !(paced && isPacedAnswer(res.status, retryAfter))
         : idempotent() || (!timedOut && connectionRefused(err));
       const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
       if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {

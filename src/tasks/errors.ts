@@ -4,6 +4,9 @@ import { outcomeOf, type TaskOutcome } from './status.js';
 /** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
 export const EXCERPT_CHARS = 200;
 
+/** Runs of control characters: flattened to a space, so a hostile body cannot forge lines in a log. */
+const CONTROLS = /[\u0000-\u001f\u007f]+/g;
+
 /**
  * A body quoted in an error with anything shaped like a credential blanked: a server that echoes the
  * request (a debug proxy, a hostile one) must not put the bearer token into logs through us.
@@ -22,11 +25,10 @@ export function excerptOf(body: unknown): string {
   } catch {
     text = String(body);
   }
-  // Redacted before the cut to EXCERPT_CHARS, so no token is quoted in part; control characters
-  // are flattened, so a hostile body cannot forge lines in a log.
+  // Redacted before the cut to EXCERPT_CHARS, so no token is quoted in part.
   const flat = redactSecrets(text.slice(0, 20 * EXCERPT_CHARS))
     .slice(0, EXCERPT_CHARS + 1)
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ');
+    .replace(CONTROLS, ' ');
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
@@ -60,10 +62,11 @@ export class TaskFailedError extends Error {
     const details = Array.isArray(task.details) ? task.details : [];
     const log = Array.isArray(task.executionMessages) ? task.executionMessages : [];
     const errors = log.filter((m) => m?.level === 'Error').map((m) => m.message);
-    super(
+    const text =
       `Task ${task.id} failed${details.length ? ` (${details.join()})` : ''}` +
-        (errors.length ? `: ${errors.join(' ')}` : ''),
-    );
+      (errors.length ? `: ${errors.join(' ')}` : '');
+    // The server's words, quoted like any body: credentials blanked, no line breaks.
+    super(redactSecrets(text).replace(CONTROLS, ' '));
     Object.assign(this, {
       task,
       taskId: task.id,

@@ -1,7 +1,7 @@
 // The HTTP binding of the poll engine: Get Task through the typed client, and the start requests.
 import type { LivePlatformHttpClient } from '../client/createClient.js';
 import { unwrap } from '../client/errors.js';
-import { PACED } from '../client/transport.js';
+import { isPacedAnswer, PACED } from '../client/transport.js';
 import type { Task } from '../types.js';
 import type { PollTask } from './poller.js';
 import { taskFrom, taskIdFrom } from './status.js';
@@ -37,13 +37,21 @@ export function parseBody(text: unknown, response: Response): unknown {
   }
 }
 
-/** A Get Task result read as text, as a Task: parsed, shape-checked, then checked by the contract. */
-async function taskOf(result: Result & { data?: string }, taskId: string, check?: ResultCheck) {
+/**
+ * A result read as text, as what `shape` makes of its parsed body: a non-2xx throws
+ * LivePlatformError, a body `shape` refuses its UnexpectedResponseError, and only a body of the
+ * right shape goes on to the contract check.
+ */
+async function readAs<T>(result: Result, shape: (body: unknown) => T, check?: ResultCheck): Promise<T> {
   const parsed = { ...result, data: parseBody(unwrap(result), result.response) };
-  const task = taskFrom(parsed.data, taskId);
+  const value = shape(parsed.data);
   await check?.(parsed);
-  return task;
+  return value;
 }
+
+/** A Get Task result as a Task. */
+const taskOf = (result: Result, taskId: string, check?: ResultCheck) =>
+  readAs(result, (body) => taskFrom(body, taskId), check);
 
 /**
  * Get Task once, for `lp.getTask()`: the task, a LivePlatformError for a non-2xx, or an
@@ -78,7 +86,7 @@ export function httpPollTask(client: LivePlatformHttpClient, check?: ResultCheck
     });
     const { status, headers } = result.response;
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-    if ((status === 429 || status === 503) && retryAfterMs !== undefined) return { retryAfterMs };
+    if (isPacedAnswer(status, retryAfterMs)) return { retryAfterMs };
     return { task: await taskOf(result, taskId, check), retryAfterMs };
   };
 }
@@ -87,13 +95,6 @@ export function httpPollTask(client: LivePlatformHttpClient, check?: ResultCheck
  * The task id from the answer of an operation that queues a task, whichever of the shapes it has
  * (JSON string, unquoted text/plain, `{taskId}`, `{jobId}`). The request is made with `parseAs: 'text'`.
  */
-export async function startTask(
-  request: Promise<{ data?: unknown; error?: unknown; response: Response }>,
-  check?: ResultCheck,
-): Promise<string> {
-  const result = await request;
-  const parsed = { ...result, data: parseBody(unwrap(result), result.response) };
-  const id = taskIdFrom(parsed.data);
-  await check?.(parsed);
-  return id;
+export async function startTask(request: Promise<Result>, check?: ResultCheck): Promise<string> {
+  return readAs(await request, taskIdFrom, check);
 }

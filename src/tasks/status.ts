@@ -16,9 +16,6 @@ export type TaskOutcome =
   /** CompletedFailed for any other reason: see executionMessages. */
   | 'failed';
 
-/** The two statuses that end a task. */
-export const TERMINAL_STATUSES: readonly string[] = ['CompletedSuccess', 'CompletedFailed'];
-
 /**
  * Only `CompletedSuccess` and `CompletedFailed` end a task. `InProgress`, and any status the
  * contract does not list (the vendor's prose says "In Progress" and never shows the wire value),

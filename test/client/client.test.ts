@@ -134,6 +134,29 @@ describe('src/client/errors.ts', () => {
     expect(dump.toLowerCase()).not.toContain('authorization');
   });
 
+  it('refuses a token a header cannot carry (line break, NUL, beyond Latin-1) without quoting it, and sends nothing', async () => {
+    // Headers.set would throw a TypeError that quotes the whole "Bearer <token>" value.
+    const secrets = [
+      'line\nbreak-secret',
+      'carriage\rreturn-secret',
+      'nul\u0000byte-secret',
+      'euro\u20acsign-secret',
+    ];
+    for (const secret of secrets) {
+      for (const token of [secret, () => secret, async () => `Bearer ${secret}`]) {
+        const { fetch, sent } = fakeFetch(json(converted));
+        const e = await Promise.resolve()
+          .then(() => createLivePlatformClient({ baseUrl: BASE, token, fetch }).getTask('wst_1'))
+          .catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(TypeError);
+        expect((e as Error).message).toMatch(/token/);
+        const dump = JSON.stringify(e, Object.getOwnPropertyNames(e)) + String(e) + (e as Error).stack;
+        expect(dump).not.toContain('-secret');
+        expect(sent).toHaveLength(0);
+      }
+    }
+  });
+
   it('narrows on the status with isLivePlatformError(e, status), 400 with its errors map', async () => {
     const { lp } = client([problem(400, { title: 'Bad', errors: { shortName: ['too long'] } })]);
     const e: unknown = await lp

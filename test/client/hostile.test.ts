@@ -433,4 +433,27 @@ describe('quoted bodies never carry a credential', () => {
       expect(e.message).not.toContain(jwt.slice(0, 12));
     }
   });
+
+  it('blanks them in the words of a failed task that TaskFailedError quotes, and flattens its line breaks', async () => {
+    const echo = await server((req, res) =>
+      send(res, 200, {
+        id: 'wst_1',
+        status: 'CompletedFailed',
+        details: [`Failed\nauthorization: ${req.headers.authorization}`],
+        executionMessages: [
+          { level: 'Error', message: `refused ${req.headers.authorization}\r\nforged log line ${jwt}` },
+        ],
+      }),
+    );
+    const e = (await lpFor(echo)
+      .tasks.wait('wst_1')
+      .catch((x: unknown) => x)) as TaskFailedError;
+    expect(e).toBeInstanceOf(TaskFailedError);
+    expect(e.message).toContain('Bearer [redacted]');
+    expect(e.message).not.toContain(TOKEN.slice(0, 8));
+    expect(e.message).not.toContain(jwt.slice(0, 12));
+    expect(e.message).not.toMatch(/[\r\n]/);
+    // The task itself is kept as the server sent it.
+    expect(e.executionMessages[0]!.message).toContain(jwt);
+  });
 });

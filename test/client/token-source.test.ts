@@ -1,11 +1,12 @@
 // clientCredentials(): caching, one request in flight, forced refresh, and every bound against
 // hostile token endpoints (small node:http servers of our own, one per misbehaviour).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientCredentials, TokenRequestError } from '../../src/index.js';
 import { MAX_TOKEN_RESPONSE_BYTES } from '../../src/client/token-source.js';
 import { fakeFetch, json } from './fake-fetch.js';
+import { hostile, type HostileServer } from './hostile-server.js';
 
 const SECRET = 'very-secret-value-0123';
 const URL_ = 'https://login.example.com/tenant/oauth2/v2.0/token';
@@ -176,49 +177,34 @@ describe('clientCredentials(): errors say what to fix, never the secret', () => 
 });
 
 describe('clientCredentials(): bounds against hostile endpoints', () => {
-  let server: Server;
+  let endpoint: HostileServer;
   let url: string;
-  const hits: Record<string, number> = {};
-  const sockets = new Set<import('node:net').Socket>();
-  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+  const routes: Record<string, (res: ServerResponse) => void> = {
     // Headers, then silence.
     '/stall-headers': () => {},
-    '/stall-body': (_req, res) => {
+    '/stall-body': (res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"token_type":"Bearer",');
     },
-    '/huge': (_req, res) => {
+    '/huge': (res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`{"access_token":"${'a'.repeat(MAX_TOKEN_RESPONSE_BYTES + 10)}","token_type":"Bearer"}`);
     },
-    '/redirect': (_req, res) => {
+    '/redirect': (res) => {
       res.writeHead(307, { location: '/elsewhere' });
       res.end();
     },
-    '/elsewhere': (_req, res) => {
+    '/elsewhere': (res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ token_type: 'Bearer', access_token: 'stolen', expires_in: 60 }));
     },
   };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const path = req.url ?? '';
-      hits[path] = (hits[path] ?? 0) + 1;
-      req.resume();
-      routes[path]?.(req, res);
-    });
-    server.on('connection', (s) => {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    endpoint = await hostile((req, res) => routes[req.path]?.(res));
+    url = endpoint.url;
   });
-  afterAll(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => endpoint.close());
 
   it('gives up on an endpoint that never answers, or stalls mid-body, within timeoutMs', async () => {
     for (const path of ['/stall-headers', '/stall-body']) {
@@ -227,6 +213,25 @@ describe('clientCredentials(): bounds against hostile endpoints', () => {
       expect(e.message).toMatch(/within 300 ms/);
       expect(Date.now() - started).toBeLessThan(10_000);
     }
+  });
+
+  it('also ends the read when an injected fetch answered only after timeoutMs and ignores the signal', async () => {
+    const { fetch } = fakeFetch(
+      () =>
+        new Promise<Response>((resolve) =>
+          setTimeout(() => {
+            // Headers after the deadline, then a body that never ends: only the timeout can stop it.
+            const body = new ReadableStream<Uint8Array>({
+              start: (c) => c.enqueue(new TextEncoder().encode('{"token_type":')),
+            });
+            resolve(new Response(body, { headers: { 'content-type': 'application/json' } }));
+          }, 300),
+        ),
+    );
+    const started = Date.now();
+    const e = await failure(clientCredentials({ ...base, fetch, timeoutMs: 100 })());
+    expect(e.message).toMatch(/within 100 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('stops reading past the byte cap', async () => {
@@ -238,7 +243,7 @@ describe('clientCredentials(): bounds against hostile endpoints', () => {
     const e = await failure(clientCredentials({ ...base, tokenUrl: `${url}/redirect` })());
     expect(e.status).toBe(307);
     expect(e.message).toContain('redirect');
-    expect(hits['/elsewhere']).toBeUndefined();
+    expect(endpoint.received.map((r) => r.path)).not.toContain('/elsewhere');
   });
 
   it('reports a refused connection without the secret', async () => {
