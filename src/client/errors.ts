@@ -26,11 +26,15 @@ export class LivePlatformError<S extends number = number> extends Error {
   override readonly name = 'LivePlatformError';
   readonly status: S;
   readonly operationId: OperationId | undefined;
-  /** The RFC 9457 problem, when the body is one. */
-  readonly problem: ProblemFor<S> | undefined;
+  /**
+   * The RFC 9457 problem, when the body is one: the server's words as sent. Not enumerable, like
+   * `text`, so `console.log(error)` or a logger's serializer prints the redacted message, never a
+   * token or secret a server echoed in its body.
+   */
+  declare readonly problem: ProblemFor<S> | undefined;
   readonly traceId: string | undefined;
-  /** The body as text when it is not JSON (a proxy's HTML page, say). */
-  readonly text: string | undefined;
+  /** The body as text when it is not JSON (a proxy's HTML page, say); not enumerable (see problem). */
+  declare readonly text: string | undefined;
   /** The server's Retry-After, in ms. */
   readonly retryAfterMs: number | undefined;
 
@@ -51,9 +55,11 @@ export class LivePlatformError<S extends number = number> extends Error {
     );
     this.status = status;
     this.operationId = operationId;
-    this.problem = problem;
+    Object.defineProperties(this, {
+      problem: { value: problem, enumerable: false },
+      text: { value: text, enumerable: false },
+    });
     this.traceId = traceId;
-    this.text = text;
     this.retryAfterMs = parseRetryAfter(headers?.get('retry-after'));
   }
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import {
@@ -108,6 +109,25 @@ describe('src/client/errors.ts', () => {
     expect(e.traceId).toBe('00-trace-404');
     expect(e.message).toContain('getTask failed with 404');
     expect(e.message).toContain('No task with id wst_1.');
+  });
+
+  it('logging the error never prints a token the server echoed in its body (problem and text are not enumerable)', async () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const echoed = problem(401, { title: 'Unauthorized', detail: `refused Bearer ${token}` });
+    const { lp } = client([echoed]);
+    const e = (await lp.getTask('wst_1').catch((x) => x)) as LivePlatformError;
+    expect(e.problem?.detail).toContain(token); // still readable on purpose
+    expect(inspect(e)).not.toContain(token.slice(0, 20));
+    expect(JSON.stringify(e)).not.toContain(token.slice(0, 20));
+    const html = client(
+      [new Response(`<p>${token}</p>`, { status: 502, headers: { 'content-type': 'text/html' } })],
+      {
+        retry: false,
+      },
+    );
+    const e2 = (await html.lp.getTask('wst_1').catch((x) => x)) as LivePlatformError;
+    expect(e2.text).toContain(token);
+    expect(inspect(e2)).not.toContain(token.slice(0, 20));
   });
 
   it('keeps the raw text of a body that is not JSON', async () => {
