@@ -94,7 +94,9 @@ describe('docs/client.md', () => {
     expect(typeCheck([wrong]).join()).toMatch(/tokn/);
   });
 
-  it('runs the provisioning flow against the sandbox', async () => {
+  // test/docs/snippets.test.ts runs the sandbox branch (the OVOC id from the control plane); this one runs
+  // the tenant branch, where the reader gives OVOC_CUSTOMER_ID, in-process against src/.
+  it('runs the provisioning flow as a tenant user would, with OVOC_CUSTOMER_ID given', async () => {
     const flow = blocks.find((b) => b.provision)!.code;
     const js = ts
       .transpileModule(flow, {
