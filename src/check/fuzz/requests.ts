@@ -23,7 +23,7 @@ import {
   type Breaker,
   type BreakerOptions,
 } from './invalid.js';
-import { arbitraryFor, boundedLength, charUnit, repeatedClass, type Schema } from './valid.js';
+import { arbitraryFor, boundedLength, charUnit, repeatedClass, stringOf, type Schema } from './valid.js';
 
 /** The vendor's limit on customer names (3-15 characters); unbounded name fields stay within it. */
 export const NAME_LIMIT = 15;
@@ -76,9 +76,7 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
       const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
       // Names the task checks (v3) follow its rule: letters, digits and `_`.
       const chars = charUnit(unit ?? /^[\p{L}\p{N}_]$/u);
-      return boundedLength(min, max).chain((n) =>
-        fc.array(chars, { minLength: n, maxLength: n }).map((cs) => prefix + cs.join('')),
-      );
+      return stringOf(chars, boundedLength(min, max)).map((s) => prefix + s);
     }
     return undefined;
   };
