@@ -167,23 +167,24 @@ async function runProperty(
       ex,
       json,
     );
-    const status = ex.response?.status;
-    if (status === undefined) {
+    const res = ex.response;
+    if (res === undefined) {
       // No complete answer (the request deadline, a reset): shrinking would only wait it out again
       // and again, so the failure is recorded as it is and generation for this operation ends.
       for (const o of outcomes) if (o.verdict === 'failed') ctx.record(o);
       stopped = `no complete response to a generated request (${ex.networkError ?? 'no answer'}); the failure is reported as it is, not shrunk`;
       return true;
     }
+    const status = res.status;
     if (status === 429) {
       if (++throttled >= MAX_THROTTLED) {
         stopped = `the server answered 429 to ${MAX_THROTTLED} generated requests in a row; run again later, or with a lower --max-examples`;
         return true;
       }
-      const asked = parseRetryAfter(ex.response?.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
+      const asked = parseRetryAfter(res.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
       await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000));
     } else throttled = 0;
-    if (kind === 'valid' && status !== undefined) {
+    if (kind === 'valid') {
       const why = acceptanceFailure(op, status);
       outcomes.push({
         operationId: op.operationId,
@@ -193,10 +194,9 @@ async function runProperty(
         ...(why ? { reason: why, exchange: ex } : {}),
       });
     }
-    if (status !== undefined && is2xx(status) && isWrite(op))
-      createdNames.push(...namesIn(op, c.request.body));
+    if (is2xx(status) && isWrite(op)) createdNames.push(...namesIn(op, c.request.body));
     // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure.
-    if (c.broken?.lenient && status !== undefined && is2xx(status)) {
+    if (c.broken?.lenient && is2xx(status)) {
       const i = outcomes.findIndex((o) => o.check === 'negative_data_rejection' && o.verdict === 'failed');
       if (i >= 0) {
         outcomes.splice(i, 1);
