@@ -123,6 +123,8 @@ describe('live-platform check (src/cli/commands/check.ts), run as a process', ()
     results.forEach((r, i) => {
       expect(r.code, cases[i]![0].join(' ')).toBe(2);
       expect(r.stderr).toMatch(cases[i]![1]);
+      // A refused flag is one error, not also a warning that it would be ignored and the run go on.
+      expect(r.stderr, cases[i]![0].join(' ')).not.toContain('warning:');
     });
   });
 

@@ -211,7 +211,6 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  warnAboutCheckFlags(values);
   const rawUrl = values['base-url'] ?? process.env.LIVE_PLATFORM_BASE_URL;
   const baseUrl = rawUrl ? baseUrlOption(rawUrl) : undefined;
   const token = values.token ?? process.env.LIVE_PLATFORM_TOKEN;
@@ -238,6 +237,8 @@ export async function run(argv: string[]): Promise<number> {
   const generation = generationOptions(values.seed, values['max-examples'], values['no-generate'] === true);
   const junitPath = await writablePath(values.junit, '--junit');
   const jsonPath = await writablePath(values.json, '--json');
+  // Only once every flag is accepted: a flag refused above is one error, not also "ignored".
+  warnAboutCheckFlags(values);
   const secrets = token ? [token] : [];
 
   const progress = progressReporter();
