@@ -270,10 +270,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  if (!baseUrl)
-    process.stderr.write(
-      `starting ${embeddedPlan().targets.join(' and ')}…${process.stderr.isTTY ? '' : '\n'}`,
-    );
+  // Whether Prism is installed is looked up once: the start line and the report say the same.
+  const plan = baseUrl ? undefined : embeddedPlan();
+  if (plan)
+    process.stderr.write(`starting ${plan.targets.join(' and ')}…${process.stderr.isTTY ? '' : '\n'}`);
   let reports: TargetReport[];
   try {
     reports = baseUrl
@@ -307,7 +307,7 @@ export async function run(argv: string[]): Promise<number> {
   const notConfigured = baseUrl
     ? []
     : [
-        ...embeddedPlan().skipped,
+        ...(plan?.skipped ?? []),
         'live: not configured (pass --base-url, or set LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN, to check your tenant)',
       ];
   // With `--json -` stdout carries the JSON alone, so the table goes to stderr.
