@@ -250,6 +250,31 @@ describe('evidence: invalid cases that rest on our decision', () => {
     }
   });
 
+  it('fail with --strict (strict: true), like the deterministic negative cases', async () => {
+    const server = await acceptsUnknownMembers();
+    try {
+      const report = await checkTarget({
+        baseUrl: server.url,
+        token: GOOD_TOKEN,
+        kind: 'mock',
+        strict: true,
+        seed: 4,
+        maxExamples: 60,
+        only: 'importCustomerFromOvoc',
+      });
+      const generatedFailures = report.outcomes.filter(
+        (o) => o.verdict === 'failed' && o.caseName.startsWith('generated'),
+      );
+      expect(generatedFailures.map((o) => o.check)).toContain('negative_data_rejection');
+      expect(report.generated?.warnings).toEqual([]);
+      expect(report.generated?.failures).toEqual([
+        expect.objectContaining({ kind: 'invalid', label: '/* additionalProperties' }),
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('are never sent as writes to a server the checker did not start', async () => {
     const server = await acceptsUnknownMembers();
     try {

@@ -72,6 +72,8 @@ export interface GeneratedContext extends Partial<
   maxExamples: number;
   only?: string;
   maxResponseTimeMs?: number;
+  /** --strict: an accepted invalid case that rests on our own decision fails instead of warning. */
+  strict?: boolean;
   /**
    * The deterministic task workflow already failed on this server (getTask never confirmed a task):
    * the sequences, which follow tasks too, would only repeat that failure and its polls.
@@ -163,6 +165,10 @@ async function runProperty(
         kind: kind === 'valid' ? 'workflow' : 'negative',
         targetKind: ctx.targetKind,
         ...(ctx.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: ctx.maxResponseTimeMs } : {}),
+        // applyChecks decides lenient or failed from the evidence, --strict included, as for the
+        // deterministic negative cases.
+        ...(c.broken ? { evidence: c.broken.evidence } : {}),
+        ...(ctx.strict ? { strict: true } : {}),
       },
       ex,
       json,
@@ -195,9 +201,10 @@ async function runProperty(
       });
     }
     if (is2xx(status) && isWrite(op)) createdNames.push(...namesIn(op, c.request.body));
-    // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure.
-    if (c.broken?.lenient && is2xx(status)) {
-      const i = outcomes.findIndex((o) => o.check === 'negative_data_rejection' && o.verdict === 'failed');
+    // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed
+    // in the summary, not counted as passed.
+    if (c.broken) {
+      const i = outcomes.findIndex((o) => o.verdict === 'lenient');
       if (i >= 0) {
         outcomes.splice(i, 1);
         if (summary.warnings.length < 50)

@@ -37,7 +37,7 @@ export interface GeneratedCase {
   request: CheckRequest;
   parts: RequestParts;
   /** For an invalid case: the keyword it breaks, where, and what that rule rests on. */
-  broken?: { label: string; evidence: Evidence; lenient: boolean; in: 'body' | 'params' };
+  broken?: { label: string; evidence: Evidence; in: 'body' | 'params' };
 }
 
 export interface RequestOptions {
@@ -169,8 +169,7 @@ export function invalidCases(
       let v = value;
       if (options.prefix !== undefined && b.in === 'body' && isName(b) && typeof v === 'string')
         v = options.prefix + v;
-      const evidence = evidenceOf(b.schema, b.keyword);
-      const broken = { label: breakerLabel(b), evidence, lenient: isLenient(evidence), in: b.in };
+      const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
       if (b.in === 'params') {
         const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
         // An empty segment changes the route, not the parameter.
