@@ -55,8 +55,6 @@ export interface GeneratedSummary {
   failures: GeneratedFailure[];
   /** Invalid cases resting on our decision (not a vendor rule) that the server accepted. */
   warnings: GeneratedWarning[];
-  /** performance.now() when the phase started; removed before the summary is returned. */
-  startedAt?: number;
   /** The workflow sequences (spec/workflows): how many ran, and how many reached the last step. */
   sequences?: { runs: number; completed: number };
 }
@@ -136,6 +134,8 @@ async function runProperty(
   seed: number,
   summary: GeneratedSummary,
   createdNames: string[],
+  /** performance.now() when the generated phase started, for firstFailureMs. */
+  phaseStarted: number,
 ): Promise<void> {
   const tally: Tally = { passed: new Map() };
   const budget = ctx.maxExamples + SHRINK_BUDGET;
@@ -219,7 +219,7 @@ async function runProperty(
     }
     const failed = outcomes.filter((o) => o.verdict === 'failed');
     if (failed.length) {
-      tally.firstFailureMs ??= Math.round(performance.now() - (summary.startedAt ?? 0));
+      tally.firstFailureMs ??= Math.round(performance.now() - phaseStarted);
       tally.firstFailureAt ??= calls;
       tally.lastFailure = {
         outcomes: failed,
@@ -289,7 +289,6 @@ async function runProperty(
 export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSummary> {
   const started = performance.now();
   const summary: GeneratedSummary = {
-    startedAt: started,
     seed: ctx.seed,
     maxExamples: ctx.maxExamples,
     cases: 0,
@@ -318,7 +317,16 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         return;
       }
       const names: string[] = [];
-      await runProperty(ctx, op, 'valid', validCases(op, prefix), streamSeed(ctx.seed, i, 0), summary, names);
+      await runProperty(
+        ctx,
+        op,
+        'valid',
+        validCases(op, prefix),
+        streamSeed(ctx.seed, i, 0),
+        summary,
+        names,
+        started,
+      );
       const invalid = invalidCases(op, {
         ...prefix,
         asciiKeys: ctx.targetKind === 'mock',
@@ -328,12 +336,12 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
           (embedded || !writes || !lenient) &&
           !(ctx.targetKind === 'mock' && PRISM_UNENFORCED.has(b.keyword)),
       });
-      if (invalid) await runProperty(ctx, op, 'invalid', invalid, streamSeed(ctx.seed, i, 1), summary, names);
+      if (invalid)
+        await runProperty(ctx, op, 'invalid', invalid, streamSeed(ctx.seed, i, 1), summary, names, started);
       // What a tenant now holds is listed; a server the checker started is thrown away with it.
       if (names.length && !embedded) ctx.created(op.operationId, [...new Set(names)]);
     }),
   ]);
   summary.durationMs = Math.round(performance.now() - started);
-  delete summary.startedAt;
   return summary;
 }
