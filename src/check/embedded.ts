@@ -11,6 +11,7 @@ export type EmbeddedCheckOptions = Pick<
   | 'concurrency'
   | 'strict'
   | 'requestTimeoutMs'
+  | 'taskTimeoutMs'
   | 'seed'
   | 'maxExamples'
   | 'generate'

@@ -102,6 +102,12 @@ describe('live-platform check (src/cli/commands/check.ts), run as a process', ()
     });
   });
 
+  it('--task-timeout applies to the servers it starts too (the sandbox task outlives 1 ms)', async () => {
+    const { code, stdout } = await cli(['--task-timeout', '1', '--only', 'getTask', '--no-generate']);
+    expect(stdout).toMatch(/still InProgress after 1 ms/);
+    expect(code).toBe(1);
+  });
+
   it('exits 2 with "cannot reach" when nothing listens at the URL', async () => {
     const port = await freePort();
     const { code, stderr } = await cli(

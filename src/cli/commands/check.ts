@@ -43,7 +43,8 @@ when Prism is installed, and checks them; with one it checks that server.
   --max-response-time ms   fail any response slower than this
   --only operationId       check one operation (${operations.map((o) => o.operationId).join(', ')})
   --request-timeout ms     hard limit per request, connect, headers and body together (${DEFAULT_REQUEST_TIMEOUT_MS})
-  --task-timeout ms        limit for following a task to its end, 429/503 waits included (300000)
+  --task-timeout ms        limit for following a task to its end, 429/503 waits included (300000;
+                           15000 for the servers it starts)
   --concurrency n          requests in flight at once (6)
   --strict                 fail, instead of warn about, invalid bodies a server accepts where the
                            broken rule is the project's decision, not the vendor's ("lenient")
@@ -248,6 +249,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(only !== undefined ? { only } : {}),
     ...(values.strict === true ? { strict: true } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...generation,
   };
@@ -285,7 +287,6 @@ export async function run(argv: string[]): Promise<number> {
             kind: kind ?? 'live',
             allowWrites: values['allow-writes'] === true,
             ...(leadTenantId ? { leadTenantId } : {}),
-            ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
           }),
         ]
       : await checkEmbedded({ ...common, signal: interrupt.signal });
