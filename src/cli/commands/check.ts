@@ -195,14 +195,7 @@ function generationOptions(rawSeed: string | undefined, rawMax: string | undefin
     throw new UsageError(`--seed must be a whole number such as 42, not ${JSON.stringify(rawSeed)}.`);
   }
   const seed = rawSeed === undefined ? newSeed() : Number(rawSeed) | 0;
-  let maxExamples: number | undefined;
-  if (rawMax !== undefined) {
-    if (!/^[0-9]+$/.test(rawMax) || Number(rawMax) < 1 || Number(rawMax) > 100_000)
-      throw new UsageError(
-        `--max-examples must be a whole number from 1 to 100000, not ${JSON.stringify(rawMax)}.`,
-      );
-    maxExamples = Number(rawMax);
-  }
+  const maxExamples = positiveInt(rawMax, '--max-examples', 'a whole number from 1 to 100000', 100_000);
   return { seed, generate: !off, ...(maxExamples !== undefined ? { maxExamples } : {}) };
 }
 
