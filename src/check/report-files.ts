@@ -131,7 +131,7 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
         };
       }),
     },
-    (k, v) => (k === 'json' ? undefined : v),
+    undefined,
     2,
   );
 }
