@@ -2,7 +2,7 @@ import { curlFor } from './http.js';
 import { redactor } from './redact.js';
 import { xmlEscape } from './xml.js';
 import { cellFor, cellsOf, counts, isConformant, rowsOf } from './summary.js';
-import type { CheckOutcome, TargetReport } from './types.js';
+import type { CheckOutcome, TargetReport, Verdict } from './types.js';
 
 export { xmlEscape };
 
@@ -114,19 +114,9 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
                 ]
               : [];
           }),
-          failures: r.outcomes
-            .filter((o) => o.verdict === 'failed')
-            .map((o) => ({
-              ...o,
-              ...(o.exchange ? { curl: curlFor(r.target.url, o.exchange.request) } : {}),
-            })),
+          failures: withCurl(r, 'failed'),
           skipped: r.outcomes.filter((o) => o.verdict === 'skipped'),
-          lenient: r.outcomes
-            .filter((o) => o.verdict === 'lenient')
-            .map((o) => ({
-              ...o,
-              ...(o.exchange ? { curl: curlFor(r.target.url, o.exchange.request) } : {}),
-            })),
+          lenient: withCurl(r, 'lenient'),
           created: r.created,
         };
       }),
@@ -135,6 +125,12 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
     2,
   );
 }
+
+/** The outcomes of one verdict, each with the curl line that repeats its request. */
+const withCurl = (r: TargetReport, verdict: Verdict) =>
+  r.outcomes
+    .filter((o) => o.verdict === verdict)
+    .map((o) => ({ ...o, ...(o.exchange ? { curl: curlFor(r.target.url, o.exchange.request) } : {}) }));
 
 /**
  * Removes every secret, in every form (as written, JSON, XML, URL-encoded, base64), whatever its
