@@ -136,11 +136,15 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange, json?: unknow
     const accepted = status >= 200 && status < 300;
     // Accepting a body that breaks only our own decision is what a stock ASP.NET server does
     // (it ignores unknown members, enforces no format): a warning unless --strict.
-    const lenient = accepted && !ctx.strict && !!ctx.evidence && isLenient(ctx.evidence);
+    const ours = ctx.evidence !== undefined && isLenient(ctx.evidence);
+    const lenient = accepted && ours && !ctx.strict;
+    const why = ours
+      ? `; the broken rule ${evidenceText(ctx.evidence!)}${lenient ? ', so this is a warning (--strict fails it)' : ''}`
+      : '';
     verdict(
       'negative_data_rejection',
       accepted
-        ? `an invalid body was accepted with ${status}${ctx.evidence && isLenient(ctx.evidence) ? `; the broken rule ${evidenceText(ctx.evidence)}${lenient ? ', so this is a warning (--strict fails it)' : ''}` : ''}`
+        ? `an invalid body was accepted with ${status}${why}`
         : status < 400 || status >= 500
           ? `an invalid body got ${status}; expected a 4xx the spec declares`
           : !declared

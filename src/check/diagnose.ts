@@ -2,6 +2,7 @@
 // misses the API root makes every check fail, and a list of failures would blame the server for it.
 import { operations } from '../contract/index.js';
 import { joinUrl } from './http.js';
+import { oneLine } from './report-text.js';
 import type { CaseKind } from './cases.js';
 import type { Exchange } from './types.js';
 
@@ -63,11 +64,6 @@ export class SetupTally {
     return undefined;
   }
 }
-
-const oneLine = (s: string, max: number) => {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-};
 
 /** What the base URL should look like, given the first segment every contract path starts with. */
 function rootHint(baseUrl: string): string {

@@ -11,6 +11,7 @@ export type EmbeddedCheckOptions = Pick<
   | 'concurrency'
   | 'strict'
   | 'requestTimeoutMs'
+  | 'taskTimeoutMs'
   | 'seed'
   | 'maxExamples'
   | 'generate'
@@ -50,8 +51,8 @@ const MOCK_TOKEN = 'mock-token';
  */
 export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise<TargetReport[]> {
   const { signal, mock: mockOption = 'auto', ...checkOptions } = options;
-  if (mockOption === true && !prismInstalled()) throw new MissingPrismError();
-  const withMock = mockOption === 'auto' ? prismInstalled() : mockOption;
+  const withMock = mockOption === false ? false : prismInstalled();
+  if (mockOption === true && !withMock) throw new MissingPrismError();
   const closeOnAbort = <T extends { close(): Promise<void> }>(server: T): T => {
     if (signal?.aborted) void server.close();
     signal?.addEventListener('abort', () => void server.close(), { once: true });

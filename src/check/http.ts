@@ -53,6 +53,29 @@ export interface HttpTarget {
   redact: Redactor;
 }
 
+/**
+ * Collects a response body up to MAX_RESPONSE_BYTES for both transports. `add` returns false once
+ * the cap is reached: the chunk that crossed it is kept only up to the cap, and the caller stops.
+ */
+function cappedBody() {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  return {
+    add(chunk: Uint8Array): boolean {
+      const room = MAX_RESPONSE_BYTES - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room));
+        size = MAX_RESPONSE_BYTES;
+        return false;
+      }
+      size += chunk.length;
+      chunks.push(chunk);
+      return true;
+    },
+    text: () => Buffer.concat(chunks).toString('utf8'),
+  };
+}
+
 const errCode = (err: unknown): string => {
   const e = err as { code?: unknown; cause?: { code?: unknown }; message?: string };
   if (typeof e.code === 'string') return e.code;
@@ -90,25 +113,21 @@ export function fetchTransport(f: typeof fetch): Transport {
         expired,
       ]);
       phase = 'body';
-      const chunks: Uint8Array[] = [];
-      let size = 0;
+      const body = cappedBody();
       let truncated = false;
       reader = res.body?.getReader();
       while (reader) {
         const { done, value } = await Promise.race([reader.read(), expired]);
         if (done) break;
-        if (size + value.length > MAX_RESPONSE_BYTES) {
-          chunks.push(value.subarray(0, MAX_RESPONSE_BYTES - size));
+        if (!body.add(value)) {
           truncated = true;
           break;
         }
-        size += value.length;
-        chunks.push(value);
       }
       return {
         status: res.status,
         headers: Object.fromEntries([...res.headers]),
-        text: Buffer.concat(chunks).toString('utf8'),
+        text: body.text(),
         ...(truncated ? { truncated } : {}),
       };
     } catch (err) {
@@ -169,8 +188,7 @@ export function nodeTransport(): Transport & { close(): void } {
       req.on('error', (e) => fail(errCode(e)));
       req.on('response', (res) => {
         phase = 'body';
-        const chunks: Buffer[] = [];
-        let size = 0;
+        const body = cappedBody();
         const done = (truncated: boolean) => {
           if (settled) return;
           settled = true;
@@ -178,22 +196,17 @@ export function nodeTransport(): Transport & { close(): void } {
           resolvePromise({
             status: res.statusCode ?? 0,
             headers: flatHeaders(res.headers),
-            text: Buffer.concat(chunks).toString('utf8'),
+            text: body.text(),
             ...(truncated ? { truncated } : {}),
           });
         };
         res.on('data', (c: Buffer) => {
           // A server under test may answer without end; what is kept is bounded, and a cut body
           // fails the JSON and schema checks like any other broken body.
-          if (size + c.length > MAX_RESPONSE_BYTES) {
-            chunks.push(c.subarray(0, MAX_RESPONSE_BYTES - size));
-            size = MAX_RESPONSE_BYTES;
+          if (!body.add(c)) {
             done(true);
             res.destroy();
-            return;
           }
-          size += c.length;
-          chunks.push(c);
         });
         res.on('error', (e) => fail(errCode(e)));
         res.on('end', () => done(false));

@@ -1,7 +1,7 @@
 import { loadSpec } from '../contract/index.js';
 import { evidenceOf, type Evidence } from './evidence.js';
 
-type Schema = Record<string, unknown>;
+export type Schema = Record<string, unknown>;
 
 /** A body that breaks exactly one constraint of the request schema, named after it. */
 export interface Mutation {
@@ -14,7 +14,8 @@ export interface Mutation {
   body: unknown;
 }
 
-function resolve(node: unknown): Schema {
+/** Follows `$ref`s of the bundled spec (chains too) to the schema object they name. */
+export function resolve(node: unknown): Schema {
   let current = node as Schema | undefined;
   for (let hops = 0; current && typeof current.$ref === 'string'; hops++) {
     const ref = current.$ref;
@@ -30,10 +31,10 @@ function resolve(node: unknown): Schema {
   return current ?? {};
 }
 
-const jsonType = (v: unknown): string =>
+export const jsonType = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
 
-function typesOf(schema: Schema): string[] {
+export function typesOf(schema: Schema): string[] {
   const t = schema.type;
   return Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
 }

@@ -4,10 +4,13 @@ import { schemaAt } from './mutations.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** `ct` and 6 random [a-z0-9]: 8 characters, so a suffix still fits the 15-character name rule. */
-export function newRunPrefix(): string {
-  return 'ct' + [...randomBytes(6)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
+/** `ct` and 6 [a-z0-9] from the bytes: 8 characters, so a suffix still fits the 15-character name rule. */
+export function prefixFrom(bytes: Uint8Array): string {
+  return 'ct' + [...bytes.subarray(0, 6)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
 }
+
+/** A random run prefix. */
+export const newRunPrefix = (): string => prefixFrom(randomBytes(6));
 
 /**
  * The free-text name fields of a request body (top-level string properties called `...name`

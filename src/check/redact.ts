@@ -1,6 +1,7 @@
 // The token must not leave the process in any form a server might echo it in. Redaction runs on
 // whole texts (a body before its excerpt is cut, every header, every reason), because a cut made
 // first can split the token so that no full copy is left to find, while part of it survives.
+import { xmlEscape } from './xml.js';
 
 export const REDACTED = '[redacted]';
 
@@ -21,14 +22,6 @@ function base64Cores(secret: string): string[] {
   return out;
 }
 
-const xml = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-
 /** Every form of a secret to replace, longest first so that a longer form is not cut by a shorter one. */
 export function secretForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
@@ -40,7 +33,7 @@ export function secretForms(secrets: readonly string[]): string[] {
       encodeURIComponent(s),
       encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
       JSON.stringify(s).slice(1, -1),
-      xml(s),
+      xmlEscape(s),
       base64,
       base64.replace(/=+$/, ''),
       base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),

@@ -1,21 +1,10 @@
 import { curlFor } from './http.js';
 import { redactor } from './redact.js';
+import { xmlEscape } from './xml.js';
 import { cellFor, cellsOf, counts, isConformant, rowsOf } from './summary.js';
-import type { CheckOutcome, TargetReport } from './types.js';
+import type { CheckOutcome, TargetReport, Verdict } from './types.js';
 
-// XML 1.0 forbids most control characters even when escaped; a server's body may contain them.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-export function xmlEscape(text: string): string {
-  return text
-    .replace(INVALID_XML, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+export { xmlEscape };
 
 function describe(report: TargetReport, o: CheckOutcome): string {
   const lines = [`${o.caseName}: ${o.reason ?? ''}`];
@@ -125,27 +114,23 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
                 ]
               : [];
           }),
-          failures: r.outcomes
-            .filter((o) => o.verdict === 'failed')
-            .map((o) => ({
-              ...o,
-              ...(o.exchange ? { curl: curlFor(r.target.url, o.exchange.request) } : {}),
-            })),
+          failures: withCurl(r, 'failed'),
           skipped: r.outcomes.filter((o) => o.verdict === 'skipped'),
-          lenient: r.outcomes
-            .filter((o) => o.verdict === 'lenient')
-            .map((o) => ({
-              ...o,
-              ...(o.exchange ? { curl: curlFor(r.target.url, o.exchange.request) } : {}),
-            })),
+          lenient: withCurl(r, 'lenient'),
           created: r.created,
         };
       }),
     },
-    (k, v) => (k === 'json' ? undefined : v),
+    undefined,
     2,
   );
 }
+
+/** The outcomes of one verdict, each with the curl line that repeats its request. */
+const withCurl = (r: TargetReport, verdict: Verdict) =>
+  r.outcomes
+    .filter((o) => o.verdict === verdict)
+    .map((o) => ({ ...o, ...(o.exchange ? { curl: curlFor(r.target.url, o.exchange.request) } : {}) }));
 
 /**
  * Removes every secret, in every form (as written, JSON, XML, URL-encoded, base64), whatever its

@@ -20,7 +20,8 @@ function cellText(cell: Cell | undefined): string {
   return cell.skipped ? `ok ${cell.passed} (+${cell.skipped} skip)` : `ok ${cell.passed}`;
 }
 
-const oneLine = (s: string, max = EXCERPT) => {
+/** Whitespace folded to single spaces, cut at `max` characters with an ellipsis. */
+export const oneLine = (s: string, max = EXCERPT) => {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 };

@@ -248,6 +248,7 @@ async function checkWith(
           maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
           ...(options.only ? { only: options.only } : {}),
           tasksBroken: outcomes.some((o) => o.check === 'task_lifecycle' && o.verdict === 'failed'),
+          ...(options.strict ? { strict: true } : {}),
           ...base,
           send: (r) => (requests++, send(http, r, badToken)),
         });

@@ -4,7 +4,7 @@ import { parseRetryAfter, sleep } from '../tasks/timing.js';
 import { nextPollGap } from './pacing.js';
 import { examplePath } from './cases.js';
 import { skipped } from './checks.js';
-import { failureText, joinUrl, RequestFailure, type HttpTarget, type Sent } from './http.js';
+import { failureText, joinUrl, type HttpTarget, type Sent } from './http.js';
 import type { CheckName, CheckOutcome, CheckRequest, Exchange, TargetKind } from './types.js';
 
 const TERMINAL = new Set(['CompletedSuccess', 'CompletedFailed']);
@@ -277,12 +277,11 @@ export async function runWorkflows(ctx: WorkflowContext): Promise<void> {
         tenant = await sandboxLead(ctx.http);
       } catch (err) {
         // `--target sandbox` on a server without the control plane: say so rather than crash.
-        const why = err instanceof RequestFailure ? failureText(err) : (err as Error).message;
         skipAll(
           ctx,
           LEAD_CHECKS.slice(0, 1),
           leadCase,
-          `the sandbox gave no lead (${why}); is this server the project's sandbox? Otherwise pass --target live`,
+          `the sandbox gave no lead (${failureText(err)}); is this server the project's sandbox? Otherwise pass --target live`,
         );
         return;
       }

@@ -1,46 +1,20 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/mock/net.js';
 import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';
 import { startEchoesToken } from './broken/echoes-token.js';
 import { descendants, parseXml } from './xml.js';
+import { assertBuilt, cleanEnv, runCli, type CliResult } from './cli-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/live-platform.js');
-
-/** The environment without any LIVE_PLATFORM_* variable, so that a developer's own never leaks in. */
-function cleanEnv(extra: Record<string, string> = {}) {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('LIVE_PLATFORM_')),
-  );
-  return { ...env, ...extra } as NodeJS.ProcessEnv;
-}
-
-function cli(args: string[], env = cleanEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, 'check', ...args],
-      { cwd: root, env, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (args: string[], env = cleanEnv()): Promise<CliResult> => runCli(['check', ...args], { env });
 
 let dir: string;
 /** The no-URL run's output, which must say that live was not configured. */
 let embeddedStdout = '';
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/cli/commands/check.js')))
-    throw new Error('dist/ is missing: run npm run build (npm test does)');
+  assertBuilt();
   dir = await mkdtemp(join(tmpdir(), 'lp-check-'));
 });
 afterAll(async () => {
@@ -123,7 +97,15 @@ describe('live-platform check (src/cli/commands/check.ts), run as a process', ()
     results.forEach((r, i) => {
       expect(r.code, cases[i]![0].join(' ')).toBe(2);
       expect(r.stderr).toMatch(cases[i]![1]);
+      // A refused flag is one error, not also a warning that it would be ignored and the run go on.
+      expect(r.stderr, cases[i]![0].join(' ')).not.toContain('warning:');
     });
+  });
+
+  it('--task-timeout applies to the servers it starts too (the sandbox task outlives 1 ms)', async () => {
+    const { code, stdout } = await cli(['--task-timeout', '1', '--only', 'getTask', '--no-generate']);
+    expect(stdout).toMatch(/still InProgress after 1 ms/);
+    expect(code).toBe(1);
   });
 
   it('exits 2 with "cannot reach" when nothing listens at the URL', async () => {

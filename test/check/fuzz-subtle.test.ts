@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkTarget, type TargetReport } from '../../src/check/index.js';
-import { GOOD_TOKEN, LEAD_TENANT, type RunningTestServer } from './broken/conforming.js';
+import { GOOD_TOKEN, LEAD_TENANT } from './broken/conforming.js';
 import { SUBTLE_SERVERS } from './subtle/index.js';
-
-let server: RunningTestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const SEED = 4242;
 
 async function check(s: (typeof SUBTLE_SERVERS)[number], extra: { generate?: boolean; seed?: number }) {
-  server = await s.start();
+  const server = await s.start();
   try {
     return await checkTarget({
       baseUrl: server.url,
@@ -27,7 +21,6 @@ async function check(s: (typeof SUBTLE_SERVERS)[number], extra: { generate?: boo
     });
   } finally {
     await server.close();
-    server = undefined;
   }
 }
 

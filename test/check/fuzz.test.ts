@@ -1,10 +1,6 @@
 // The generated phase (src/check/fuzz): arbitraries derived from the contract, validity before
 // sending, seeds that replay, writes only where allowed, and no false failure on the project's own
 // servers across 20 seeds.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,6 +18,7 @@ import { startPrismMock, type RunningServer } from '../../src/mock/prism.js';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';
 import { startShortName15 } from './subtle/short-name-15.js';
+import { assertBuilt, runCli } from './cli-process.js';
 
 const essentials = operationById('createEssentialsCustomer');
 const verify = operationById('verifyLcCustomer');
@@ -253,6 +250,31 @@ describe('evidence: invalid cases that rest on our decision', () => {
     }
   });
 
+  it('fail with --strict (strict: true), like the deterministic negative cases', async () => {
+    const server = await acceptsUnknownMembers();
+    try {
+      const report = await checkTarget({
+        baseUrl: server.url,
+        token: GOOD_TOKEN,
+        kind: 'mock',
+        strict: true,
+        seed: 4,
+        maxExamples: 60,
+        only: 'importCustomerFromOvoc',
+      });
+      const generatedFailures = report.outcomes.filter(
+        (o) => o.verdict === 'failed' && o.caseName.startsWith('generated'),
+      );
+      expect(generatedFailures.map((o) => o.check)).toContain('negative_data_rejection');
+      expect(report.generated?.warnings).toEqual([]);
+      expect(report.generated?.failures).toEqual([
+        expect.objectContaining({ kind: 'invalid', label: '/* additionalProperties' }),
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('are never sent as writes to a server the checker did not start', async () => {
     const server = await acceptsUnknownMembers();
     try {
@@ -419,21 +441,10 @@ describe('zero false failures on the conformant servers across 20 seeds', () => 
 });
 
 describe('live-platform check flags (built CLI)', () => {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(root, 'bin/live-platform.js'), 'check', ...args],
-        { cwd: root, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  const run = (args: string[]) => runCli(['check', ...args]);
 
   it('refuses a bad --seed or --max-examples with exit 2 and what to do', async () => {
-    if (!existsSync(join(root, 'dist/cli/commands/check.js')))
-      throw new Error('dist/ is missing: run npm run build');
+    assertBuilt();
     const seed = await run(['--seed', 'abc']);
     expect(seed.code).toBe(2);
     expect(seed.stderr).toMatch(/--seed must be a whole number/);

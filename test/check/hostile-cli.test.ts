@@ -1,9 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrismMock } from '../../src/mock/prism.js';
 import { GOOD_TOKEN, startConforming } from './broken/conforming.js';
@@ -11,35 +9,13 @@ import { startBigJson } from './hostile/big-json.js';
 import { startDripHeaders } from './hostile/drip.js';
 import { startEchoEverywhere } from './hostile/echo-everywhere.js';
 import { startRetryLoop } from './hostile/retry-loop.js';
+import { assertBuilt, bin, cleanEnv, root, runCli, type CliResult } from './cli-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/live-platform.js');
-
-function cleanEnv(extra: Record<string, string> = {}) {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('LIVE_PLATFORM_')),
-  );
-  return { ...env, ...extra } as NodeJS.ProcessEnv;
-}
-
-function cli(args: string[], timeout = 90_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, 'check', ...args],
-      { cwd: root, env: cleanEnv(), timeout, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (args: string[], timeout = 90_000): Promise<CliResult> => runCli(['check', ...args], { timeout });
 
 let dir: string;
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/cli/commands/check.js')))
-    throw new Error('dist/ is missing: run npm run build (npm test does)');
+  assertBuilt();
   dir = await mkdtemp(join(tmpdir(), 'lp-hostile-'));
 });
 afterAll(async () => {

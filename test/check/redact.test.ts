@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../src/check/index.js';
+import { redact, xmlEscape } from '../../src/check/index.js';
 import { excerptOf } from '../../src/check/http.js';
 import { redactor, secretForms } from '../../src/check/redact.js';
 
@@ -30,6 +30,14 @@ describe('src/check/redact.ts', () => {
       // What is left is the groups that mix the prefix or the end with the token: 2 token bytes at most each.
       expect(out.replace('Basic ', '').replace('[redacted]', '').length).toBeLessThanOrEqual(16);
     }
+  });
+
+  it('finds the token as the JUnit report writes it, control characters replaced', () => {
+    // XML 1.0 cannot carry most control characters, so the JUnit report writes U+FFFD for them:
+    // the XML form to find is the report's own escaping, not a plain one.
+    const odd = 'Tk\u0001<q9&Wm';
+    const junit = `<failure>${xmlEscape(`echoed ${odd} back`)}</failure>`;
+    expect(redact(junit, [odd])).toBe('<failure>echoed [redacted] back</failure>');
   });
 
   it('redacts a token of any length, a 1-character one too', () => {

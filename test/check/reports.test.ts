@@ -114,6 +114,22 @@ describe('src/check/report-files.ts and report-text.ts', () => {
     expect(json.targets[0].created[0].names).toEqual(['ctabc123dup']);
   });
 
+  it('writes a failing request body as it was sent, a member called json too', () => {
+    // A generated body may carry any member name an open map allows.
+    const body = { shortName: 'ctabc123x', json: { json: 1 } };
+    const failed = report.outcomes[2]!;
+    const withJsonMember: TargetReport = {
+      ...report,
+      outcomes: [
+        { ...failed, exchange: { ...failed.exchange!, request: { ...failed.exchange!.request, body } } },
+      ],
+    };
+    const out = JSON.parse(renderJson([withJsonMember])) as {
+      targets: { failures: { exchange: { request: { body: unknown } } }[] }[];
+    };
+    expect(out.targets[0]?.failures[0]?.exchange.request.body).toEqual(body);
+  });
+
   it('redacts a secret in every form a report may write it', () => {
     const secret = 'tok"en&<x>';
     const text = `${secret} ${JSON.stringify(secret)} tok&quot;en&amp;&lt;x&gt;`;

@@ -1,34 +1,12 @@
 // `live-platform check --strict`, run as a process: the Prism mock does not enforce
 // unevaluatedProperties, and the rule it then lets through (a customer variable must be a string)
 // rests on our own decision, so it is a warning by default and a failure with --strict.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from './cli-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/live-platform.js');
+const cli = (args: string[]) => runCli(['check', ...args], { timeout: 90_000 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('LIVE_PLATFORM_')),
-  );
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, 'check', ...args],
-      { cwd: root, env, timeout: 90_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli/commands/check.js')))
-    throw new Error('dist/ is missing: run npm run build (npm test does)');
-});
+beforeAll(assertBuilt);
 
 describe('live-platform check --strict', () => {
   it('warns about a lenient acceptance without it (exit 0) and fails it with it (exit 1)', async () => {

@@ -1,26 +1,15 @@
 // The CLI's first-hour help: --version, "did you mean", and warnings for flags that would do nothing.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedPlan } from '../../src/check/embedded.js';
 import { checkFlagWarnings } from '../../src/cli/check-notes.js';
 import { closest, levenshtein } from '../../src/cli/suggest.js';
+import { root, runCli } from '../check/cli-process.js';
 
-const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/live-platform.js');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('LIVE_PLATFORM_')),
-  );
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(args, { timeout: 30_000 });
 
 describe('live-platform: version and typos', () => {
   it('--version prints the package version', async () => {

@@ -4,16 +4,15 @@
 // member in a closed object. Each carries the schema node and keyword it breaks, so that its
 // evidence (vendor rule or our decision) decides whether a server that accepts it fails or warns.
 import fc from 'fast-check';
+import { jsonType, resolve, typesOf, type Schema } from '../mutations.js';
 import {
   boundedLength,
   charUnit,
-  deref,
   keyArbitrary,
   NON_ASCII,
   repeatedClass,
   stringLimits,
-  typesOf,
-  type Schema,
+  stringOf,
 } from './valid.js';
 
 export interface Breaker {
@@ -25,9 +24,6 @@ export interface Breaker {
   /** The bad value to put at `path`, or `remove` to leave a required member out. */
   bad: fc.Arbitrary<unknown> | 'remove';
 }
-
-const jsonType = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
 
 /** Values of every JSON type the schema does not allow; `null` first, as "sent null, not omitted". */
 function wrongTypes(allowed: string[]): fc.Arbitrary<unknown> | undefined {
@@ -51,8 +47,7 @@ function wrongTypes(allowed: string[]): fc.Arbitrary<unknown> | undefined {
 function stringBreakers(schema: Schema, path: string[], out: Breaker[]) {
   const limits = stringLimits(schema);
   const unit = charUnit(limits.unit);
-  const sized = (len: fc.Arbitrary<number>) =>
-    len.chain((n) => fc.array(unit, { minLength: n, maxLength: n }).map((cs) => cs.join('')));
+  const sized = (len: fc.Arbitrary<number>) => stringOf(unit, len);
   if (typeof schema.minLength === 'number' && schema.minLength > 0) {
     out.push({ path, keyword: 'minLength', schema, bad: sized(boundedLength(0, schema.minLength - 1)) });
   }
@@ -127,7 +122,7 @@ export function breakersOf(
 ): Breaker[] {
   const out: Breaker[] = [];
   if (depth > 8) return out;
-  const schema = deref(node);
+  const schema = resolve(node);
   const types = typesOf(schema);
   if (types.length) {
     const bad = wrongTypes(types);
@@ -179,7 +174,7 @@ export function breakersOf(
         ),
       });
     } else if (extra && typeof extra === 'object') {
-      const bad = wrongTypes(typesOf(deref(extra)));
+      const bad = wrongTypes(typesOf(resolve(extra)));
       if (bad)
         out.push({
           path: [...path, '*'],
@@ -187,7 +182,7 @@ export function breakersOf(
           schema,
           bad: fc.tuple(keyArbitrary(schema, taken, options.asciiKeys), bad),
         });
-      const names = deref(schema.propertyNames);
+      const names = resolve(schema.propertyNames);
       if (typeof names.pattern === 'string') {
         const re = new RegExp(names.pattern, 'u');
         out.push({

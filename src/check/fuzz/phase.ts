@@ -55,8 +55,6 @@ export interface GeneratedSummary {
   failures: GeneratedFailure[];
   /** Invalid cases resting on our decision (not a vendor rule) that the server accepted. */
   warnings: GeneratedWarning[];
-  /** performance.now() when the phase started; removed before the summary is returned. */
-  startedAt?: number;
   /** The workflow sequences (spec/workflows): how many ran, and how many reached the last step. */
   sequences?: { runs: number; completed: number };
 }
@@ -72,6 +70,8 @@ export interface GeneratedContext extends Partial<
   maxExamples: number;
   only?: string;
   maxResponseTimeMs?: number;
+  /** --strict: an accepted invalid case that rests on our own decision fails instead of warning. */
+  strict?: boolean;
   /**
    * The deterministic task workflow already failed on this server (getTask never confirmed a task):
    * the sequences, which follow tasks too, would only repeat that failure and its polls.
@@ -134,6 +134,8 @@ async function runProperty(
   seed: number,
   summary: GeneratedSummary,
   createdNames: string[],
+  /** performance.now() when the generated phase started, for firstFailureMs. */
+  phaseStarted: number,
 ): Promise<void> {
   const tally: Tally = { passed: new Map() };
   const budget = ctx.maxExamples + SHRINK_BUDGET;
@@ -163,27 +165,32 @@ async function runProperty(
         kind: kind === 'valid' ? 'workflow' : 'negative',
         targetKind: ctx.targetKind,
         ...(ctx.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: ctx.maxResponseTimeMs } : {}),
+        // applyChecks decides lenient or failed from the evidence, --strict included, as for the
+        // deterministic negative cases.
+        ...(c.broken ? { evidence: c.broken.evidence } : {}),
+        ...(ctx.strict ? { strict: true } : {}),
       },
       ex,
       json,
     );
-    const status = ex.response?.status;
-    if (status === undefined) {
+    const res = ex.response;
+    if (res === undefined) {
       // No complete answer (the request deadline, a reset): shrinking would only wait it out again
       // and again, so the failure is recorded as it is and generation for this operation ends.
       for (const o of outcomes) if (o.verdict === 'failed') ctx.record(o);
       stopped = `no complete response to a generated request (${ex.networkError ?? 'no answer'}); the failure is reported as it is, not shrunk`;
       return true;
     }
+    const status = res.status;
     if (status === 429) {
       if (++throttled >= MAX_THROTTLED) {
         stopped = `the server answered 429 to ${MAX_THROTTLED} generated requests in a row; run again later, or with a lower --max-examples`;
         return true;
       }
-      const asked = parseRetryAfter(ex.response?.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
+      const asked = parseRetryAfter(res.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
       await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000));
     } else throttled = 0;
-    if (kind === 'valid' && status !== undefined) {
+    if (kind === 'valid') {
       const why = acceptanceFailure(op, status);
       outcomes.push({
         operationId: op.operationId,
@@ -193,11 +200,11 @@ async function runProperty(
         ...(why ? { reason: why, exchange: ex } : {}),
       });
     }
-    if (status !== undefined && is2xx(status) && isWrite(op))
-      createdNames.push(...namesIn(op, c.request.body));
-    // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure.
-    if (c.broken?.lenient && status !== undefined && is2xx(status)) {
-      const i = outcomes.findIndex((o) => o.check === 'negative_data_rejection' && o.verdict === 'failed');
+    if (is2xx(status) && isWrite(op)) createdNames.push(...namesIn(op, c.request.body));
+    // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed
+    // in the summary, not counted as passed.
+    if (c.broken) {
+      const i = outcomes.findIndex((o) => o.verdict === 'lenient');
       if (i >= 0) {
         outcomes.splice(i, 1);
         if (summary.warnings.length < 50)
@@ -212,7 +219,7 @@ async function runProperty(
     }
     const failed = outcomes.filter((o) => o.verdict === 'failed');
     if (failed.length) {
-      tally.firstFailureMs ??= Math.round(performance.now() - (summary.startedAt ?? 0));
+      tally.firstFailureMs ??= Math.round(performance.now() - phaseStarted);
       tally.firstFailureAt ??= calls;
       tally.lastFailure = {
         outcomes: failed,
@@ -282,7 +289,6 @@ async function runProperty(
 export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSummary> {
   const started = performance.now();
   const summary: GeneratedSummary = {
-    startedAt: started,
     seed: ctx.seed,
     maxExamples: ctx.maxExamples,
     cases: 0,
@@ -311,7 +317,16 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         return;
       }
       const names: string[] = [];
-      await runProperty(ctx, op, 'valid', validCases(op, prefix), streamSeed(ctx.seed, i, 0), summary, names);
+      await runProperty(
+        ctx,
+        op,
+        'valid',
+        validCases(op, prefix),
+        streamSeed(ctx.seed, i, 0),
+        summary,
+        names,
+        started,
+      );
       const invalid = invalidCases(op, {
         ...prefix,
         asciiKeys: ctx.targetKind === 'mock',
@@ -321,12 +336,12 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
           (embedded || !writes || !lenient) &&
           !(ctx.targetKind === 'mock' && PRISM_UNENFORCED.has(b.keyword)),
       });
-      if (invalid) await runProperty(ctx, op, 'invalid', invalid, streamSeed(ctx.seed, i, 1), summary, names);
+      if (invalid)
+        await runProperty(ctx, op, 'invalid', invalid, streamSeed(ctx.seed, i, 1), summary, names, started);
       // What a tenant now holds is listed; a server the checker started is thrown away with it.
       if (names.length && !embedded) ctx.created(op.operationId, [...new Set(names)]);
     }),
   ]);
   summary.durationMs = Math.round(performance.now() - started);
-  delete summary.startedAt;
   return summary;
 }

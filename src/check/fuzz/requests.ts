@@ -23,7 +23,7 @@ import {
   type Breaker,
   type BreakerOptions,
 } from './invalid.js';
-import { arbitraryFor, boundedLength, charUnit, repeatedClass, type Schema } from './valid.js';
+import { arbitraryFor, boundedLength, charUnit, repeatedClass, stringOf, type Schema } from './valid.js';
 
 /** The vendor's limit on customer names (3-15 characters); unbounded name fields stay within it. */
 export const NAME_LIMIT = 15;
@@ -37,7 +37,7 @@ export interface GeneratedCase {
   request: CheckRequest;
   parts: RequestParts;
   /** For an invalid case: the keyword it breaks, where, and what that rule rests on. */
-  broken?: { label: string; evidence: Evidence; lenient: boolean; in: 'body' | 'params' };
+  broken?: { label: string; evidence: Evidence; in: 'body' | 'params' };
 }
 
 export interface RequestOptions {
@@ -76,9 +76,7 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
       const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
       // Names the task checks (v3) follow its rule: letters, digits and `_`.
       const chars = charUnit(unit ?? /^[\p{L}\p{N}_]$/u);
-      return boundedLength(min, max).chain((n) =>
-        fc.array(chars, { minLength: n, maxLength: n }).map((cs) => prefix + cs.join('')),
-      );
+      return stringOf(chars, boundedLength(min, max)).map((s) => prefix + s);
     }
     return undefined;
   };
@@ -171,8 +169,7 @@ export function invalidCases(
       let v = value;
       if (options.prefix !== undefined && b.in === 'body' && isName(b) && typeof v === 'string')
         v = options.prefix + v;
-      const evidence = evidenceOf(b.schema, b.keyword);
-      const broken = { label: breakerLabel(b), evidence, lenient: isLenient(evidence), in: b.in };
+      const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
       if (b.in === 'params') {
         const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
         // An empty segment changes the route, not the parameter.

@@ -2,21 +2,9 @@
 // where servers break: lengths at each limit, int64 extremes, letters outside ASCII, empty and
 // large maps, optional members left out. Nothing here knows an operation: it reads schemas only.
 import fc from 'fast-check';
-import { schemaAt } from '../mutations.js';
+import { resolve, typesOf, type Schema } from '../mutations.js';
 
-export type Schema = Record<string, unknown>;
-
-/** Resolves a `$ref` of the bundled spec (one hop chain); other nodes come back as they are. */
-export function deref(node: unknown): Schema {
-  const ref = (node as { $ref?: unknown } | undefined)?.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/')) return schemaAt(ref.slice(1)) as Schema;
-  return (node ?? {}) as Schema;
-}
-
-export function typesOf(schema: Schema): string[] {
-  const t = schema.type;
-  return Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
-}
+export type { Schema };
 
 /** Letters and marks outside ASCII, and a few characters ASCII-only code trips on. */
 export const NON_ASCII = ['é', 'ß', 'ü', 'Ł', 'ж', 'ñ', 'ø', '中', 'Ω', 'ğ'];
@@ -66,7 +54,7 @@ export function boundedLength(min: number, max: number): fc.Arbitrary<number> {
 }
 
 /** A string of exactly `length` characters (code points) drawn from `unit`. */
-const stringOf = (unit: fc.Arbitrary<string>, length: fc.Arbitrary<number>) =>
+export const stringOf = (unit: fc.Arbitrary<string>, length: fc.Arbitrary<number>) =>
   length.chain((n) => fc.array(unit, { minLength: n, maxLength: n }).map((cs) => cs.join('')));
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -141,7 +129,7 @@ export function mapSize(minKeys = 0, maxKeys = 20): fc.Arbitrary<number> {
 
 /** Keys of an open map: from `propertyNames.pattern`, else short identifiers (some not ASCII). */
 export function keyArbitrary(schema: Schema, taken: Set<string>, ascii = false): fc.Arbitrary<string> {
-  const names = deref(schema.propertyNames);
+  const names = resolve(schema.propertyNames);
   const base =
     typeof names.pattern === 'string'
       ? fc.stringMatching(new RegExp(names.pattern, 'u'))
@@ -165,7 +153,7 @@ export function arbitraryFor(
   options: GenerateOptions = {},
   path: string[] = [],
 ): fc.Arbitrary<unknown> {
-  const schema = deref(node);
+  const schema = resolve(node);
   const custom = options.override?.(path, schema);
   if (custom) return custom;
   if (path.length > MAX_DEPTH) return fc.constant(null);

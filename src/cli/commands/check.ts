@@ -43,7 +43,8 @@ when Prism is installed, and checks them; with one it checks that server.
   --max-response-time ms   fail any response slower than this
   --only operationId       check one operation (${operations.map((o) => o.operationId).join(', ')})
   --request-timeout ms     hard limit per request, connect, headers and body together (${DEFAULT_REQUEST_TIMEOUT_MS})
-  --task-timeout ms        limit for following a task to its end, 429/503 waits included (300000)
+  --task-timeout ms        limit for following a task to its end, 429/503 waits included (300000;
+                           15000 for the servers it starts)
   --concurrency n          requests in flight at once (6)
   --strict                 fail, instead of warn about, invalid bodies a server accepts where the
                            broken rule is the project's decision, not the vendor's ("lenient")
@@ -194,14 +195,7 @@ function generationOptions(rawSeed: string | undefined, rawMax: string | undefin
     throw new UsageError(`--seed must be a whole number such as 42, not ${JSON.stringify(rawSeed)}.`);
   }
   const seed = rawSeed === undefined ? newSeed() : Number(rawSeed) | 0;
-  let maxExamples: number | undefined;
-  if (rawMax !== undefined) {
-    if (!/^[0-9]+$/.test(rawMax) || Number(rawMax) < 1 || Number(rawMax) > 100_000)
-      throw new UsageError(
-        `--max-examples must be a whole number from 1 to 100000, not ${JSON.stringify(rawMax)}.`,
-      );
-    maxExamples = Number(rawMax);
-  }
+  const maxExamples = positiveInt(rawMax, '--max-examples', 'a whole number from 1 to 100000', 100_000);
   return { seed, generate: !off, ...(maxExamples !== undefined ? { maxExamples } : {}) };
 }
 
@@ -211,7 +205,6 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  warnAboutCheckFlags(values);
   const rawUrl = values['base-url'] ?? process.env.LIVE_PLATFORM_BASE_URL;
   const baseUrl = rawUrl ? baseUrlOption(rawUrl) : undefined;
   const token = values.token ?? process.env.LIVE_PLATFORM_TOKEN;
@@ -238,6 +231,8 @@ export async function run(argv: string[]): Promise<number> {
   const generation = generationOptions(values.seed, values['max-examples'], values['no-generate'] === true);
   const junitPath = await writablePath(values.junit, '--junit');
   const jsonPath = await writablePath(values.json, '--json');
+  // Only once every flag is accepted: a flag refused above is one error, not also "ignored".
+  warnAboutCheckFlags(values);
   const secrets = token ? [token] : [];
 
   const progress = progressReporter();
@@ -247,6 +242,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(only !== undefined ? { only } : {}),
     ...(values.strict === true ? { strict: true } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...generation,
   };
@@ -269,10 +265,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  if (!baseUrl)
-    process.stderr.write(
-      `starting ${embeddedPlan().targets.join(' and ')}…${process.stderr.isTTY ? '' : '\n'}`,
-    );
+  // Whether Prism is installed is looked up once: the start line and the report say the same.
+  const plan = baseUrl ? undefined : embeddedPlan();
+  if (plan)
+    process.stderr.write(`starting ${plan.targets.join(' and ')}…${process.stderr.isTTY ? '' : '\n'}`);
   let reports: TargetReport[];
   try {
     reports = baseUrl
@@ -284,7 +280,6 @@ export async function run(argv: string[]): Promise<number> {
             kind: kind ?? 'live',
             allowWrites: values['allow-writes'] === true,
             ...(leadTenantId ? { leadTenantId } : {}),
-            ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
           }),
         ]
       : await checkEmbedded({ ...common, signal: interrupt.signal });
@@ -306,7 +301,7 @@ export async function run(argv: string[]): Promise<number> {
   const notConfigured = baseUrl
     ? []
     : [
-        ...embeddedPlan().skipped,
+        ...(plan?.skipped ?? []),
         'live: not configured (pass --base-url, or set LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN, to check your tenant)',
       ];
   // With `--json -` stdout carries the JSON alone, so the table goes to stderr.
