@@ -6,7 +6,6 @@ export interface CheckFlagValues {
   token?: string | undefined;
   'allow-writes'?: boolean | undefined;
   'lead-tenant'?: string | undefined;
-  target?: string | undefined;
 }
 
 export function checkFlagWarnings(
@@ -33,10 +32,6 @@ export function checkFlagWarnings(
       );
     if (leadTenant)
       warnings.push(`${leadTenant} is ignored without --base-url: the sandbox brings its own lead.`);
-    if (values.target !== undefined)
-      warnings.push(
-        '--target is ignored without --base-url: the checker knows what the servers it starts are. Pass --base-url to say what a server started elsewhere is.',
-      );
   } else if (leadTenant && !values['allow-writes']) {
     warnings.push(
       `${leadTenant} does nothing without --allow-writes: converting a lead creates a customer. Add --allow-writes to run the lead workflow.`,

@@ -50,13 +50,6 @@ describe('live-platform check: flags that would do nothing', () => {
     expect(checkFlagWarnings({ token: 't', 'base-url': 'http://x' }, {})).toEqual([]);
   });
 
-  it('--target without --base-url is warned about: it only describes a server started elsewhere', () => {
-    expect(checkFlagWarnings({ target: 'mock' }, {}).join()).toMatch(
-      /--target is ignored without --base-url/,
-    );
-    expect(checkFlagWarnings({ target: 'mock', 'base-url': 'http://x', token: 't' }, {})).toEqual([]);
-  });
-
   it('--lead-tenant without --allow-writes is warned about, from the flag or the environment', () => {
     const url = { 'base-url': 'http://x', token: 't' };
     expect(checkFlagWarnings({ ...url, 'lead-tenant': 'id' }, {}).join()).toMatch(
