@@ -275,6 +275,26 @@ export function excerptOf(text: string, truncated = false): string {
   return `${Buffer.from(text.slice(0, EXCERPT), 'utf8').toString('utf8')}… (${more})`;
 }
 
+/**
+ * The request as a report keeps it, redacted like the answer: a path or body may carry an id the
+ * server chose (a task id it answered, say), and a hostile server can make that id its caller's
+ * token. Untouched (the same object) in the common case where the token appears nowhere.
+ */
+function shown(target: HttpTarget, request: CheckRequest): CheckRequest {
+  const path = target.redact(request.path);
+  if (request.body === undefined) return path === request.path ? request : { ...request, path };
+  const text = JSON.stringify(request.body);
+  const redacted = target.redact(text);
+  if (path === request.path && redacted === text) return request;
+  let body: unknown = redacted;
+  try {
+    body = JSON.parse(redacted);
+  } catch {
+    // The replacement broke the JSON (a token with quotes in it): the report shows the text.
+  }
+  return { ...request, path, body };
+}
+
 export async function send(target: HttpTarget, request: CheckRequest, badToken: string): Promise<Sent> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (request.auth === 'token') headers.authorization = `Bearer ${target.token}`;
@@ -294,7 +314,7 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
       timeoutMs: target.timeoutMs,
     });
   } catch (err) {
-    return { exchange: { request, networkError: failureText(err) }, json: undefined };
+    return { exchange: { request: shown(target, request), networkError: failureText(err) }, json: undefined };
   }
   const elapsedMs = Math.round(performance.now() - started);
   let json: unknown;
@@ -326,7 +346,7 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     ...(bytes > MAX_PARSED_BYTES || res.truncated ? { unparsedBytes: bytes } : {}),
     elapsedMs,
   };
-  return { exchange: { request, response }, json };
+  return { exchange: { request: shown(target, request), response }, json };
 }
 
 /**

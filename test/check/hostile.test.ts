@@ -103,6 +103,31 @@ describe('src/check against hostile servers (test/check/hostile)', () => {
     expect(skip?.reason).toMatch(/^the sandbox gave no lead \(POST \/_sandbox\/leads answered 404\)/);
   });
 
+  it('redacts the token from the requests a report keeps, when a server makes it an id the checker then uses', async () => {
+    // A TaskId-shaped token, answered as the import's task id: the checker then polls /api/v2/task/<token>.
+    const token = 'tsk_90210';
+    server = await startConforming({
+      token,
+      override: ({ operationId, send }) => {
+        if (operationId !== 'importCustomerFromOvoc') return false;
+        send(200, token);
+        return true;
+      },
+    });
+    const report = await checkTarget({
+      baseUrl: server.url,
+      token,
+      kind: 'sandbox',
+      generate: false,
+      taskTimeoutMs: 2_000,
+    });
+    const polled = report.outcomes.some((o) =>
+      o.exchange?.request.path.startsWith('/api/v2/task/[redacted]'),
+    );
+    expect(polled).toBe(true);
+    expect(JSON.stringify(report)).not.toContain(token);
+  });
+
   it('finds no setup problem on a conforming server', async () => {
     server = await startConforming();
     const report = await checkTarget({ baseUrl: server.url, token: GOOD_TOKEN });
