@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkTarget, type CheckName, type TargetReport } from '../../src/check/index.js';
+import type { CheckName, TargetReport } from '../../src/check/index.js';
 import { startAcceptsInvalid } from './broken/accepts-invalid.js';
 import { startBadRetryAfter } from './broken/bad-retry-after.js';
-import { GOOD_TOKEN, LEAD_TENANT, startConforming, type RunningTestServer } from './broken/conforming.js';
+import { startConforming, type RunningTestServer } from './broken/conforming.js';
 import { startConvertsTwice } from './broken/converts-twice.js';
 import { startDuplicateAccepted } from './broken/duplicate-accepted.js';
 import { startEndlessBody } from './broken/endless-body.js';
@@ -15,6 +15,7 @@ import { startTaskRegresses } from './broken/task-regresses.js';
 import { startUndeclaredStatus } from './broken/undeclared-status.js';
 import { startWrongContentType } from './broken/wrong-content-type.js';
 import { startWrongMethod200 } from './broken/wrong-method-200.js';
+import { checkAsTenant } from './tenant.js';
 
 let server: RunningTestServer | undefined;
 afterEach(async () => {
@@ -27,15 +28,7 @@ async function check(
   extra: { maxResponseTimeMs?: number; generate?: boolean } = {},
 ) {
   server = await start();
-  return checkTarget({
-    baseUrl: server.url,
-    token: GOOD_TOKEN,
-    kind: 'live',
-    allowWrites: true,
-    leadTenantId: LEAD_TENANT,
-    pollIntervalMs: 10,
-    ...extra,
-  });
+  return checkAsTenant(server.url, extra);
 }
 
 const failedChecks = (r: TargetReport) =>

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   allCases,
-  checkTarget,
   evidenceOf,
   isConformant,
   isLenient,
@@ -12,7 +11,8 @@ import {
   type TargetReport,
 } from '../../src/check/index.js';
 import { startAcceptsInvalid } from './broken/accepts-invalid.js';
-import { GOOD_TOKEN, LEAD_TENANT, startConforming, type RunningTestServer } from './broken/conforming.js';
+import { GOOD_TOKEN, startConforming, type RunningTestServer } from './broken/conforming.js';
+import { checkAsTenant } from './tenant.js';
 
 describe('src/check/evidence.ts', () => {
   it('reads x-evidence per keyword; anything else is the strict vendor-table', () => {
@@ -83,15 +83,7 @@ async function check(
   extra: Partial<CheckTargetOptions> = {},
 ): Promise<TargetReport> {
   server = await start();
-  return checkTarget({
-    baseUrl: server.url,
-    token: GOOD_TOKEN,
-    kind: 'live',
-    allowWrites: true,
-    leadTenantId: LEAD_TENANT,
-    pollIntervalMs: 10,
-    ...extra,
-  });
+  return checkAsTenant(server.url, extra);
 }
 
 const withVerdict = (r: TargetReport, verdict: string) => r.outcomes.filter((o) => o.verdict === verdict);

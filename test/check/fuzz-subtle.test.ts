@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkTarget, type TargetReport } from '../../src/check/index.js';
-import { GOOD_TOKEN, LEAD_TENANT } from './broken/conforming.js';
+import type { TargetReport } from '../../src/check/index.js';
 import { SUBTLE_SERVERS } from './subtle/index.js';
+import { checkFresh } from './tenant.js';
 
 const SEED = 4242;
 
-async function check(s: (typeof SUBTLE_SERVERS)[number], extra: { generate?: boolean; seed?: number }) {
-  const server = await s.start();
-  try {
-    return await checkTarget({
-      baseUrl: server.url,
-      token: GOOD_TOKEN,
-      kind: 'live',
-      allowWrites: true,
-      leadTenantId: LEAD_TENANT,
-      pollIntervalMs: 10,
-      only: s.operationId,
-      maxExamples: 200,
-      ...extra,
-    });
-  } finally {
-    await server.close();
-  }
-}
+const check = (s: (typeof SUBTLE_SERVERS)[number], extra: { generate?: boolean; seed?: number }) =>
+  checkFresh(s.start, { only: s.operationId, maxExamples: 200, ...extra });
 
 const failed = (r: TargetReport) => r.outcomes.filter((o) => o.verdict === 'failed');
 

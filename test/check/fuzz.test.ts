@@ -19,6 +19,7 @@ import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../
 import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';
 import { startShortName15 } from './subtle/short-name-15.js';
 import { assertBuilt, runCli } from './cli-process.js';
+import { checkFresh } from './tenant.js';
 
 const essentials = operationById('createEssentialsCustomer');
 const verify = operationById('verifyLcCustomer');
@@ -129,31 +130,17 @@ describe('generated phase against servers', () => {
   });
 
   it('with --allow-writes lists what it created, every name with the run prefix', async () => {
-    const server = await startConforming();
-    try {
-      const report = await checkTarget({
-        baseUrl: server.url,
-        token: GOOD_TOKEN,
-        kind: 'live',
-        allowWrites: true,
-        leadTenantId: LEAD_TENANT,
-        pollIntervalMs: 10,
-        seed: 2,
-        maxExamples: 15,
-      });
-      expect(report.outcomes.filter((o) => o.verdict === 'failed')).toEqual([]);
-      expect(report.runPrefix).toBe(prefixFromSeed(2));
-      // The generated phase lists its names per operation, without an id (the deterministic cases'
-      // entries carry the id the server returned, and one vendor example is 16 characters on purpose).
-      const names = report.created.filter((c) => c.id === undefined).flatMap((c) => c.names);
-      expect(names.length).toBeGreaterThan(10);
-      for (const n of names) {
-        expect(n.startsWith(report.runPrefix)).toBe(true);
-        // Short names stop at 15 characters (checked above); the v2 full name's limit is 200.
-        expect([...n].length).toBeLessThanOrEqual(200);
-      }
-    } finally {
-      await server.close();
+    const report = await checkFresh(startConforming, { seed: 2, maxExamples: 15 });
+    expect(report.outcomes.filter((o) => o.verdict === 'failed')).toEqual([]);
+    expect(report.runPrefix).toBe(prefixFromSeed(2));
+    // The generated phase lists its names per operation, without an id (the deterministic cases'
+    // entries carry the id the server returned, and one vendor example is 16 characters on purpose).
+    const names = report.created.filter((c) => c.id === undefined).flatMap((c) => c.names);
+    expect(names.length).toBeGreaterThan(10);
+    for (const n of names) {
+      expect(n.startsWith(report.runPrefix)).toBe(true);
+      // Short names stop at 15 characters (checked above); the v2 full name's limit is 200.
+      expect([...n].length).toBeLessThanOrEqual(200);
     }
   });
 
@@ -364,23 +351,7 @@ describe('stateful sequences from spec/workflows/provisioning.arazzo.json', () =
           return true;
         },
       });
-    const run = async () => {
-      const server = await start();
-      try {
-        return await checkTarget({
-          baseUrl: server.url,
-          token: GOOD_TOKEN,
-          kind: 'live',
-          allowWrites: true,
-          leadTenantId: LEAD_TENANT,
-          pollIntervalMs: 10,
-          seed: 8,
-          maxExamples: 5,
-        });
-      } finally {
-        await server.close();
-      }
-    };
+    const run = () => checkFresh(start, { seed: 8, maxExamples: 5 });
     const first = await run();
     const failure = first.generated?.failures.find((f) => f.kind === 'sequence');
     expect(failure?.label).toBe('generated sequence: provisionFromLead › importCustomer');
