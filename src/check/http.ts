@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 
 const EXCERPT = 2000;

@@ -13,7 +13,7 @@ import {
   type Sent,
 } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
-import { redactor } from './redact.js';
+import { redactor } from '../internal/redact.js';
 import type {
   CheckOutcome,
   CheckRequest,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { operations, specExample, type OperationInfo } from '../contract/index.js';
-import { parseRetryAfter, sleep } from '../tasks/timing.js';
+import { parseRetryAfter, sleep } from '../internal/timers.js';
 import { nextPollGap } from './pacing.js';
 import { examplePath } from './cases.js';
 import { skipped } from './checks.js';

@@ -2,7 +2,7 @@
 import { newUuid as randomUUID } from './ids.js';
 import type { CreateCustomerFromLeadRequest, CreateEssentialsCustomerRequest } from '../types.js';
 import { capReached, tasksBusy } from './limits.js';
-import { addError, errorMap, problem, quote, validationProblem } from './problems.js';
+import { addError, errorMap, problem, quote, validationProblem } from '../internal/problems.js';
 import { SandboxState } from './state.js';
 import {
   alreadyConvertedTask,

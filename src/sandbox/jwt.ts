@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { bearerToken, digest, type AuthResult } from './auth.js';
 import type { Reply } from './handlers.js';
 import { discardBody, readBody, refuseBody } from './body.js';
-import { problem } from './problems.js';
+import { problem } from '../internal/problems.js';
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client';
 export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';

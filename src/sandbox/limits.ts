@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Reply } from './handlers.js';
-import { problem } from './problems.js';
+import { problem } from '../internal/problems.js';
 
 /**
  * Caps on what a sandbox keeps, so one that runs for days as a shared CI server stays the size of

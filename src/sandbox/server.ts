@@ -9,7 +9,7 @@ import type { ConnectionLimits } from './limits.js';
 import { controlRoutes, type ControlTarget } from './control.js';
 import { handlers, type Reply } from './handlers.js';
 import type { OpenReply } from './jwt.js';
-import { problem, validationProblem, errorMap, addError } from './problems.js';
+import { problem, validationProblem, errorMap, addError } from '../internal/problems.js';
 import { validationErrors } from './validate.js';
 
 export interface ServerConfig {

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as validators from '../../generated/validators.js';
-import { addError, errorMap } from './problems.js';
+import { addError, errorMap } from '../internal/problems.js';
 
 // The contract's precompiled validators, by the names generated/operations.json gives them. Read
 // directly (not through validateRequestBody) because the `errors` map needs Ajv's params: which

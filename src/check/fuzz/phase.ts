@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { operations, type OperationInfo } from '../../contract/index.js';
-import { parseRetryAfter, sleep } from '../../tasks/timing.js';
+import { parseRetryAfter, sleep } from '../../internal/timers.js';
 import { isWrite } from '../cases.js';
 import { applyChecks, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
