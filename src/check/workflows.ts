@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { operations, specExample, type OperationInfo } from '../contract/index.js';
+import { isTerminal } from '../internal/task-status.js';
 import { parseRetryAfter, sleep } from '../internal/timers.js';
+import { readTaskId } from '../internal/task-status.js';
+import type { Task } from '../types.js';
 import { nextPollGap } from './pacing.js';
 import { examplePath } from './cases.js';
 import { skipped } from './checks.js';
 import { failureText, joinUrl, type HttpTarget, type Sent } from './http.js';
 import type { CheckName, CheckOutcome, CheckRequest, Exchange, TargetKind } from './types.js';
-
-const TERMINAL = new Set(['CompletedSuccess', 'CompletedFailed']);
 
 export interface WorkflowContext {
   http: HttpTarget;
@@ -28,17 +29,6 @@ const byId = (id: string) => operations.find((o) => o.operationId === id);
 const is2xx = (e: Exchange) => !!e.response && e.response.status >= 200 && e.response.status < 300;
 const statusOf = (e: Exchange) =>
   e.response ? String(e.response.status) : `no response (${e.networkError})`;
-
-/** The id of a task a write queued: a bare string (import), `{ taskId }` or `{ jobId }` (from lead). */
-export function taskIdOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return body;
-  if (body && typeof body === 'object') {
-    const o = body as { taskId?: unknown; jobId?: unknown };
-    const id = o.taskId ?? o.jobId;
-    return typeof id === 'string' ? id : undefined;
-  }
-  return undefined;
-}
 
 interface TaskState {
   status: string;
@@ -104,7 +94,7 @@ export async function followTask(
           });
           return { final: terminal };
         }
-      } else if (TERMINAL.has(task.status)) {
+      } else if (isTerminal({ status: task.status as Task['status'] })) {
         terminal = { status: task.status, details: Array.isArray(task.details) ? task.details : [] };
       } else if (task.status !== 'InProgress') {
         return fail(`unknown task status ${JSON.stringify(task.status)} (${trail})`, ex);
@@ -149,7 +139,7 @@ async function leadWorkflow(ctx: WorkflowContext, leadTenantId: string, caseName
   const finals: (TaskState | undefined)[] = [];
   for (const attempt of ['first', 'second'] as const) {
     const { exchange: ex, json } = await ctx.exchange(op, request, `${caseName} (${attempt} conversion)`);
-    const taskId = is2xx(ex) ? taskIdOf(json) : undefined;
+    const taskId = is2xx(ex) ? readTaskId(json) : undefined;
     if (!taskId) {
       ctx.record({
         operationId: op.operationId,

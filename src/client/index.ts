@@ -27,11 +27,6 @@ export {
   type RedirectRefusal,
   type ResponseIssue,
 } from './errors.js';
-export {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  LightRequest,
-  type RetryInfo,
-  type RetryOptions,
-} from './transport.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, LightRequest, type RetryInfo, type RetryOptions } from './transport.js';
 export { MAX_REDIRECTS } from '../internal/exchange.js';
 export { PathParameterError } from '../internal/path-params.js';

@@ -22,6 +22,8 @@ export function normalizeBaseUrl(raw: unknown, whose: string): string {
         'pass it as the token (LIVE_PLATFORM_TOKEN). The URL is not quoted here.',
     );
   if (url.search || url.hash)
-    throw new TypeError(`${whose} must not have a query or fragment: give the API root only, e.g. ${url.origin}.`);
+    throw new TypeError(
+      `${whose} must not have a query or fragment: give the API root only, e.g. ${url.origin}.`,
+    );
   return url.href.replace(/\/+$/, '');
 }

@@ -82,7 +82,7 @@ export function boundedResponse(
   let seen = 0;
   let released = false;
   const done = () => {
-    if (!released) (released = true), release?.();
+    if (!released) ((released = true), release?.());
   };
   const bounded = new Response(
     new ReadableStream<Uint8Array>({
@@ -236,7 +236,8 @@ export async function followRedirects(
       throw new RedirectError('cross-origin', status, shownLocation(new URL(res.url)), operationId());
     }
     // Node's fetch hands back the 3xx itself; a browser-like fetch gives an opaque redirect.
-    if (res.type === 'opaqueredirect') throw new RedirectError('unreadable', status, undefined, operationId());
+    if (res.type === 'opaqueredirect')
+      throw new RedirectError('unreadable', status, undefined, operationId());
     if (!isRedirect(status)) return res;
     const raw = res.headers.get('location');
     res.body?.cancel().catch(() => {});
@@ -244,7 +245,8 @@ export async function followRedirects(
     if (!next) throw new RedirectError('unreadable', status, undefined, operationId());
     if (next.origin !== origin)
       throw new RedirectError('cross-origin', status, shownLocation(next), operationId());
-    if (hops >= MAX_REDIRECTS) throw new RedirectError('too-many', status, shownLocation(next), operationId());
+    if (hops >= MAX_REDIRECTS)
+      throw new RedirectError('too-many', status, shownLocation(next), operationId());
     if (status === 303 || ((status === 301 || status === 302) && hop.method === 'POST')) {
       const headers = new Headers(hop.headers);
       headers.delete('content-type');

@@ -30,7 +30,8 @@ export class PathParameterError extends TypeError {
 export function pathSegment(value: unknown, operation: string | (() => string), parameter: string): string {
   const text = String(value);
   const why = segmentProblem(text);
-  if (why) throw new PathParameterError(typeof operation === 'string' ? operation : operation(), parameter, why);
+  if (why)
+    throw new PathParameterError(typeof operation === 'string' ? operation : operation(), parameter, why);
   return encodeURIComponent(text);
 }
 

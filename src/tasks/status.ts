@@ -33,5 +33,9 @@ export function taskFrom(body: unknown, taskId?: string, redact?: Redactor): Tas
 export function taskIdFrom(initial: unknown, redact?: Redactor): string {
   const id = readTaskId(initial);
   if (id !== undefined) return id;
-  throw new UnexpectedResponseError('No task id (a string, {taskId} or {jobId}) in the answer', initial, redact);
+  throw new UnexpectedResponseError(
+    'No task id (a string, {taskId} or {jobId}) in the answer',
+    initial,
+    redact,
+  );
 }

@@ -16,4 +16,3 @@ export const POLL_JITTER = 0.2;
 export function pollDelay(n: number, base: number, max: number, random = Math.random): number {
   return Math.min(max, base * 2 ** n) * (1 - POLL_JITTER * random());
 }
-

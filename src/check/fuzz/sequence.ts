@@ -10,7 +10,9 @@ import { applyChecks, skipped } from '../checks.js';
 import { joinUrl, type HttpTarget } from '../http.js';
 import type { Sent } from '../http.js';
 import type { CheckOutcome, CheckRequest } from '../types.js';
-import { followTask, sandboxLead, taskIdOf, type WorkflowContext } from '../workflows.js';
+import { readTaskId } from '../../internal/task-status.js';
+import { expandPath, segmentProblem } from '../../internal/path-params.js';
+import { followTask, sandboxLead, type WorkflowContext } from '../workflows.js';
 import type { GeneratedContext, GeneratedSummary } from './phase.js';
 import { validCases } from './requests.js';
 
@@ -216,14 +218,16 @@ export async function runSequences(
       const params = Object.fromEntries(
         (step.parameters ?? []).map((p) => [p.name, evaluate(p.value, scope)]),
       );
-      if (Object.values(params).some((v) => v === undefined || v === null)) break;
+      // A value from the server that cannot be one path segment ends the sequence like a missing one.
+      if (Object.values(params).some((v) => v === undefined || v === null || segmentProblem(String(v))))
+        break;
       let sent: Sent;
       if (isPoll(step)) {
         const { failure } = await followTask(workflowCtx, String(params.taskId), stepCase);
         if (failure) return false;
         sent = await ctx.send({
           method: op.method,
-          path: op.path.replace('{taskId}', encodeURIComponent(String(params.taskId))),
+          path: expandPath(op.path, params, op.operationId),
           auth: 'token',
         });
       } else {
@@ -234,7 +238,7 @@ export async function runSequences(
           summary.discarded++;
           fc.pre(false);
         }
-        const path = op.path.replace(/\{([^}]+)\}/g, (_, k: string) => encodeURIComponent(String(params[k])));
+        const path = expandPath(op.path, params, op.operationId);
         const request: CheckRequest = {
           method: op.method,
           path,
@@ -283,7 +287,7 @@ export async function runSequences(
           k,
           // A task start is `{taskId}` or, as a sibling vendor page shows, `{jobId}` (TaskStarted is
           // a oneOf); a pointer to either reads whichever the server sent.
-          k === 'taskId' ? (evaluate(expr, scope) ?? taskIdOf(scope.body)) : evaluate(expr, scope),
+          k === 'taskId' ? (evaluate(expr, scope) ?? readTaskId(scope.body)) : evaluate(expr, scope),
         ]),
       );
       if (step.stepId === workflow.steps[workflow.steps.length - 1]!.stepId) completed++;
