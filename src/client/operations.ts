@@ -13,10 +13,13 @@ export function operationIdOf(method: string | undefined, url: string): Operatio
   return routes.find((r) => (!method || r.method === method) && r.re.test(path))?.id;
 }
 
-/** The operation (or operations, `a/b`) of a path template, for errors about its parameters. */
+/**
+ * The operation (or operations, `a/b`) of a path template, for errors about its parameters;
+ * openapi-fetch hands the template with the base URL in front.
+ */
 export function operationOfTemplate(template: string): string {
   const ids = Object.entries(operationIds)
-    .filter(([key]) => key.slice(key.indexOf(' ') + 1) === template)
+    .filter(([key]) => template.endsWith(key.slice(key.indexOf(' ') + 1)))
     .map(([, id]) => id);
   return ids.length ? ids.join('/') : template;
 }

@@ -136,9 +136,8 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     let waited = 0;
     // The token this request carries: errors that quote the answer blank it (see unwrap()).
     const credential = init.headers.get('authorization');
-    const done = (res: Response, release: () => void, failed: boolean): Response => {
-      const bounded = boundedResponse(res, maxResponseBytes, opId, caller ? release : undefined);
-      if (!caller) release();
+    const done = (res: Response, failed: boolean): Response => {
+      const bounded = boundedResponse(res, maxResponseBytes, opId);
       if (credential) responseCredentials.set(bounded, credential);
       const id = failed ? opId() : undefined;
       if (id) failedResponseOperation.set(bounded, id);
@@ -154,15 +153,13 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
         try {
           res = await o.fetch(url, init);
           if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
-          if (res.ok) return done(res, link.release, false);
+          if (res.ok) return done(res, false);
         } catch (e) {
-          link.release();
           // A refused redirect, or a body over the cap, is an answer, not a failed connection: never retried.
           if (e instanceof RedirectError || e instanceof ResponseTooLargeError) throw e;
           err = e;
         }
         if (caller?.aborted) {
-          link.release();
           res?.body?.cancel().catch(() => {});
           throw caller.reason;
         }
@@ -185,9 +182,8 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
         const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
         if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
           if (!res) throw err;
-          return done(res, link.release, true);
+          return done(res, true);
         }
-        link.release();
         retry.onRetry?.({
           attempt: attempt + 1,
           delayMs: delay,

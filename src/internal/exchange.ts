@@ -10,29 +10,16 @@ import type { OperationId } from '../../generated/operation-ids.js';
  * A signal for one exchange that follows the caller's signal and, given `timeoutMs` > 0, a deadline.
  * Never the caller's own: undici's fetch leaves a listener on the signal it is given until garbage
  * collection, so 20,000 calls with one long-lived signal piled up thousands of them
- * (MaxListenersExceededWarning). `release()` removes the one listener this adds; call it when the
- * exchange is over (the body read or dropped).
+ * (MaxListenersExceededWarning). AbortSignal.any() follows its sources without a listener on them
+ * (it holds them weakly), so calls in flight together do not add up either.
  */
 export function linkSignal(
   caller: AbortSignal | null | undefined,
   timeoutMs = 0,
-): { signal: AbortSignal | undefined; timer: AbortSignal | undefined; release(): void } {
+): { signal: AbortSignal | undefined; timer: AbortSignal | undefined } {
   const timer = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-  if (!caller) return { signal: timer, timer, release() {} };
-  const own = new AbortController();
-  const follow = () => own.abort(caller.reason);
-  const followTimer = () => own.abort(timer!.reason);
-  if (caller.aborted) follow();
-  else caller.addEventListener('abort', follow, { once: true });
-  if (timer) timer.addEventListener('abort', followTimer, { once: true });
-  return {
-    signal: own.signal,
-    timer,
-    release() {
-      caller.removeEventListener('abort', follow);
-      timer?.removeEventListener('abort', followTimer);
-    },
-  };
+  if (!caller) return { signal: timer, timer };
+  return { signal: AbortSignal.any(timer ? [caller, timer] : [caller]), timer };
 }
 
 // --- bodies ----------------------------------------------------------------------------------------
@@ -52,64 +39,41 @@ export class ResponseTooLargeError extends Error {
 }
 
 /**
- * The response with its body bounded to `max` decoded bytes (beyond, reading rejects with
- * ResponseTooLargeError and the download is cancelled), and `release` called once the body is read,
- * dropped or failed. A body with a Content-Length and no Content-Encoding needs no counting (the
- * HTTP parser stops there), so without a `release` the common path costs no stream per call.
+ * The response with its body bounded to `max` decoded bytes: beyond, reading rejects with
+ * ResponseTooLargeError and the download is cancelled. A body with a Content-Length and no
+ * Content-Encoding needs no counting (the HTTP parser stops there), which keeps the common path
+ * free of a stream per call.
  */
 export function boundedResponse(
   res: Response,
   max: number,
   operationId: () => OperationId | undefined,
-  release?: () => void,
 ): Response {
   const body = res.body;
-  if (!body || res.status === 204 || res.status === 304) {
-    release?.();
-    return res;
-  }
+  if (!body || max === Infinity || res.status === 204 || res.status === 304) return res;
   const encoding = res.headers.get('content-encoding');
   const declared = res.headers.get('content-length');
   if ((encoding === null || encoding === 'identity') && declared !== null && /^\d+$/.test(declared)) {
-    if (Number(declared) > max) {
-      release?.();
-      body.cancel().catch(() => {});
-      throw new ResponseTooLargeError(max, operationId());
-    }
-    if (!release) return res;
-  } else if (max === Infinity && !release) return res;
-  const reader = body.getReader();
+    if (Number(declared) <= max) return res;
+    body.cancel().catch(() => {});
+    throw new ResponseTooLargeError(max, operationId());
+  }
   let seen = 0;
-  let released = false;
-  const done = () => {
-    if (!released) ((released = true), release?.());
-  };
-  const bounded = new Response(
-    new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const { done: end, value } = await reader.read();
-          if (end) {
-            done();
-            controller.close();
-            return;
-          }
-          seen += value.byteLength;
-          if (seen > max) throw new ResponseTooLargeError(max, operationId());
-          controller.enqueue(value);
-        } catch (e) {
-          done();
-          reader.cancel().catch(() => {});
-          controller.error(e);
-        }
-      },
-      cancel(reason) {
-        done();
-        return reader.cancel(reason);
+  const counted = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        // Throwing errors the reader and cancels the source, which aborts the download.
+        if (seen > max) throw new ResponseTooLargeError(max, operationId());
+        controller.enqueue(chunk);
       },
     }),
-    { status: res.status, statusText: res.statusText, headers: res.headers },
   );
+  const bounded = new Response(counted, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
   // unwrap() falls back to the URL to name the operation.
   Object.defineProperty(bounded, 'url', { value: res.url });
   return bounded;

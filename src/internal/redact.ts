@@ -33,6 +33,8 @@ export function secretForms(secrets: readonly string[]): string[] {
       s,
       encodeURIComponent(s),
       encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      // As an HTML form encodes it (a client secret goes in one): `~` as %7E, a space as `+`.
+      new URLSearchParams({ s }).toString().slice(2),
       JSON.stringify(s).slice(1, -1),
       xmlEscape(s),
       base64,

@@ -53,13 +53,15 @@ export class TaskFailedError extends Error {
     // The server's words, quoted like any body: credentials blanked, no line breaks (not cut: a
     // failed task's log is what its caller needs).
     super(excerpt(text, Infinity, { redact: redact ?? jwtsOnly, flatten: true }));
-    Object.assign(this, {
-      task,
-      taskId: task.id,
-      outcome: outcomeOf(task),
-      details,
-      executionMessages: log,
+    // The task as the server sent it, but not enumerable, like LivePlatformError's `problem`: a
+    // logger that prints the error's fields prints the redacted message, never an echoed token.
+    const hidden = (value: unknown) => ({ value, enumerable: false });
+    Object.defineProperties(this, {
+      task: hidden(task),
+      details: hidden(details),
+      executionMessages: hidden(log),
     });
+    Object.assign(this, { taskId: task.id, outcome: outcomeOf(task) });
   }
 }
 
