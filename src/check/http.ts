@@ -249,7 +249,8 @@ export function failureText(err: unknown): string {
     if (err.phase === 'response') return `the server closed the connection before answering (${err.code})`;
     return connectionFailureText({ code: err.code });
   }
-  return connectionFailureText(err);
+  // A network failure says what to check; any other error (a refusal the caller threw) is its message.
+  return errorCode(err) ? connectionFailureText(err) : ((err as Error)?.message ?? String(err));
 }
 
 export function unreachableMessage(baseUrl: string, err: unknown): string {
