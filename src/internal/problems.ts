@@ -1,3 +1,5 @@
+// RFC 9457 problem bodies in the vendor's ASP.NET shape, and the replies that carry them: every
+// error the sandbox (its API, control plane and token endpoint) answers is built here.
 import { randomBytes } from 'node:crypto';
 
 /** An RFC 9457 problem in the vendor's ASP.NET shape (ProblemDetails / ValidationProblemDetails). */
@@ -63,6 +65,27 @@ export function validationProblem(errors: Record<string, string[]>, detail?: str
     ),
     errors,
   };
+}
+
+/** A reply as the sandbox writes it: status, the body's JSON text, extra headers. */
+export interface ProblemReply {
+  status: number;
+  json: string;
+  headers?: Record<string, string>;
+}
+
+/** The JSON text of a problem (see problem()). */
+export const problemBody = (status: number, detail: string): string =>
+  JSON.stringify(problem(status, detail));
+
+/** A problem reply: the one way every part of the sandbox answers an error. */
+export function problemReply(status: number, detail: string, headers?: Record<string, string>): ProblemReply {
+  return { status, json: problemBody(status, detail), ...(headers ? { headers } : {}) };
+}
+
+/** A 400 ValidationProblemDetails reply with ASP.NET's `errors` map. */
+export function validationReply(errors: Record<string, string[]>, detail?: string): ProblemReply {
+  return { status: 400, json: JSON.stringify(validationProblem(errors, detail)) };
 }
 
 /** Quotes user input in a message without letting a 60 KiB id into every log and body. */

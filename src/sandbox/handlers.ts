@@ -2,7 +2,7 @@
 import { newUuid as randomUUID } from './ids.js';
 import type { CreateCustomerFromLeadRequest, CreateEssentialsCustomerRequest } from '../types.js';
 import { capReached, tasksBusy } from './limits.js';
-import { addError, errorMap, problem, quote, validationProblem } from '../internal/problems.js';
+import { addError, errorMap, problemReply, quote, validationReply } from '../internal/problems.js';
 import { SandboxState } from './state.js';
 import {
   alreadyConvertedTask,
@@ -31,10 +31,7 @@ export interface HandlerContext {
 export type Handler = (ctx: HandlerContext, params: Record<string, unknown>, body: unknown) => Reply;
 
 const ok = (value: unknown): Reply => ({ status: 200, json: JSON.stringify(value) });
-const fail = (status: number, detail: string): Reply => ({
-  status,
-  json: JSON.stringify(problem(status, detail)),
-});
+const fail = problemReply;
 
 const getTask: Handler = ({ state, now }, params) => {
   const id = params.taskId as string;
@@ -104,7 +101,7 @@ const createEssentialsCustomer: Handler = ({ state, now }, _params, body) => {
       );
     }
   }
-  if (Object.keys(errors).length) return { status: 400, json: JSON.stringify(validationProblem(errors)) };
+  if (Object.keys(errors).length) return validationReply(errors);
   if (state.nameTaken(request.msTenantId, request.shortName)) {
     const tenant = request.msTenantId ? `tenant ${request.msTenantId}` : 'customers without a tenant';
     return fail(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Reply } from './handlers.js';
-import { problem } from '../internal/problems.js';
+import { problemBody } from '../internal/problems.js';
 
 /**
  * Caps on what a sandbox keeps, so one that runs for days as a shared CI server stays the size of
@@ -70,12 +70,10 @@ export function capReached(cap: keyof StateLimits, limits: StateLimits, what: st
   const [flag, option] = KNOBS[cap];
   return {
     status: 403,
-    json: JSON.stringify(
-      problem(
-        403,
-        `The sandbox holds its maximum of ${limits[cap]} ${what} (a sandbox cap, not a Live Platform rule). ` +
-          `Reset it with POST /_sandbox/reset, or start it with a larger ${flag} (startSandbox option ${option}).`,
-      ),
+    json: problemBody(
+      403,
+      `The sandbox holds its maximum of ${limits[cap]} ${what} (a sandbox cap, not a Live Platform rule). ` +
+        `Reset it with POST /_sandbox/reset, or start it with a larger ${flag} (startSandbox option ${option}).`,
     ),
   };
 }
@@ -86,12 +84,10 @@ export function tasksBusy(limits: StateLimits, taskDurationMs: number): Reply {
   return {
     status: 429,
     headers: { 'retry-after': seconds },
-    json: JSON.stringify(
-      problem(
-        429,
-        `The sandbox holds its maximum of ${limits.maxTasks} tasks and none has finished yet (a sandbox cap). ` +
-          `Retry after ${seconds} seconds, reset with POST /_sandbox/reset, or start it with a larger --max-tasks.`,
-      ),
+    json: problemBody(
+      429,
+      `The sandbox holds its maximum of ${limits.maxTasks} tasks and none has finished yet (a sandbox cap). ` +
+        `Retry after ${seconds} seconds, reset with POST /_sandbox/reset, or start it with a larger --max-tasks.`,
     ),
   };
 }
