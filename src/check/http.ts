@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
+  cappedChunks,
   connectionFailureText,
   errorCode,
   isCertificateError,
@@ -62,29 +63,6 @@ export interface HttpTarget {
   redact: Redactor;
   /** Sees every completed exchange, redacted as the report keeps it (a HAR recorder). */
   observe?: ExchangeObserver;
-}
-
-/**
- * Collects a response body up to MAX_RESPONSE_BYTES for both transports. `add` returns false once
- * the cap is reached: the chunk that crossed it is kept only up to the cap, and the caller stops.
- */
-function cappedBody() {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  return {
-    add(chunk: Uint8Array): boolean {
-      const room = MAX_RESPONSE_BYTES - size;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        size = MAX_RESPONSE_BYTES;
-        return false;
-      }
-      size += chunk.length;
-      chunks.push(chunk);
-      return true;
-    },
-    text: () => Buffer.concat(chunks).toString('utf8'),
-  };
 }
 
 const errCode = (err: unknown): string => errorCode(err) ?? (err as Error)?.message ?? String(err);
@@ -189,7 +167,7 @@ export function nodeTransport(): Transport & { close(): void } {
       req.on('error', (e) => fail(errCode(e)));
       req.on('response', (res) => {
         phase = 'body';
-        const body = cappedBody();
+        const body = cappedChunks(MAX_RESPONSE_BYTES);
         const done = (truncated: boolean) => {
           if (settled) return;
           settled = true;
@@ -197,7 +175,7 @@ export function nodeTransport(): Transport & { close(): void } {
           resolvePromise({
             status: res.statusCode ?? 0,
             headers: flatHeaders(res.headers),
-            text: body.text(),
+            text: body.bytes().toString('utf8'),
             ...(truncated ? { truncated } : {}),
           });
         };

@@ -80,6 +80,30 @@ export function boundedResponse(
 }
 
 /**
+ * Collects a body's chunks up to `max` bytes, for a web stream (readCapped) and a node:http stream
+ * (the checker's default transport) alike. `add` returns false once the cap is reached: the chunk
+ * that crossed it is kept only up to the cap, and the caller stops reading.
+ */
+export function cappedChunks(max: number) {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  return {
+    add(chunk: Uint8Array): boolean {
+      const room = max - size;
+      if (chunk.byteLength > room) {
+        chunks.push(chunk.subarray(0, room));
+        size = max;
+        return false;
+      }
+      size += chunk.byteLength;
+      chunks.push(chunk);
+      return true;
+    },
+    bytes: () => Buffer.concat(chunks),
+  };
+}
+
+/**
  * Reads a body whole, at most `max` bytes: past that it stops (the download is cancelled) and says
  * `truncated`, or with `tooLarge` throws what that returns. An abort of `signal` ends a stalled read.
  */
@@ -95,23 +119,17 @@ export async function readCapped(
   // An injected fetch that ignores the signal may answer after it fired: no 'abort' event comes then.
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const body = cappedChunks(max);
   let truncated = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      const room = max - size;
-      if (value.byteLength > room) {
+      if (!body.add(value)) {
         if (options.tooLarge) throw options.tooLarge();
-        chunks.push(value.subarray(0, room));
-        size = max;
         truncated = true;
         break;
       }
-      size += value.byteLength;
-      chunks.push(value);
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -119,7 +137,7 @@ export async function readCapped(
     reader.cancel().catch(() => {});
   }
   if (signal?.aborted) throw signal.reason;
-  return { bytes: Buffer.concat(chunks), truncated };
+  return { bytes: body.bytes(), truncated };
 }
 
 // --- redirects -------------------------------------------------------------------------------------

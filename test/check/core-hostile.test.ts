@@ -72,6 +72,22 @@ describe('checkTarget({ fetch }) and redirects', () => {
   });
 });
 
+describe('checkTarget and a refused certificate', () => {
+  it('says "TLS certificate error" rather than "cannot reach"', async () => {
+    const fetch = async () => {
+      const cause = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+      throw new TypeError('fetch failed', { cause });
+    };
+    const e = (await checkTarget({ baseUrl: 'https://live.example.com', token: 't', fetch }).catch(
+      (x: unknown) => x,
+    )) as Error;
+    expect(e.name).toBe('ConnectionError');
+    expect(e.message).toMatch(
+      /^cannot check https:\/\/live\.example\.com: TLS certificate error \(CERT_HAS_EXPIRED\): the server's certificate is not trusted/,
+    );
+  });
+});
+
 describe('checkTarget({ onExchange })', () => {
   it('hands each exchange to the observer, redacted as the report keeps it', async () => {
     const token = 'tok-observed-123';

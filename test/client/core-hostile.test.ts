@@ -247,4 +247,29 @@ describe('signals and connections', () => {
     expect(e.cause).toBeInstanceOf(TypeError);
     expect((e.cause as Error).message).toBe('fetch failed');
   });
+
+  it('a refused TLS certificate is named as such and not retried, even for a GET', async () => {
+    let calls = 0;
+    // What undici throws when the handshake refuses the certificate.
+    const fetch = async () => {
+      calls++;
+      const cause = Object.assign(new Error('self-signed certificate'), {
+        code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      });
+      throw new TypeError('fetch failed', { cause });
+    };
+    const lp = createLivePlatformClient({
+      baseUrl: 'https://live.example.com',
+      token: 't',
+      fetch,
+      retry: { baseDelayMs: 1, maxAttempts: 4 },
+    });
+    const e = (await lp.getTask('wst_1').catch((x: unknown) => x)) as ConnectionFailedError;
+    expect(e).toBeInstanceOf(ConnectionFailedError);
+    expect(e.certificate).toBe(true);
+    expect(e.message).toMatch(
+      /^getTask \(GET to live\.example\.com:443\) got no answer: TLS certificate error \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
+    expect(calls).toBe(1);
+  });
 });
