@@ -225,7 +225,8 @@ export function failureText(err: unknown): string {
     if (err.code === 'deadline') return `no complete response within ${err.deadlineMs} ms`;
     if (err.phase === 'body') return `the server closed the connection mid-response (${err.code})`;
     if (err.phase === 'response') return `the server closed the connection before answering (${err.code})`;
-    return connectionFailureText({ code: err.code });
+    // The code alone ("ECONNREFUSED"), as a report cell: the setup message says what to check.
+    return isCertificateError(err) ? connectionFailureText(err) : err.code;
   }
   // A network failure says what to check; any other error (a refusal the caller threw) is its message.
   return errorCode(err) ? connectionFailureText(err) : ((err as Error)?.message ?? String(err));
