@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { operations, type OperationInfo } from '../../contract/index.js';
 import { parseRetryAfter, sleep } from '../../tasks/timing.js';
 import { isWrite } from '../cases.js';
-import { applyChecks, skipped } from '../checks.js';
+import { applyChecks, primaryCheck, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
 import type { CheckName, CheckOutcome, CheckRequest, GeneratedSummary } from '../types.js';
 import type { GeneratedContext } from './context.js';
@@ -175,7 +175,7 @@ async function runProperty(
     ctx.record(
       skipped(
         op.operationId,
-        kind === 'valid' ? 'positive_data_acceptance' : 'negative_data_rejection',
+        primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
         caseName,
         `generation stopped: ${stopped}`,
       ),
@@ -185,7 +185,7 @@ async function runProperty(
     ctx.record(
       skipped(
         op.operationId,
-        kind === 'valid' ? 'positive_data_acceptance' : 'negative_data_rejection',
+        primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
         caseName,
         `generation stopped: ${String(details.errorInstance ?? `${details.numSkips} generated requests were discarded`).split('\n')[0]}`,
       ),
@@ -228,7 +228,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         ctx.record(
           skipped(
             op.operationId,
-            'positive_data_acceptance',
+            primaryCheck('positive'),
             'generated: valid requests',
             `not sent: generated ${op.method} ${op.path} requests may write, and this server was not started by the checker; pass --allow-writes to send them`,
           ),
