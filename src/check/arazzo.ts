@@ -263,8 +263,6 @@ export interface WorkflowRun {
   };
   /** What successful writes created: names and the id the server answered. */
   created: { operationId: string; names: string[]; id?: string }[];
-  /** The last request sent, for a report of a failed sequence. */
-  lastRequest?: CheckRequest;
 }
 
 /** Runs one workflow with the given inputs, step by step, until a step fails or the last one ends. */
@@ -291,7 +289,10 @@ export async function runWorkflow(
       if (scope.inputs[name] === undefined && step.parameters?.some((p) => p.value === `$inputs.${name}`))
         scope.inputs[name] = await io.ovocCustomerOf?.(evaluate(schema['x-sandbox-ovoc-customer-of'], scope));
     const params = Object.fromEntries((step.parameters ?? []).map((p) => [p.name, evaluate(p.value, scope)]));
-    const unbound = Object.keys(params).filter((k) => params[k] === undefined || params[k] === null);
+    // A path parameter is one segment: an object (or null) where an id belongs binds nothing.
+    const unbound = Object.keys(params).filter(
+      (k) => params[k] === undefined || typeof params[k] === 'object',
+    );
     if (unbound.length) return stop('unbound', `no value for ${unbound.join(', ')}`);
     const path = examplePath(op, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
     let sent: Sent;
@@ -311,7 +312,6 @@ export async function runWorkflow(
         auth: 'token',
         ...(body !== undefined ? { body } : {}),
       };
-      run.lastRequest = request;
       const answer = await io.send(op, request, stepCase);
       sent = answer.sent;
       run.outcomes.push(...answer.outcomes);
