@@ -7,13 +7,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { codeBlocks } from '../support/snippets.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const section = readFileSync(join(root, 'docs/client.md'), 'utf8');
 // After ```ts a marker may say how test/docs/snippets.test.ts runs the block (run, run-with-lp, provision).
-const blocks = [...section.matchAll(/^```ts(?: ([\w-]+))?\n([\s\S]*?)^```$/gm)].map((m) => ({
-  provision: m[1] === 'provision',
-  code: m[2]!,
+const blocks = codeBlocks('docs/client.md').map((b) => ({
+  provision: b.marker === 'provision',
+  code: b.code,
 }));
 const entry = join(root, 'src/index.ts');
 

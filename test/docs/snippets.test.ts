@@ -13,26 +13,12 @@ import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { codeBlocks, repositoryRoot } from '../support/snippets.js';
 
-const root = join(import.meta.dirname, '../..');
-
-interface Snippet {
-  page: string;
-  marker: string;
-  code: string;
-}
-
-function snippets(page: string): Snippet[] {
-  const text = readFileSync(join(root, page), 'utf8');
-  return [...text.matchAll(/^```ts(?: ([\w-]+))?\n([\s\S]*?)^```$/gm)].map((m) => ({
-    page,
-    marker: m[1] ?? '',
-    code: m[2]!,
-  }));
-}
+const root = repositoryRoot;
 
 const pages = ['README.md', 'docs/client.md', 'docs/sandbox.md', 'docs/checker.md', 'docs/mock.md'];
-const all = pages.flatMap(snippets);
+const all = pages.flatMap((page) => codeBlocks(page));
 const runnable = (marker: string) => all.filter((s) => s.marker === marker);
 
 /** The client the later docs/client.md snippets use, written as its first snippet makes it. */
