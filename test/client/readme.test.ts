@@ -46,7 +46,11 @@ function typeCheck(snippets: string[]): string[] {
     noEmit: true,
     skipLibCheck: true,
     resolveJsonModule: true,
-    paths: { 'live-platform-openapi': [entry] },
+    paths: {
+      'live-platform-openapi': [entry],
+      'live-platform-openapi/sandbox': [join(root, 'src/sandbox/index.ts')],
+      'live-platform-openapi/check': [join(root, 'src/check/index.ts')],
+    },
   };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
@@ -86,6 +90,12 @@ describe('docs/client.md', () => {
 
   it('type-checks every snippet against the real types', () => {
     expect(typeCheck(blocks.map((b) => b.code))).toEqual([]);
+  });
+
+  it("type-checks the TypeScript of README.md and docs/sandbox.md too, as a reader's editor does", () => {
+    const others = ['README.md', 'docs/sandbox.md'].flatMap((page) => codeBlocks(page));
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    expect(typeCheck(others.map((b) => b.code))).toEqual([]);
   });
 
   it('catches a snippet that drifts from the API (the check can fail)', () => {
