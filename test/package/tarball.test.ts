@@ -84,6 +84,10 @@ describe('README.md: A first call, in a fresh `npm init -y` project with the tar
         timeout: 60_000,
       });
       expect(stdout.trim()).toBe('CompletedSuccess succeeded');
+      // The banner names the sandbox guide where this project has it.
+      const guide = 'node_modules/live-platform-openapi/docs/sandbox.md';
+      expect(sandbox.output()).toContain(`"Control plane" in ${guide})`);
+      expect(readFileSync(join(dir, guide), 'utf8')).toContain('\n## Control plane\n');
     } finally {
       sandbox.proc.kill('SIGTERM');
       await sandbox.exited;

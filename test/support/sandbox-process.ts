@@ -5,6 +5,8 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 export interface SandboxProcess {
   proc: ChildProcess;
   url: string;
+  /** What it printed up to its URL, and what it prints after (the banner's other lines). */
+  output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
@@ -35,7 +37,7 @@ export async function spawnSandbox(
         reject(new Error(`exited before printing its URL: ${out}`));
       });
     });
-    return { proc, url, exited };
+    return { proc, url, exited, output: () => out };
   } catch (error) {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     throw error;
