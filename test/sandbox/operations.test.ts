@@ -1,5 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { specExample } from '../../src/contract/index.js';
+import { operations, specExample } from '../../src/contract/index.js';
+import { handlers } from '../../src/sandbox/operations/index.js';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { conformance, expectConformance, waitForTask, type Conformance } from './conformance.js';
 
@@ -411,5 +413,20 @@ describe('src/sandbox: the five operations', () => {
       await c.call('POST', '/_sandbox/reset');
       expect((await c.call('GET', `/api/v2/task/${a.body.taskId}`)).status).toBe(404);
     });
+  });
+});
+
+describe('src/sandbox/operations: one handler file per operation, as spec/paths/', () => {
+  it('names each file after its operationId, and holds no handler the contract does not know', () => {
+    const ids = operations.map((o) => o.operationId).sort();
+    expect(Object.keys(handlers).sort()).toEqual(ids);
+    for (const id of ids) {
+      expect(existsSync(new URL(`../../spec/paths/${id}.yaml`, import.meta.url)), id).toBe(true);
+      expect(existsSync(new URL(`../../src/sandbox/operations/${id}.ts`, import.meta.url)), id).toBe(true);
+    }
+    const files = readdirSync(new URL('../../src/sandbox/operations/', import.meta.url));
+    expect(files.filter((f) => !['index.ts', 'handler.ts'].includes(f)).sort()).toEqual(
+      ids.map((i) => `${i}.ts`),
+    );
   });
 });
