@@ -2,6 +2,13 @@
 // error the sandbox (its API, control plane and token endpoint) answers is built here.
 import { randomBytes } from 'node:crypto';
 
+/** What a route answers: the status and the body, already JSON. */
+export interface Reply {
+  status: number;
+  json: string;
+  headers?: Record<string, string>;
+}
+
 /** An RFC 9457 problem in the vendor's ASP.NET shape (ProblemDetails / ValidationProblemDetails). */
 export interface Problem {
   type: string;
@@ -67,12 +74,8 @@ export function validationProblem(errors: Record<string, string[]>, detail?: str
   };
 }
 
-/** A reply as the sandbox writes it: status, the body's JSON text, extra headers. */
-export interface ProblemReply {
-  status: number;
-  json: string;
-  headers?: Record<string, string>;
-}
+/** A reply as the sandbox writes it (see Reply). */
+export type ProblemReply = Reply;
 
 /** The JSON text of a problem (see problem()). */
 export const problemBody = (status: number, detail: string): string =>

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { atPointer, resolveRef } from '../internal/refs.js';
 import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
-import type { Reply } from './handlers.js';
+import type { Reply } from '../internal/problems.js';
 
 export const ASPNET_SWITCHES = [
   /** A 401 has an empty body and `WWW-Authenticate: Bearer` (JwtBearer's challenge). */

@@ -1,8 +1,7 @@
 import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
-import type { Reply } from './handlers.js';
-import { capReached } from './limits.js';
-import { addError, errorMap, problemReply, validationReply } from '../internal/problems.js';
+import { addError, errorMap, problemReply, validationReply, type Reply } from '../internal/problems.js';
+import { capReached } from './problems.js';
 import { customerView, type SandboxState } from './state.js';
 
 /** What the control plane may touch: the state (replaced on reset) and the fault queue. */

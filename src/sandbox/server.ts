@@ -7,7 +7,7 @@ import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody, refuseBo
 import { ConnectionTracker } from './connections.js';
 import type { ConnectionLimits } from './limits.js';
 import { controlRoutes, type ControlTarget } from './control.js';
-import { handlers, type Reply } from './handlers.js';
+import { handlers } from './operations/index.js';
 import type { OpenReply } from './jwt.js';
 import {
   addError,
@@ -15,6 +15,7 @@ import {
   problemBody as problemJson,
   validationProblem,
   validationReply,
+  type Reply,
 } from '../internal/problems.js';
 import { validationErrors } from './validate.js';
 

@@ -1,7 +1,7 @@
 import type { ExecutionMessage, Task } from '../types.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor, type Redactor } from '../internal/redact.js';
-import { outcomeOf, type TaskOutcome } from '../internal/task-status.js';
+import { outcomeOf, type FailedTaskOutcome } from '../internal/task-status.js';
 
 /** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
 export const EXCERPT_CHARS = 200;
@@ -37,8 +37,8 @@ export class TaskFailedError extends Error {
   override readonly name = 'TaskFailedError';
   declare readonly task: Task;
   declare readonly taskId: string;
-  /** `failed` or `validation-failed` (no active lead). */
-  declare readonly outcome: TaskOutcome;
+  /** `validation-failed` (the tenant has no active lead) or `failed` (any other reason). */
+  declare readonly outcome: FailedTaskOutcome;
   declare readonly details: Task['details'];
   declare readonly executionMessages: ExecutionMessage[];
 
@@ -61,7 +61,10 @@ export class TaskFailedError extends Error {
       details: hidden(details),
       executionMessages: hidden(log),
     });
-    Object.assign(this, { taskId: task.id, outcome: outcomeOf(task) });
+    // Whatever the task passed in says, this error is a failure: the outcome is one of the two.
+    const outcome: FailedTaskOutcome =
+      outcomeOf(task) === 'validation-failed' ? 'validation-failed' : 'failed';
+    Object.assign(this, { taskId: task.id, outcome });
   }
 }
 

@@ -7,7 +7,13 @@ export {
 } from './poller.js';
 export { TaskFailedError, TaskTimeoutError, UnexpectedResponseError } from './errors.js';
 export { taskFrom, taskIdFrom } from './status.js';
-export { isKnownStatus, isTerminal, outcomeOf, type TaskOutcome } from '../internal/task-status.js';
+export {
+  isKnownStatus,
+  isTerminal,
+  outcomeOf,
+  type FailedTaskOutcome,
+  type TaskOutcome,
+} from '../internal/task-status.js';
 export {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
