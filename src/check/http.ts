@@ -367,7 +367,7 @@ export async function assertReachable(target: HttpTarget): Promise<void> {
     });
   } catch (err) {
     if (err instanceof RequestFailure && err.phase !== 'connect') return;
-    throw new ConnectionError(unreachableMessage(target.baseUrl, err));
+    throw new ConnectionError(unreachableMessage(target.baseUrl, err), { cause: err });
   }
 }
 

@@ -82,6 +82,7 @@ describe('checkTarget and a refused certificate', () => {
       (x: unknown) => x,
     )) as Error;
     expect(e.name).toBe('ConnectionError');
+    expect((e.cause as Error).name).toBe('RequestFailure');
     expect(e.message).toMatch(
       /^cannot check https:\/\/live\.example\.com: TLS certificate error \(CERT_HAS_EXPIRED\): the server's certificate is not trusted/,
     );
