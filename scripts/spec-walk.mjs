@@ -77,7 +77,6 @@ export function operationsOf(spec) {
         operationId: id,
         method: method.toUpperCase(),
         path,
-        pathPattern: `^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, '(?<$1>[^/]+)')}$`,
         tags: op.tags ?? [],
         summary: op.summary ?? '',
         secured: (op.security ?? spec.security ?? []).length > 0,

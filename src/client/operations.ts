@@ -1,16 +1,20 @@
 import { operationIds } from '../../generated/operation-ids.js';
 import type { OperationId } from '../../generated/operation-ids.js';
+import { routeMatcher } from '../internal/routes.js';
 
 // From the small generated map, not operations.json: this module is on the client entry's path.
-const routes = Object.entries(operationIds).map(([key, id]) => {
-  const [method, path] = key.split(' ') as [string, string];
-  return { method, re: new RegExp(`${path.replace(/\{[^}]+\}/g, '[^/]+')}$`), id };
-});
+const matchUrl = routeMatcher(
+  Object.entries(operationIds).map(([key, id]) => {
+    const [method, path] = key.split(' ') as [string, string];
+    return { method, path, id };
+  }),
+  true,
+);
 
 /** The operation a request went to, from its method and URL (any base path before it). */
 export function operationIdOf(method: string | undefined, url: string): OperationId | undefined {
-  const path = url.replace(/[?#].*$/, '');
-  return routes.find((r) => (!method || r.method === method) && r.re.test(path))?.id;
+  const match = matchUrl(method, url.replace(/[?#].*$/, ''));
+  return match.kind === 'operation' ? match.operation.id : undefined;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
+import { routeMatcher, type RouteMatch as Match } from '../internal/routes.js';
 
 /** One entry of generated/operations.json, the operation index scripts/spec-walk.mjs derives. */
 export interface OperationInfo {
   operationId: string;
   method: string;
   path: string;
-  pathPattern: string;
   tags: string[];
   summary: string;
   secured: boolean;
@@ -45,34 +45,10 @@ const require = createRequire(import.meta.url);
 
 export const operations: readonly OperationInfo[] = require('../../generated/operations.json');
 
-const compiled = operations.map((op) => ({ op, re: new RegExp(op.pathPattern) }));
-
-export type RouteMatch =
-  | { kind: 'operation'; operation: OperationInfo; pathParams: Record<string, string> }
-  | { kind: 'method-not-allowed'; allow: string[] }
-  | { kind: 'not-found' };
+export type RouteMatch = Match<OperationInfo>;
 
 /** Finds the operation for a request line; tells 404 (no such path) from 405 (path, wrong method). */
-export function matchRoute(method: string, pathname: string): RouteMatch {
-  const allow: string[] = [];
-  for (const { op, re } of compiled) {
-    const m = re.exec(pathname);
-    if (!m) continue;
-    if (op.method === method.toUpperCase()) {
-      const pathParams: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.groups ?? {})) {
-        try {
-          pathParams[k] = decodeURIComponent(v);
-        } catch {
-          pathParams[k] = v;
-        }
-      }
-      return { kind: 'operation', operation: op, pathParams };
-    }
-    allow.push(op.method);
-  }
-  return allow.length ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' };
-}
+export const matchRoute: (method: string, pathname: string) => RouteMatch = routeMatcher(operations);
 
 export function operationById(operationId: string): OperationInfo {
   const op = operations.find((o) => o.operationId === operationId);
