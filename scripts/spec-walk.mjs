@@ -1,21 +1,48 @@
-// The one place that walks the bundled spec's operations. generate.mjs turns the result into
-// generated/operations.json and the validator names, so nothing at run time walks the spec again.
+// The one place that walks the bundled spec: its operations (generate.mjs turns them into
+// generated/operations.json and the validator names) and its `$ref`s, which the checker's and the
+// sandbox's schema readers follow at run time too (typed by spec-walk.d.mts). Plain JS, so that
+// `npm run generate` runs on Node 20 before anything is built.
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 const esc = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** Follows a local `$ref` and returns [resolved object, its JSON pointer]. */
-export function deref(spec, node, pointer) {
-  let seen = 0;
-  while (node && typeof node.$ref === 'string') {
-    if (!node.$ref.startsWith('#/') || ++seen > 20) throw new Error(`unsupported $ref ${node.$ref}`);
+/** The value at a JSON pointer (`/components/schemas/Task`, `~1` and `~0` unescaped), or undefined. */
+export const atPointer = (doc, pointer) =>
+  pointer
+    .split('/')
+    .slice(1)
+    .reduce(
+      (node, raw) =>
+        node && typeof node === 'object' ? node[raw.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined,
+      doc,
+    );
+
+/** The most `$ref` hops followed: a longer chain (a cycle) resolves to nothing. */
+const MAX_HOPS = 20;
+
+/**
+ * [the object a node stands for, its JSON pointer]: the node itself, or what its local `$ref`
+ * (`#/...`, chains too) names. Undefined for a remote `$ref`, a dangling one, or a cycle.
+ */
+function follow(spec, node, pointer) {
+  for (let hops = 0; node && typeof node === 'object'; hops++) {
+    if (typeof node.$ref !== 'string') return [node, pointer];
+    if (!node.$ref.startsWith('#/') || hops >= MAX_HOPS) return undefined;
     pointer = node.$ref.slice(1);
-    node = pointer
-      .split('/')
-      .slice(1)
-      .reduce((o, k) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+    node = atPointer(spec, pointer);
   }
-  return [node, pointer];
+  return undefined;
+}
+
+/** The object a node stands for (see follow), for the runtime's schema readers; undefined if none. */
+export const resolveRef = (spec, node) => follow(spec, node, '')?.[0];
+
+/** follow() for generate time: a value that is no `$ref` as it is; a `$ref` it cannot follow throws. */
+export function deref(spec, node, pointer) {
+  if (typeof node?.$ref !== 'string') return [node, pointer];
+  const found = follow(spec, node, pointer);
+  if (!found) throw new Error(`unsupported $ref ${node.$ref}`);
+  return found;
 }
 
 const ident = (s) => s.replace(/[^A-Za-z0-9_]/g, '_');

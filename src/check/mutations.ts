@@ -1,5 +1,5 @@
 import { loadSpec } from '../contract/index.js';
-import { atPointer, resolveRef } from '../internal/refs.js';
+import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
 import { evidenceOf, type Evidence } from './evidence.js';
 
 export type Schema = Record<string, unknown>;
@@ -15,7 +15,7 @@ export interface Mutation {
   body: unknown;
 }
 
-/** Follows `$ref`s of the bundled spec (chains too) to the schema object they name (src/internal/refs.ts). */
+/** Follows `$ref`s of the bundled spec (chains too) to the schema object they name (scripts/spec-walk.mjs). */
 export const resolve = (node: unknown): Schema => resolveRef(loadSpec(), node) ?? {};
 
 export const jsonType = (v: unknown): string =>

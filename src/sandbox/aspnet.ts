@@ -3,7 +3,7 @@
 // just before it is written (or, for unknown request members, the body before validation), so the
 // handlers stay the vendor's reading and these stay in one place.
 import type { IncomingMessage } from 'node:http';
-import { atPointer, resolveRef } from '../internal/refs.js';
+import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
 import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
 import type { Reply } from '../internal/problems.js';
 
