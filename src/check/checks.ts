@@ -2,6 +2,7 @@
 // generated cases and the workflow steps all go through applyChecks, so a check means one thing
 // whichever phase sent the request. task_lifecycle follows a task over many answers: followTask in
 // arazzo.ts, which every phase calls for a task it starts.
+import { mediaTypeOf } from '../internal/media-type.js';
 import {
   validateResponseBody,
   validateResponseHeaders,
@@ -44,7 +45,6 @@ const issuesText = (issues: ValidationIssue[]) =>
     .slice(0, MAX_ISSUES)
     .map((i) => `${i.path}: ${i.message}`)
     .join('; ') + (issues.length > MAX_ISSUES ? `; … and ${issues.length - MAX_ISSUES} more` : '');
-const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
 const is2xx = (status: number) => status >= 200 && status < 300;
 const declaredList = (op: OperationInfo) => Object.keys(op.responses).join(', ');
 
@@ -110,7 +110,7 @@ export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
   content_type_conformance: {
     applies: (i) => hasBodyToCheck(i) && i.declared!.mediaTypes.length > 0,
     run: ({ res, declared }) =>
-      declared!.mediaTypes.includes(mediaType(res.contentType))
+      declared!.mediaTypes.includes(mediaTypeOf(res.contentType))
         ? undefined
         : `content-type ${JSON.stringify(res.contentType || '(none)')}, expected ${declared!.mediaTypes.join(' or ')} for ${res.status}`,
   },
@@ -118,10 +118,10 @@ export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
   response_schema_conformance: {
     applies: (i) =>
       hasBodyToCheck(i) &&
-      ((!!i.declared!.textValidator && mediaType(i.res.contentType) === 'text/plain') ||
+      ((!!i.declared!.textValidator && mediaTypeOf(i.res.contentType) === 'text/plain') ||
         !!i.declared!.validator),
     run: ({ ctx: { operation }, res, declared, json }) => {
-      if (declared!.textValidator && mediaType(res.contentType) === 'text/plain') {
+      if (declared!.textValidator && mediaTypeOf(res.contentType) === 'text/plain') {
         // ASP.NET's unquoted string result (the import's task id): the text itself is the value. The
         // excerpt is the whole text for any value the contract allows (a TaskId is at most 128 chars).
         const issues = validateResponseText(operation, res.status, res.bodyExcerpt);

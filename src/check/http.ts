@@ -11,6 +11,7 @@ import {
   type ExchangeObserver,
 } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
+import { mediaTypeOf } from '../internal/media-type.js';
 import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 
@@ -319,7 +320,7 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
       isJson = true;
     } catch {
       // Not JSON: content_type_conformance and response_schema_conformance say so.
-      if (/^text\/plain\b/i.test(res.headers['content-type'] ?? '') && res.text.length <= 256) {
+      if (mediaTypeOf(res.headers['content-type']) === 'text/plain' && res.text.length <= 256) {
         // ASP.NET's string formatter sends a string result (the import's task id) unquoted as
         // text/plain: its text is the value, so a workflow can follow the task it names.
         json = res.text.trim();

@@ -1,5 +1,6 @@
 // The HTTP binding of the poll engine (src/tasks/, which knows no HTTP): Get Task through the typed
 // client, and the start requests. It lives with the client, as Azure core-lro's bindings do.
+import { mediaTypeOf } from '../internal/media-type.js';
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { parseRetryAfter } from '../internal/timers.js';
@@ -30,10 +31,10 @@ const PACED_INIT = { [PACED]: true } as const;
  */
 export function parseBody(text: unknown, response: Response): unknown {
   if (typeof text !== 'string' || text === '') return undefined;
-  const type = response.headers.get('content-type') ?? '';
   const trimmed = text.trim();
   // ASP.NET's string formatter writes the string bare; JSON that arrives as text/plain is still JSON.
-  if (/^text\/plain\b/i.test(type) && !/^["{[]/.test(trimmed)) return trimmed;
+  if (mediaTypeOf(response.headers.get('content-type')) === 'text/plain' && !/^["{[]/.test(trimmed))
+    return trimmed;
   try {
     return JSON.parse(text);
   } catch {

@@ -1,6 +1,7 @@
 // JWT mode: the sandbox acts as its own Entra ID (a client-credentials token endpoint that signs
 // RS256 tokens) and as an ASP.NET JwtBearer resource server (signature, lifetime, audience, issuer).
 // jose is imported lazily so the default static-token mode never loads it.
+import { mediaTypeOf } from '../internal/media-type.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { bearerToken, digest, type AuthResult } from './auth.js';
@@ -265,8 +266,7 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
         close: await refuseBody(req),
       };
     }
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/x-www-form-urlencoded') {
+    if (mediaTypeOf(req.headers['content-type']) !== 'application/x-www-form-urlencoded') {
       return {
         ...oauthError(
           400,
