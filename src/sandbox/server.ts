@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  STATUS_CODES,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import type { Shape } from './aspnet.js';
@@ -13,6 +19,7 @@ import {
   addError,
   errorMap,
   problemBody as problemJson,
+  problemReply,
   validationProblem,
   validationReply,
   type Reply,
@@ -33,18 +40,10 @@ export interface ServerConfig {
   connections: ConnectionLimits;
 }
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  417: 'Expectation Failed',
-  431: 'Request Header Fields Too Large',
-};
-
 /** A whole HTTP/1.1 answer for a socket that has no ServerResponse (parse errors, CONNECT). */
 function rawAnswer(status: number, body: string, extra = ''): string {
   return (
-    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
     `${extra}Connection: close\r\n\r\n${body}`
   );
@@ -93,20 +92,15 @@ async function jsonBody(
       : 'Send the body with Content-Type: application/json (UTF-8).';
     // The body will not be read: drop a little of it, then end the connection.
     const close = await refuseBody(req);
-    return { reply: { status: 415, json: problemJson(415, detail) }, close };
+    return { reply: problemReply(415, detail), close };
   }
   const body = await readBody(req);
   switch (body.kind) {
     case 'aborted':
       return null;
     case 'too-large':
-      return {
-        reply: {
-          status: 413,
-          json: problemJson(413, `The request body exceeds ${BODY_LIMIT} bytes; send a smaller body.`),
-        },
-        close: body.closeConnection,
-      };
+      const detail = `The request body exceeds ${BODY_LIMIT} bytes; send a smaller body.`;
+      return { reply: problemReply(413, detail), close: body.closeConnection };
     case 'invalid-utf8':
       return { reply: badRequest('$', 'The body is not valid UTF-8; encode it as UTF-8 JSON.') };
   }
@@ -144,14 +138,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       delays.set(timer, resolve);
     });
 
-  function send(
-    req: IncomingMessage,
-    res: ServerResponse,
-    started: number,
-    reply: Reply,
-    headers?: Headers,
-    close = false,
-  ) {
+  function send(req: IncomingMessage, res: ServerResponse, started: number, reply: Reply, close = false) {
     if (res.headersSent || res.destroyed) return;
     let head: Headers = {
       'content-type':
@@ -159,7 +146,6 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       'content-length': String(Buffer.byteLength(reply.json)),
       // A reply's own headers (a cap's Retry-After, the token endpoint's no-store) always go out.
       ...reply.headers,
-      ...headers,
     };
     // While stopping, a keep-alive connection ends with its answer instead of waiting for more.
     if (close || draining) head.connection = 'close';
@@ -175,6 +161,20 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     }
   }
 
+  /**
+   * A problem for a request whose body is not wanted: drops a little of it first. `refused`
+   * (401, 405) ends the connection whenever a body was announced (see refuseBody).
+   */
+  async function answerUnread(
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+    reply: Reply,
+    refused = false,
+  ) {
+    send(req, res, started, reply, await (refused ? refuseBody(req) : discardBody(req)));
+  }
+
   async function operation(
     req: IncomingMessage,
     res: ServerResponse,
@@ -185,30 +185,13 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     const fault = target.faults.take(op.operationId);
     // A 429 or 503 fault leaves the body unused: drop it (up to the discard limit) first.
     if (fault?.fault === '429') {
-      const close = await discardBody(req);
-      return send(
-        req,
-        res,
-        started,
-        {
-          status: 429,
-          json: problemJson(429, `Rate limited (a sandbox fault). Retry after ${fault.retryAfter} seconds.`),
-        },
-        { 'retry-after': fault.retryAfter! },
-        close,
-      );
+      const detail = `Rate limited (a sandbox fault). Retry after ${fault.retryAfter} seconds.`;
+      return answerUnread(req, res, started, problemReply(429, detail, { 'retry-after': fault.retryAfter! }));
     }
     if (fault?.fault === '503') {
       const headers: Headers = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
-      const close = await discardBody(req);
-      return send(
-        req,
-        res,
-        started,
-        { status: 503, json: problemJson(503, 'The service is unavailable (a sandbox fault). Retry later.') },
-        headers,
-        close,
-      );
+      const detail = 'The service is unavailable (a sandbox fault). Retry later.';
+      return answerUnread(req, res, started, problemReply(503, detail, headers));
     }
     if (fault?.fault === 'delay') await sleep(fault.delayMs!);
 
@@ -216,14 +199,14 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     const params = coerceParams(op, raw);
     const paramErrors = validationErrors(op.paramsValidator, params);
     if (paramErrors) {
-      return send(req, res, started, validationReply(paramErrors), undefined, await discardBody(req));
+      return answerUnread(req, res, started, validationReply(paramErrors));
     }
 
     let body: unknown;
     if (op.requestBody) {
       const parsed = await jsonBody(req);
       if (!parsed) return;
-      if ('reply' in parsed) return send(req, res, started, parsed.reply, undefined, parsed.close);
+      if ('reply' in parsed) return send(req, res, started, parsed.reply, parsed.close);
       body = config.requestBody ? config.requestBody(op, parsed.value) : parsed.value;
       const bodyErrors = validationErrors(op.requestBody.validator, body);
       if (bodyErrors) return send(req, res, started, validationReply(bodyErrors));
@@ -231,7 +214,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
 
     const handler = handlers[op.operationId]!;
     const reply = handler({ state: target.state, taskDurationMs, now: Date.now() }, params, body);
-    send(req, res, started, reply, undefined, close);
+    send(req, res, started, reply, close);
   }
 
   async function control(
@@ -243,32 +226,20 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
   ) {
     const route = Object.hasOwn(controlRoutes, path) ? controlRoutes[path] : undefined;
     if (!route) {
-      const close = await discardBody(req);
       const known = Object.entries(controlRoutes)
         .map(([p, r]) => `${r.method} ${p}`)
         .join(', ');
-      return send(
-        req,
-        res,
-        started,
-        {
-          status: 404,
-          json: problemJson(404, `No sandbox endpoint ${printable(path)}. The control plane has: ${known}.`),
-        },
-        undefined,
-        close,
-      );
+      const detail = `No sandbox endpoint ${printable(path)}. The control plane has: ${known}.`;
+      return answerUnread(req, res, started, problemReply(404, detail));
     }
     if (method !== route.method) {
-      const close = await refuseBody(req);
       const allow = route.method === 'GET' ? 'GET, HEAD' : route.method;
-      return send(
+      return answerUnread(
         req,
         res,
         started,
-        { status: 405, json: problemJson(405, `Use ${route.method} for ${path}.`) },
-        { allow },
-        close,
+        problemReply(405, `Use ${route.method} for ${path}.`, { allow }),
+        true,
       );
     }
     let body: unknown;
@@ -276,42 +247,27 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     if (route.json) {
       const parsed = await jsonBody(req);
       if (!parsed) return;
-      if ('reply' in parsed) return send(req, res, started, parsed.reply, undefined, parsed.close);
+      if ('reply' in parsed) return send(req, res, started, parsed.reply, parsed.close);
       body = parsed.value;
     } else close = await discardBody(req);
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const reply = route.run(target, body, Date.now(), url.searchParams);
-    send(req, res, started, reply, undefined, close);
+    send(req, res, started, reply, close);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = log ? performance.now() : 0;
     const path = pathOf(req.url);
     const open = config.openRoute?.(req, path ?? '');
-    if (open) return open.then((r) => r && send(req, res, started, r, undefined, r.close));
+    if (open) return open.then((r) => r && send(req, res, started, r, r.close));
     const auth = await authenticate(req.headers.authorization);
     if (!auth.ok) {
-      // Refused before reading: drop a little of the body, then end the connection.
-      const close = await refuseBody(req);
-      return send(
-        req,
-        res,
-        started,
-        { status: 401, json: problemJson(401, auth.detail) },
-        { 'www-authenticate': auth.challenge },
-        close,
-      );
+      const challenge = { 'www-authenticate': auth.challenge };
+      return answerUnread(req, res, started, problemReply(401, auth.detail, challenge), true);
     }
     if (path === null) {
-      const close = await discardBody(req);
-      return send(
-        req,
-        res,
-        started,
-        { status: 404, json: problemJson(404, 'Send requests to a path such as /api/v2/task/{taskId}.') },
-        undefined,
-        close,
-      );
+      const detail = 'Send requests to a path such as /api/v2/task/{taskId}.';
+      return answerUnread(req, res, started, problemReply(404, detail));
     }
     const method = routingMethod(req);
     if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))
@@ -319,32 +275,12 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     const route = matchRoute(method, path);
     if (route.kind === 'operation') return operation(req, res, started, route.operation, route.pathParams);
     if (route.kind === 'method-not-allowed') {
-      const close = await refuseBody(req);
-      const allow = route.allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
-      return send(
-        req,
-        res,
-        started,
-        { status: 405, json: problemJson(405, `Use ${route.allow.join(' or ')} for this path.`) },
-        { allow: allow.join(', ') },
-        close,
-      );
+      const allow = route.allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
+      const detail = `Use ${route.allow.join(' or ')} for this path.`;
+      return answerUnread(req, res, started, problemReply(405, detail, { allow }), true);
     }
-    const close = await discardBody(req);
-    return send(
-      req,
-      res,
-      started,
-      {
-        status: 404,
-        json: problemJson(
-          404,
-          `No operation at ${printable(path)}. The API's paths are in generated/openapi.json; the sandbox's own are under /_sandbox/.`,
-        ),
-      },
-      undefined,
-      close,
-    );
+    const detail = `No operation at ${printable(path)}. The API's paths are in generated/openapi.json; the sandbox's own are under /_sandbox/.`;
+    return answerUnread(req, res, started, problemReply(404, detail));
   }
 
   const server = createServer(
@@ -364,10 +300,12 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
         log?.(
           `sandbox bug on ${req.method} ${printable(pathOf(req.url) ?? '?')}: ${(err as Error)?.stack ?? String(err)}`,
         );
-        send(req, res, 0, {
-          status: 500,
-          json: problemJson(500, 'The sandbox failed; this is a bug, please report it with the traceId.'),
-        });
+        send(
+          req,
+          res,
+          0,
+          problemReply(500, 'The sandbox failed; this is a bug, please report it with the traceId.'),
+        );
       });
     },
   );
@@ -390,20 +328,8 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     tracker.request(req, res);
     const close = hasBody(req);
     if (!close) req.resume();
-    send(
-      req,
-      res,
-      0,
-      {
-        status: 417,
-        json: problemJson(
-          417,
-          `Expect: ${printable(String(req.headers.expect)).slice(0, 60)} is not supported; send no Expect header, or Expect: 100-continue.`,
-        ),
-      },
-      undefined,
-      close,
-    );
+    const detail = `Expect: ${printable(String(req.headers.expect)).slice(0, 60)} is not supported; send no Expect header, or Expect: 100-continue.`;
+    send(req, res, 0, problemReply(417, detail), close);
   });
 
   // Malformed HTTP never reaches the handler; answer it with a problem rather than Node's bare 400.
@@ -423,7 +349,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     // A request whose body stopped arriving is the one that timed out: it gets the 408 itself.
     for (const res of tracker.pendingOn(socket)) {
       if (status === 408 && !res.headersSent && !res.req.complete) {
-        send(res.req, res, 0, { status, json: body }, undefined, true);
+        send(res.req, res, 0, { status, json: body }, true);
         return;
       }
     }
