@@ -96,9 +96,6 @@ export interface WorkflowContext {
 const statusOf = (e: Exchange) =>
   e.response ? String(e.response.status) : `no response (${e.networkError})`;
 
-/** The id of a task a write queued (src/internal/task-status.ts: one token fit for a path segment). */
-export const taskIdOf = readTaskId;
-
 /**
  * The task_lifecycle check. Polls the task until it is terminal, validating every answer, then
  * twice more: the status may only go from InProgress to a Completed* status, and a terminal task
@@ -316,7 +313,7 @@ export async function runWorkflow(
       if (answer.outcomes.some((o) => o.verdict === 'failed'))
         return stop('response', 'the answer failed a check');
       if (res.status >= 200 && res.status < 300 && isWrite(op)) {
-        const id = taskIdOf(sent.json) ?? (sent.json as { id?: unknown } | undefined)?.id;
+        const id = readTaskId(sent.json) ?? (sent.json as { id?: unknown } | undefined)?.id;
         run.created.push({
           operationId: op.operationId,
           names: [...new Set(namesIn(op, body))],
@@ -351,7 +348,7 @@ export async function runWorkflow(
         k,
         // A task start is `{taskId}` or, as a sibling vendor page shows, `{jobId}` (TaskStarted is
         // a oneOf); a pointer to either reads whichever the server sent.
-        k === 'taskId' ? (evaluate(expr, scope) ?? taskIdOf(scope.body)) : evaluate(expr, scope),
+        k === 'taskId' ? (evaluate(expr, scope) ?? readTaskId(scope.body)) : evaluate(expr, scope),
       ]),
     );
   }

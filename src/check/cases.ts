@@ -12,8 +12,6 @@ import { evidenceOf, isLenient, type Evidence } from './evidence.js';
 import { mutationsOf, schemaAt } from './mutations.js';
 import type { CaseKind, CheckRequest } from './types.js';
 
-export type { CaseKind } from './types.js';
-
 /** One request the checker sends, and what it tests. Derived from the spec alone. */
 export interface CheckCase {
   name: string;

@@ -15,8 +15,6 @@ import { holds, isStatusCriterion } from './expressions.js';
 import { MAX_PARSED_BYTES } from './http.js';
 import type { CaseKind, CheckContext, CheckName, CheckOutcome, CheckResponse, Exchange } from './types.js';
 
-export type { CheckContext } from './types.js';
-
 interface CheckInput {
   ctx: CheckContext;
   exchange: Exchange;

@@ -10,7 +10,7 @@ export { checkEmbedded, embeddedPlan, type EmbeddedCheckOptions } from './embedd
 export { renderText, type TextReportOptions } from './report-text.js';
 export { renderJUnit, renderJson, redact, xmlEscape } from './report-files.js';
 export { isConformant, counts } from './summary.js';
-export { allCases, casesFor, isWrite, type CheckCase, type CaseKind } from './cases.js';
+export { allCases, casesFor, isWrite, type CheckCase } from './cases.js';
 export { mutationsOf, type Mutation } from './mutations.js';
 export { evidenceOf, isLenient, type Evidence } from './evidence.js';
 export { ConnectionError } from './http.js';
@@ -23,6 +23,7 @@ export {
 } from './fuzz/index.js';
 export {
   CHECK_NAMES,
+  type CaseKind,
   type CheckName,
   type CheckOutcome,
   type CheckRequest,

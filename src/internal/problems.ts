@@ -74,20 +74,17 @@ export function validationProblem(errors: Record<string, string[]>, detail?: str
   };
 }
 
-/** A reply as the sandbox writes it (see Reply). */
-export type ProblemReply = Reply;
-
 /** The JSON text of a problem (see problem()). */
 export const problemBody = (status: number, detail: string): string =>
   JSON.stringify(problem(status, detail));
 
 /** A problem reply: the one way every part of the sandbox answers an error. */
-export function problemReply(status: number, detail: string, headers?: Record<string, string>): ProblemReply {
+export function problemReply(status: number, detail: string, headers?: Record<string, string>): Reply {
   return { status, json: problemBody(status, detail), ...(headers ? { headers } : {}) };
 }
 
 /** A 400 ValidationProblemDetails reply with ASP.NET's `errors` map. */
-export function validationReply(errors: Record<string, string[]>, detail?: string): ProblemReply {
+export function validationReply(errors: Record<string, string[]>, detail?: string): Reply {
   return { status: 400, json: JSON.stringify(validationProblem(errors, detail)) };
 }
 

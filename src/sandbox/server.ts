@@ -18,7 +18,7 @@ import type { OpenReply } from './jwt.js';
 import {
   addError,
   errorMap,
-  problemBody as problemJson,
+  problemBody,
   problemReply,
   validationProblem,
   validationReply,
@@ -317,7 +317,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     socket.end(
       rawAnswer(
         405,
-        problemJson(405, 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.'),
+        problemBody(405, 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.'),
         'Allow: GET, HEAD, POST, PUT\r\n',
       ),
     );
@@ -342,7 +342,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
         ? JSON.stringify(
             validationProblem(Object.assign(errorMap(), { $: ['The request is not valid HTTP/1.1.'] })),
           )
-        : problemJson(
+        : problemBody(
             status,
             status === 431 ? 'The request headers are too large.' : 'The request took too long to arrive.',
           );

@@ -12,7 +12,8 @@ import {
 } from '../../src/contract/index.js';
 import { checkTarget, evidenceOf, isLenient, prefixFromSeed } from '../../src/check/index.js';
 import { invalidCases, isValidCase, validCases } from '../../src/check/fuzz/index.js';
-import { evaluate, workflowDocument } from '../../src/check/fuzz/sequence.js';
+import { evaluate } from '../../src/check/expressions.js';
+import { workflowDocument } from '../../src/check/arazzo.js';
 import { startOmittedSource } from './subtle/omitted-source.js';
 import { startPrismMock, type RunningServer } from '../../src/mock/prism.js';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';

@@ -2,16 +2,9 @@
 import { createHash } from 'node:crypto';
 import { prefixFrom } from '../names.js';
 
-export {
-  DEFAULT_MAX_EXAMPLES,
-  SHRINK_BUDGET,
-  newSeed,
-  runGenerated,
-  type GeneratedContext,
-  type GeneratedFailure,
-  type GeneratedSummary,
-  type GeneratedWarning,
-} from './phase.js';
+export { DEFAULT_MAX_EXAMPLES, SHRINK_BUDGET, newSeed, runGenerated } from './phase.js';
+export type { GeneratedContext } from './context.js';
+export type { GeneratedFailure, GeneratedSummary, GeneratedWarning } from '../types.js';
 export { validCases, invalidCases, breakersFor, isValidCase, type GeneratedCase } from './requests.js';
 export { arbitraryFor } from './valid.js';
 

@@ -14,9 +14,6 @@ import type { GeneratedContext } from './context.js';
 import { invalidCases, isValidCase, validCases, type GeneratedCase } from './requests.js';
 import { runSequences } from './sequence.js';
 
-export type { GeneratedContext } from './context.js';
-export type { GeneratedFailure, GeneratedSummary, GeneratedWarning } from '../types.js';
-
 /** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
 export const DEFAULT_MAX_EXAMPLES = 25;
 /** Requests spent on shrinking one failure at most; the smallest failure found by then is reported. */

@@ -23,9 +23,6 @@ import type { CheckOutcome, GeneratedSummary } from '../types.js';
 import type { GeneratedContext } from './context.js';
 import { validCases } from './requests.js';
 
-export { evaluate } from '../expressions.js';
-export { workflowDocument } from '../arazzo.js';
-
 /** Sequences per workflow and run at most: each converts a lead and waits for two tasks. */
 export const MAX_SEQUENCES = 5;
 
