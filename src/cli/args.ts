@@ -1,3 +1,4 @@
+import { wholeNumber } from '../internal/whole-number.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { didYouMean } from './suggest.js';
 
@@ -32,14 +33,22 @@ function explain(err: Error & { code?: string }, options: Options): string {
   return `${err.message}.${didYouMean(unknown.startsWith('--') ? unknown : `-${unknown}`, flags)}`;
 }
 
-export function portOption(value: string | undefined, fallback: number, name = '--port'): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^[0-9]+$/.test(value) || n < 0 || n > 65535) {
-    throw new UsageError(`${name} must be a whole number from 0 to 65535, not ${JSON.stringify(value)}.`);
-  }
+/** A whole-number option from `min` to `max`; otherwise a usage error saying it must be `says`. */
+export function wholeNumberOption(
+  value: unknown,
+  flag: string,
+  min: number,
+  max: number,
+  says = `a whole number from ${min} to ${max}`,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = wholeNumber(value, min, max);
+  if (n === undefined) throw new UsageError(`${flag} must be ${says}, not ${JSON.stringify(value)}.`);
   return n;
 }
+
+export const portOption = (value: string | undefined, fallback: number, name = '--port'): number =>
+  wholeNumberOption(value, name, 0, 65535) ?? fallback;
 
 /** Keeps a long-running server command alive until Ctrl-C, then closes it cleanly. */
 export function untilSignal(close: () => Promise<void>): Promise<number> {

@@ -1,3 +1,4 @@
+import { wholeNumber } from '../internal/whole-number.js';
 import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
 import { addError, errorMap, problemReply, validationReply, type Reply } from '../internal/problems.js';
@@ -31,12 +32,9 @@ function pageOf(
   const read = (name: string, fallback: number, min: number, max: number) => {
     const text = query.get(name);
     if (text === null) return fallback;
-    const n = Number(text);
-    if (!/^[0-9]{1,16}$/.test(text) || n < min || n > max) {
-      addError(errors, name, `Must be a whole number from ${min} to ${max}.`);
-      return fallback;
-    }
-    return n;
+    const n = wholeNumber(text, min, max);
+    if (n === undefined) addError(errors, name, `Must be a whole number from ${min} to ${max}.`);
+    return n ?? fallback;
   };
   const offset = read('offset', 0, 0, Number.MAX_SAFE_INTEGER);
   const limit = read('limit', STATE_PAGE_MAX, 1, STATE_PAGE_MAX);

@@ -19,7 +19,7 @@ import {
   type TargetReport,
 } from '../../check/index.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
-import { parse, UsageError } from '../args.js';
+import { parse, UsageError, wholeNumberOption } from '../args.js';
 import { warnAboutCheckFlags } from '../check-notes.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
@@ -95,18 +95,12 @@ function baseUrlOption(raw: string): string {
   }
 }
 
-function positiveInt(
-  raw: string | undefined,
+const positiveInt = (
+  raw: unknown,
   flag: string,
-  unit = 'a whole number of milliseconds above 0',
+  says = 'a whole number of milliseconds above 0',
   max = 86_400_000,
-): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw new UsageError(`${flag} must be ${unit}, not ${JSON.stringify(raw)}.`);
-  }
-  return Number(raw);
-}
+) => wholeNumberOption(raw, flag, 1, max, says);
 
 function targetOption(raw: string | undefined, baseUrl: string | undefined): TargetKind | undefined {
   if (raw === undefined) return undefined;

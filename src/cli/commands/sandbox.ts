@@ -10,7 +10,7 @@ import {
   type SandboxLimits,
 } from '../../sandbox/index.js';
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
-import { parse, portOption, untilSignal, UsageError } from '../args.js';
+import { parse, portOption, untilSignal, UsageError, wholeNumberOption } from '../args.js';
 import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
 
 /**
@@ -65,12 +65,16 @@ function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   for (const [flag, key] of LIMIT_FLAGS) {
     const value = values[flag];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || !/^[0-9]{1,15}$/.test(value) || Number(value) < 1) {
-      throw new UsageError(`--${flag} must be a whole number of at least 1, not ${JSON.stringify(value)}.`);
-    }
-    if (key.endsWith('Ms') && Number(value) > MAX_TIMEOUT_MS)
-      throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), not ${value}.`);
-    limits[key] = Number(value);
+    const n = wholeNumberOption(
+      value,
+      `--${flag}`,
+      1,
+      Number.MAX_SAFE_INTEGER,
+      'a whole number of at least 1',
+    )!;
+    if (key.endsWith('Ms') && n > MAX_TIMEOUT_MS)
+      throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), not ${n}.`);
+    limits[key] = n;
   }
   if (
     (limits.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs) >
@@ -87,15 +91,14 @@ export interface CommandIo {
   until(close: () => Promise<void>, server: RunningSandbox): Promise<number>;
 }
 
-function durationOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[0-9]+$/.test(value) || Number(value) > 86_400_000) {
-    throw new UsageError(
-      `--task-duration must be a whole number of milliseconds from 0 to 86400000, not ${JSON.stringify(value)}.`,
-    );
-  }
-  return Number(value);
-}
+const durationOption = (value: string | undefined) =>
+  wholeNumberOption(
+    value,
+    '--task-duration',
+    0,
+    86_400_000,
+    'a whole number of milliseconds from 0 to 86400000',
+  );
 
 /** The command with its output and its lifetime injected, so tests run it in-process. */
 export async function runSandbox(argv: string[], io: CommandIo): Promise<number> {
