@@ -128,37 +128,41 @@ function isMap(all: Schema[]): boolean {
   );
 }
 
-/** Adds EXTRA_MEMBERS to every record in the value, following the schema; maps are left alone. */
-export function addExtraMembers(value: unknown, schema: unknown, depth = 0): void {
+/**
+ * Calls `visit` on every record in the value, its members first, with the schema branches that
+ * describe it; maps and arrays are followed through their value and item schemas.
+ */
+function eachRecord(
+  value: unknown,
+  schema: unknown,
+  visit: (record: Record<string, unknown>, all: Schema[]) => void,
+  depth = 0,
+): void {
   if (depth > 32) return;
   const all = branches(schema);
   if (Array.isArray(value)) {
     const items = itemsSchema(all);
-    for (const v of value) addExtraMembers(v, items, depth + 1);
+    for (const v of value) eachRecord(v, items, visit, depth + 1);
     return;
   }
   if (!isObject(value)) return;
-  for (const [k, v] of Object.entries(value)) addExtraMembers(v, memberSchema(all, k), depth + 1);
-  if (!isMap(all)) Object.assign(value, structuredClone(EXTRA_MEMBERS));
+  for (const [k, v] of Object.entries(value)) eachRecord(v, memberSchema(all, k), visit, depth + 1);
+  visit(value, all);
 }
 
+/** Adds EXTRA_MEMBERS to every record in the value, following the schema; maps are left alone. */
+export const addExtraMembers = (value: unknown, schema: unknown): void =>
+  eachRecord(value, schema, (record, all) => {
+    if (!isMap(all)) Object.assign(record, structuredClone(EXTRA_MEMBERS));
+  });
+
 /** Drops members a closed object (`additionalProperties: false`) does not declare, in place. */
-export function dropUnknownMembers(value: unknown, schema: unknown, depth = 0): void {
-  if (depth > 32) return;
-  const all = branches(schema);
-  if (Array.isArray(value)) {
-    const items = itemsSchema(all);
-    for (const v of value) dropUnknownMembers(v, items, depth + 1);
-    return;
-  }
-  if (!isObject(value)) return;
-  const closed = all.some((b) => b.additionalProperties === false || b.unevaluatedProperties === false);
-  for (const k of Object.keys(value)) {
-    const sub = memberSchema(all, k);
-    if (closed && !all.some((b) => isObject(b.properties) && Object.hasOwn(b.properties, k))) delete value[k];
-    else dropUnknownMembers(value[k], sub, depth + 1);
-  }
-}
+export const dropUnknownMembers = (value: unknown, schema: unknown): void =>
+  eachRecord(value, schema, (record, all) => {
+    if (!all.some((b) => b.additionalProperties === false || b.unevaluatedProperties === false)) return;
+    for (const k of Object.keys(record))
+      if (!all.some((b) => isObject(b.properties) && Object.hasOwn(b.properties, k))) delete record[k];
+  });
 
 // --- content negotiation ---
 

@@ -70,6 +70,10 @@ function pathOf(url: string | undefined): string | null {
 /** The method a request is routed by: RFC 9110 9.3.2, HEAD wherever GET (Node drops its body). */
 const routingMethod = (req: IncomingMessage) => (req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'));
 
+/** The Allow header for these methods: HEAD wherever GET (see routingMethod). */
+const allowHeader = (methods: string[]) =>
+  methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
+
 const printable = (path: string) => {
   const clean = path.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
@@ -233,7 +237,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       return answerUnread(req, res, started, problemReply(404, detail));
     }
     if (method !== route.method) {
-      const allow = route.method === 'GET' ? 'GET, HEAD' : route.method;
+      const allow = allowHeader([route.method]);
       return answerUnread(
         req,
         res,
@@ -275,7 +279,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     const route = matchRoute(method, path);
     if (route.kind === 'operation') return operation(req, res, started, route.operation, route.pathParams);
     if (route.kind === 'method-not-allowed') {
-      const allow = route.allow.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
+      const allow = allowHeader(route.allow);
       const detail = `Use ${route.allow.join(' or ')} for this path.`;
       return answerUnread(req, res, started, problemReply(405, detail, { allow }), true);
     }
