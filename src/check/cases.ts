@@ -1,4 +1,4 @@
-import { pathSegment } from '../internal/path-params.js';
+import { expandPath } from '../internal/path-params.js';
 import {
   coerceParams,
   loadSpec,
@@ -66,9 +66,8 @@ function parameterExample(operation: OperationInfo, name: string): string {
  * (src/internal/path-params.ts: `.`, `..` or a lone surrogate throws PathParameterError).
  */
 export function examplePath(operation: OperationInfo, overrides: Record<string, string> = {}): string {
-  return operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
-    pathSegment(overrides[name] ?? parameterExample(operation, name), operation.operationId, name),
-  );
+  const valueOf = (name: string) => overrides[name] ?? parameterExample(operation, name);
+  return expandPath(operation.path, valueOf, operation.operationId);
 }
 
 export interface CaseOptions {

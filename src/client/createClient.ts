@@ -1,7 +1,7 @@
 import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { normalizeBaseUrl as normalizedBaseUrl } from '../internal/base-url.js';
-import { pathSegment } from '../internal/path-params.js';
+import { expandPath } from '../internal/path-params.js';
 import { MAX_TIMER_MS } from '../internal/timers.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
 import type {
@@ -100,10 +100,11 @@ export const ACCEPT = 'application/json, application/problem+json';
  * operation and the parameter, instead of sending `GET /api/v2/`.
  */
 function simplePathSerializer(path: string, params: Record<string, unknown> | undefined): string {
-  return path.replace(/\{([^}]+)\}/g, (m, name: string) => {
-    const v = params?.[name];
-    return v === undefined || v === null ? m : pathSegment(v, () => operationOfTemplate(path), name);
-  });
+  return expandPath(
+    path,
+    (name) => params?.[name],
+    () => operationOfTemplate(path),
+  );
 }
 
 /**

@@ -27,7 +27,7 @@ export class PathParameterError extends TypeError {
 }
 
 /** The value encoded as one path segment; throws PathParameterError naming the operation and parameter. */
-export function pathSegment(value: unknown, operation: string | (() => string), parameter: string): string {
+function pathSegment(value: unknown, operation: string | (() => string), parameter: string): string {
   const text = String(value);
   const why = segmentProblem(text);
   if (why)
@@ -35,7 +35,18 @@ export function pathSegment(value: unknown, operation: string | (() => string), 
   return encodeURIComponent(text);
 }
 
-/** A path template (`/api/v2/task/{taskId}`) with every parameter filled as one segment. */
-export function expandPath(template: string, params: Record<string, unknown>, operation: string): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => pathSegment(params[name], operation, name));
+/**
+ * A path template (`/api/v2/task/{taskId}`) with each parameter filled as one segment (see
+ * pathSegment); a parameter without a value stays as written. The one filler of the client's
+ * calls and the checker's cases.
+ */
+export function expandPath(
+  template: string,
+  valueOf: (name: string) => unknown,
+  operation: string | (() => string),
+): string {
+  return template.replace(/\{([^}]+)\}/g, (m, name: string) => {
+    const v = valueOf(name);
+    return v === undefined || v === null ? m : pathSegment(v, operation, name);
+  });
 }
