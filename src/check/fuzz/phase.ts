@@ -13,7 +13,15 @@ import type { WorkflowContext } from '../workflows.js';
 import type { Sent } from '../http.js';
 import type { CheckName, CheckOutcome, CheckRequest, TargetKind } from '../types.js';
 import { runSequences } from './sequence.js';
-import { invalidCases, isValidCase, validCases, type GeneratedCase } from './requests.js';
+import {
+  invalidCases,
+  isValidCase,
+  MAX_REPLAYS,
+  refusesOnlyReferences,
+  validCases,
+  withReplays,
+  type GeneratedCase,
+} from './requests.js';
 
 /** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
 export const DEFAULT_MAX_EXAMPLES = 25;
@@ -117,8 +125,10 @@ interface Tally {
  * A valid request is accepted when it is answered 2xx, or with what a stateful server says about
  * its state: 404 for an id it does not hold (only where the path names one), 409 for a name taken.
  */
-function acceptanceFailure(op: OperationInfo, status: number): string | undefined {
+function acceptanceFailure(op: OperationInfo, status: number, json: unknown): string | undefined {
   if (is2xx(status)) return undefined;
+  // An id the server does not hold (an SBC of another tenant) named in the body.
+  if (refusesOnlyReferences(op, status, json)) return undefined;
   // Throttled: says nothing about the data (the property waits out Retry-After before going on).
   if (status === 429) return undefined;
   if (status === 404 && op.parameters.some((p) => p.in === 'path')) return undefined;
@@ -136,6 +146,8 @@ async function runProperty(
   createdNames: string[],
   /** performance.now() when the generated phase started, for firstFailureMs. */
   phaseStarted: number,
+  /** Writes the server accepted, for later cases to send again (requests.ts withReplays). */
+  accepted?: GeneratedCase[],
 ): Promise<void> {
   const tally: Tally = { passed: new Map() };
   const budget = ctx.maxExamples + SHRINK_BUDGET;
@@ -191,7 +203,7 @@ async function runProperty(
       await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000));
     } else throttled = 0;
     if (kind === 'valid') {
-      const why = acceptanceFailure(op, status);
+      const why = acceptanceFailure(op, status, json);
       outcomes.push({
         operationId: op.operationId,
         check: 'positive_data_acceptance',
@@ -200,7 +212,10 @@ async function runProperty(
         ...(why ? { reason: why, exchange: ex } : {}),
       });
     }
-    if (is2xx(status) && isWrite(op)) createdNames.push(...namesIn(op, c.request.body));
+    if (is2xx(status) && isWrite(op)) {
+      createdNames.push(...namesIn(op, c.request.body));
+      if (accepted && accepted.length < MAX_REPLAYS) accepted.push(c);
+    }
     // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed
     // in the summary, not counted as passed.
     if (c.broken) {
@@ -317,15 +332,17 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         return;
       }
       const names: string[] = [];
+      const accepted: GeneratedCase[] = [];
       await runProperty(
         ctx,
         op,
         'valid',
-        validCases(op, prefix),
+        writes ? withReplays(op, validCases(op, prefix), accepted, prefix) : validCases(op, prefix),
         streamSeed(ctx.seed, i, 0),
         summary,
         names,
         started,
+        accepted,
       );
       const invalid = invalidCases(op, {
         ...prefix,

@@ -1,7 +1,10 @@
 // Requests of one operation, valid or breaking one keyword, built from the operation's schemas in
-// the bundled contract. Names carry the run prefix on a server the checker did not start; ids the
-// server must already know (the int64 members of a body: SBC and script ids) keep the contract's
-// example value, since a made-up SBC id only tests the 400 for an unknown SBC.
+// the bundled contract. Names carry the run prefix on a server the checker did not start, then any
+// character (the vendor's rules for v3 names are the task's, not the request's). Ids the server
+// must already know (the int64 members of a body the example gives: SBC and script ids) mostly keep
+// the example's value, so the request gets past the lookup; the rest of the time they go to the
+// integer limits, and a 400 that names only such members is the server's state, not a refusal
+// (`referenceMembers`).
 import fc from 'fast-check';
 import {
   coerceParams,
@@ -12,7 +15,7 @@ import {
 } from '../../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from '../evidence.js';
 import { examplePath } from '../cases.js';
-import { schemaAt } from '../mutations.js';
+import { resolve, schemaAt } from '../mutations.js';
 import { nameFields } from '../names.js';
 import type { CheckRequest } from '../types.js';
 import {
@@ -23,7 +26,16 @@ import {
   type Breaker,
   type BreakerOptions,
 } from './invalid.js';
-import { arbitraryFor, boundedLength, charUnit, repeatedClass, stringOf, type Schema } from './valid.js';
+import {
+  arbitraryFor,
+  boundedLength,
+  caseTwin,
+  charUnit,
+  integerArbitrary,
+  repeatedClass,
+  stringOf,
+  type Schema,
+} from './valid.js';
 
 /** The vendor's limit on customer names (3-15 characters); unbounded name fields stay within it. */
 export const NAME_LIMIT = 15;
@@ -64,7 +76,12 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
   return (path: string[], schema: Schema): fc.Arbitrary<unknown> | undefined => {
     if (schema.type === 'integer' && schema.format === 'int64') {
       const known = at(example, path);
-      if (typeof known === 'number') return fc.constant(known);
+      if (typeof known === 'number')
+        return fc.oneof(
+          { withCrossShrink: true },
+          { arbitrary: fc.constant(known), weight: 3 },
+          { arbitrary: integerArbitrary(schema), weight: 1 },
+        );
     }
     if (options.prefix !== undefined && path.length === 1 && names.has(path[0]!)) {
       const prefix = options.prefix;
@@ -74,12 +91,52 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
       const max = maxLength - prefix.length;
       if (max < min) return undefined;
       const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
-      // Names the task checks (v3) follow its rule: letters, digits and `_`.
-      const chars = charUnit(unit ?? /^[\p{L}\p{N}_]$/u);
+      // A name the request does not constrain (v3: the task checks it) gets any character: an
+      // apostrophe or a space the vendor allows, and the ones it forbids.
+      const chars = charUnit(unit);
       return stringOf(chars, boundedLength(min, max)).map((s) => prefix + s);
     }
     return undefined;
   };
+}
+
+/**
+ * The body members (dotted, `siteLocation.sbcId`) whose values name something the server must
+ * already hold: the int64 members the operation's example gives a value for.
+ */
+export function referenceMembers(op: OperationInfo): string[] {
+  if (!op.requestBody) return [];
+  const example = exampleBody(op);
+  const out: string[] = [];
+  const walk = (node: unknown, path: string[]) => {
+    const schema = resolve(node);
+    if (schema.type === 'integer' && schema.format === 'int64' && typeof at(example, path) === 'number')
+      out.push(path.join('.'));
+    for (const [k, v] of Object.entries((schema.properties ?? {}) as Record<string, unknown>))
+      if (path.length < 8) walk(v, [...path, k]);
+  };
+  walk(schemaAt(op.requestBody.schemaPointer), []);
+  return out;
+}
+
+/** `$.siteLocation.sbcId`, `/siteLocation/sbcId`, `siteLocation.sbcId`: one dotted form. */
+const dotted = (key: string) =>
+  key
+    .replace(/^\$\.?/, '')
+    .replace(/^\//, '')
+    .replace(/\//g, '.');
+
+/**
+ * A 400 whose `errors` name only reference members: the server does not hold what they name (an
+ * SBC of another tenant), which the schema cannot say. The data itself was not refused.
+ */
+export function refusesOnlyReferences(op: OperationInfo, status: number, json: unknown): boolean {
+  if (status !== 400 || !json || typeof json !== 'object') return false;
+  const errors = (json as { errors?: unknown }).errors;
+  if (!errors || typeof errors !== 'object') return false;
+  const keys = Object.keys(errors);
+  const refs = new Set(referenceMembers(op).map((r) => r.toLowerCase()));
+  return keys.length > 0 && keys.every((k) => refs.has(dotted(k).toLowerCase()));
 }
 
 function toRequest(op: OperationInfo, parts: RequestParts): CheckRequest {
@@ -119,6 +176,48 @@ function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrar
 /** Valid requests of the operation; the caller still discards any its validators refuse. */
 export function validCases(op: OperationInfo, options: RequestOptions = {}): fc.Arbitrary<GeneratedCase> {
   return partsArbitrary(op, options).map((parts) => ({ request: toRequest(op, parts), parts }));
+}
+
+/** Writes a server accepted in this run, newest last, that later cases may send again. */
+export const MAX_REPLAYS = 50;
+
+/**
+ * Valid cases that now and then repeat a write the server accepted earlier in the run (`accepted`,
+ * filled by the caller as answers come): the same request again, or with its names in another
+ * letter case (after the run prefix). A server must answer both as the contract says: 2xx or a 409
+ * for the name, never a crash. Drawn when the case is drawn, so the state it reads is the run's.
+ */
+export function withReplays(
+  op: OperationInfo,
+  fresh: fc.Arbitrary<GeneratedCase>,
+  accepted: GeneratedCase[],
+  options: RequestOptions = {},
+): fc.Arbitrary<GeneratedCase> {
+  const names = nameFields(op);
+  const replay = fc.option(fc.tuple(fc.nat(), fc.constantFrom('same' as const, 'case' as const)), {
+    freq: 4,
+    nil: undefined,
+  });
+  return fc.tuple(fresh, replay).map(([c, r]) => {
+    if (!r || !accepted.length) return c;
+    const base = accepted[accepted.length - 1 - (r[0] % accepted.length)]!;
+    if (r[1] === 'same') return base;
+    const body = { ...(base.parts.body as Record<string, unknown>) };
+    const keep = options.prefix?.length ?? 0;
+    let changed = false;
+    for (const k of names) {
+      const v = body[k];
+      if (typeof v !== 'string') continue;
+      const other = v.slice(0, keep) + caseTwin(v.slice(keep));
+      if (other !== v) {
+        body[k] = other;
+        changed = true;
+      }
+    }
+    if (!changed) return base;
+    const parts = { ...base.parts, body };
+    return { request: toRequest(op, parts), parts };
+  });
 }
 
 interface PlacedBreaker extends Breaker {
