@@ -214,7 +214,9 @@ async function runProperty(
     }
     if (is2xx(status) && isWrite(op)) {
       createdNames.push(...namesIn(op, c.request.body));
-      if (accepted && accepted.length < MAX_REPLAYS) accepted.push(c);
+      // Frozen from the first failure on: a shrink candidate then replays what the failing case
+      // replayed, not a write some earlier candidate made.
+      if (accepted && !tally.lastFailure && accepted.length < MAX_REPLAYS) accepted.push(c);
     }
     // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed
     // in the summary, not counted as passed.

@@ -17,6 +17,9 @@ import { startTenantTypeWithoutTenant } from './tenant-type-without-tenant.js';
 import { startUtf16ShortName } from './utf16-short-name.js';
 import { hasCaseTwins, startVariableKeyCase, variableKeys } from './variable-key-case.js';
 
+/** The server every subtle one differs from by its defect (the bench's baseline for other tools). */
+export { startConforming } from '../broken/conforming.js';
+
 export interface SubtleServer {
   name: string;
   start: () => Promise<RunningTestServer>;
