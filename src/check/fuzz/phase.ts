@@ -14,6 +14,7 @@ import type { Sent } from '../http.js';
 import type { CheckName, CheckOutcome, CheckRequest, TargetKind } from '../types.js';
 import { runSequences } from './sequence.js';
 import {
+  edgeCases,
   invalidCases,
   isValidCase,
   MAX_REPLAYS,
@@ -148,6 +149,8 @@ async function runProperty(
   phaseStarted: number,
   /** Writes the server accepted, for later cases to send again (requests.ts withReplays). */
   accepted?: GeneratedCase[],
+  /** Cases run before the generated ones (requests.ts edgeCases). */
+  examples: GeneratedCase[] = [],
 ): Promise<void> {
   const tally: Tally = { passed: new Map() };
   const budget = ctx.maxExamples + SHRINK_BUDGET;
@@ -251,6 +254,7 @@ async function runProperty(
   const details = await fc.check(property, {
     seed,
     numRuns: ctx.maxExamples,
+    examples: examples.map((c) => [c] as [GeneratedCase]),
     // Invalid requests are drawn on top of valid ones; some land where no parent holds them.
     maxSkipsPerRun: 20,
   });
@@ -345,6 +349,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         names,
         started,
         accepted,
+        edgeCases(op, prefix),
       );
       const invalid = invalidCases(op, {
         ...prefix,

@@ -32,7 +32,9 @@ import {
   caseTwin,
   charUnit,
   integerArbitrary,
+  patternedIdEdges,
   repeatedClass,
+  stringLimits,
   stringOf,
   type Schema,
 } from './valid.js';
@@ -176,6 +178,119 @@ function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrar
 /** Valid requests of the operation; the caller still discards any its validators refuse. */
 export function validCases(op: OperationInfo, options: RequestOptions = {}): fc.Arbitrary<GeneratedCase> {
   return partsArbitrary(op, options).map((parts) => ({ request: toRequest(op, parts), parts }));
+}
+
+const INT_EDGES = [2 ** 31 - 1, 2 ** 31, 2 ** 32, Number.MAX_SAFE_INTEGER];
+
+/** The path parameters' own examples, as the deterministic cases send them. */
+function exampleParams(op: OperationInfo): Record<string, unknown> {
+  const path = examplePath(op);
+  const names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const re = new RegExp(
+    `^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`,
+  );
+  const m = re.exec(path);
+  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m?.[i + 1] ?? '')]));
+}
+
+/**
+ * The first valid cases of a property, one edge at a time on the operation's own example (the
+ * coverage a generic tool starts with): only the required members; each string member at its
+ * longest, with a character outside the BMP at the end, and with an apostrophe; each integer at
+ * the int32 and int64 limits; each open map empty; each integer path parameter and patterned id at
+ * the limits. Every name differs from the others' (a fresh name per case), so no edge ends at a 409.
+ */
+export function edgeCases(op: OperationInfo, options: RequestOptions = {}): GeneratedCase[] {
+  const baseParams = exampleParams(op);
+  const out: RequestParts[] = [];
+  /** Which member each body case puts at an edge (by the case's index). */
+  const edged = new Map<number, string>();
+  for (const p of pathParams(op)) {
+    const schema = resolve(schemaAt(p.schemaPointer));
+    const values =
+      schema.type === 'integer'
+        ? INT_EDGES.map(String)
+        : typeof schema.pattern === 'string'
+          ? patternedIdEdges(schema, new RegExp(schema.pattern, 'u'), stringLimits(schema))
+          : [];
+    for (const v of values) out.push({ params: { ...baseParams, [p.name]: v } });
+  }
+  const example = exampleBody(op);
+  if (op.requestBody && example && typeof example === 'object' && !Array.isArray(example)) {
+    const root = resolve(schemaAt(op.requestBody.schemaPointer));
+    const body = example as Record<string, unknown>;
+    const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
+    // Only the required members, once per value of each required enum (an optional member left
+    // out can matter for one value only).
+    const requiredOnly = Object.fromEntries(Object.entries(body).filter(([k]) => required.has(k)));
+    out.push({ params: baseParams, body: requiredOnly });
+    for (const k of required) {
+      const values = resolve(((root.properties ?? {}) as Record<string, unknown>)[k]).enum;
+      if (Array.isArray(values))
+        for (const v of values)
+          if (v !== requiredOnly[k]) out.push({ params: baseParams, body: { ...requiredOnly, [k]: v } });
+    }
+    const members = (node: Schema, value: Record<string, unknown>, path: string[]) => {
+      for (const [k, sub] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
+        const schema = resolve(sub);
+        const at = [...path, k];
+        // On the required members only: the edge is the one thing the case adds, so a failure
+        // on it is already minimal (an example case is not shrunk).
+        const put = (v: unknown) => {
+          edged.set(out.length, at.join('.'));
+          out.push({ params: baseParams, body: setAt(requiredOnly, at, v) });
+        };
+        if (schema.type === 'string' && typeof schema.maxLength === 'number' && !schema.format) {
+          const n = Math.min(schema.maxLength, 500);
+          put('x'.repeat(n));
+          put('x'.repeat(n - 1) + '𝔸');
+          put('x'.repeat(Math.max(0, n - 2)) + "'x");
+        } else if (schema.type === 'string' && !schema.enum && !schema.format && !schema.pattern) {
+          put("x'x 𝔸");
+        } else if (schema.type === 'integer') {
+          for (const e of INT_EDGES) put(e);
+        } else if (schema.type === 'object' && !schema.properties) {
+          put({});
+        } else if (schema.type === 'object' && value[k] && typeof value[k] === 'object' && required.has(k)) {
+          members(schema, value[k] as Record<string, unknown>, at);
+        }
+      }
+    };
+    members(root, body, []);
+  }
+  const names = nameFields(op);
+  const prefix = options.prefix ?? '';
+  return out.map((parts, i) => {
+    let body = parts.body;
+    if (body && typeof body === 'object') {
+      const b = { ...(body as Record<string, unknown>) };
+      for (const k of names) {
+        const v = b[k];
+        if (typeof v !== 'string') continue;
+        // A fresh name per case: the run prefix and the case's number, then what the edge put
+        // there (its last characters, so its length and its tail stay).
+        const head = [...`${prefix}e${i.toString(36)}`];
+        const cps = [...v];
+        const name =
+          edged.get(i) !== k
+            ? head
+            : cps.length > head.length
+              ? [...head, ...cps.slice(head.length)]
+              : [...head, ...cps].slice(0, Math.max(head.length, NAME_LIMIT));
+        b[k] = name.join('').padEnd(3, 'x');
+      }
+      body = b;
+    }
+    const next = { ...parts, body };
+    return { request: toRequest(op, next), parts: next };
+  });
+}
+
+function setAt(value: Record<string, unknown>, path: string[], v: unknown): Record<string, unknown> {
+  const [head, ...rest] = path;
+  const out = { ...value };
+  out[head!] = rest.length ? setAt((value[head!] ?? {}) as Record<string, unknown>, rest, v) : v;
+  return out;
 }
 
 /** Writes a server accepted in this run, newest last, that later cases may send again. */
