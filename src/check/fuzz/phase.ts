@@ -9,6 +9,7 @@ import { parseRetryAfter, sleep } from '../../tasks/timing.js';
 import { isWrite } from '../cases.js';
 import { applyChecks, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
+import { refusesOnlyReferences } from '../references.js';
 import type { WorkflowContext } from '../workflows.js';
 import type { Sent } from '../http.js';
 import type { CheckName, CheckOutcome, CheckRequest, TargetKind } from '../types.js';
@@ -18,7 +19,6 @@ import {
   invalidCases,
   isValidCase,
   MAX_REPLAYS,
-  refusesOnlyReferences,
   validCases,
   withReplays,
   type GeneratedCase,

@@ -8,7 +8,6 @@
 import fc from 'fast-check';
 import {
   coerceParams,
-  specExample,
   validateParams,
   validateRequestBody,
   type OperationInfo,
@@ -17,6 +16,7 @@ import { evidenceOf, isLenient, type Evidence } from '../evidence.js';
 import { examplePath } from '../cases.js';
 import { resolve, schemaAt } from '../mutations.js';
 import { nameFields } from '../names.js';
+import { at, exampleBody } from '../references.js';
 import type { CheckRequest } from '../types.js';
 import {
   applyBreaker,
@@ -61,17 +61,6 @@ export interface RequestOptions {
 
 const pathParams = (op: OperationInfo) => op.parameters.filter((p) => p.in === 'path');
 
-const exampleBody = (op: OperationInfo): unknown => {
-  const name = op.requestBody?.examples[0];
-  return name ? specExample(name) : undefined;
-};
-
-const at = (value: unknown, path: string[]): unknown =>
-  path.reduce<unknown>(
-    (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
-    value,
-  );
-
 function bodyOverride(op: OperationInfo, options: RequestOptions) {
   const names = new Set(nameFields(op));
   const example = exampleBody(op);
@@ -100,45 +89,6 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
     }
     return undefined;
   };
-}
-
-/**
- * The body members (dotted, `siteLocation.sbcId`) whose values name something the server must
- * already hold: the int64 members the operation's example gives a value for.
- */
-export function referenceMembers(op: OperationInfo): string[] {
-  if (!op.requestBody) return [];
-  const example = exampleBody(op);
-  const out: string[] = [];
-  const walk = (node: unknown, path: string[]) => {
-    const schema = resolve(node);
-    if (schema.type === 'integer' && schema.format === 'int64' && typeof at(example, path) === 'number')
-      out.push(path.join('.'));
-    for (const [k, v] of Object.entries((schema.properties ?? {}) as Record<string, unknown>))
-      if (path.length < 8) walk(v, [...path, k]);
-  };
-  walk(schemaAt(op.requestBody.schemaPointer), []);
-  return out;
-}
-
-/** `$.siteLocation.sbcId`, `/siteLocation/sbcId`, `siteLocation.sbcId`: one dotted form. */
-const dotted = (key: string) =>
-  key
-    .replace(/^\$\.?/, '')
-    .replace(/^\//, '')
-    .replace(/\//g, '.');
-
-/**
- * A 400 whose `errors` name only reference members: the server does not hold what they name (an
- * SBC of another tenant), which the schema cannot say. The data itself was not refused.
- */
-export function refusesOnlyReferences(op: OperationInfo, status: number, json: unknown): boolean {
-  if (status !== 400 || !json || typeof json !== 'object') return false;
-  const errors = (json as { errors?: unknown }).errors;
-  if (!errors || typeof errors !== 'object') return false;
-  const keys = Object.keys(errors);
-  const refs = new Set(referenceMembers(op).map((r) => r.toLowerCase()));
-  return keys.length > 0 && keys.every((k) => refs.has(dotted(k).toLowerCase()));
 }
 
 function toRequest(op: OperationInfo, parts: RequestParts): CheckRequest {
@@ -229,6 +179,18 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
       if (Array.isArray(values))
         for (const v of values)
           if (v !== requiredOnly[k]) out.push({ params: baseParams, body: { ...requiredOnly, [k]: v } });
+    }
+    // The body's own open map (customer variables beside the named fields): one entry whose value
+    // holds letters outside ASCII and the BMP and an apostrophe, two entries, two keys that differ
+    // only in letter case.
+    const extra = [root.additionalProperties, root.unevaluatedProperties].find(
+      (x) => x && typeof x === 'object',
+    );
+    if (extra && resolve(extra).type === 'string') {
+      const value = "Éé𝔸'x";
+      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: value } });
+      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: 'x', EdgeVariable2: 'y' } });
+      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable: 'x', eDGEvARIABLE: 'y' } });
     }
     const members = (node: Schema, value: Record<string, unknown>, path: string[]) => {
       for (const [k, sub] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
