@@ -6,6 +6,7 @@
 // integer limits, and a 400 that names only such members is the server's state, not a refusal
 // (`referenceMembers`).
 import fc from 'fast-check';
+import { segmentProblem } from '../../internal/path-params.js';
 import {
   coerceParams,
   validateParams,
@@ -117,7 +118,11 @@ export function isValidCase(op: OperationInfo, parts: RequestParts): boolean {
 function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrary<RequestParts> {
   const params = fc.record(
     Object.fromEntries(
-      pathParams(op).map((p) => [p.name, arbitraryFor(schemaAt(p.schemaPointer), {}, [p.name])]),
+      pathParams(op).map((p) => [
+        p.name,
+        // A value that cannot be one path segment (`.`, `..`, a lone surrogate) changes the route.
+        arbitraryFor(schemaAt(p.schemaPointer), {}, [p.name]).filter((v) => !segmentProblem(String(v))),
+      ]),
     ),
   );
   if (!op.requestBody) return params.map((p) => ({ params: p }));
@@ -348,8 +353,8 @@ export function invalidCases(
       const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
       if (b.in === 'params') {
         const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
-        // An empty segment changes the route, not the parameter.
-        if (!params || Object.values(params).some((x) => String(x) === '')) return undefined;
+        // An empty segment, `.` or `..` changes the route, not the parameter.
+        if (!params || Object.values(params).some((x) => segmentProblem(String(x)))) return undefined;
         if (!paramIssues(op, params).length) return undefined;
         const next = { ...parts, params };
         return { request: toRequest(op, next), parts: next, broken };
