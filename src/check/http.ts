@@ -106,7 +106,7 @@ export function fetchTransport(f: typeof fetch): Transport {
       return {
         status: res.status,
         headers: Object.fromEntries([...res.headers]),
-        text: body.bytes.toString('utf8'),
+        text: new TextDecoder().decode(body.bytes),
         ...(body.truncated ? { truncated: true } : {}),
       };
     } catch (err) {
@@ -175,7 +175,7 @@ export function nodeTransport(): Transport & { close(): void } {
           resolvePromise({
             status: res.statusCode ?? 0,
             headers: flatHeaders(res.headers),
-            text: body.bytes().toString('utf8'),
+            text: new TextDecoder().decode(body.bytes()),
             ...(truncated ? { truncated } : {}),
           });
         };
