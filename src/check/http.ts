@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ExchangeObserver } from '../har/observed.js';
 import type { Redactor } from './redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 
@@ -51,6 +52,8 @@ export interface HttpTarget {
   timeoutMs: number;
   /** Removes the token, in every form, from a text before anything of it is kept. */
   redact: Redactor;
+  /** Receives every exchange, the token still in it (`check --har` records them, redacted). */
+  observe?: ExchangeObserver;
 }
 
 /**
@@ -304,19 +307,52 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     headers['content-type'] = 'application/json';
     body = JSON.stringify(request.body);
   }
+  const url = joinUrl(target.baseUrl, request.path);
+  const startedAt = Date.now();
   const started = performance.now();
+  const observe = (response?: RawResponse, error?: string) =>
+    target.observe?.({
+      request: { method: request.method, url, headers, ...(body !== undefined ? { body } : {}) },
+      ...(response
+        ? {
+            response: {
+              status: response.status,
+              headers: response.headers,
+              body: response.text,
+              ...(response.truncated ? { truncated: true } : {}),
+            },
+          }
+        : {}),
+      ...(error !== undefined ? { error } : {}),
+      // The transport reports no phases: the whole exchange counts as waiting.
+      timings: { startedAt, sendMs: 0, waitMs: performance.now() - started, receiveMs: 0 },
+    });
   let res: RawResponse;
   try {
-    res = await target.transport(joinUrl(target.baseUrl, request.path), {
+    res = await target.transport(url, {
       method: request.method,
       headers,
       ...(body !== undefined ? { body } : {}),
       timeoutMs: target.timeoutMs,
     });
   } catch (err) {
+    observe(undefined, failureText(err));
     return { exchange: { request: shown(target, request), networkError: failureText(err) }, json: undefined };
   }
-  const elapsedMs = Math.round(performance.now() - started);
+  observe(res);
+  const { response, json } = parsedResponse(res, Math.round(performance.now() - started), target.redact);
+  return { exchange: { request: shown(target, request), response }, json };
+}
+
+/**
+ * A raw response as reports keep it (redacted, the body cut to an excerpt) and its parsed body.
+ * The checker, `validate` (HAR entries) and the proxy (upstream answers) all read answers this way.
+ */
+export function parsedResponse(
+  res: RawResponse,
+  elapsedMs: number,
+  redact: Redactor,
+): { response: CheckResponse; json: unknown } {
   let json: unknown;
   let isJson = false;
   const bytes = Buffer.byteLength(res.text);
@@ -337,16 +373,16 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
   }
   const response: CheckResponse = {
     status: res.status,
-    contentType: target.redact(res.headers['content-type'] ?? ''),
+    contentType: redact(res.headers['content-type'] ?? ''),
     headers: Object.fromEntries(
-      Object.entries(res.headers).map(([k, v]) => [target.redact(k.toLowerCase()), target.redact(v)]),
+      Object.entries(res.headers).map(([k, v]) => [redact(k.toLowerCase()), redact(v)]),
     ),
-    bodyExcerpt: excerptOf(target.redact(res.text), res.truncated),
+    bodyExcerpt: excerptOf(redact(res.text), res.truncated),
     isJson,
     ...(bytes > MAX_PARSED_BYTES || res.truncated ? { unparsedBytes: bytes } : {}),
     elapsedMs,
   };
-  return { exchange: { request: shown(target, request), response }, json };
+  return { response, json };
 }
 
 /**

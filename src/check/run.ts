@@ -12,6 +12,7 @@ import {
   type HttpTarget,
   type Sent,
 } from './http.js';
+import type { ExchangeObserver } from '../har/observed.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
 import { redactor } from './redact.js';
 import type {
@@ -62,6 +63,8 @@ export interface CheckTargetOptions {
   /** Run the generated phase (default true). */
   generate?: boolean;
   onProgress?: (progress: CheckProgress) => void;
+  /** Receives every exchange of the run, the token still in it (`check --har` records them redacted). */
+  onExchange?: ExchangeObserver;
 }
 
 export interface CheckProgress {
@@ -121,6 +124,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
       transport: ownTransport ?? fetchTransport(options.fetch!),
       timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       redact: redactor([options.token]),
+      ...(options.onExchange ? { observe: options.onExchange } : {}),
     });
   } finally {
     ownTransport?.close();

@@ -8,6 +8,11 @@ export interface ValidationIssue {
   message: string;
   /** The JSON-Schema keyword that failed (`pattern`, `required`, ...). */
   keyword?: string;
+  /**
+   * Where the keyword sits: `#/components/...` in the bundled contract, or `#/...` inside the
+   * validated schema itself; says what evidence the broken rule rests on (src/check/evidence.ts).
+   */
+  schemaPath?: string;
 }
 
 const byName = validators as unknown as Record<string, ValidateFunction | undefined>;
@@ -20,7 +25,12 @@ export function formatIssues(errors: ErrorObject[] | null | undefined): Validati
         : e.keyword === 'enum'
           ? `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}`
           : '';
-    return { path: e.instancePath || '/', message: `${e.message ?? e.keyword}${extra}`, keyword: e.keyword };
+    return {
+      path: e.instancePath || '/',
+      message: `${e.message ?? e.keyword}${extra}`,
+      keyword: e.keyword,
+      schemaPath: e.schemaPath,
+    };
   });
 }
 

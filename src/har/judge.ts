@@ -1,0 +1,82 @@
+import {
+  loadSpec,
+  validateResponseBody,
+  validateResponseText,
+  type OperationInfo,
+  type ValidationIssue,
+} from '../contract/index.js';
+import { applyChecks } from '../check/checks.js';
+import { evidenceOf, evidenceText, isLenient, type Evidence } from '../check/evidence.js';
+import type { CheckOutcome, Exchange } from '../check/types.js';
+
+/** Follows a JSON pointer (`#/a/b` or `/a/b`) in the bundled contract, through `$ref`s on the way. */
+function at(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.replace(/^#?\//, '').split('/')) {
+    if (raw === '') continue;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const ref = (node as { $ref?: unknown } | undefined)?.$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/') && !(key in (node as object))) node = at(root, ref);
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * What the rule an issue broke rests on: the `x-evidence` of the schema object that holds the
+ * failing keyword. Ajv names that object by its schemaPath, in the contract (`#/components/...`)
+ * or inside the validated schema; anything unresolvable is a vendor rule, so strict.
+ */
+export function issueEvidence(operation: OperationInfo, status: number, issue: ValidationIssue): Evidence {
+  const path = issue.schemaPath;
+  if (!path || !issue.keyword) return 'vendor-table';
+  const spec = loadSpec();
+  const parent = path.slice(0, path.lastIndexOf('/'));
+  const schemaPointer = operation.responses[String(status)]?.schemaPointer;
+  const holder = parent.startsWith('#/components/')
+    ? at(spec, parent)
+    : schemaPointer
+      ? at(at(spec, schemaPointer), parent)
+      : undefined;
+  return evidenceOf(holder, issue.keyword);
+}
+
+const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
+
+/**
+ * The checker's per-response checks, for an exchange nobody planned (a recording, the proxy's
+ * traffic), and one step the checker's own cases do not need: a body that breaks only rules
+ * resting on our decisions (an id pattern, a length bound the vendor never stated) is `lenient`,
+ * a warning unless `strict`. A broken vendor rule anywhere in the body keeps it a failure.
+ */
+export function judgeExchange(
+  operation: OperationInfo,
+  exchange: Exchange,
+  json: unknown,
+  options: { caseName: string; strict?: boolean },
+): CheckOutcome[] {
+  const outcomes = applyChecks(
+    { operation, caseName: options.caseName, kind: 'workflow', targetKind: 'live' },
+    exchange,
+    json,
+  );
+  const res = exchange.response;
+  if (!res || options.strict) return outcomes;
+  for (const o of outcomes) {
+    if (o.check !== 'response_schema_conformance' || o.verdict !== 'failed') continue;
+    const textBody = mediaType(res.contentType) === 'text/plain';
+    const issues = textBody
+      ? validateResponseText(operation, res.status, res.bodyExcerpt)
+      : res.isJson
+        ? validateResponseBody(operation, res.status, json).issues
+        : [];
+    if (!issues.length) continue;
+    const evidence = issues.map((i) => issueEvidence(operation, res.status, i));
+    if (!evidence.every(isLenient)) continue;
+    o.verdict = 'lenient';
+    o.evidence = evidence[0]!;
+    o.reason = `${o.reason ?? ''}; the broken rule ${evidenceText(evidence[0]!)}, so this is a warning (--strict fails it)`;
+  }
+  return outcomes;
+}
