@@ -9,14 +9,19 @@ import { applyChecks } from '../check/checks.js';
 import { evidenceOf, evidenceText, isLenient, type Evidence } from '../check/evidence.js';
 import type { CheckOutcome, Exchange } from '../check/types.js';
 
-/** Follows a JSON pointer (`#/a/b` or `/a/b`) in the bundled contract, through `$ref`s on the way. */
-function at(root: unknown, pointer: string): unknown {
-  let node = root;
+/**
+ * Follows a JSON pointer (`#/a/b` or `/a/b`) from `node`, through the `$ref`s on the way, which
+ * point into the bundled contract. Bounded: a cycle of references ends as "not found".
+ */
+function at(node: unknown, pointer: string, hops = 0): unknown {
+  if (hops > 32) return undefined;
+  const spec = loadSpec();
   for (const raw of pointer.replace(/^#?\//, '').split('/')) {
     if (raw === '') continue;
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     const ref = (node as { $ref?: unknown } | undefined)?.$ref;
-    if (typeof ref === 'string' && ref.startsWith('#/') && !(key in (node as object))) node = at(root, ref);
+    if (typeof ref === 'string' && ref.startsWith('#/') && !(key in (node as object)))
+      node = at(spec, ref, hops + 1);
     if (!node || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
   }
