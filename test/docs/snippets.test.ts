@@ -31,7 +31,14 @@ function snippets(page: string): Snippet[] {
   }));
 }
 
-const pages = ['README.md', 'docs/client.md', 'docs/sandbox.md', 'docs/checker.md', 'docs/mock.md'];
+const pages = [
+  'README.md',
+  'docs/client.md',
+  'docs/sandbox.md',
+  'docs/checker.md',
+  'docs/mock.md',
+  'docs/from-sandbox-to-tenant.md',
+];
 const all = pages.flatMap(snippets);
 const runnable = (marker: string) => all.filter((s) => s.marker === marker);
 

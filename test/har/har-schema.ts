@@ -1,6 +1,6 @@
 // The members HAR 1.2 requires (http://www.softwareishard.com/blog/har-12-spec/), as a HAR viewer
 // checks them when it opens a file: a small JSON Schema, not the whole specification.
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 
 const nameValue = {
   type: 'object',
