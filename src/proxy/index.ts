@@ -283,6 +283,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           : 'The request is not valid HTTP/1.1.';
     socket.end(rawAnswer(status, JSON.stringify(problem(status, detail))));
   });
+  // Node answers an unknown Expect with a bare 417; the proxy's refusals all carry a problem body.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    tracker.request(req, res);
+    problemReply(res, 417, 'Send no Expect header, or Expect: 100-continue.', hasBody(req));
+  });
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     socket.on('error', () => socket.destroy());
     socket.end(

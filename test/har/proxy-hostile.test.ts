@@ -93,6 +93,14 @@ describe('proxy: hostile clients', () => {
     );
     expect(statuses(connect.text)).toEqual([405]);
     expect(connect.text).toContain('application/problem+json');
+    const expect417 = await exchange(
+      p.url,
+      'GET /api/v2/task/tsk_1 HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nConnection: close\r\n\r\n',
+      8_000,
+    );
+    expect(statuses(expect417.text)).toEqual([417]);
+    expect(expect417.text).toContain('application/problem+json');
+    expect(up.hits()).toBe(0);
   });
 });
 
