@@ -44,6 +44,7 @@ export {
   DEFAULT_TASK_TIMEOUT_MS,
   type PollTask,
   type PolledTask,
+  type FailedTaskOutcome,
   type TaskOutcome,
   type WaitOptions,
 } from './tasks/index.js';

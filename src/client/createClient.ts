@@ -3,7 +3,13 @@ import type { paths } from '../../generated/schema.js';
 import { httpPollTask, readTask, startTask, type ResultCheck } from '../tasks/http.js';
 import { MAX_TIMER_MS } from '../tasks/timing.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
-import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
+import type {
+  CreateCustomerFromLeadRequest,
+  ImportCustomerRequest,
+  LeadConversionTask,
+  SucceededTask,
+  Task,
+} from '../types.js';
 import { assertTokenSource, bareToken, type TokenSource } from './auth.js';
 import { withReauth } from './reauth.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
@@ -64,10 +70,23 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
   };
   /** Get Task: the task's current state; a 2xx that is not a task rejects with UnexpectedResponseError. */
   getTask(taskId: string, options?: CallOptions): Promise<Task>;
-  /** Starts a conversion of a tenant's lead; returns its poller at once. `options.signal` also stops the start. */
-  beginCreateCustomerFromLead(body: CreateCustomerFromLeadRequest, options?: WaitOptions): TaskPoller;
-  /** Starts an import from OVOC; returns its poller at once. */
-  beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options?: WaitOptions): TaskPoller;
+  /**
+   * Starts a conversion of a tenant's lead; returns its poller at once. `options.signal` also stops
+   * the start. Awaited, it gives the succeeded task with `outputData.umpCustomerGuid` typed (a
+   * failure throws TaskFailedError); with `throwOnFailure: false`, any task.
+   */
+  beginCreateCustomerFromLead(
+    body: CreateCustomerFromLeadRequest,
+    options?: WaitOptions & { throwOnFailure?: true },
+  ): TaskPoller<LeadConversionTask>;
+  beginCreateCustomerFromLead(body: CreateCustomerFromLeadRequest, options: WaitOptions): TaskPoller;
+  /** Starts an import from OVOC; returns its poller at once. Awaited, the succeeded task (`outputData` is `{}`). */
+  beginImportCustomer(
+    customerGuid: string,
+    body: ImportCustomerBody,
+    options?: WaitOptions & { throwOnFailure?: true },
+  ): TaskPoller<SucceededTask>;
+  beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options: WaitOptions): TaskPoller;
 }
 
 /** What every request accepts: JSON, and the RFC 9457 problems errors are. */
@@ -185,17 +204,18 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     wait: (taskId, o) => new TaskPoller(poll, taskId, o).pollUntilDone(),
   };
   lp.getTask = (taskId, o) => readTask(lp, taskId, o?.signal, checkTask);
-  lp.beginCreateCustomerFromLead = (body, o) =>
-    new TaskPoller(
+  // One implementation under the overloads: the options decide only what `await` may give.
+  lp.beginCreateCustomerFromLead = ((body: CreateCustomerFromLeadRequest, o?: WaitOptions) =>
+    new TaskPoller<LeadConversionTask>(
       poll,
       startTask(
         lp.POST('/api/v3/customer', { body, signal: o?.signal, parseAs: 'text' }),
         check?.('POST', '/api/v3/customer'),
       ),
       o,
-    );
-  lp.beginImportCustomer = (customerGuid, body, o) =>
-    new TaskPoller(
+    )) as LivePlatformClient['beginCreateCustomerFromLead'];
+  lp.beginImportCustomer = ((customerGuid: string, body: ImportCustomerBody, o?: WaitOptions) =>
+    new TaskPoller<SucceededTask>(
       poll,
       startTask(
         lp.POST('/api/v2/customer/{customerGuid}/action/ovocimport', {
@@ -208,7 +228,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
         check?.('POST', '/api/v2/customer/{customerGuid}/action/ovocimport'),
       ),
       o,
-    );
+    )) as LivePlatformClient['beginImportCustomer'];
   return lp;
 }
 

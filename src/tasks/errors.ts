@@ -1,5 +1,5 @@
 import type { ExecutionMessage, Task } from '../types.js';
-import { outcomeOf, type TaskOutcome } from './status.js';
+import { outcomeOf, type FailedTaskOutcome } from './status.js';
 
 /** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
 export const EXCERPT_CHARS = 200;
@@ -52,8 +52,8 @@ export class TaskFailedError extends Error {
   override readonly name = 'TaskFailedError';
   declare readonly task: Task;
   declare readonly taskId: string;
-  /** `failed` or `validation-failed` (no active lead). */
-  declare readonly outcome: TaskOutcome;
+  /** `validation-failed` (the tenant has no active lead) or `failed` (any other reason). */
+  declare readonly outcome: FailedTaskOutcome;
   declare readonly details: Task['details'];
   declare readonly executionMessages: ExecutionMessage[];
 
@@ -70,7 +70,8 @@ export class TaskFailedError extends Error {
     Object.assign(this, {
       task,
       taskId: task.id,
-      outcome: outcomeOf(task),
+      // Whatever the task passed in says, this error is a failure: the outcome is one of the two.
+      outcome: outcomeOf(task) === 'validation-failed' ? 'validation-failed' : 'failed',
       details,
       executionMessages: log,
     });

@@ -6,7 +6,15 @@ export {
   type WaitOptions,
 } from './poller.js';
 export { TaskFailedError, TaskTimeoutError, UnexpectedResponseError } from './errors.js';
-export { isKnownStatus, isTerminal, outcomeOf, taskFrom, taskIdFrom, type TaskOutcome } from './status.js';
+export {
+  isKnownStatus,
+  isTerminal,
+  outcomeOf,
+  taskFrom,
+  taskIdFrom,
+  type FailedTaskOutcome,
+  type TaskOutcome,
+} from './status.js';
 export {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,

@@ -58,14 +58,14 @@ const SERIAL_VERSION = 1;
  * Because it is thenable, an async function that returns a poller returns the finished task
  * instead: hand a poller on inside an object (`return { poller }`).
  */
-export class TaskPoller implements PromiseLike<Task> {
+export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
   /** Resolves to the task id once the operation that queues the task has answered. */
   readonly taskId: Promise<string>;
   /** The last state a poll returned. */
   latest: Task | undefined;
   #id: string | undefined;
   #fresh: boolean;
-  #run: Promise<Task> | undefined;
+  #run: Promise<T> | undefined;
   #listeners = new Set<(task: Task) => void>();
 
   constructor(
@@ -91,22 +91,26 @@ export class TaskPoller implements PromiseLike<Task> {
    * Polls until the task is terminal. Calls made while a wait runs share it (and its signal); after
    * an abort or timeout, a new call polls again, at once.
    */
-  pollUntilDone(options: { signal?: AbortSignal } = {}): Promise<Task> {
-    return (this.#run ??= this.#loop(options.signal ?? this.options.signal).catch((e: unknown) => {
-      this.#run = undefined;
-      this.#fresh = false;
-      throw e;
-    }));
+  pollUntilDone(options: { signal?: AbortSignal } = {}): Promise<T> {
+    // T is what the workflow's terminal task looks like (the client's begin* say which): the loop
+    // returns only terminal tasks, and only successes unless throwOnFailure is false.
+    return (this.#run ??= (this.#loop(options.signal ?? this.options.signal) as Promise<T>).catch(
+      (e: unknown) => {
+        this.#run = undefined;
+        this.#fresh = false;
+        throw e;
+      },
+    ));
   }
 
-  then<A = Task, B = never>(
-    onfulfilled?: ((task: Task) => A | PromiseLike<A>) | null,
+  then<A = T, B = never>(
+    onfulfilled?: ((task: T) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.pollUntilDone().then(onfulfilled, onrejected);
   }
 
-  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Task | B> {
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
     return this.pollUntilDone().catch(onrejected);
   }
 

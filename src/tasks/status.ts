@@ -16,6 +16,9 @@ export type TaskOutcome =
   /** CompletedFailed for any other reason: see executionMessages. */
   | 'failed';
 
+/** The outcomes of a `CompletedFailed` task: what TaskFailedError.outcome can be. */
+export type FailedTaskOutcome = Extract<TaskOutcome, 'validation-failed' | 'failed'>;
+
 /**
  * Only `CompletedSuccess` and `CompletedFailed` end a task. `InProgress`, and any status the
  * contract does not list (the vendor's prose says "In Progress" and never shows the wire value),

@@ -1,3 +1,5 @@
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_LIMITS,
   DEFAULT_SANDBOX_TOKEN,
@@ -11,6 +13,17 @@ import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
 import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
 import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
+
+/**
+ * The sandbox guide as shipped with the package (docs/ beside src/ and dist/), relative to where the
+ * command runs when it is below it: `docs/sandbox.md` in a clone, `node_modules/live-platform-openapi/
+ * docs/sandbox.md` in a project. README only links to it.
+ */
+function guidePath(): string {
+  const guide = fileURLToPath(new URL('../../../docs/sandbox.md', import.meta.url));
+  const near = relative(process.cwd(), guide);
+  return near.startsWith('..') || isAbsolute(near) ? guide : near;
+}
 
 /** Each cap and timeout of SandboxLimits as a flag; the defaults come from DEFAULT_LIMITS. */
 const LIMIT_FLAGS: [flag: string, key: keyof SandboxLimits, meaning: string][] = [
@@ -179,7 +192,9 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
         ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
         : `Token: send Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`,
     );
-  io.out(`Control plane: ${server.url}/_sandbox/state (reset, leads, faults: see README). Ctrl-C stops it.`);
+  io.out(
+    `Control plane: ${server.url}/_sandbox/state (reset, leads, faults: "Control plane" in ${guidePath()}). Ctrl-C stops it.`,
+  );
   return io.until(server.close, server);
 }
 
