@@ -122,7 +122,9 @@ export async function run(argv: string[]): Promise<number> {
   };
   console.log(`live-platform proxy listening on ${running.url}, forwarding to ${upstream}`);
   if (harPath)
-    console.log(`Recording to ${harPath} on exit; kill -USR2 ${process.pid} writes it now. Ctrl-C stops it.`);
+    console.log(
+      `Recording to ${harPath} on exit${process.platform === 'win32' ? '' : `; kill -USR2 ${process.pid} writes it now`}. Ctrl-C stops it.`,
+    );
   else console.log('Ctrl-C stops it.');
 
   let writing = Promise.resolve();
@@ -131,12 +133,14 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`live-platform proxy: could not write ${harPath}: ${(err as Error).message}`);
     });
   };
-  if (harPath) process.on('SIGUSR2', onDemand);
+  // Windows has no SIGUSR2: there the recording is written when the proxy stops.
+  const onDemandSignal = harPath && process.platform !== 'win32';
+  if (onDemandSignal) process.on('SIGUSR2', onDemand);
   return new Promise((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      process.off('SIGUSR2', onDemand);
+      if (onDemandSignal) process.off('SIGUSR2', onDemand);
       void (async () => {
         await running.close();
         await writing;
