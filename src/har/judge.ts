@@ -37,13 +37,20 @@ export function issueEvidence(operation: OperationInfo, status: number, issue: V
   const path = issue.schemaPath;
   if (!path || !issue.keyword) return 'vendor-table';
   const spec = loadSpec();
-  const parent = path.slice(0, path.lastIndexOf('/'));
+  // `#/components/...` and `openapi.json#/...` point into the bundled contract; a bare `#/...`
+  // points into the validated schema itself.
+  const hash = path.indexOf('#');
+  const inContract = path.slice(0, hash) === 'openapi.json' || path.startsWith('#/components/');
+  const parent = path.slice(hash, path.lastIndexOf('/'));
   const schemaPointer = operation.responses[String(status)]?.schemaPointer;
-  const holder = parent.startsWith('#/components/')
+  let holder = inContract
     ? at(spec, parent)
     : schemaPointer
       ? at(at(spec, schemaPointer), parent)
       : undefined;
+  // A keyword reached through a `$ref` (`schema: {$ref: TaskId}`) sits in the referenced schema.
+  const ref = (holder as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref === 'string' && !(issue.keyword in (holder as object))) holder = at(spec, ref);
   return evidenceOf(holder, issue.keyword);
 }
 

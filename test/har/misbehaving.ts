@@ -49,6 +49,12 @@ export const ANSWERS: Record<string, [number, string, string]> = {
   ],
   // A rule that rests on our own decision (the TaskId pattern): lenient, a failure with --strict.
   'GET /api/v2/task/wst_ok': [200, json, JSON.stringify(task('not a pattern id'))],
+  // The same rule on ASP.NET's unquoted text/plain id.
+  'POST /api/v2/customer/7d0a3c55-4b1e-4f0e-9a2b-1c3d5e7f9a0b/action/ovocimport': [
+    200,
+    'text/plain; charset=utf-8',
+    'odd id',
+  ],
 };
 
 export async function startMisbehaving(): Promise<{

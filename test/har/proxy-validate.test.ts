@@ -84,7 +84,11 @@ describe('validate on the recording', () => {
 
   it('tolerates a text/plain task id, extra members and {jobId}, and reports them as drift', () => {
     const r = validateRecording(readRecording(harPath));
-    for (const tolerated of ['/action/ovocimport', 'POST /api/v3/customer', '/api/v2/task/tsk_3'])
+    for (const tolerated of [
+      '182f496c-0aaa-4023-bdd4-03b9cf8f68b9/action/ovocimport',
+      'POST /api/v3/customer',
+      '/api/v2/task/tsk_3',
+    ])
       expect(
         outcomesOf(r, tolerated).filter((o) => o.verdict !== 'passed'),
         tolerated,
@@ -97,6 +101,17 @@ describe('validate on the recording', () => {
   });
 
   it('warns about a rule of our own decision, and fails it with --strict', () => {
+    const textId = '/7d0a3c55-4b1e-4f0e-9a2b-1c3d5e7f9a0b/action/ovocimport';
+    expect(verdictOf(validateRecording(readRecording(harPath)), textId, 'response_schema_conformance')).toBe(
+      'lenient',
+    );
+    expect(
+      verdictOf(
+        validateRecording(readRecording(harPath), { strict: true }),
+        textId,
+        'response_schema_conformance',
+      ),
+    ).toBe('failed');
     expect(
       verdictOf(validateRecording(readRecording(harPath)), '/task/wst_ok', 'response_schema_conformance'),
     ).toBe('lenient');
