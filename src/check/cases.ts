@@ -9,9 +9,9 @@ import {
 } from '../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from './evidence.js';
 import { mutationsOf, schemaAt } from './mutations.js';
-import type { CheckRequest } from './types.js';
+import type { CaseKind, CheckRequest } from './types.js';
 
-export type CaseKind = 'positive' | 'negative' | 'auth-none' | 'auth-wrong' | 'method';
+export type { CaseKind } from './types.js';
 
 /** One request the checker sends, and what it tests. Derived from the spec alone. */
 export interface CheckCase {

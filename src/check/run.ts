@@ -24,7 +24,14 @@ import type {
   TargetReport,
 } from './types.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed, prefixFromSeed, runGenerated } from './fuzz/index.js';
-import { followTask, runWorkflows, taskIdOf, type WorkflowContext } from './workflows.js';
+import {
+  checkWorkflows,
+  followTask,
+  runWorkflows,
+  taskIdOf,
+  taskPollOperation,
+  type WorkflowContext,
+} from './arazzo.js';
 
 export interface CheckTargetOptions {
   baseUrl: string;
@@ -204,10 +211,7 @@ async function checkWith(
     });
   progress();
   const followers: Promise<unknown>[] = [];
-  const workflows =
-    options.only && !['createCustomerFromLead', 'createEssentialsCustomer', 'getTask'].includes(options.only)
-      ? Promise.resolve()
-      : runWorkflows(ctx);
+  const workflows = checkWorkflows(options.only).length ? runWorkflows(ctx, options.only) : Promise.resolve();
 
   await pool(cases, options.concurrency ?? 6, async (c) => {
     const reason = skipReason(c, kind, writesAllowed);
@@ -256,15 +260,15 @@ async function checkWith(
           ...base,
           send: (r) => (requests++, send(http, r, badToken)),
         });
-  const lifecycleInScope = !options.only || options.only === 'getTask';
+  const poll = taskPollOperation();
   if (
-    lifecycleInScope &&
-    operations.some((o) => o.operationId === 'getTask') &&
+    poll &&
+    (!options.only || options.only === poll.operationId) &&
     !outcomes.some((o) => o.check === 'task_lifecycle')
   ) {
     record(
       skipped(
-        'getTask',
+        poll.operationId,
         'task_lifecycle',
         'workflows',
         'no task was started on this server, so there was nothing to follow',

@@ -4,7 +4,7 @@
 // handlers stay the vendor's reading and these stay in one place.
 import type { IncomingMessage } from 'node:http';
 import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
-import type { Reply } from './handlers.js';
+import type { Reply } from './problems.js';
 
 export const ASPNET_SWITCHES = [
   /** A 401 has an empty body and `WWW-Authenticate: Bearer` (JwtBearer's challenge). */

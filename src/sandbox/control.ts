@@ -1,8 +1,6 @@
 import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
-import type { Reply } from './handlers.js';
-import { capReached } from './limits.js';
-import { addError, errorMap, problem, validationProblem } from './problems.js';
+import { addError, capReached, errorMap, problem, validationProblem, type Reply } from './problems.js';
 import { customerView, type SandboxState } from './state.js';
 
 /** What the control plane may touch: the state (replaced on reset) and the fault queue. */

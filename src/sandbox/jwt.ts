@@ -4,7 +4,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { bearerToken, digest, type AuthResult } from './auth.js';
-import type { Reply } from './handlers.js';
+import type { Reply } from './problems.js';
 import { discardBody, readBody, refuseBody } from './body.js';
 import { problem } from './problems.js';
 

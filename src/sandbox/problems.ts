@@ -1,4 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { CAP_KNOBS, type StateLimits } from './limits.js';
+
+/** What a route answers: the status and the body, already JSON. */
+export interface Reply {
+  status: number;
+  json: string;
+  headers?: Record<string, string>;
+}
 
 /** An RFC 9457 problem in the vendor's ASP.NET shape (ProblemDetails / ValidationProblemDetails). */
 export interface Problem {
@@ -37,6 +45,38 @@ function traceId(): string {
 export function problem(status: number, detail: string): Problem {
   const [type, title] = KINDS[status] ?? KINDS[500]!;
   return { type, title, status, detail, traceId: traceId() };
+}
+
+/** A problem reply: the status and a ProblemDetails body saying what to do. */
+export const problemReply = (status: number, detail: string): Reply => ({
+  status,
+  json: JSON.stringify(problem(status, detail)),
+});
+
+/**
+ * 403, which every operation declares: the request is understood and refused, and repeating it
+ * will not help until the state is reset or the sandbox restarted with a larger cap.
+ */
+export function capReached(cap: keyof StateLimits, limits: StateLimits, what: string): Reply {
+  const [flag, option] = CAP_KNOBS[cap];
+  return problemReply(
+    403,
+    `The sandbox holds its maximum of ${limits[cap]} ${what} (a sandbox cap, not a Live Platform rule). ` +
+      `Reset it with POST /_sandbox/reset, or start it with a larger ${flag} (startSandbox option ${option}).`,
+  );
+}
+
+/** 429 when every task is still InProgress at the cap: they finish, so waiting does help. */
+export function tasksBusy(limits: StateLimits, taskDurationMs: number): Reply {
+  const seconds = String(Math.max(1, Math.ceil(taskDurationMs / 1000)));
+  return {
+    ...problemReply(
+      429,
+      `The sandbox holds its maximum of ${limits.maxTasks} tasks and none has finished yet (a sandbox cap). ` +
+        `Retry after ${seconds} seconds, reset with POST /_sandbox/reset, or start it with a larger --max-tasks.`,
+    ),
+    headers: { 'retry-after': seconds },
+  };
 }
 
 /**

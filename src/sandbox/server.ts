@@ -7,9 +7,9 @@ import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody, refuseBo
 import { ConnectionTracker } from './connections.js';
 import type { ConnectionLimits } from './limits.js';
 import { controlRoutes, type ControlTarget } from './control.js';
-import { handlers, type Reply } from './handlers.js';
+import { handlers } from './operations/index.js';
 import type { OpenReply } from './jwt.js';
-import { problem, validationProblem, errorMap, addError } from './problems.js';
+import { problem, validationProblem, errorMap, addError, type Reply } from './problems.js';
 import { validationErrors } from './validate.js';
 
 export interface ServerConfig {

@@ -222,5 +222,36 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('--port must be a whole number');
     });
+
+    it('refuses to start with the public default token on an address other machines reach (exit 2, before listening)', () => {
+      for (const host of ['0.0.0.0', '::', '192.0.2.1', 'example.internal']) {
+        const r = spawnSync(
+          process.execPath,
+          ['bin/live-platform.js', 'sandbox', '--port', '0', '--host', host],
+          { cwd: root, encoding: 'utf8', timeout: 20_000 },
+        );
+        expect(r.status, host).toBe(2);
+        expect(r.stderr, host).toMatch(
+          /reachable from other machines.*pass --token with a secret of your own/,
+        );
+        expect(r.stdout, host).not.toContain('listening');
+      }
+      // The same token passed on purpose is still the public one.
+      const explicit = spawnSync(
+        process.execPath,
+        [
+          'bin/live-platform.js',
+          'sandbox',
+          '--port',
+          '0',
+          '--host',
+          '0.0.0.0',
+          '--token',
+          DEFAULT_SANDBOX_TOKEN,
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 20_000 },
+      );
+      expect(explicit.status).toBe(2);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_LIMITS,
   DEFAULT_SANDBOX_TOKEN,
+  exposesDefaultToken,
   SeedError,
   startSandbox,
   type RunningSandbox,
@@ -49,7 +50,7 @@ Runs a stateful Live Platform sandbox: the vendor's fixtures, tasks that move fr
 their outcome, and a control plane under /_sandbox/ (reset, leads, state, customer, faults).
 
   --port N            port to listen on (default 4020; 0 picks a free one)
-  --host H            interface to listen on (default 127.0.0.1)
+  --host H            interface to listen on (default 127.0.0.1; any other needs --token)
   --token T           an accepted bearer token; repeat for several (default: ${DEFAULT_SANDBOX_TOKEN})
   --task-duration ms  how long a task stays InProgress (default 2000)
   --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks
@@ -155,6 +156,12 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '')
     throw new UsageError('--host must name an interface, such as 127.0.0.1 or 0.0.0.0.');
+  // Refused before listening: the default token is in every README, so on an address other
+  // machines reach it would let anyone in.
+  if (values.auth !== 'jwt' && exposesDefaultToken(host, tokens ?? [DEFAULT_SANDBOX_TOKEN]))
+    throw new UsageError(
+      `--host ${host} is reachable from other machines, and the default token ${DEFAULT_SANDBOX_TOKEN} is public: pass --token with a secret of your own (or listen on 127.0.0.1).`,
+    );
   const seed = seedOption(values.seed, values['seed-har']);
   let server: RunningSandbox;
   try {
