@@ -8,7 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { operationById, specExample, validateRequestBody, type OperationInfo } from '../contract/index.js';
-import { parseRetryAfter, sleep } from '../tasks/timing.js';
+import { segmentProblem } from '../internal/path-params.js';
+import { isTerminal, readTaskId } from '../internal/task-status.js';
+import { parseRetryAfter, sleep } from '../internal/timers.js';
+import type { Task } from '../types.js';
 import { examplePath, isWrite } from './cases.js';
 import { applyChecks, skipped } from './checks.js';
 import { evaluate, holds, isStatusCriterion } from './expressions.js';
@@ -93,18 +96,8 @@ export interface WorkflowContext {
 const statusOf = (e: Exchange) =>
   e.response ? String(e.response.status) : `no response (${e.networkError})`;
 
-/** The id of a task a write queued: a bare string (import), `{ taskId }` or `{ jobId }` (from lead). */
-export function taskIdOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return body;
-  if (body && typeof body === 'object') {
-    const o = body as { taskId?: unknown; jobId?: unknown };
-    const id = o.taskId ?? o.jobId;
-    return typeof id === 'string' ? id : undefined;
-  }
-  return undefined;
-}
-
-const TERMINAL = new Set(['CompletedSuccess', 'CompletedFailed']);
+/** The id of a task a write queued (src/internal/task-status.ts: one token fit for a path segment). */
+export const taskIdOf = readTaskId;
 
 /**
  * The task_lifecycle check. Polls the task until it is terminal, validating every answer, then
@@ -164,7 +157,7 @@ export async function followTask(
           verdict(undefined);
           return { last: sent };
         }
-      } else if (TERMINAL.has(task.status)) {
+      } else if (isTerminal({ status: task.status as Task['status'] })) {
         terminal = task.status;
       } else if (task.status !== 'InProgress') {
         return fail(`unknown task status ${JSON.stringify(task.status)} (${seen.join(' -> ')})`, ex);
@@ -289,9 +282,10 @@ export async function runWorkflow(
       if (scope.inputs[name] === undefined && step.parameters?.some((p) => p.value === `$inputs.${name}`))
         scope.inputs[name] = await io.ovocCustomerOf?.(evaluate(schema['x-sandbox-ovoc-customer-of'], scope));
     const params = Object.fromEntries((step.parameters ?? []).map((p) => [p.name, evaluate(p.value, scope)]));
-    // A path parameter is one segment: an object (or null) where an id belongs binds nothing.
+    // A path parameter is one segment: an object (or null) where an id belongs binds nothing, and
+    // neither does a value that cannot be one segment (`.`, `..`: src/internal/path-params.ts).
     const unbound = Object.keys(params).filter(
-      (k) => params[k] === undefined || typeof params[k] === 'object',
+      (k) => params[k] === undefined || typeof params[k] === 'object' || !!segmentProblem(String(params[k])),
     );
     if (unbound.length) return stop('unbound', `no value for ${unbound.join(', ')}`);
     const path = examplePath(op, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));

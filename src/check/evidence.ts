@@ -3,6 +3,7 @@
 // not listed rests on the vendor's documented rules (`vendor-table`), so it is strict by default.
 
 import { loadSpec, type OperationInfo, type ValidationIssue } from '../contract/index.js';
+import { atPointer, resolveRef } from '../internal/refs.js';
 
 export type Evidence = 'vendor-example' | 'vendor-table' | 'sibling-page' | 'aspnet-default' | 'ours';
 
@@ -43,46 +44,25 @@ export function evidenceText(e: Evidence): string {
 }
 
 /**
- * Follows a JSON pointer (`#/a/b` or `/a/b`) from `node`, through the `$ref`s on the way, which
- * point into the bundled contract. Bounded: a cycle of references ends as "not found".
- */
-function at(node: unknown, pointer: string, hops = 0): unknown {
-  if (hops > 32) return undefined;
-  const spec = loadSpec();
-  for (const raw of pointer.replace(/^#?\//, '').split('/')) {
-    if (raw === '') continue;
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const ref = (node as { $ref?: unknown } | undefined)?.$ref;
-    if (typeof ref === 'string' && ref.startsWith('#/') && !(key in (node as object)))
-      node = at(spec, ref, hops + 1);
-    if (!node || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-/**
  * What the rule an issue broke rests on: the `x-evidence` of the schema object that holds the
- * failing keyword. Ajv names that object by its schemaPath, in the contract (`#/components/...`)
- * or inside the validated schema; anything unresolvable is a vendor rule, so strict.
+ * failing keyword. Ajv names that object by its schemaPath, in the contract (`#/components/...`,
+ * `openapi.json#/...`) or inside the validated schema (`#/...`); a keyword reached through a `$ref`
+ * sits in the referenced schema. Anything unresolvable is a vendor rule, so strict.
  */
 export function issueEvidence(operation: OperationInfo, status: number, issue: ValidationIssue): Evidence {
   const path = issue.schemaPath;
-  if (!path || !issue.keyword) return 'vendor-table';
+  if (!path || !issue.keyword || !path.includes('#')) return 'vendor-table';
   const spec = loadSpec();
-  // `#/components/...` and `openapi.json#/...` point into the bundled contract; a bare `#/...`
-  // points into the validated schema itself.
   const hash = path.indexOf('#');
   const inContract = path.slice(0, hash) === 'openapi.json' || path.startsWith('#/components/');
-  const parent = path.slice(hash, path.lastIndexOf('/'));
+  const parent = path.slice(hash + 1, path.lastIndexOf('/'));
   const schemaPointer = operation.responses[String(status)]?.schemaPointer;
-  let holder = inContract
-    ? at(spec, parent)
+  const root = inContract
+    ? spec
     : schemaPointer
-      ? at(at(spec, schemaPointer), parent)
+      ? resolveRef(spec, atPointer(spec, schemaPointer))
       : undefined;
-  // A keyword reached through a `$ref` (`schema: {$ref: TaskId}`) sits in the referenced schema.
-  const ref = (holder as { $ref?: unknown } | undefined)?.$ref;
-  if (typeof ref === 'string' && !(issue.keyword in (holder as object))) holder = at(spec, ref);
+  let holder = atPointer(root, parent);
+  if (holder && typeof holder === 'object' && !(issue.keyword in holder)) holder = resolveRef(spec, holder);
   return evidenceOf(holder, issue.keyword);
 }

@@ -12,9 +12,11 @@ import {
   type HttpTarget,
   type Sent,
 } from './http.js';
-import type { ExchangeObserver } from '../har/observed.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
-import { redactor } from './redact.js';
+import { normalizeBaseUrl } from '../internal/base-url.js';
+import type { ExchangeObserver } from '../internal/exchange.js';
+import { redactor } from '../internal/redact.js';
+import { bareToken } from '../internal/token.js';
 import type {
   CheckOutcome,
   CheckRequest,
@@ -24,11 +26,11 @@ import type {
   TargetReport,
 } from './types.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed, prefixFromSeed, runGenerated } from './fuzz/index.js';
+import { readTaskId } from '../internal/task-status.js';
 import {
   checkWorkflows,
   followTask,
   runWorkflows,
-  taskIdOf,
   taskPollOperation,
   type WorkflowContext,
 } from './arazzo.js';
@@ -70,7 +72,10 @@ export interface CheckTargetOptions {
   /** Run the generated phase (default true). */
   generate?: boolean;
   onProgress?: (progress: CheckProgress) => void;
-  /** Receives every exchange of the run, the token still in it (`check --har` records them redacted). */
+  /**
+   * Sees every completed exchange (request, response, timings), redacted as the report keeps it:
+   * the hook for a HAR recorder. What it throws is ignored.
+   */
   onExchange?: ExchangeObserver;
 }
 
@@ -123,14 +128,18 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
+  // Refused before any request, as the client refuses them, and never quoted (src/internal/).
+  const baseUrl = normalizeBaseUrl(options.baseUrl, 'checkTarget: baseUrl');
+  const token = bareToken(String(options.token ?? ''), 'checkTarget: token');
   const ownTransport = options.fetch ? undefined : nodeTransport();
   try {
     return await checkWith({ ...options, seed }, kind, name, prefix, writesAllowed, {
-      baseUrl: options.baseUrl,
-      token: options.token,
+      baseUrl,
+      token,
       transport: ownTransport ?? fetchTransport(options.fetch!),
       timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      redact: redactor([options.token]),
+      // The token as given and as sent: a server may echo either.
+      redact: redactor([...new Set([options.token, token])]),
       ...(options.onExchange ? { observe: options.onExchange } : {}),
     });
   } finally {
@@ -231,7 +240,7 @@ async function checkWith(
       for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;
       if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
-        const taskId = taskIdOf(json);
+        const taskId = readTaskId(json);
         const id = taskId ?? (json as { id?: unknown } | undefined)?.id;
         noteCreated(
           c.operation.operationId,

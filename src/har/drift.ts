@@ -1,4 +1,5 @@
 import { loadSpec, type OperationInfo } from '../contract/index.js';
+import { resolveRef } from '../internal/refs.js';
 
 /** Something a server said that the contract accepts but has never seen: worth knowing, not a failure. */
 export interface Drift {
@@ -17,26 +18,7 @@ const MAX_DEPTH = 32;
 /** Kinds of drift kept per recording; a server that invents a member per answer is reported in part. */
 const MAX_DRIFTS = 200;
 
-function resolve(schema: unknown): Schema | undefined {
-  let s = schema;
-  for (
-    let hops = 0;
-    hops < 16 && s && typeof s === 'object' && typeof (s as Schema).$ref === 'string';
-    hops++
-  ) {
-    const ref = (s as Schema).$ref as string;
-    if (!ref.startsWith('#/')) return undefined;
-    s = ref
-      .slice(2)
-      .split('/')
-      .reduce<unknown>(
-        (n, k) =>
-          n && typeof n === 'object' ? (n as Schema)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined,
-        loadSpec(),
-      );
-  }
-  return s && typeof s === 'object' ? (s as Schema) : undefined;
-}
+const resolve = (schema: unknown): Schema | undefined => resolveRef(loadSpec(), schema);
 
 /** The schema and every branch of its anyOf/oneOf/allOf, resolved, recursively. */
 function branches(schema: unknown, depth = 0): Schema[] {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import type { Redactor } from '../check/redact.js';
-import { REDACTED } from '../check/redact.js';
-import type { ObservedExchange } from './observed.js';
+import type { Redactor } from '../internal/redact.js';
+import { REDACTED } from '../internal/redact.js';
+import type { ObservedExchange } from '../internal/exchange.js';
 import type { Har, HarEntry, HarNameValue } from './types.js';
 
 /** Headers whose whole value is a credential: kept as `<scheme> [redacted]`, whatever the token. */
@@ -64,7 +64,9 @@ export function harEntry(observed: ObservedExchange, redact: Redactor): HarEntry
   const { request, response, timings } = observed;
   const requestBody = request.body === undefined ? undefined : kept(redact(request.body));
   const responseBody = response ? kept(redact(response.body)) : undefined;
-  const total = timings.sendMs + timings.waitMs + timings.receiveMs;
+  // HAR's phases from what an observer knows: until the headers is waiting, the rest receiving.
+  const total = Math.max(0, timings.totalMs);
+  const wait = Math.min(total, Math.max(0, timings.headersMs ?? total));
   const entry: HarEntry = {
     startedDateTime: new Date(timings.startedAt).toISOString(),
     time: round(total),
@@ -120,7 +122,7 @@ export function harEntry(observed: ObservedExchange, redact: Redactor): HarEntry
           bodySize: -1,
         },
     cache: {},
-    timings: { send: round(timings.sendMs), wait: round(timings.waitMs), receive: round(timings.receiveMs) },
+    timings: { send: 0, wait: round(wait), receive: round(total - wait) },
     ...(observed.error !== undefined ? { _error: redact(observed.error) } : {}),
   };
   return entry;

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { matchRoute, type OperationInfo } from '../contract/index.js';
 import { parsedResponse } from '../check/http.js';
-import { redactor } from '../check/redact.js';
+import { redactor } from '../internal/redact.js';
 import type { CheckOutcome, CheckRequest, Exchange, TargetReport } from '../check/types.js';
 import { DriftCollector, type Drift } from './drift.js';
 import { judgeExchange } from './judge.js';

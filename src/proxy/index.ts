@@ -15,14 +15,14 @@ import {
   type RawResponse,
   type Transport,
 } from '../check/http.js';
-import { redactor, type Redactor } from '../check/redact.js';
+import { redactor, type Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckOutcome } from '../check/types.js';
 import { judgeExchange } from '../har/judge.js';
-import type { ExchangeObserver } from '../har/observed.js';
+import { notify, type ExchangeObserver } from '../internal/exchange.js';
 import { BODY_LIMIT, hasBody, readBody } from '../sandbox/body.js';
 import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
-import { problem } from '../sandbox/problems.js';
+import { problem } from '../internal/problems.js';
 import { rawAnswer } from '../sandbox/server.js';
 
 export const VIOLATIONS_HEADER = 'x-live-platform-violations';
@@ -189,7 +189,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const url = joinUrl(upstream, target);
     const headers = flat(req.headers);
     const observe = (response?: RawResponse, error?: string) =>
-      options.onExchange?.({
+      notify(options.onExchange, {
         request: { method, url, headers, ...(body !== undefined ? { body } : {}) },
         ...(response
           ? {
@@ -202,7 +202,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
             }
           : {}),
         ...(error !== undefined ? { error } : {}),
-        timings: { startedAt, sendMs: 0, waitMs: performance.now() - started, receiveMs: 0 },
+        timings: { startedAt, totalMs: performance.now() - started },
       });
 
     let upstreamRes: RawResponse;

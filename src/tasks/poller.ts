@@ -1,16 +1,16 @@
 // The poll engine: when to ask, when to stop, what the answer means. It knows nothing of HTTP; the
-// binding in ./http.ts supplies `poll` (Azure core-lro's split), so the engine is tested with plain
+// binding in src/client/task-requests.ts supplies `poll` (Azure core-lro's split), so the engine is tested with plain
 // functions and a different transport needs no change here.
 import type { Task } from '../types.js';
+import { isTerminal } from '../internal/task-status.js';
+import { nextAskWait, setLongTimeout, sleep } from '../internal/timers.js';
 import { TaskFailedError, TaskTimeoutError } from './errors.js';
-import { isTerminal, taskFrom } from './status.js';
+import { taskFrom } from './status.js';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_TASK_TIMEOUT_MS,
   pollDelay,
-  setLongTimeout,
-  sleep,
 } from './timing.js';
 
 /**
@@ -20,6 +20,11 @@ import {
 export interface PolledTask {
   task?: Task | undefined;
   retryAfterMs?: number | undefined;
+  /**
+   * Blanks the credentials the request carried in text the engine quotes from the task (a
+   * TaskFailedError's message): the binding knows the token it sent, the engine does not.
+   */
+  redact?: ((text: string) => string) | undefined;
 }
 
 /** How the engine reads a task's state; an abort of `signal` must end the read. */
@@ -150,15 +155,14 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
         const polled = await this.poll(id, ctl.signal);
         // At least the backoff (itself never under intervalMs): a Retry-After of 0, or a storm of
         // 429s, cannot make the poller ask faster than intervalMs. A longer Retry-After is honoured.
-        const backoff = Math.max(interval, pollDelay(n++, interval, maxInterval));
-        wait = Math.max(backoff, polled?.retryAfterMs ?? 0);
+        wait = nextAskWait(interval, pollDelay(n++, interval, maxInterval), polled?.retryAfterMs);
         if (polled?.task === undefined) continue;
         const task = taskFrom(polled.task, id);
         this.latest = task;
         for (const cb of this.#listeners) cb(task);
         if (isTerminal(task)) {
           if (task.status === 'CompletedFailed' && o.throwOnFailure !== false)
-            throw new TaskFailedError(task);
+            throw new TaskFailedError(task, polled.redact);
           return task;
         }
       }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretForms } from '../../src/check/redact.js';
+import { secretForms } from '../../src/internal/redact.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { assertBuilt, cleanEnv, runCli } from '../check/cli-process.js';
 import { validateHar12 } from './har-schema.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretForms } from '../../src/check/redact.js';
+import { secretForms } from '../../src/internal/redact.js';
 import { readRecording } from '../../src/har/read.js';
 import { HarRecorder } from '../../src/har/record.js';
 import { validateRecording, type RecordingReport } from '../../src/har/validate.js';

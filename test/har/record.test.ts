@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redactor, secretForms } from '../../src/check/redact.js';
-import type { ObservedExchange } from '../../src/har/observed.js';
+import { redactor, secretForms } from '../../src/internal/redact.js';
+import type { ObservedExchange } from '../../src/internal/exchange.js';
 import { HarRecorder } from '../../src/har/record.js';
 import { writeWhole } from '../../src/har/write.js';
 import { UsageError } from '../../src/cli/args.js';
@@ -30,7 +30,7 @@ const observed = (body: string): ObservedExchange => ({
     },
     body,
   },
-  timings: { startedAt: Date.UTC(2025, 5, 2), sendMs: 1, waitMs: 2, receiveMs: 3 },
+  timings: { startedAt: Date.UTC(2025, 5, 2), headersMs: 2, totalMs: 6 },
 });
 
 describe('HarRecorder', () => {
@@ -43,7 +43,7 @@ describe('HarRecorder', () => {
     expect(entry!.request.headers).toContainEqual({ name: 'authorization', value: 'Bearer [redacted]' });
     expect(entry!.request.headers).toContainEqual({ name: 'cookie', value: '[redacted]' });
     expect(entry!.time).toBe(6);
-    expect(entry!.timings).toEqual({ send: 1, wait: 2, receive: 3 });
+    expect(entry!.timings).toEqual({ send: 0, wait: 2, receive: 4 });
     expect(entry!.startedDateTime).toBe('2025-06-02T00:00:00.000Z');
   });
 

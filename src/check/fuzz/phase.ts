@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { operations, type OperationInfo } from '../../contract/index.js';
-import { parseRetryAfter, sleep } from '../../tasks/timing.js';
+import { nextAskWait, parseRetryAfter, sleep } from '../../internal/timers.js';
 import { isWrite } from '../cases.js';
 import { applyChecks, primaryCheck, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
@@ -115,8 +115,10 @@ async function runProperty(
         stopped = `the server answered 429 to ${MAX_THROTTLED} generated requests in a row; run again later, or with a lower --max-examples`;
         return true;
       }
-      const asked = parseRetryAfter(res.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
-      await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000));
+      // The shared floor (src/internal/timers.ts), and no wait past 30 s: generation goes on.
+      await sleep(
+        Math.min(nextAskWait(MIN_THROTTLE_WAIT_MS, 0, parseRetryAfter(res.headers['retry-after'])), 30_000),
+      );
     } else throttled = 0;
     if (is2xx(status) && isWrite(op)) createdNames.push(...namesIn(op, c.request.body));
     // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed

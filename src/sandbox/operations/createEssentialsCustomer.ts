@@ -1,7 +1,8 @@
 import { schemaPropertyNames, specExample } from '../../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer } from '../../types.js';
 import { newUuid } from '../ids.js';
-import { addError, capReached, errorMap, problemReply, validationProblem } from '../problems.js';
+import { addError, errorMap, problemReply, validationReply } from '../../internal/problems.js';
+import { capReached } from '../problems.js';
 import { tenantKey, type SandboxState } from '../state.js';
 import { ok, type Handler } from './handler.js';
 
@@ -84,7 +85,7 @@ export const createEssentialsCustomer: Handler = ({ state, now }, _params, body)
       );
     }
   }
-  if (Object.keys(errors).length) return { status: 400, json: JSON.stringify(validationProblem(errors)) };
+  if (Object.keys(errors).length) return validationReply(errors);
   if (state.nameTaken(request.msTenantId, request.shortName)) {
     const tenant = request.msTenantId ? `tenant ${request.msTenantId}` : 'customers without a tenant';
     return problemReply(

@@ -1,4 +1,4 @@
-import { problemReply, quote } from '../problems.js';
+import { problemReply, quote } from '../../internal/problems.js';
 import { taskJson } from '../tasks.js';
 import type { Handler } from './handler.js';
 

@@ -1,4 +1,4 @@
-import type { Reply } from '../problems.js';
+import type { Reply } from '../../internal/problems.js';
 import type { SandboxState } from '../state.js';
 
 export interface HandlerContext {

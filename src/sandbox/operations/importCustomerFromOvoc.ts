@@ -1,4 +1,5 @@
-import { problemReply, quote, tasksBusy } from '../problems.js';
+import { problemReply, quote } from '../../internal/problems.js';
+import { tasksBusy } from '../problems.js';
 import { importTask } from '../tasks.js';
 import { ok, type Handler } from './handler.js';
 

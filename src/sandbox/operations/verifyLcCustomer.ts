@@ -1,4 +1,4 @@
-import { problemReply } from '../problems.js';
+import { problemReply } from '../../internal/problems.js';
 import { ok, type Handler } from './handler.js';
 
 export const verifyLcCustomer: Handler = ({ state }, params) => {
