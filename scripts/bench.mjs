@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import createClient from 'openapi-fetch';
 import * as esbuild from 'esbuild';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { proxyOverhead } from './bench/proxy.mjs';
 import addFormats from 'ajv-formats';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -689,7 +690,29 @@ const onlyArg = process.argv.indexOf('--only');
 const only =
   process.argv.find((a) => a.startsWith('--only='))?.slice(7) ??
   (onlyArg === -1 ? undefined : process.argv[onlyArg + 1]);
-const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize, soak, fuzz };
+// Measured in scripts/bench/proxy.mjs; it gets this file's helpers rather than copies of them.
+const proxy = () =>
+  proxyOverhead({
+    row,
+    median,
+    fmt,
+    rounds: ROUNDS,
+    callsPerRound: CALLS_PER_ROUND,
+    token: TOKEN,
+    shuffled,
+    childServer,
+  });
+const sections = {
+  clientOverhead,
+  throughput,
+  validation,
+  checkWallTime,
+  poller,
+  bundleSize,
+  soak,
+  fuzz,
+  proxy,
+};
 const started = Date.now();
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.split(',').includes(name)) continue;
