@@ -322,27 +322,25 @@ describe('src/sandbox/seed.ts: seeds that a long-running sandbox meets', () => {
     const near = { ...specExample<OvocCustomer>('OvocCustomerBrad984'), id: 85845 };
     const task = { ...specExample<any>('TaskImportCompleted'), id: 'tsk_185511' };
     const { c } = await small({}, { seed: { ovocCustomers: [ovoc, near], tasks: [task] } });
-    {
-      const ids = new Set<number>([85844, 85845, Number.MAX_SAFE_INTEGER]);
-      for (let i = 0; i < 3; i++) {
-        const created = await c.call('POST', '/api/v2/customer', {
-          json: { ...essentials, shortName: `Next${i}` },
-        });
-        expect(created.status).toBe(200);
-      }
-      const state = (await c.call('GET', '/_sandbox/state')).body;
-      for (const o of state.ovocCustomers) ids.add(o.id);
-      expect(ids.size).toBe(6);
-      expect(state.counts.ovocCustomers).toBe(6);
-      for (const o of state.ovocCustomers) expect(Number.isSafeInteger(o.id)).toBe(true);
-      const imp = await c.call(
-        'POST',
-        '/api/v2/customer/182f496c-0aaa-4023-bdd4-03b9cf8f68b9/action/ovocimport',
-        {
-          json: { customerType: 'IPGROUP_TYPE' },
-        },
-      );
-      expect(imp.body).toBe('tsk_185512');
+    const ids = new Set<number>([85844, 85845, Number.MAX_SAFE_INTEGER]);
+    for (let i = 0; i < 3; i++) {
+      const created = await c.call('POST', '/api/v2/customer', {
+        json: { ...essentials, shortName: `Next${i}` },
+      });
+      expect(created.status).toBe(200);
     }
+    const state = (await c.call('GET', '/_sandbox/state')).body;
+    for (const o of state.ovocCustomers) ids.add(o.id);
+    expect(ids.size).toBe(6);
+    expect(state.counts.ovocCustomers).toBe(6);
+    for (const o of state.ovocCustomers) expect(Number.isSafeInteger(o.id)).toBe(true);
+    const imp = await c.call(
+      'POST',
+      '/api/v2/customer/182f496c-0aaa-4023-bdd4-03b9cf8f68b9/action/ovocimport',
+      {
+        json: { customerType: 'IPGROUP_TYPE' },
+      },
+    );
+    expect(imp.body).toBe('tsk_185512');
   });
 });

@@ -4,7 +4,7 @@ import { sandboxTest } from '../support/fixtures.js';
 import { finishTask } from './conformance.js';
 
 // One sandbox for the file; at its end the fixture checks that 400 answers or more all conformed.
-const it = sandboxTest({}, 400);
+const it = sandboxTest({}, { atLeast: 400 });
 
 describe('src/sandbox: concurrent requests change state atomically', () => {
   it('100 concurrent conversions of one lead: exactly one Converted, 99 CustomerAlreadyConverted', async ({

@@ -104,15 +104,19 @@ export const test = base
 /**
  * `test` plus a `sandbox` all the tests of the file share (started with `options` on the file's
  * clock) and `c`, a contract-checking caller of it: at the end of the file the fixture checks that
- * `c` saw at least `atLeast` answers and none broke the contract, then closes the sandbox.
+ * `c` saw at least `atLeast` answers and none broke the contract (a 5xx of `expected5xx` aside), then
+ * closes the sandbox.
  */
-export function sandboxTest(options: SandboxOptions = {}, atLeast = 1) {
+export function sandboxTest(
+  options: SandboxOptions = {},
+  { atLeast = 1, expected5xx = [] }: { atLeast?: number; expected5xx?: number[] } = {},
+) {
   return test
     .extend('sandbox', { scope: 'file' }, async ({ clock }, { onCleanup }) =>
       startTestSandbox(clock, options, (close) => onCleanup(close)),
     )
     .extend('c', { scope: 'file' }, async ({ sandbox }, { onCleanup }) => {
-      const c: Conformance = conformance(sandbox.url, sandbox.token);
+      const c: Conformance = conformance(sandbox.url, sandbox.token, { expected5xx });
       onCleanup(() => expectConformance(c, atLeast));
       return c;
     });
