@@ -57,7 +57,7 @@ export interface SandboxOptions {
   limits?: Partial<SandboxLimits>;
   /**
    * Where the sandbox reads the time (task progress, which finished task makes room at maxTasks,
-   * state timestamps); default the wall clock. A test passes one it moves, so a task finishes when
+   * state timestamps, JWT issue and expiry); default the wall clock. A test passes one it moves, so a task finishes when
    * the test says, not when a loaded machine gets round to it.
    */
   clock?: SandboxClock;
@@ -131,7 +131,7 @@ function checkOptions(options: SandboxOptions) {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const { port, host, taskDurationMs, tokens, limits, jwt, aspnet, clock } = checkOptions(options);
-  const authority = jwt ? await createJwtAuthority(jwt) : undefined;
+  const authority = jwt ? await createJwtAuthority(jwt, () => clock.now()) : undefined;
   const seed = options.seed === undefined ? undefined : loadSeed(options.seed);
   const target = {
     state: initialState(seed, limits) as SandboxState,
