@@ -24,6 +24,7 @@ const { pollDelay, DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_POLL_INTERVAL_MS } =
 const validators = await import('../generated/validators.js');
 const { freePort, waitForPort } = await import('../dist/mock/net.js');
 const { startPrismMock } = await import('../dist/mock/prism.js');
+const { movedFromTests } = await import('./bench-moved.mjs');
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 5 : 31;
@@ -690,6 +691,8 @@ const only =
   process.argv.find((a) => a.startsWith('--only='))?.slice(7) ??
   (onlyArg === -1 ? undefined : process.argv[onlyArg + 1]);
 const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize, soak, fuzz };
+// Speed claims that were millisecond bounds in unit tests (scripts/bench-moved.mjs).
+sections.movedFromTests = () => movedFromTests({ row, median, fmt, rounds: ROUNDS });
 const started = Date.now();
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.split(',').includes(name)) continue;
