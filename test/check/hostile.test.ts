@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { test as it } from '../support/fixtures.js';
 import { checkTarget, type TargetReport } from '../../src/check/index.js';
 import { fetchTransport, MAX_RESPONSE_BYTES, RequestFailure } from '../../src/check/http.js';
 import { nextPollGap } from '../../src/check/pacing.js';
@@ -86,16 +87,14 @@ describe('src/check against hostile servers (test/check/hostile)', () => {
     expect(report.setupProblem).toContain(`(try ${server.url})`);
   });
 
-  it('asks about the base URL on the sandbox too, which answers 401 before it routes a request without a token', async () => {
-    const sandbox = await startSandbox({ port: 0 });
-    try {
-      const report = await checkTarget({ baseUrl: `${sandbox.url}/api`, token: sandbox.tokens[0]! });
-      expect(report.setupProblem).toMatch(/^\d+ of \d+ requests with the token got 404: is --base-url/);
-      const right = await checkTarget({ baseUrl: sandbox.url, token: sandbox.tokens[0]! });
-      expect(right.setupProblem).toBeUndefined();
-    } finally {
-      await sandbox.close();
-    }
+  it('asks about the base URL on the sandbox too, which answers 401 before it routes a request without a token', async ({
+    serve,
+  }) => {
+    const sandbox = await serve(startSandbox({ port: 0 }));
+    const report = await checkTarget({ baseUrl: `${sandbox.url}/api`, token: sandbox.tokens[0]! });
+    expect(report.setupProblem).toMatch(/^\d+ of \d+ requests with the token got 404: is --base-url/);
+    const right = await checkTarget({ baseUrl: sandbox.url, token: sandbox.tokens[0]! });
+    expect(right.setupProblem).toBeUndefined();
   });
 
   it('skips the lead workflow with the reason when --target sandbox names a server without the control plane', async () => {
