@@ -18,18 +18,32 @@ const BODY_TARGETS: [string, string][] = [
   ['POST', '/_sandbox/faults'],
 ];
 
-/** Sends raw bytes over TCP and reads until the server closes or goes quiet. */
+/**
+ * Sends raw bytes over TCP and reads until the server closes the connection or one whole response
+ * (headers and Content-Length body) has arrived; a 10 s guard ends a read that gets neither.
+ */
 function rawRequest(port: number, data: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let out = '';
-    socket.setTimeout(1500, () => {
+    const done = () => {
+      clearTimeout(guard);
       socket.destroy();
       resolve(out);
+    };
+    const guard = setTimeout(done, 10_000);
+    socket.on('data', (d) => {
+      out += d.toString('utf8');
+      const end = out.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: *(\d+)/i.exec(out.slice(0, end))?.[1];
+      if (end !== -1 && length !== undefined && Buffer.byteLength(out.slice(end + 4)) >= Number(length))
+        done();
     });
-    socket.on('data', (d) => (out += d.toString('utf8')));
-    socket.on('end', () => resolve(out));
-    socket.on('error', reject);
+    socket.on('end', done);
+    socket.on('error', (e) => {
+      clearTimeout(guard);
+      reject(e);
+    });
     socket.write(data);
   });
 }
