@@ -14,6 +14,8 @@ import autocannon from 'autocannon';
 import createClient from 'openapi-fetch';
 import * as esbuild from 'esbuild';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { movedFromTests } from './bench/moved.mjs';
+import { proxyOverhead } from './bench/proxy.mjs';
 import addFormats from 'ajv-formats';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +26,6 @@ const { pollDelay, DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_POLL_INTERVAL_MS } =
 const validators = await import('../generated/validators.js');
 const { freePort, waitForPort } = await import('../dist/mock/net.js');
 const { startPrismMock } = await import('../dist/mock/prism.js');
-const { movedFromTests } = await import('./bench-moved.mjs');
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 5 : 31;
@@ -690,9 +691,31 @@ const onlyArg = process.argv.indexOf('--only');
 const only =
   process.argv.find((a) => a.startsWith('--only='))?.slice(7) ??
   (onlyArg === -1 ? undefined : process.argv[onlyArg + 1]);
-const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize, soak, fuzz };
-// Speed claims that were millisecond bounds in unit tests (scripts/bench-moved.mjs).
-sections.movedFromTests = () => movedFromTests({ row, median, fmt, rounds: ROUNDS });
+// Measured in scripts/bench/proxy.mjs; it gets this file's helpers rather than copies of them.
+const proxy = () =>
+  proxyOverhead({
+    row,
+    median,
+    fmt,
+    rounds: ROUNDS,
+    callsPerRound: CALLS_PER_ROUND,
+    token: TOKEN,
+    shuffled,
+    childServer,
+  });
+const sections = {
+  clientOverhead,
+  throughput,
+  validation,
+  checkWallTime,
+  poller,
+  bundleSize,
+  soak,
+  fuzz,
+  proxy,
+  // Speed claims that were millisecond bounds in unit tests (scripts/bench/moved.mjs).
+  movedFromTests: () => movedFromTests({ row, median, fmt, rounds: ROUNDS }),
+};
 const started = Date.now();
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.split(',').includes(name)) continue;

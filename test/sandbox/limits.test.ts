@@ -241,7 +241,7 @@ describe('src/sandbox/control.ts: GET /_sandbox/state is paged', () => {
     }
   });
 
-  // How fast it answers is the bench's to measure (scripts/bench-state.mjs); here, what it answers.
+  // How fast it answers is the bench's to measure (scripts/bench/moved.mjs); here, what it answers.
   it('answers a page of 1,000 with 2,000 tasks held', async ({ small }) => {
     const { c, sandbox } = await small({});
     // Fill through the public API in parallel batches.

@@ -28,8 +28,8 @@ async function timed(fn, n, median) {
  * with the rest.
  */
 export async function movedFromTests({ row, median, fmt, rounds }) {
-  process.stderr.write('8. speed claims moved out of the unit tests\n');
-  const { startSandbox } = await import('../dist/sandbox/index.js');
+  process.stderr.write('10. speed claims moved out of the unit tests\n');
+  const { startSandbox } = await import('../../dist/sandbox/index.js');
   const group = 'moved from unit tests';
   const headers = { authorization: `Bearer ${TOKEN}` };
 
