@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import createClient from 'openapi-fetch';
 import * as esbuild from 'esbuild';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { movedFromTests } from './bench/moved.mjs';
 import { proxyOverhead } from './bench/proxy.mjs';
 import addFormats from 'ajv-formats';
 
@@ -709,6 +710,8 @@ const sections = {
   fuzz,
   schemathesis,
   proxy,
+  // Speed claims that were millisecond bounds in unit tests (scripts/bench/moved.mjs).
+  movedFromTests: () => movedFromTests({ row, median, fmt, rounds: ROUNDS }),
 };
 const started = Date.now();
 for (const [name, fn] of Object.entries(sections)) {
