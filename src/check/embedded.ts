@@ -15,6 +15,7 @@ export type EmbeddedCheckOptions = Pick<
   | 'seed'
   | 'maxExamples'
   | 'generate'
+  | 'onExchange'
 > & {
   /** Aborting closes the embedded servers, even one still starting (the CLI aborts on Ctrl-C). */
   signal?: AbortSignal;

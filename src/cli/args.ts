@@ -9,6 +9,24 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Like parse, for a command that takes operands (`validate FILE.har`). */
+export function parseWithOperands<T extends Options>(
+  argv: string[],
+  options: T,
+  usage: string,
+): {
+  values: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>
+  >['values'];
+  positionals: string[];
+} {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(`${explain(err as Error & { code?: string }, options)}\n\n${usage}`);
+  }
+}
+
 export function parse<T extends Options>(
   argv: string[],
   options: T,

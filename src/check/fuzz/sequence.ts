@@ -83,13 +83,14 @@ async function runSequence(
     })
     .map((cs) => prefix + cs.join(''));
   // Other text inputs (the full name) are optional and, when sent, keep to the task's rule too;
-  // leaving them to the schema's plain string would end most sequences at a failed conversion.
+  // leaving them to the schema's plain string would end most sequences at a failed conversion. On a
+  // tenant they carry the run prefix like every name, so the clean-up list can find what they made.
   const text = fc.option(
     fc
       .array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_' "), {
         maxLength: 40,
       })
-      .map((cs) => cs.join('')),
+      .map((cs) => prefix + cs.join('')),
     { nil: undefined },
   );
   const generatedInputs = fc.record(

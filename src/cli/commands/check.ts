@@ -21,12 +21,16 @@ import {
 import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
 import { parse, UsageError, wholeNumberOption } from '../args.js';
 import { warnAboutCheckFlags } from '../check-notes.js';
+import { redactor } from '../../internal/redact.js';
+import { HarRecorder } from '../../har/record.js';
+import { writeWhole } from '../../har/write.js';
+import { version } from '../version.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
                           [--only operationId] [--lead-tenant msTenantId] [--request-timeout ms]
                           [--task-timeout ms] [--concurrency n] [--strict]
-                          [--seed S] [--max-examples N] [--no-generate]
+                          [--seed S] [--max-examples N] [--no-generate] [--har FILE]
 
 Checks that a server honours the contract. Without a URL it starts the sandbox, and the Prism mock
 when Prism is installed, and checks them; with one it checks that server.
@@ -54,6 +58,8 @@ when Prism is installed, and checks them; with one it checks that server.
   --max-examples N         generated valid and invalid requests per operation (default ${DEFAULT_MAX_EXAMPLES};
                            200 or more for a deeper run)
   --no-generate            only the deterministic cases (one per constraint) and the workflows
+  --har FILE               record every exchange of the run as HAR 1.2 (token redacted), for
+                           \`live-platform validate\`, a HAR viewer, or \`sandbox --seed-har\`
 
 Exit codes: 0 conformant, 1 a check failed, 2 usage, connection or setup error (a refused token,
 a base URL that is not the API root).`;
@@ -79,6 +85,7 @@ const FLAGS = {
   seed: { type: 'string' },
   'max-examples': { type: 'string' },
   'no-generate': { type: 'boolean' },
+  har: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -114,7 +121,7 @@ function targetOption(raw: string | undefined, baseUrl: string | undefined): Tar
 }
 
 /** Fails before any request when a report could not be written, so a long run is not wasted. */
-async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
+export async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
   if (raw === undefined) return undefined;
   if (raw === '-' && flag === '--json') return '-';
   if (!raw.trim()) throw new UsageError(`${flag} needs a file path.`);
@@ -213,13 +220,23 @@ export async function run(argv: string[]): Promise<number> {
   const generation = generationOptions(values.seed, values['max-examples'], values['no-generate'] === true);
   const junitPath = await writablePath(values.junit, '--junit');
   const jsonPath = await writablePath(values.json, '--json');
+  const harPath = values.har === '-' ? undefined : await writablePath(values.har, '--har');
+  if (values.har === '-') throw new UsageError('--har needs a file path; a HAR is not written to stdout.');
   // Only once every flag is accepted: a flag refused above is one error, not also "ignored".
   warnAboutCheckFlags(values);
   const secrets = token ? [token] : [];
 
+  const recorder = harPath
+    ? new HarRecorder({
+        creator: { name: 'live-platform check', version: version() },
+        redact: redactor(secrets),
+      })
+    : undefined;
+
   const progress = progressReporter();
   const common = {
     onProgress: progress.onProgress,
+    ...(recorder ? { onExchange: recorder.observe } : {}),
     ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
     ...(only !== undefined ? { only } : {}),
     ...(values.strict === true ? { strict: true } : {}),
@@ -295,6 +312,8 @@ export async function run(argv: string[]): Promise<number> {
     const json = jsonPath && redact(renderJson(reports, { notConfigured }), secrets);
     if (jsonPath === '-') process.stdout.write(`${json}\n`);
     else if (jsonPath) await writeFile(jsonPath, json!);
+    if (harPath && recorder)
+      await writeWhole(harPath, redact(JSON.stringify(recorder.toHar(), undefined, 2), secrets));
   } catch (err) {
     console.error(
       `live-platform check: could not write a report: ${redact((err as Error).message, secrets)}`,
