@@ -2,13 +2,14 @@
 // every response gets the checks Schemathesis names; the stateful workflows run where state exists.
 export {
   checkTarget,
+  DEFAULT_PHASE_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type CheckProgress,
   type CheckTargetOptions,
 } from './run.js';
 export { checkEmbedded, embeddedPlan, type EmbeddedCheckOptions } from './embedded.js';
 export { renderText, type TextReportOptions } from './report-text.js';
-export { renderJUnit, renderJson, redact, xmlEscape } from './report-files.js';
+export { renderJUnit, renderJson, redact, writeReportFile, xmlEscape } from './report-files.js';
 export { isConformant, counts } from './summary.js';
 export { allCases, casesFor, isWrite, type CheckCase, type CaseKind } from './cases.js';
 export { mutationsOf, type Mutation } from './mutations.js';
@@ -16,7 +17,6 @@ export { evidenceOf, isLenient, type Evidence } from './evidence.js';
 export { ConnectionError } from './http.js';
 export {
   DEFAULT_MAX_EXAMPLES,
-  prefixFromSeed,
   type GeneratedFailure,
   type GeneratedSummary,
   type GeneratedWarning,

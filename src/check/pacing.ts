@@ -7,6 +7,11 @@
 export const FIRST_POLL_MS = 50;
 /** Confirming a terminal status needs no long wait. */
 export const CONFIRM_POLL_MS = 200;
+/**
+ * The least wait after a busy answer (429 or 503), whatever the poll interval: the sandbox target's
+ * 20 ms interval made an unreadable Retry-After about 3 150 polls before the task deadline.
+ */
+export const BUSY_FLOOR_MS = 250;
 
 export interface PollAnswer {
   /** The poll interval: the cap of the backoff, and the least wait after a busy answer. */
@@ -24,15 +29,15 @@ export interface PollAnswer {
 /**
  * The wait before the next poll, or undefined when it would end after the deadline, so that the
  * caller stops instead of sleeping past it. A running task is polled with a doubling wait from
- * FIRST_POLL_MS up to the interval. A busy answer waits at least the whole interval whatever
- * Retry-After says (`Retry-After: 0` in a loop gets a poll per interval, not thousands), longer when
- * Retry-After asks for more.
+ * FIRST_POLL_MS up to the interval. A busy answer waits at least the whole interval and at least
+ * BUSY_FLOOR_MS whatever Retry-After says (`Retry-After: 0`, a past date or garbage in a loop gets a
+ * few polls a second, not thousands), longer when Retry-After asks for more.
  */
 export function nextPollGap(a: PollAnswer): number | undefined {
   const first = Math.min(FIRST_POLL_MS, a.intervalMs);
   const gap =
     a.kind === 'busy'
-      ? Math.max(a.intervalMs, a.retryAfterMs ?? 0)
+      ? Math.max(BUSY_FLOOR_MS, a.intervalMs, a.retryAfterMs ?? 0)
       : a.kind === 'terminal'
         ? Math.min(CONFIRM_POLL_MS, a.intervalMs)
         : a.previousMs === undefined

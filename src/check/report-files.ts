@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { curlFor } from './http.js';
 import { redactor } from './redact.js';
 import { xmlEscape } from './xml.js';
@@ -65,7 +68,7 @@ export function renderJUnit(reports: TargetReport[]): string {
     totals.skipped += skipped;
     suites.push(
       `  <testsuite name="${xmlEscape(`live-platform check: ${r.target.name}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}">\n` +
-        `    <properties>\n      <property name="url" value="${xmlEscape(r.target.url)}"/>\n      <property name="runPrefix" value="${xmlEscape(r.runPrefix)}"/>\n    </properties>\n` +
+        `    <properties>\n      <property name="url" value="${xmlEscape(r.target.url)}"/>\n      <property name="runPrefix" value="${xmlEscape(r.runPrefix)}"/>\n${r.incomplete ? `      <property name="incomplete" value="${xmlEscape(r.incomplete)}"/>\n` : ''}    </properties>\n` +
         `${cases.join('\n')}\n  </testsuite>`,
     );
   }
@@ -94,6 +97,7 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
           url: r.target.url,
           conformant: isConformant(r),
           ...(r.setupProblem ? { setupProblem: r.setupProblem } : {}),
+          ...(r.incomplete ? { incomplete: r.incomplete } : {}),
           runPrefix: r.runPrefix,
           ...(r.generated ? { generated: r.generated } : {}),
           requests: r.requests,
@@ -139,4 +143,20 @@ const withCurl = (r: TargetReport, verdict: Verdict) =>
  */
 export function redact(text: string, secrets: string[]): string {
   return redactor(secrets)(text);
+}
+
+/**
+ * Writes a report whole or not at all: into a temporary file beside it, then renamed over it (a
+ * rename within a directory is atomic), so a reader, or a run stopped mid-write, never meets half
+ * a report. The temporary file is removed when the write fails.
+ */
+export async function writeReportFile(path: string, text: string): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (err) {
+    await rm(temporary, { force: true });
+    throw err;
+  }
 }

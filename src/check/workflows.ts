@@ -22,6 +22,10 @@ export interface WorkflowContext {
   exchange(operation: OperationInfo, request: CheckRequest, caseName: string): Promise<Sent>;
   record(outcome: CheckOutcome): void;
   created(operationId: string, names: string[], id?: string): void;
+  /** Ends every wait of the phase under way (interrupted, or its deadline). */
+  signal?: AbortSignal;
+  /** Told how each followed task ended (undefined: it did not end cleanly), for the created list. */
+  taskEnded?(taskId: string, final: TaskState | undefined): void;
 }
 
 const byId = (id: string) => operations.find((o) => o.operationId === id);
@@ -40,7 +44,7 @@ export function taskIdOf(body: unknown): string | undefined {
   return undefined;
 }
 
-interface TaskState {
+export interface TaskState {
   status: string;
   details: unknown[];
 }
@@ -53,6 +57,16 @@ interface TaskState {
  * answering `429 Retry-After: 0` gets a few polls, not thousands (see nextPollGap).
  */
 export async function followTask(
+  ctx: WorkflowContext,
+  taskId: string,
+  caseName: string,
+): Promise<{ final?: TaskState; failure?: string }> {
+  const result = await pollTask(ctx, taskId, caseName);
+  ctx.taskEnded?.(taskId, result.final);
+  return result;
+}
+
+async function pollTask(
   ctx: WorkflowContext,
   taskId: string,
   caseName: string,
@@ -126,7 +140,7 @@ export async function followTask(
       return fail(why, ex);
     }
     if (!wasBusy && !terminal) previousMs = gap;
-    await sleep(gap);
+    await sleep(gap, ctx.signal);
   }
 }
 

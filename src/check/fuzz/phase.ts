@@ -79,6 +79,8 @@ export interface GeneratedContext extends Partial<
   tasksBroken?: boolean;
   /** Sends one request (the caller counts it) and returns the exchange. */
   send(request: CheckRequest): Promise<Sent>;
+  /** Aborts when the phase is stopped (interrupted, or its deadline): fast-check then ends at once. */
+  signal?: AbortSignal;
   record(outcome: CheckOutcome): void;
   created(operationId: string, names: string[], id?: string): void;
 }
@@ -105,6 +107,21 @@ const is2xx = (s: number) => s >= 200 && s < 300;
 export const MAX_THROTTLED = 3;
 /** The least wait after a 429, whatever Retry-After says (`0`, a past date): no answer makes a storm. */
 const MIN_THROTTLE_WAIT_MS = 1_000;
+
+/**
+ * Ends fast-check's whole run, shrinking included, once `signal` aborted: an interrupting
+ * precondition failure is fast-check's own way to stop (what its time limits use). Called at the
+ * start of a property, and as `.catch(stopOn(signal))` of a request or a wait the signal cut short.
+ */
+export function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new fc.PreconditionFailure(true);
+}
+export const stopOn =
+  (signal: AbortSignal | undefined) =>
+  (err: unknown): never => {
+    stopIfAborted(signal);
+    throw err;
+  };
 
 interface Tally {
   passed: Map<CheckName, number>;
@@ -145,6 +162,7 @@ async function runProperty(
   let stopped: string | undefined;
   const caseName = `generated: ${kind} requests`;
   const property = fc.asyncProperty(arbitrary, async (c) => {
+    stopIfAborted(ctx.signal);
     if (!c) {
       summary.discarded++;
       fc.pre(false);
@@ -157,7 +175,7 @@ async function runProperty(
     // Past the budget every further shrink candidate counts as passing, so shrinking ends.
     if (stopped !== undefined || ++calls > budget) return true;
     summary.cases++;
-    const { exchange: ex, json } = await ctx.send(c.request);
+    const { exchange: ex, json } = await ctx.send(c.request).catch(stopOn(ctx.signal));
     const outcomes = applyChecks(
       {
         operation: op,
@@ -188,7 +206,9 @@ async function runProperty(
         return true;
       }
       const asked = parseRetryAfter(res.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
-      await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000));
+      await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000), ctx.signal).catch(
+        stopOn(ctx.signal),
+      );
     } else throttled = 0;
     if (kind === 'valid') {
       const why = acceptanceFailure(op, status);

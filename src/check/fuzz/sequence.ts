@@ -11,7 +11,7 @@ import { joinUrl, type HttpTarget } from '../http.js';
 import type { Sent } from '../http.js';
 import type { CheckOutcome, CheckRequest } from '../types.js';
 import { followTask, sandboxLead, taskIdOf, type WorkflowContext } from '../workflows.js';
-import type { GeneratedContext, GeneratedSummary } from './phase.js';
+import { stopIfAborted, stopOn, type GeneratedContext, type GeneratedSummary } from './phase.js';
 import { validCases } from './requests.js';
 
 interface Parameter {
@@ -45,6 +45,11 @@ export const workflowDocument = require('../../../generated/workflows.json') as 
 
 /** Sequences per run at most: each converts a lead and waits for two tasks. */
 export const MAX_SEQUENCES = 5;
+/**
+ * Sequences spent on shrinking a failure at most: each one follows tasks, so shrinking without a
+ * budget (as the generated requests have one, SHRINK_BUDGET) ran a hostile server for minutes.
+ */
+export const SEQUENCE_SHRINK_BUDGET = 10;
 
 type Scope = {
   inputs: Record<string, unknown>;
@@ -181,6 +186,8 @@ export async function runSequences(
   const passed = new Map<string, CheckOutcome>();
   /** Why the sequences stopped early (no complete answer): later runs pass without a request. */
   let stopped: string | undefined;
+  const numRuns = ctx.targetKind === 'live' ? 1 : Math.min(ctx.maxExamples, MAX_SEQUENCES);
+  let calls = 0;
   // The full name is optional and, when sent, keeps to the task's rule too; leaving it to the
   // schema's plain string would end most sequences at a failed conversion.
   const fullName = fc.option(
@@ -192,8 +199,11 @@ export async function runSequences(
     { nil: undefined },
   );
   const property = fc.asyncProperty(shortName, fullName, bodies, async (name, full, generated) => {
-    if (stopped !== undefined) return true;
-    const msTenantId = ctx.targetKind === 'live' ? ctx.leadTenantId! : await sandboxLead(wctx.http);
+    stopIfAborted(ctx.signal);
+    // Past the budget every further shrink candidate counts as passing, so shrinking ends.
+    if (stopped !== undefined || ++calls > numRuns + SEQUENCE_SHRINK_BUDGET) return true;
+    const msTenantId =
+      ctx.targetKind === 'live' ? ctx.leadTenantId! : await sandboxLead(wctx.http).catch(stopOn(ctx.signal));
     const scope: Scope = {
       inputs: { msTenantId, customerShortName: name, customerFullName: full },
       steps: {},
@@ -219,13 +229,22 @@ export async function runSequences(
       if (Object.values(params).some((v) => v === undefined || v === null)) break;
       let sent: Sent;
       if (isPoll(step)) {
-        const { failure } = await followTask(workflowCtx, String(params.taskId), stepCase);
-        if (failure) return false;
-        sent = await ctx.send({
-          method: op.method,
-          path: op.path.replace('{taskId}', encodeURIComponent(String(params.taskId))),
-          auth: 'token',
-        });
+        const { failure } = await followTask(workflowCtx, String(params.taskId), stepCase).catch(
+          stopOn(ctx.signal),
+        );
+        if (failure) {
+          // Recorded by followTask as it is: shrinking would follow more tasks that end the same
+          // way, each after the task deadline (a task that never ends made it minutes).
+          stopped = `a task did not end cleanly at step ${step.stepId} (see task_lifecycle)`;
+          return true;
+        }
+        sent = await ctx
+          .send({
+            method: op.method,
+            path: op.path.replace('{taskId}', encodeURIComponent(String(params.taskId))),
+            auth: 'token',
+          })
+          .catch(stopOn(ctx.signal));
       } else {
         const body = step.requestBody
           ? bind(generated[step.stepId], step.requestBody.payload, scope)
@@ -241,7 +260,7 @@ export async function runSequences(
           auth: 'token',
           ...(body !== undefined ? { body } : {}),
         };
-        sent = await ctx.send(request);
+        sent = await ctx.send(request).catch(stopOn(ctx.signal));
       }
       summary.cases++;
       const ex = sent.exchange;
@@ -294,7 +313,7 @@ export async function runSequences(
   const details = await fc.check(property, {
     seed,
     // A tenant has one lead to convert; the sandbox makes a fresh one per run.
-    numRuns: ctx.targetKind === 'live' ? 1 : Math.min(ctx.maxExamples, MAX_SEQUENCES),
+    numRuns,
     maxSkipsPerRun: 5,
   });
   if (details.failed && lastFailure) {
