@@ -144,9 +144,11 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
     // A refused token fails every check; that says nothing about the server, so no verdict is given.
     const verdict = r.setupProblem
       ? 'not judged, a setup problem'
-      : isConformant(r)
-        ? 'conformant'
-        : 'NOT conformant';
+      : !isConformant(r)
+        ? 'NOT conformant'
+        : r.incomplete
+          ? 'no failure in what ran (incomplete)'
+          : 'conformant';
     out.push(
       `${r.target.name} (${r.target.url}): ${verdict} — ${r.requests} requests, ${c.passed} checks passed, ${c.failed} failed, ${c.skipped} skipped${c.lenient ? `, ${c.lenient} lenient` : ''}, ${(r.durationMs / 1000).toFixed(1)} s`,
     );
