@@ -130,6 +130,7 @@ async function pollTask(
       ...(previousMs !== undefined ? { previousMs } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       remainingMs: deadline - Date.now(),
+      elapsedMs: ctx.taskTimeoutMs - (deadline - Date.now()),
     });
     if (gap === undefined) {
       const why = terminal

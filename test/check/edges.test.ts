@@ -68,6 +68,29 @@ describe('polls keep a floor whatever the server sends', () => {
     );
   });
 
+  it('polls a task that never ends a tenth of its age apart, and still once just before its deadline', () => {
+    // Fifteen seconds of a task at the sandbox's 20 ms interval: a few dozen polls, not 750.
+    let polls = 0;
+    let previousMs: number | undefined;
+    let elapsedMs = 0;
+    const taskTimeoutMs = 15_000;
+    for (;;) {
+      const gap = nextPollGap({
+        intervalMs: 20,
+        kind: 'running',
+        ...(previousMs !== undefined ? { previousMs } : {}),
+        remainingMs: taskTimeoutMs - elapsedMs,
+        elapsedMs,
+      });
+      if (gap === undefined) break;
+      polls++;
+      previousMs = gap;
+      elapsedMs += gap;
+    }
+    expect(polls).toBeLessThan(80);
+    expect(taskTimeoutMs - elapsedMs).toBeLessThanOrEqual(20);
+  });
+
   it('polls a task answered 429 with an unreadable Retry-After a few times a second, not every 20 ms', async () => {
     let polls = 0;
     const server = await startConforming({
