@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { operations, type OperationInfo } from '../contract/index.js';
 import { allCases, type CheckCase } from './cases.js';
 import { applyChecks, primaryCheck, skipped } from './checks.js';
@@ -14,6 +13,7 @@ import {
   type Sent,
 } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
+import { PhaseStopped, phaseSignal, untilStopped } from './stop.js';
 import { bareToken } from '../client/auth.js';
 import { redactor } from './redact.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
@@ -84,47 +84,6 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * started ends its tasks in about 100 ms. A phase that reaches it stops, and the report says so.
  */
 export const DEFAULT_PHASE_TIMEOUT_MS = { live: 1_800_000, embedded: 300_000 } as const;
-
-/** Why a phase stopped before its end: the caller's signal, or the phase's deadline. */
-export class PhaseStopped extends Error {
-  override name = 'PhaseStopped';
-}
-
-/**
- * A phase's own signal: aborted by the run's signal or at the phase's deadline, whichever comes
- * first, with a PhaseStopped that says which. `end()` drops the timer and the listener.
- */
-function phaseSignal(phase: string, ms: number, parent: AbortSignal | undefined) {
-  const controller = new AbortController();
-  // Every request and wait in flight listens, and removes its listener when it ends: many at once
-  // is the design, not a leak.
-  setMaxListeners(0, controller.signal);
-  const stop = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(new PhaseStopped(why));
-  };
-  const onParent = () => stop(`interrupted during the ${phase}`);
-  const timer = setTimeout(() => stop(`the ${phase} reached its deadline of ${ms} ms`), ms);
-  if (parent?.aborted) onParent();
-  else parent?.addEventListener('abort', onParent, { once: true });
-  return {
-    signal: controller.signal,
-    end() {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParent);
-    },
-  };
-}
-
-/** `work`, or a rejection with the signal's PhaseStopped as soon as it aborts, whichever is first. */
-export function untilStopped<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
 
 /** Runs `work` on every item, `size` at a time, and takes no new item once `signal` aborted. */
 async function pool<T>(

@@ -274,4 +274,18 @@ describe('a setup mistake stops the run before the other checks', () => {
       await server.close();
     }
   });
+
+  it('a base URL that is not the API root: the probes only, the question about the root leads', async () => {
+    const server = await startConforming();
+    try {
+      const report = await checkTarget({ baseUrl: `${server.url}/api`, token: GOOD_TOKEN });
+      expect(report.setupProblem).toMatch(/is --base-url \(.*\/api\) the API root\?/);
+      expect(report.outcomes).toEqual([]);
+      expect(server.received.filter((l) => l.startsWith('GET /api/api/v2/task'))).not.toEqual([]);
+      expect(server.received.length).toBeLessThan(40);
+      expect(renderText([report]).split('\n')[0]).toMatch(/^live: .* got 404: is --base-url/);
+    } finally {
+      await server.close();
+    }
+  });
 });

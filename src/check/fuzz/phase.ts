@@ -13,6 +13,7 @@ import type { WorkflowContext } from '../workflows.js';
 import type { Sent } from '../http.js';
 import type { CheckName, CheckOutcome, CheckRequest, TargetKind } from '../types.js';
 import { runSequences } from './sequence.js';
+import { stopIfAborted, stopOn } from '../stop.js';
 import { invalidCases, isValidCase, validCases, type GeneratedCase } from './requests.js';
 
 /** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
@@ -107,21 +108,6 @@ const is2xx = (s: number) => s >= 200 && s < 300;
 export const MAX_THROTTLED = 3;
 /** The least wait after a 429, whatever Retry-After says (`0`, a past date): no answer makes a storm. */
 const MIN_THROTTLE_WAIT_MS = 1_000;
-
-/**
- * Ends fast-check's whole run, shrinking included, once `signal` aborted: an interrupting
- * precondition failure is fast-check's own way to stop (what its time limits use). Called at the
- * start of a property, and as `.catch(stopOn(signal))` of a request or a wait the signal cut short.
- */
-export function stopIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new fc.PreconditionFailure(true);
-}
-export const stopOn =
-  (signal: AbortSignal | undefined) =>
-  (err: unknown): never => {
-    stopIfAborted(signal);
-    throw err;
-  };
 
 interface Tally {
   passed: Map<CheckName, number>;

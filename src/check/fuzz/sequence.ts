@@ -11,7 +11,8 @@ import { joinUrl, type HttpTarget } from '../http.js';
 import type { Sent } from '../http.js';
 import type { CheckOutcome, CheckRequest } from '../types.js';
 import { followTask, sandboxLead, taskIdOf, type WorkflowContext } from '../workflows.js';
-import { stopIfAborted, stopOn, type GeneratedContext, type GeneratedSummary } from './phase.js';
+import type { GeneratedContext, GeneratedSummary } from './phase.js';
+import { stopIfAborted, stopOn } from '../stop.js';
 import { validCases } from './requests.js';
 
 interface Parameter {
