@@ -91,11 +91,13 @@ function prismBin(): string {
 
 /** How long Prism gets to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 1000;
+/** The same when the caller aborted (Ctrl-C): the command has 2 s to end, Prism keeps nothing. */
+const ABORT_GRACE_MS = 250;
 
-function stop(child: ChildProcess): Promise<void> {
+function stop(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
@@ -142,7 +144,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
   options.signal?.throwIfAborted();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(child);
-  const onAbort = () => void stop(child);
+  const onAbort = () => void stop(child, ABORT_GRACE_MS);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let output = '';
   let listening = false;
@@ -166,7 +168,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     if (child.exitCode !== null) await exited;
   } catch (err) {
     options.signal?.removeEventListener('abort', onAbort);
-    await stop(child);
+    await stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
     throw options.signal?.aborted ? options.signal.reason : err;
   }
   listening = true;
@@ -175,7 +177,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     url: `http://${urlHost}:${port}`,
     close: () => {
       options.signal?.removeEventListener('abort', onAbort);
-      return stop(child);
+      return stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
     },
     exited: exitCode,
   };
