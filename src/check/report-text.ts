@@ -138,7 +138,7 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
 
   for (const r of reports) out.push(...createdSection(r));
 
-  out.push('');
+  if (out.length && out[out.length - 1] !== '') out.push('');
   for (const r of reports) {
     const c = counts(r);
     // A refused token fails every check; that says nothing about the server, so no verdict is given.

@@ -67,7 +67,10 @@ function explain(err: Error & { code?: string }, argv: string[], options: Option
     if (/argument missing/.test(err.message)) return `${quoted} needs a value.`;
     if (/ambiguous/.test(err.message)) {
       const next = argv[argv.indexOf(quoted) + 1] ?? '';
-      return `${quoted} needs a value, but ${JSON.stringify(next)} follows it; a value that starts with a dash goes as ${quoted}=${next}.`;
+      const option = next.split('=')[0]!;
+      return flags.includes(option)
+        ? `${quoted} needs a value, but the option ${option} follows it.`
+        : `${quoted} needs a value, but ${JSON.stringify(next)} follows it; a value that starts with a dash goes as ${quoted}=${next}.`;
     }
     // A switch given a value (`--strict=yes`).
     if (/does not take an argument/.test(err.message)) return `${quoted} is a switch and takes no value.`;

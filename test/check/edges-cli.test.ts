@@ -41,7 +41,7 @@ describe('usage mistakes: the error, a suggestion, and one line pointing at --he
   it('a missing value is still one, when the next argument is another option', async () => {
     const { code, stderr } = await cli(['--token', '--base-url', 'http://127.0.0.1:9']);
     expect(code).toBe(2);
-    expect(stderr).toContain('--token needs a value, but "--base-url" follows it');
+    expect(stderr).toContain('--token needs a value, but the option --base-url follows it.');
   });
 
   it('a bad LIVE_PLATFORM_BASE_URL is called by its name, not --base-url', async () => {
