@@ -1,17 +1,13 @@
-// How long the checker waits before the next poll of a task. Its own rule, not the client's backoff
+// How long the checker waits before the next poll of a task. Its own backoff, not the client's
 // (src/tasks/timing.ts): the checker wants a sandbox task confirmed within milliseconds and a live
-// one without hammering, with a floor after busy answers and a hard deadline. It shares only the
-// RFC 9110 Retry-After parser and the timer-safe sleep with the client.
+// one without hammering, with a hard deadline. After a busy answer it keeps the floor the client's
+// poller keeps too (src/internal/timers.ts), whatever Retry-After says.
+import { BUSY_FLOOR_MS, nextAskWait } from '../internal/timers.js';
 
 /** The first wait after a task was started: sandbox tasks end in about 100 ms. */
 export const FIRST_POLL_MS = 50;
 /** Confirming a terminal status needs no long wait. */
 export const CONFIRM_POLL_MS = 200;
-/**
- * The least wait after a busy answer (429 or 503), whatever the poll interval: the sandbox target's
- * 20 ms interval made an unreadable Retry-After about 3 150 polls before the task deadline.
- */
-export const BUSY_FLOOR_MS = 250;
 
 export interface PollAnswer {
   /** The poll interval: the cap of the backoff, and the least wait after a busy answer. */
@@ -39,14 +35,15 @@ export const RUNNING_AGE_SHARE = 0.1;
  * The wait before the next poll, or undefined when it would end after the deadline, so that the
  * caller stops instead of sleeping past it. A running task is polled with a doubling wait from
  * FIRST_POLL_MS up to the interval, or a tenth of its age when that is longer. A busy answer waits
- * at least the whole interval and at least BUSY_FLOOR_MS whatever Retry-After says (`Retry-After: 0`, a past date or garbage in a loop gets a
- * few polls a second, not thousands), longer when Retry-After asks for more.
+ * at least the whole interval, and never less than BUSY_FLOOR_MS (a 20 ms sandbox interval
+ * included), whatever Retry-After says (`Retry-After: 0` in a loop gets a poll per interval, not
+ * thousands), longer when Retry-After asks for more.
  */
 export function nextPollGap(a: PollAnswer): number | undefined {
   const first = Math.min(FIRST_POLL_MS, a.intervalMs);
   const gap =
     a.kind === 'busy'
-      ? Math.max(BUSY_FLOOR_MS, a.intervalMs, a.retryAfterMs ?? 0)
+      ? nextAskWait(Math.max(a.intervalMs, BUSY_FLOOR_MS), 0, a.retryAfterMs)
       : a.kind === 'terminal'
         ? Math.min(CONFIRM_POLL_MS, a.intervalMs)
         : a.previousMs === undefined

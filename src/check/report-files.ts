@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { curlFor } from './http.js';
-import { redactor } from './redact.js';
-import { xmlEscape } from './xml.js';
+import { redactor } from '../internal/redact.js';
+import { xmlEscape } from '../internal/xml.js';
 import { cellFor, cellsOf, counts, isConformant, rowsOf } from './summary.js';
 import type { CheckOutcome, TargetReport, Verdict } from './types.js';
 

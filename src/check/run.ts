@@ -14,11 +14,21 @@ import {
 } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
 import { PhaseStopped, phaseSignal, untilStopped } from './stop.js';
-import { bareToken } from '../client/auth.js';
-import { redactor } from './redact.js';
+import { normalizeBaseUrl } from '../internal/base-url.js';
+import type { ExchangeObserver } from '../internal/exchange.js';
+import { redactor } from '../internal/redact.js';
+import { bareToken } from '../internal/token.js';
+import { readTaskId } from '../internal/task-status.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed, runGenerated, type GeneratedSummary } from './fuzz/index.js';
-import { followTask, runWorkflows, taskIdOf, type WorkflowContext } from './workflows.js';
+import {
+  checkWorkflows,
+  followTask,
+  runWorkflows,
+  taskPollOperation,
+  type TaskEnd,
+  type WorkflowContext,
+} from './arazzo.js';
 
 export interface CheckTargetOptions {
   baseUrl: string;
@@ -62,6 +72,11 @@ export interface CheckTargetOptions {
    * report of what completed is returned with `incomplete` saying so.
    */
   signal?: AbortSignal;
+  /**
+   * Sees every completed exchange (request, response, timings), redacted as the report keeps it:
+   * the hook for a HAR recorder. What it throws is ignored.
+   */
+  onExchange?: ExchangeObserver;
   /** Deadline of each phase (DEFAULT_PHASE_TIMEOUT_MS); a phase that reaches it stops, `incomplete` says so. */
   phaseTimeoutMs?: number;
 }
@@ -127,7 +142,7 @@ function skipReason(c: CheckCase, kind: TargetKind, writesAllowed: boolean): str
 const isSetupProbe = (c: CheckCase) => c.kind === 'positive' || c.kind === 'method';
 
 /** What a task's end says about the entity the write that started it was to create. */
-function resultOf(final: { status: string; details: unknown[] } | undefined): CreatedEntity['result'] {
+function resultOf(final: TaskEnd | undefined): CreatedEntity['result'] {
   if (!final) return 'unknown';
   if (final.details.includes('CustomerAlreadyConverted')) return 'already-converted';
   return final.status === 'CompletedSuccess' ? 'created' : 'failed';
@@ -143,7 +158,6 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   const name = options.name ?? kind;
   const embedded = kind !== 'live';
   const writesAllowed = embedded || options.allowWrites === true;
-  const token = bareToken(options.token, 'checkTarget: token');
   const seed = options.seed ?? newSeed();
   // A prefix of its own for every run, so that a replayed seed does not meet the names (and the
   // customers) of the run it replays; the seed replays everything else.
@@ -151,14 +165,19 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
+  // Refused before any request, as the client refuses them, and never quoted (src/internal/).
+  const baseUrl = normalizeBaseUrl(options.baseUrl, 'checkTarget: baseUrl');
+  const token = bareToken(String(options.token ?? ''), 'checkTarget: token');
   const ownTransport = options.fetch ? undefined : nodeTransport();
   try {
     return await checkWith({ ...options, seed }, kind, name, prefix, writesAllowed, {
-      baseUrl: options.baseUrl,
+      baseUrl,
       token,
       transport: ownTransport ?? fetchTransport(options.fetch!),
       timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // The token as given and as sent: a server may echo either.
       redact: redactor([...new Set([options.token, token])]),
+      ...(options.onExchange ? { observe: options.onExchange } : {}),
     });
   } finally {
     // Also ends the requests of a stopped phase still in flight: their sockets are destroyed.
@@ -189,6 +208,8 @@ async function checkWith(
   const created: CreatedEntity[] = [];
   /** The created entities whose task is followed, by task id: the task's end says what they are. */
   const byTask = new Map<string, CreatedEntity>();
+  /** How each followed task ended (undefined: not cleanly), by task id. */
+  const taskEnds = new Map<string, TaskEnd | undefined>();
   const badToken = wrongToken();
   let requests = 0;
   let failures = 0;
@@ -227,7 +248,8 @@ async function checkWith(
       operationId,
       names,
       ...(id !== undefined ? { id: http.redact(id) } : {}),
-      result: 'created',
+      // A workflow names what it created once its run ended, its tasks' ends already known.
+      result: id !== undefined && taskEnds.has(id) ? resultOf(taskEnds.get(id)) : 'created',
     };
     created.push(entity);
     if (id !== undefined) byTask.set(id, entity);
@@ -248,6 +270,7 @@ async function checkWith(
     record,
     created: noteCreated,
     taskEnded(taskId, final) {
+      taskEnds.set(taskId, final);
       const entity = byTask.get(taskId);
       if (entity) entity.result = resultOf(final);
     },
@@ -285,7 +308,7 @@ async function checkWith(
       for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;
       if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
-        const taskId = taskIdOf(json);
+        const taskId = readTaskId(json);
         const id = taskId ?? (json as { id?: unknown } | undefined)?.id;
         // Every task a positive case starts on a stateful server is followed to its end too.
         const followed = taskId !== undefined && kind !== 'mock' && c.kind === 'positive';
@@ -325,10 +348,7 @@ async function checkWith(
     };
   }
 
-  const workflows =
-    options.only && !['createCustomerFromLead', 'createEssentialsCustomer', 'getTask'].includes(options.only)
-      ? Promise.resolve()
-      : runWorkflows(ctx);
+  const workflows = checkWorkflows(options.only).length ? runWorkflows(ctx, options.only) : Promise.resolve();
   const rest = cases.filter((c) => !isSetupProbe(c));
   await settle([workflows, pool(rest, concurrency, phase.signal, runCase)]).catch(stoppedBy);
   await settle(followers).catch(stoppedBy);
@@ -356,16 +376,16 @@ async function checkWith(
     if (phase.signal.aborted) stoppedBy(phase.signal.reason);
     phase.end();
   }
-  const lifecycleInScope = !options.only || options.only === 'getTask';
+  const poll = taskPollOperation();
   if (
-    lifecycleInScope &&
+    poll &&
     !incomplete &&
-    operations.some((o) => o.operationId === 'getTask') &&
+    (!options.only || options.only === poll.operationId) &&
     !outcomes.some((o) => o.check === 'task_lifecycle')
   ) {
     record(
       skipped(
-        'getTask',
+        poll.operationId,
         'task_lifecycle',
         'workflows',
         'no task was started on this server, so there was nothing to follow',

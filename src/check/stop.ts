@@ -2,7 +2,7 @@
 // request and wait of the phase at once, and fast-check's run with it, shrinking included.
 import { setMaxListeners } from 'node:events';
 import fc from 'fast-check';
-import { setLongTimeout } from '../tasks/timing.js';
+import { setLongTimeout } from '../internal/timers.js';
 
 /** Why a phase stopped before its end: the caller's signal, or the phase's deadline. */
 export class PhaseStopped extends Error {

@@ -50,7 +50,7 @@ describe('usage mistakes: the error, a suggestion, and one line pointing at --he
       cleanEnv({ LIVE_PLATFORM_BASE_URL: 'not a url', LIVE_PLATFORM_TOKEN: 'x' }),
     );
     expect(code).toBe(2);
-    expect(stderr).toContain('LIVE_PLATFORM_BASE_URL must be an http(s) URL');
+    expect(stderr).toContain('LIVE_PLATFORM_BASE_URL must be an absolute http(s) URL');
     expect(stderr).not.toContain('--base-url must');
   });
 });

@@ -9,7 +9,8 @@ import { checkTarget, renderText, writeReportFile } from '../../src/check/index.
 import { runSequences } from '../../src/check/fuzz/sequence.js';
 import type { GeneratedSummary } from '../../src/check/fuzz/phase.js';
 import { nodeTransport, send, type HttpTarget } from '../../src/check/http.js';
-import { BUSY_FLOOR_MS, nextPollGap } from '../../src/check/pacing.js';
+import { nextPollGap } from '../../src/check/pacing.js';
+import { BUSY_FLOOR_MS } from '../../src/internal/timers.js';
 import type { CheckOutcome, CheckRequest } from '../../src/check/types.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { bareToken } from '../../client/auth.js';
+import { normalizeBaseUrl } from '../../internal/base-url.js';
+import { bareToken } from '../../internal/token.js';
 import { operations, UUID } from '../../contract/index.js';
 import {
   checkEmbedded,
@@ -97,27 +98,16 @@ const STOP_DEADLINE_MS = 1_800;
 /** A line on stderr this often when stderr is not a terminal, so a long CI run is never silent. */
 const PROGRESS_EVERY_MS = 5_000;
 
-/** `source` is where the value came from, `--base-url` or `LIVE_PLATFORM_BASE_URL`: the message names it. */
+/**
+ * The one base-URL rule the client and checkTarget use too (src/internal/base-url.ts), as exit 2.
+ * `source` is where the value came from, `--base-url` or `LIVE_PLATFORM_BASE_URL`: the message names it.
+ */
 function baseUrlOption(raw: string, source: string): string {
-  let url: URL;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(
-      `${source} must be an http(s) URL such as https://live.example.com, not ${JSON.stringify(raw)}.`,
-    );
+    return normalizeBaseUrl(raw, source);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(
-      `${source} must start with http:// or https://, not ${JSON.stringify(url.protocol)}.`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new UsageError(`${source} must not carry credentials; pass the token with LIVE_PLATFORM_TOKEN.`);
-  }
-  if (url.search || url.hash)
-    throw new UsageError(`${source} must not have a query or fragment; give the API root only.`);
-  return url.toString().replace(/\/+$/, '');
 }
 
 /** The token as it goes on the wire, refused before any request when no HTTP header can carry it. */
