@@ -93,12 +93,13 @@ async function runSequence(
     .map((cs) => prefix + cs.join(''));
   // Other text inputs (the full name) are optional and, when sent, keep to the task's rule too;
   // leaving them to the schema's plain string would end most sequences at a failed conversion.
+  // On a tenant they carry the run prefix too, like every name the run sends.
   const text = fc.option(
     fc
       .array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_' "), {
-        maxLength: 40,
+        maxLength: 40 - prefix.length,
       })
-      .map((cs) => cs.join('')),
+      .map((cs) => prefix + cs.join('')),
     { nil: undefined },
   );
   const generatedInputs = fc.record(
