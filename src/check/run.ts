@@ -1,5 +1,5 @@
 import { operations, type OperationInfo } from '../contract/index.js';
-import { allCases, type CheckCase } from './cases.js';
+import { allCases, isWrite, type CheckCase } from './cases.js';
 import { applyChecks, primaryCheck, skipped } from './checks.js';
 import { isLenient } from './evidence.js';
 import { SetupTally } from './diagnose.js';
@@ -230,6 +230,21 @@ async function checkWith(
     requests++;
     return untilStopped(phase.signal, send(http, request, badToken));
   };
+  // The id comes from the server, which may echo anything, the token included. A 2xx answer without
+  // a task is a creation; one that started a task may exist until the task's end says what it was.
+  const noteCreated = (operationId: string, names: string[], id?: string, isTask = false) => {
+    // A workflow names at its end what its exchanges noted as they came: once is enough.
+    if (id !== undefined && byTask.has(id)) return;
+    const entity: CreatedEntity = {
+      operationId,
+      names,
+      ...(id !== undefined ? { id: http.redact(id) } : {}),
+      result:
+        id !== undefined && taskEnds.has(id) ? resultOf(taskEnds.get(id)) : isTask ? 'unknown' : 'created',
+    };
+    created.push(entity);
+    if (id !== undefined) byTask.set(id, entity);
+  };
   const exchange = async (
     operation: OperationInfo,
     request: CheckRequest,
@@ -239,22 +254,20 @@ async function checkWith(
     tally.note('workflow', sent.exchange);
     for (const o of applyChecks({ ...base, operation, caseName, kind: 'workflow' }, sent.exchange, sent.json))
       record(o);
+    // Noted at once, so that a run stopped before the workflow's end still lists what it made.
+    const status = sent.exchange.response?.status ?? 0;
+    if (isWrite(operation) && status >= 200 && status < 300) {
+      const taskId = readTaskId(sent.json);
+      const id = taskId ?? (sent.json as { id?: unknown } | undefined)?.id;
+      noteCreated(
+        operation.operationId,
+        [...new Set(namesIn(operation, request.body))],
+        typeof id === 'string' ? id : undefined,
+        taskId !== undefined,
+      );
+    }
     return sent;
   };
-  // The id comes from the server, which may echo anything, the token included. A 2xx answer counts
-  // as a creation; when the id is a task that is followed, the task's end says what it was.
-  const noteCreated = (operationId: string, names: string[], id?: string) => {
-    const entity: CreatedEntity = {
-      operationId,
-      names,
-      ...(id !== undefined ? { id: http.redact(id) } : {}),
-      // A workflow names what it created once its run ended, its tasks' ends already known.
-      result: id !== undefined && taskEnds.has(id) ? resultOf(taskEnds.get(id)) : 'created',
-    };
-    created.push(entity);
-    if (id !== undefined) byTask.set(id, entity);
-  };
-
   const ctx: WorkflowContext = {
     http,
     targetKind: kind,
@@ -268,7 +281,7 @@ async function checkWith(
     },
     exchange,
     record,
-    created: noteCreated,
+    created: (operationId, names, id) => noteCreated(operationId, names, id),
     taskEnded(taskId, final) {
       taskEnds.set(taskId, final);
       const entity = byTask.get(taskId);
@@ -316,6 +329,7 @@ async function checkWith(
           c.operation.operationId,
           [...new Set(namesIn(c.operation, c.request.body))],
           typeof id === 'string' ? id : undefined,
+          taskId !== undefined,
         );
         if (followed) followers.push(followTask(ctx, taskId, `${c.name} (task)`));
       }
