@@ -16,6 +16,7 @@ export type EmbeddedCheckOptions = Pick<
   | 'maxExamples'
   | 'generate'
   | 'phaseTimeoutMs'
+  | 'onExchange'
 > & {
   /**
    * Aborting stops the checks within moments and closes the embedded servers, even one still

@@ -9,7 +9,7 @@ export {
 } from './run.js';
 export { checkEmbedded, embeddedPlan, type EmbeddedCheckOptions } from './embedded.js';
 export { renderText, type TextReportOptions } from './report-text.js';
-export { renderJUnit, renderJson, redact, writeReportFile, xmlEscape } from './report-files.js';
+export { renderJUnit, renderJson, redact, xmlEscape } from './report-files.js';
 export { isConformant, counts } from './summary.js';
 export { allCases, casesFor, isWrite, type CheckCase, type CaseKind } from './cases.js';
 export { mutationsOf, type Mutation } from './mutations.js';

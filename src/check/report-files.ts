@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { curlFor } from './http.js';
 import { redactor } from '../internal/redact.js';
 import { xmlEscape } from '../internal/xml.js';
@@ -150,20 +147,4 @@ const withCurl = (r: TargetReport, verdict: Verdict) =>
  */
 export function redact(text: string, secrets: string[]): string {
   return redactor(secrets)(text);
-}
-
-/**
- * Writes a report whole or not at all: into a temporary file beside it, then renamed over it (a
- * rename within a directory is atomic), so a reader, or a run stopped mid-write, never meets half
- * a report. The temporary file is removed when the write fails.
- */
-export async function writeReportFile(path: string, text: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temporary, text);
-    await rename(temporary, path);
-  } catch (err) {
-    await rm(temporary, { force: true });
-    throw err;
-  }
 }

@@ -14,6 +14,30 @@ export const helpHint = (command: string) => `Run "live-platform ${command} --he
 /** A value that starts with a dash but is no option: a negative number such as `-1`. */
 const NEGATIVE_NUMBER = /^-[0-9.]/;
 
+/** Like parse, for a command that takes operands (`validate FILE.har`). */
+export function parseWithOperands<T extends Options>(
+  argv: string[],
+  options: T,
+  /** The command's name, for the line that points at its --help. */
+  command: string,
+): {
+  values: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>
+  >['values'];
+  positionals: string[];
+} {
+  try {
+    return parseArgs({
+      args: withNegativeValues(argv, options),
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${explain(err as Error & { code?: string }, argv, options)}\n${helpHint(command)}`);
+  }
+}
+
 export function parse<T extends Options>(
   argv: string[],
   options: T,

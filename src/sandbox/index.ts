@@ -11,6 +11,7 @@ import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefault
 import { FaultQueue } from './faults.js';
 import { checkLimits, DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import { loadSeed, initialState, SeedError } from './seed.js';
+export { loadRecordingSeed, seedFromRecording } from './seed.js';
 import {
   checkJwtOptions,
   createJwtAuthority,

@@ -42,7 +42,7 @@ const REASONS: Record<number, string> = {
 };
 
 /** A whole HTTP/1.1 answer for a socket that has no ServerResponse (parse errors, CONNECT). */
-function rawAnswer(status: number, body: string, extra = ''): string {
+export function rawAnswer(status: number, body: string, extra = ''): string {
   return (
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
     `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -84,6 +84,7 @@ describe('refused before any request', () => {
           ['--junit', join(dir, 'r.json'), '--json', join(dir, 'sub', '..', 'r.json')],
           /--junit and --json both name/,
         ],
+        [['--har', join(dir, 'r.json'), '--json', join(dir, 'r.json')], /--json and --har both name/],
         [['--json', join(file, 'r.json')], /plain\.txt is a file, not a directory/],
       ];
       for (const [args, message] of cases) {

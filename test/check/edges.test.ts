@@ -5,7 +5,8 @@ import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTarget, renderText, writeReportFile } from '../../src/check/index.js';
+import { checkTarget, renderText } from '../../src/check/index.js';
+import { writeWhole as writeReportFile } from '../../src/har/write.js';
 import { runSequences } from '../../src/check/fuzz/sequence.js';
 import type { GeneratedSummary } from '../../src/check/fuzz/phase.js';
 import { nodeTransport, send, type HttpTarget } from '../../src/check/http.js';
@@ -42,7 +43,7 @@ describe('checkTarget refuses a token no HTTP header can carry', () => {
   });
 });
 
-describe('writeReportFile: a report is written whole or not at all', () => {
+describe('writeWhole (src/har/write.ts): a report is written whole or not at all', () => {
   it('replaces the file by a rename, leaving no temporary file', async () => {
     const path = join(dir, 'report.json');
     await writeFile(path, 'the previous report');

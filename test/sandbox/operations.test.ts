@@ -384,10 +384,18 @@ describe('src/sandbox: the five operations', () => {
   describe('verifyLcCustomer', () => {
     it('answers 404 for an unknown id and 400 for ids that are not positive ints', async () => {
       expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/999999')).status).toBe(404);
-      for (const id of ['abc', '0', '-1', '1.5', '99999999999999999999', '%20']) {
+      // 2^63 is one past a long; 20 digits is far past it.
+      for (const id of ['abc', '0', '-1', '1.5', '9223372036854775808', '99999999999999999999', '%20']) {
         const a = await c.call('PUT', `/api/ovoc/v1/topology/customers/${id}`);
         expect(a.status, id).toBe(400);
         expect(Object.keys(a.body.errors)).toEqual(['id']);
+      }
+    });
+
+    it('answers 404, not 400, for every id a long holds, past 2^53 too (found by Schemathesis)', async () => {
+      for (const id of ['2147483648', '9007199254740993', '9223372036854775806', '9223372036854775807']) {
+        const a = await c.call('PUT', `/api/ovoc/v1/topology/customers/${id}`);
+        expect(a.status, id).toBe(404);
       }
     });
 

@@ -14,7 +14,6 @@ import {
   renderJson,
   renderJUnit,
   renderText,
-  writeReportFile,
   DEFAULT_PHASE_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type CheckProgress,
@@ -24,12 +23,16 @@ import {
 import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
 import { parse, UsageError } from '../args.js';
 import { warnAboutCheckFlags } from '../check-notes.js';
+import { redactor } from '../../internal/redact.js';
+import { HarRecorder } from '../../har/record.js';
+import { writeWhole } from '../../har/write.js';
+import { version } from '../version.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
                           [--only operationId] [--lead-tenant msTenantId] [--request-timeout ms]
                           [--task-timeout ms] [--phase-timeout ms] [--concurrency n] [--strict]
-                          [--seed S] [--max-examples N] [--no-generate]
+                          [--seed S] [--max-examples N] [--no-generate] [--har FILE]
 
 Checks that a server honours the contract. Without a URL it starts the sandbox, and the Prism mock
 when Prism is installed, and checks them; with one it checks that server.
@@ -60,6 +63,8 @@ when Prism is installed, and checks them; with one it checks that server.
   --max-examples N         generated valid and invalid requests per operation (default ${DEFAULT_MAX_EXAMPLES};
                            200 or more for a deeper run)
   --no-generate            only the deterministic cases (one per constraint) and the workflows
+  --har FILE               record every exchange of the run as HAR 1.2 (token redacted), for
+                           \`live-platform validate\`, a HAR viewer, or \`sandbox --seed-har\`
 
 Ctrl-C (or SIGTERM) stops the run within 2 seconds, closes the servers it started and writes the
 reports of what completed (exit 130, or 143 for SIGTERM).
@@ -89,6 +94,7 @@ const FLAGS = {
   seed: { type: 'string' },
   'max-examples': { type: 'string' },
   'no-generate': { type: 'boolean' },
+  har: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -145,9 +151,10 @@ function targetOption(raw: string | undefined, baseUrl: string | undefined): Tar
 }
 
 /** Fails before any request when a report could not be written, so a long run is not wasted. */
-async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
+export async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
   if (raw === undefined) return undefined;
   if (raw === '-' && flag === '--json') return '-';
+  if (raw === '-') throw new UsageError(`${flag} needs a file path; only --json writes to stdout (-).`);
   if (!raw.trim()) throw new UsageError(`${flag} needs a file path.`);
   const path = resolve(raw);
   const info = await stat(path).catch(() => undefined);
@@ -192,7 +199,7 @@ async function sameFileKey(path: string): Promise<string> {
  * request: writable, and no two naming one file, which the second would overwrite. A new report
  * option is one entry here and one renderer below.
  */
-const REPORT_OPTIONS = ['junit', 'json'] as const satisfies readonly (keyof typeof FLAGS)[];
+const REPORT_OPTIONS = ['junit', 'json', 'har'] as const satisfies readonly (keyof typeof FLAGS)[];
 type ReportOption = (typeof REPORT_OPTIONS)[number];
 
 async function reportPaths(
@@ -303,9 +310,17 @@ export async function run(argv: string[]): Promise<number> {
   warnAboutCheckFlags(values);
   const secrets = [...new Set([rawToken, token].filter((t): t is string => !!t))];
 
+  const recorder = paths.har
+    ? new HarRecorder({
+        creator: { name: 'live-platform check', version: version() },
+        redact: redactor(secrets),
+      })
+    : undefined;
+
   const progress = progressReporter();
   const common = {
     onProgress: progress.onProgress,
+    ...(recorder ? { onExchange: recorder.observe } : {}),
     ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
     ...(only !== undefined ? { only } : {}),
     ...(values.strict === true ? { strict: true } : {}),
@@ -386,6 +401,7 @@ export async function run(argv: string[]): Promise<number> {
   const rendered: Record<ReportOption, () => string> = {
     junit: () => renderJUnit(reports),
     json: () => renderJson(reports, { notConfigured }),
+    har: () => JSON.stringify(recorder!.toHar(), undefined, 2),
   };
   try {
     for (const option of REPORT_OPTIONS) {
@@ -393,7 +409,7 @@ export async function run(argv: string[]): Promise<number> {
       if (path === undefined) continue;
       const text = redact(rendered[option](), secrets);
       if (path === '-') process.stdout.write(`${text}\n`);
-      else await writeReportFile(path, text);
+      else await writeWhole(path, text);
     }
   } catch (err) {
     console.error(
