@@ -6,7 +6,7 @@ import {
   VIOLATIONS_HEADER,
   type RunningProxy,
 } from '../../proxy/index.js';
-import { parse, portOption, UsageError } from '../args.js';
+import { parse, portOption, UsageError, wholeNumberOption } from '../args.js';
 import { version } from '../version.js';
 import { writablePath } from './check.js';
 
@@ -66,7 +66,7 @@ function upstreamOption(raw: string | undefined): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, FLAGS, usage);
+  const { values } = parse(argv, FLAGS, 'proxy');
   if (values.help) {
     console.log(usage);
     return 0;
@@ -75,14 +75,13 @@ export async function run(argv: string[]): Promise<number> {
   const port = portOption(values.port, 4030);
   const host = values.host ?? '127.0.0.1';
   if (!host.trim()) throw new UsageError('--host must name an interface, such as 127.0.0.1.');
-  const rawTimeout = values['upstream-timeout'];
-  if (
-    rawTimeout !== undefined &&
-    (!/^[0-9]+$/.test(rawTimeout) || Number(rawTimeout) < 1 || Number(rawTimeout) > 86_400_000)
-  )
-    throw new UsageError(
-      `--upstream-timeout must be a whole number of milliseconds above 0, not ${JSON.stringify(rawTimeout)}.`,
-    );
+  const upstreamTimeoutMs = wholeNumberOption(
+    values['upstream-timeout'],
+    '--upstream-timeout',
+    1,
+    86_400_000,
+    'a whole number of milliseconds above 0',
+  );
   if (values.har === '-') throw new UsageError('--har needs a file path; a HAR is not written to stdout.');
   const harPath = await writablePath(values.har, '--har');
 
@@ -98,7 +97,7 @@ export async function run(argv: string[]): Promise<number> {
       upstream,
       port,
       host,
-      ...(rawTimeout !== undefined ? { upstreamTimeoutMs: Number(rawTimeout) } : {}),
+      ...(upstreamTimeoutMs !== undefined ? { upstreamTimeoutMs } : {}),
       ...(values.strict ? { strict: true } : {}),
       ...(recorder ? { onExchange: recorder.observe } : {}),
       ...(values.quiet ? {} : { log: (line: string) => console.error(line) }),
