@@ -23,7 +23,7 @@ import { BODY_LIMIT, hasBody, readBody } from '../sandbox/body.js';
 import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
 import { problem } from '../internal/problems.js';
-import { rawAnswer } from '../sandbox/server.js';
+import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
 
 export const VIOLATIONS_HEADER = 'x-live-platform-violations';
 /** The default deadline for one upstream exchange, connect to last byte (the checker's). */
@@ -82,11 +82,6 @@ const flat = (headers: IncomingHttpHeaders): Record<string, string> => {
     out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
-};
-
-const printable = (path: string) => {
-  const clean = path.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 };
 
 /** What goes into the violations header: the failed checks, then the lenient ones marked so. */
@@ -252,36 +247,20 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     reply(res, upstreamRes.status, out, upstreamRes.text);
   }
 
-  const server = createServer(
-    {
-      keepAlive: true,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      connectionsCheckingInterval: 1_000,
-    },
-    (req, res) => {
-      tracker.request(req, res);
-      handle(req, res).catch((err: unknown) => {
-        options.log?.(
-          `proxy bug on ${req.method} ${printable(redact(req.url ?? '?'))}: ${redact(String((err as Error)?.stack ?? err))}`,
-        );
-        problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
-      });
-    },
-  );
+  const server = createServer(serverOptions(limits), (req, res) => {
+    tracker.request(req, res);
+    handle(req, res).catch((err: unknown) => {
+      options.log?.(
+        `proxy bug on ${req.method} ${printable(redact(req.url ?? '?'))}: ${redact(String((err as Error)?.stack ?? err))}`,
+      );
+      problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
+    });
+  });
   server.on('connection', (socket: Socket) => tracker.connected(socket));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const detail =
-      status === 431
-        ? 'The request headers are too large.'
-        : status === 408
-          ? 'The request took too long to arrive.'
-          : 'The request is not valid HTTP/1.1.';
-    socket.end(rawAnswer(status, JSON.stringify(problem(status, detail))));
+    const { status, json } = clientErrorReply(err.code);
+    socket.end(rawAnswer(status, json));
   });
   // Node answers an unknown Expect with a bare 417; the proxy's refusals all carry a problem body.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {

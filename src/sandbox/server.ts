@@ -1,10 +1,5 @@
-import {
-  STATUS_CODES,
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
 import type { Socket } from 'node:net';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import type { Shape } from './aspnet.js';
@@ -42,15 +37,6 @@ export interface ServerConfig {
   connections: ConnectionLimits;
 }
 
-/** A whole HTTP/1.1 answer for a socket that has no ServerResponse (parse errors, CONNECT). */
-export function rawAnswer(status: number, body: string, extra = ''): string {
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-    `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `${extra}Connection: close\r\n\r\n${body}`
-  );
-}
-
 type Headers = Record<string, string>;
 
 const CONTROL_PREFIX = '/_sandbox';
@@ -75,11 +61,6 @@ const routingMethod = (req: IncomingMessage) => (req.method === 'HEAD' ? 'GET' :
 /** The Allow header for these methods: HEAD wherever GET (see routingMethod). */
 const allowHeader = (methods: string[]) =>
   methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
-
-const printable = (path: string) => {
-  const clean = path.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
-};
 
 function badRequest(field: string, message: string): Reply {
   const errors = errorMap();
@@ -289,32 +270,21 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     return answerUnread(req, res, started, problemReply(404, detail));
   }
 
-  const server = createServer(
-    {
-      keepAlive: true,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      // Node checks the two timeouts every 30 s by default, which lets a half-sent request live a
-      // minute; a check a second keeps the reaping within a second of the limit.
-      connectionsCheckingInterval: 1_000,
-    },
-    (req, res) => {
-      tracker.request(req, res);
-      handle(req, res).catch((err: unknown) => {
-        // A bug, never a client's fault: the fuzz tests prove no input gets here.
-        log?.(
-          `sandbox bug on ${req.method} ${printable(pathOf(req.url) ?? '?')}: ${(err as Error)?.stack ?? String(err)}`,
-        );
-        send(
-          req,
-          res,
-          0,
-          problemReply(500, 'The sandbox failed; this is a bug, please report it with the traceId.'),
-        );
-      });
-    },
-  );
+  const server = createServer(serverOptions(limits), (req, res) => {
+    tracker.request(req, res);
+    handle(req, res).catch((err: unknown) => {
+      // A bug, never a client's fault: the fuzz tests prove no input gets here.
+      log?.(
+        `sandbox bug on ${req.method} ${printable(pathOf(req.url) ?? '?')}: ${(err as Error)?.stack ?? String(err)}`,
+      );
+      send(
+        req,
+        res,
+        0,
+        problemReply(500, 'The sandbox failed; this is a bug, please report it with the traceId.'),
+      );
+    });
+  });
   server.on('connection', (socket: Socket) => tracker.connected(socket));
 
   // Without a listener Node drops a CONNECT without a word; the sandbox is no proxy, and says so.
@@ -341,17 +311,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
   // Malformed HTTP never reaches the handler; answer it with a problem rather than Node's bare 400.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body =
-      status === 400
-        ? JSON.stringify(
-            validationProblem(Object.assign(errorMap(), { $: ['The request is not valid HTTP/1.1.'] })),
-          )
-        : problemBody(
-            status,
-            status === 431 ? 'The request headers are too large.' : 'The request took too long to arrive.',
-          );
+    const { status, json: body } = clientErrorReply(err.code);
     // A request whose body stopped arriving is the one that timed out: it gets the 408 itself.
     for (const res of tracker.pendingOn(socket)) {
       if (status === 408 && !res.headersSent && !res.req.complete) {

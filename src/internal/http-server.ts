@@ -1,0 +1,52 @@
+// What the sandbox and the proxy, both servers untrusted clients reach, do alike at the HTTP level:
+// their server options, how a path is shown in a log, and the answers written straight to a socket.
+import { STATUS_CODES } from 'node:http';
+import { errorMap, problemBody, validationProblem, type Reply } from './problems.js';
+
+/** createServer options for the timeouts of `limits`. */
+export const serverOptions = (limits: {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}) => ({
+  keepAlive: true,
+  headersTimeout: limits.headersTimeoutMs,
+  requestTimeout: limits.requestTimeoutMs,
+  keepAliveTimeout: limits.keepAliveTimeoutMs,
+  // Node checks the two timeouts every 30 s by default, which lets a half-sent request live a
+  // minute; a check a second keeps the reaping within a second of the limit.
+  connectionsCheckingInterval: 1_000,
+});
+
+/** A path for a log line or a message: printable ASCII only, at most 200 characters. */
+export const printable = (path: string) => {
+  const clean = path.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
+};
+
+/** A whole HTTP/1.1 answer for a socket that has no ServerResponse (parse errors, CONNECT). */
+export function rawAnswer(status: number, body: string, extra = ''): string {
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `${extra}Connection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * The problem for a request Node could not parse (its `clientError` code): 431 for headers too
+ * large, 408 for a request too slow, else a 400, which like every 400 is a ValidationProblemDetails.
+ */
+export function clientErrorReply(code: string | undefined): Reply {
+  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const json =
+    status === 400
+      ? JSON.stringify(
+          validationProblem(Object.assign(errorMap(), { $: ['The request is not valid HTTP/1.1.'] })),
+        )
+      : problemBody(
+          status,
+          status === 431 ? 'The request headers are too large.' : 'The request took too long to arrive.',
+        );
+  return { status, json };
+}
