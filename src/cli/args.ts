@@ -16,46 +16,22 @@ export const helpHint = (command: string) => `Run "live-platform ${command} --he
 const NEGATIVE_NUMBER = /^-[0-9.]/;
 
 /** Like parse, for a command that takes operands (`validate FILE.har`). */
-export function parseWithOperands<T extends Options>(
-  argv: string[],
-  options: T,
-  /** The command's name, for the line that points at its --help. */
-  command: string,
-): {
-  values: ReturnType<
-    typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>
-  >['values'];
-  positionals: string[];
-} {
-  try {
-    return parseArgs({
-      args: withNegativeValues(argv, options),
-      options,
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (err) {
-    throw new UsageError(`${explain(err as Error & { code?: string }, argv, options)}\n${helpHint(command)}`);
-  }
-}
+export const parseWithOperands = <T extends Options>(argv: string[], options: T, command: string) =>
+  parseStrict(argv, options, command, true);
 
-export function parse<T extends Options>(
+export const parse = <T extends Options>(argv: string[], options: T, command: string) =>
+  parseStrict(argv, options, command, false);
+
+/** node:util's parseArgs, strict; a mistake is a UsageError pointing at the command's --help. */
+function parseStrict<T extends Options, P extends boolean>(
   argv: string[],
   options: T,
   /** The command's name, for the line that points at its --help. */
   command: string,
-): {
-  values: ReturnType<
-    typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
-  >['values'];
-} {
+  allowPositionals: P,
+) {
   try {
-    return parseArgs({
-      args: withNegativeValues(argv, options),
-      options,
-      strict: true,
-      allowPositionals: false,
-    });
+    return parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals });
   } catch (err) {
     throw new UsageError(`${explain(err as Error & { code?: string }, argv, options)}\n${helpHint(command)}`);
   }
