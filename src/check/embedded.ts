@@ -63,36 +63,33 @@ export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise
     if (signal?.aborted) return undefined;
     throw err;
   };
-  const mock = (async () => {
-    if (!withMock) return undefined;
-    const server = await startPrismMock(signal ? { signal } : {});
-    try {
-      return await checkTarget({
-        ...checkOptions,
-        ...(signal ? { signal } : {}),
-        baseUrl: server.url,
-        token: MOCK_TOKEN,
-        kind: 'mock',
-      });
-    } finally {
-      await server.close();
-    }
-  })().catch(unlessAborted);
-  const sandbox = (async () => {
+  /** Starts one target, checks it and closes it whatever happens. */
+  const checkOn = async <S extends { url: string; close(): Promise<void> }>(
+    kind: 'mock' | 'sandbox',
+    start: () => Promise<S>,
+    token: (server: S) => string,
+  ) => {
     signal?.throwIfAborted();
-    const server = await startSandbox({ port: 0, taskDurationMs: 100 });
+    const server = await start();
     try {
-      return await checkTarget({
-        ...checkOptions,
-        ...(signal ? { signal } : {}),
-        baseUrl: server.url,
-        token: server.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
-        kind: 'sandbox',
-      });
+      const target = { baseUrl: server.url, token: token(server), kind };
+      return await checkTarget({ ...checkOptions, ...(signal ? { signal } : {}), ...target });
     } finally {
       await server.close();
     }
-  })().catch(unlessAborted);
+  };
+  const mock = withMock
+    ? checkOn(
+        'mock',
+        () => startPrismMock(signal ? { signal } : {}),
+        () => MOCK_TOKEN,
+      ).catch(unlessAborted)
+    : undefined;
+  const sandbox = checkOn(
+    'sandbox',
+    () => startSandbox({ port: 0, taskDurationMs: 100 }),
+    (server) => server.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
+  ).catch(unlessAborted);
   const settled = await Promise.allSettled([mock, sandbox]);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
