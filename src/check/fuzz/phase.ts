@@ -191,25 +191,13 @@ async function runProperty(
       ...(tally.firstFailureMs !== undefined ? { firstFailureMs: tally.firstFailureMs } : {}),
       ...(tally.firstFailureAt !== undefined ? { firstFailureAt: tally.firstFailureAt } : {}),
     });
-  } else if (stopped !== undefined) {
-    ctx.record(
-      skipped(
-        op.operationId,
-        primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
-        caseName,
-        `generation stopped: ${stopped}`,
-      ),
-    );
-  } else if (details.failed) {
-    // Too many generated requests discarded (or an error of the checker itself): said, not hidden.
-    ctx.record(
-      skipped(
-        op.operationId,
-        primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
-        caseName,
-        `generation stopped: ${String(details.errorInstance ?? `${details.numSkips} generated requests were discarded`).split('\n')[0]}`,
-      ),
-    );
+  } else if (stopped !== undefined || details.failed) {
+    // Stopped, or too many generated requests discarded (or an error of the checker itself): said, not hidden.
+    const why =
+      stopped ??
+      String(details.errorInstance ?? `${details.numSkips} generated requests were discarded`).split('\n')[0];
+    const check = primaryCheck(kind === 'valid' ? 'positive' : 'negative');
+    ctx.record(skipped(op.operationId, check, caseName, `generation stopped: ${why}`));
   }
   const failedChecks = new Set(failure?.outcomes.map((o) => o.check));
   for (const [check, n] of tally.passed) {
