@@ -15,11 +15,18 @@ export const helpHint = (command: string) => `Run "live-platform ${command} --he
 /** A value that starts with a dash but is no option: a negative number such as `-1`. */
 const NEGATIVE_NUMBER = /^-[0-9.]/;
 
-/** Like parse, for a command that takes operands (`validate FILE.har`). */
-export const parseWithOperands = <T extends Options>(argv: string[], options: T, command: string) =>
-  parseStrict(argv, options, command, true);
+type Parsed<T extends Options, P extends boolean> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: P }>
+>;
 
-export const parse = <T extends Options>(argv: string[], options: T, command: string) =>
+/** Like parse, for a command that takes operands (`validate FILE.har`). */
+export const parseWithOperands = <T extends Options>(
+  argv: string[],
+  options: T,
+  command: string,
+): Parsed<T, true> => parseStrict(argv, options, command, true);
+
+export const parse = <T extends Options>(argv: string[], options: T, command: string): Parsed<T, false> =>
   parseStrict(argv, options, command, false);
 
 /** node:util's parseArgs, strict; a mistake is a UsageError pointing at the command's --help. */
@@ -29,7 +36,7 @@ function parseStrict<T extends Options, P extends boolean>(
   /** The command's name, for the line that points at its --help. */
   command: string,
   allowPositionals: P,
-) {
+): Parsed<T, P> {
   try {
     return parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals });
   } catch (err) {
