@@ -175,6 +175,9 @@ async function checkWith(
   const base = {
     targetKind: kind,
     ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
+    // Every exchange, not just the negative cases: an answer that breaks only our own response
+    // rules is lenient too, and --strict fails it wherever it came from.
+    ...(options.strict ? { strict: true } : {}),
   };
   const exchange = async (
     operation: OperationInfo,
@@ -235,7 +238,6 @@ async function checkWith(
         caseName: c.name,
         kind: c.kind,
         ...(c.evidence ? { evidence: c.evidence } : {}),
-        ...(options.strict ? { strict: true } : {}),
       };
       for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;
