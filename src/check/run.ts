@@ -47,7 +47,8 @@ export interface CheckTargetOptions {
   maxResponseTimeMs?: number;
   /**
    * Fail negative cases whose broken rule rests on our own decision or an ASP.NET default when the
-   * server accepts them; by default they are `lenient` warnings (src/check/evidence.ts).
+   * server accepts them, and answers that break only such response rules; by default both are
+   * `lenient` warnings (src/check/evidence.ts).
    */
   strict?: boolean;
   /** Check one operation only. */

@@ -6,11 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../../src/check/index.js';
+import { validateRequestBody } from '../../src/contract/index.js';
 import { readRecording } from '../../src/har/read.js';
 import { HarRecorder } from '../../src/har/record.js';
 import { validateRecording } from '../../src/har/validate.js';
 import { redactor } from '../../src/internal/redact.js';
-import { GOOD_TOKEN, startConforming } from '../check/broken/conforming.js';
+import {
+  GOOD_TOKEN,
+  LEAD_TENANT,
+  startConforming,
+  type RunningTestServer,
+} from '../check/broken/conforming.js';
+import { assertBuilt, cleanEnv, runCli } from '../check/cli-process.js';
 import { checkAsTenant } from '../check/tenant.js';
 
 let dir: string;
@@ -35,18 +42,28 @@ const schemaVerdicts = (outcomes: CheckOutcome[]) =>
     .map((o) => o.verdict)
     .sort();
 
-/** Checks a server answering the import with `answer`, records the run, and validates the recording. */
-async function bothVerdicts(answer: (typeof ANSWERS)[keyof typeof ANSWERS], strict: boolean) {
-  const server = await startConforming({
-    override: ({ route, req, res }) => {
+type Answer = (typeof ANSWERS)[keyof typeof ANSWERS];
+
+/**
+ * A conforming server but for the import, which answers every authorised valid request with
+ * `answer` (an invalid one still gets its 400, so only the answer is under test).
+ */
+const answering = (answer: Answer): Promise<RunningTestServer> =>
+  startConforming({
+    override: ({ route, req, res, body }) => {
       if (route.kind !== 'operation' || route.operation.operationId !== 'importCustomerFromOvoc')
         return false;
       if (req.headers.authorization !== `Bearer ${GOOD_TOKEN}`) return false;
+      if (validateRequestBody(route.operation, body).length) return false;
       res.writeHead(200, { 'content-type': answer.contentType });
       res.end(answer.body);
       return true;
     },
   });
+
+/** Checks a server answering the import with `answer`, records the run, and validates the recording. */
+async function bothVerdicts(answer: Answer, strict: boolean) {
+  const server = await answering(answer);
   const recorder = new HarRecorder({
     creator: { name: 'test', version: '0' },
     redact: redactor([GOOD_TOKEN]),
@@ -80,4 +97,50 @@ describe('check and validate agree on one answer', () => {
       expect(strict.validate).toEqual(strict.check);
     });
   }
+});
+
+describe('the commands agree on exit codes', () => {
+  beforeAll(assertBuilt);
+
+  it('an answer breaking only our rule: check and validate exit 0, and both exit 1 with --strict', async () => {
+    const server = await answering(ANSWERS['our rule only']);
+    const har = join(dir, 'cli.har');
+    const check = (...extra: string[]) =>
+      runCli(
+        [
+          'check',
+          '--base-url',
+          server.url,
+          '--only',
+          'importCustomerFromOvoc',
+          '--no-generate',
+          '--allow-writes',
+          '--lead-tenant',
+          LEAD_TENANT,
+          ...extra,
+        ],
+        { env: cleanEnv({ LIVE_PLATFORM_TOKEN: GOOD_TOKEN }) },
+      );
+    try {
+      const [lenient, strict] = await Promise.all([check('--har', har), check('--strict')]);
+      expect(lenient.code, lenient.stdout + lenient.stderr).toBe(0);
+      expect(lenient.stdout).toMatch(
+        /^importCustomerFromOvoc\s+response_schema_conformance\s+warn \d+\/\d+/m,
+      );
+      expect(strict.code, strict.stdout + strict.stderr).toBe(1);
+      expect(strict.stdout).toMatch(/^importCustomerFromOvoc\s+response_schema_conformance\s+FAIL \d+\/\d+/m);
+    } finally {
+      await server.close();
+    }
+    const [validate, validateStrict] = await Promise.all([
+      runCli(['validate', har]),
+      runCli(['validate', har, '--strict']),
+    ]);
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+    expect(validate.stdout).toMatch(/^importCustomerFromOvoc\s+response_schema_conformance\s+warn \d+\/\d+/m);
+    expect(validateStrict.code, validateStrict.stdout + validateStrict.stderr).toBe(1);
+    expect(validateStrict.stdout).toMatch(
+      /^importCustomerFromOvoc\s+response_schema_conformance\s+FAIL \d+\/\d+/m,
+    );
+  }, 60_000);
 });
