@@ -21,6 +21,7 @@ import {
   type GeneratedCase,
 } from './requests.js';
 import { runSequences } from './sequence.js';
+import { stopIfAborted, stopOn } from '../stop.js';
 
 export type { GeneratedContext } from './context.js';
 export type { GeneratedFailure, GeneratedSummary, GeneratedWarning } from '../types.js';
@@ -85,6 +86,7 @@ async function runProperty(
   let stopped: string | undefined;
   const caseName = `generated: ${kind} requests`;
   const property = fc.asyncProperty(arbitrary, async (c) => {
+    stopIfAborted(ctx.signal);
     if (!c) {
       summary.discarded++;
       fc.pre(false);
@@ -97,7 +99,7 @@ async function runProperty(
     // Past the budget every further shrink candidate counts as passing, so shrinking ends.
     if (stopped !== undefined || ++calls > budget) return true;
     summary.cases++;
-    const { exchange: ex, json } = await ctx.send(c.request);
+    const { exchange: ex, json } = await ctx.send(c.request).catch(stopOn(ctx.signal));
     const outcomes = applyChecks(
       {
         operation: op,
@@ -132,7 +134,8 @@ async function runProperty(
       // The shared floor (src/internal/timers.ts), and no wait past 30 s: generation goes on.
       await sleep(
         Math.min(nextAskWait(MIN_THROTTLE_WAIT_MS, 0, parseRetryAfter(res.headers['retry-after'])), 30_000),
-      );
+        ctx.signal,
+      ).catch(stopOn(ctx.signal));
     } else throttled = 0;
     if (is2xx(status) && isWrite(op)) {
       createdNames.push(...namesIn(op, c.request.body));

@@ -66,7 +66,7 @@ function upstreamOption(raw: string | undefined): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, FLAGS, usage);
+  const { values } = parse(argv, FLAGS, 'proxy');
   if (values.help) {
     console.log(usage);
     return 0;

@@ -141,7 +141,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
       ...authFlags,
     },
-    usage,
+    'sandbox',
   );
   if (values.help) {
     io.out(usage);

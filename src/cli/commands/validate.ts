@@ -54,7 +54,7 @@ function sections(result: RecordingReport): string[] {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseWithOperands(argv, FLAGS, usage);
+  const { values, positionals } = parseWithOperands(argv, FLAGS, 'validate');
   if (values.help) {
     console.log(usage);
     return 0;
