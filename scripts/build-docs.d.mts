@@ -7,7 +7,7 @@ export interface DocsOperation {
 }
 
 export interface OpenApiLike {
-  info: { title: string };
+  info: { title: string; description?: string };
   paths?: Record<string, Record<string, unknown>>;
   [key: string]: unknown;
 }
@@ -22,9 +22,13 @@ export declare const docsPaths: {
 };
 export declare const CODE_SAMPLE_LANG: 'TypeScript';
 export declare const CODE_SAMPLE_LABEL: 'live-platform-openapi';
+export declare const CURL_SAMPLE_LANG: 'curl';
+export declare const CURL_SAMPLE_LABEL: 'curl';
 
 export declare function listOperations(spec: OpenApiLike): DocsOperation[];
 export declare function readSamples(spec: OpenApiLike, samplesDir?: string): Map<string, string>;
+export declare function curlSample(spec: OpenApiLike, operation: DocsOperation): string;
+export declare function withIntroLinks<T extends OpenApiLike>(spec: T, outputDir: string): T;
 export declare function specWithCodeSamples<T extends OpenApiLike>(spec: T, samples: Map<string, string>): T;
 export declare function makeOffline(html: string, themeCss?: string): string;
 export declare function offlineProblems(html: string): string[];

@@ -19,9 +19,10 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { deref } from './spec-walk.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,16 +50,20 @@ export const docsPaths = {
 
 export const CODE_SAMPLE_LANG = 'TypeScript';
 export const CODE_SAMPLE_LABEL = 'live-platform-openapi';
+/** The curl sample beside it: generated from the contract (curlSample), never written by hand. */
+export const CURL_SAMPLE_LANG = 'curl';
+export const CURL_SAMPLE_LABEL = 'curl';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** Redoc options (Redoc 3, passed with --openapi). */
 const redocOptions = {
   // Redoc 3 shows an x-codeSamples entry only when its label is a listed language; this keeps the
-  // project's TypeScript sample and drops Redoc's generated curl/Python/... snippets.
+  // project's TypeScript and curl samples and drops Redoc's generated Python/... snippets.
   codeSamples: {
     languages: [
       { lang: CODE_SAMPLE_LANG, label: CODE_SAMPLE_LABEL },
+      { lang: CURL_SAMPLE_LANG, label: CURL_SAMPLE_LABEL },
       // The request example as JSON, so each vendor request example can be read as sent.
       { lang: 'payload', label: 'Payload' },
     ],
@@ -105,14 +110,79 @@ export function readSamples(spec, samplesDir = docsPaths.samples) {
   );
 }
 
-/** A copy of the spec with each operation's sample as its only x-codeSamples entry. */
+/** A word for the shell, in single quotes (a quote inside closes, escapes and reopens them). */
+const shellQuote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/** What the contract shows for a parameter: its example, its first named example, its schema's. */
+function parameterExample(spec, param) {
+  const [schema] = deref(spec, param.schema, '');
+  const named = Object.values(param.examples ?? {})[0];
+  const value = param.example ?? (named && deref(spec, named, '')[0]?.value) ?? schema?.example;
+  return value === undefined ? `{${param.name}}` : String(value);
+}
+
+/**
+ * The curl command of an operation, from the contract alone: its method and path, the path
+ * parameters' examples, the bearer token when the operation is secured, and its first request
+ * example as the JSON body. The base URL and the token are the environment variables the client's
+ * guides use (LIVE_PLATFORM_BASE_URL, LIVE_PLATFORM_TOKEN).
+ */
+export function curlSample(spec, { method, path, operation }) {
+  let url = path;
+  for (const ref of [...(spec.paths?.[path]?.parameters ?? []), ...(operation.parameters ?? [])]) {
+    const [param] = deref(spec, ref, '');
+    if (param?.in === 'path')
+      url = url.replace(`{${param.name}}`, encodeURIComponent(parameterExample(spec, param)));
+  }
+  const lines = [
+    `curl${method === 'get' ? '' : ` -X ${method.toUpperCase()}`} "$LIVE_PLATFORM_BASE_URL${url}"`,
+  ];
+  if ((operation.security ?? spec.security ?? []).length > 0)
+    lines.push('-H "Authorization: Bearer $LIVE_PLATFORM_TOKEN"');
+  const [body] = deref(spec, operation.requestBody, '');
+  const json = body?.content?.['application/json'];
+  if (json) {
+    const named = Object.values(json.examples ?? {})[0];
+    const example = json.example ?? (named && deref(spec, named, '')[0]?.value);
+    lines.push(`-H ${shellQuote('Content-Type: application/json')}`);
+    if (example !== undefined) lines.push(`--data-raw ${shellQuote(JSON.stringify(example, null, 2))}`);
+  }
+  return lines.join(' \\\n  ');
+}
+
+/** A copy of the spec with each operation's TypeScript sample and its curl command as x-codeSamples. */
 export function specWithCodeSamples(spec, samples) {
   const copy = structuredClone(spec);
-  for (const { operationId, operation } of listOperations(copy)) {
-    operation['x-codeSamples'] = [
-      { lang: CODE_SAMPLE_LANG, label: CODE_SAMPLE_LABEL, source: samples.get(operationId) },
+  for (const op of listOperations(copy)) {
+    op.operation['x-codeSamples'] = [
+      { lang: CODE_SAMPLE_LANG, label: CODE_SAMPLE_LABEL, source: samples.get(op.operationId) },
+      { lang: CURL_SAMPLE_LANG, label: CURL_SAMPLE_LABEL, source: curlSample(spec, op) },
     ];
   }
+  return copy;
+}
+
+/**
+ * The introduction (spec/introduction.md, the spec's info.description) links to the guides as files
+ * relative to spec/, so the links work where the Markdown is read. On the page they must be relative
+ * to the page: each is rewritten against `outputDir`, and a link to a file that does not exist stops
+ * the build with its name.
+ */
+export function withIntroLinks(spec, outputDir) {
+  const copy = structuredClone(spec);
+  const specDir = join(root, 'spec');
+  copy.info.description = String(copy.info.description ?? '').replace(
+    /\]\((?![a-z][\w+.-]*:|#|\/)([^)\s#]+)(#[^)\s]*)?\)/gi,
+    (_, target, hash = '') => {
+      const file = resolve(specDir, target);
+      if (!existsSync(file)) {
+        throw new Error(
+          `build-docs: spec/introduction.md links to ${target}, which is not a file (${file}); fix the link.`,
+        );
+      }
+      return `](${encodeURI(relative(outputDir, file).split(sep).join('/'))}${hash})`;
+    },
+  );
   return copy;
 }
 
@@ -180,7 +250,7 @@ export async function buildDocs({ output = docsPaths.output } = {}) {
     );
   }
   const spec = JSON.parse(readFileSync(docsPaths.spec, 'utf8'));
-  const documented = specWithCodeSamples(spec, readSamples(spec));
+  const documented = withIntroLinks(specWithCodeSamples(spec, readSamples(spec)), dirname(output));
   const work = mkdtempSync(join(tmpdir(), 'live-platform-docs-'));
   try {
     const specCopy = join(work, 'openapi.json');

@@ -5,7 +5,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const esc = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Follows a local `$ref` and returns [resolved object, its JSON pointer]. */
-function deref(spec, node, pointer) {
+export function deref(spec, node, pointer) {
   let seen = 0;
   while (node && typeof node.$ref === 'string') {
     if (!node.$ref.startsWith('#/') || ++seen > 20) throw new Error(`unsupported $ref ${node.$ref}`);

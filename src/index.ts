@@ -4,7 +4,9 @@ export {
   createLivePlatformClient,
   resumeTask,
   normalizeBaseUrl,
+  ConnectionFailedError,
   LivePlatformError,
+  PathParameterError,
   RedirectError,
   ResponseTooLargeError,
   ResponseValidationError,
@@ -44,6 +46,7 @@ export {
   DEFAULT_TASK_TIMEOUT_MS,
   type PollTask,
   type PolledTask,
+  type FailedTaskOutcome,
   type TaskOutcome,
   type WaitOptions,
 } from './tasks/index.js';

@@ -1,3 +1,4 @@
+import { pathSegment } from '../internal/path-params.js';
 import {
   coerceParams,
   loadSpec,
@@ -9,9 +10,9 @@ import {
 } from '../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from './evidence.js';
 import { mutationsOf, schemaAt } from './mutations.js';
-import type { CheckRequest } from './types.js';
+import type { CaseKind, CheckRequest } from './types.js';
 
-export type CaseKind = 'positive' | 'negative' | 'auth-none' | 'auth-wrong' | 'method';
+export type { CaseKind } from './types.js';
 
 /** One request the checker sends, and what it tests. Derived from the spec alone. */
 export interface CheckCase {
@@ -62,9 +63,13 @@ function parameterExample(operation: OperationInfo, name: string): string {
   return String(value);
 }
 
+/**
+ * The operation's path with its example parameters, or `overrides`; each stays one segment
+ * (src/internal/path-params.ts: `.`, `..` or a lone surrogate throws PathParameterError).
+ */
 export function examplePath(operation: OperationInfo, overrides: Record<string, string> = {}): string {
   return operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
-    encodeURIComponent(overrides[name] ?? parameterExample(operation, name)),
+    pathSegment(overrides[name] ?? parameterExample(operation, name), operation.operationId, name),
   );
 }
 

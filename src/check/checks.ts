@@ -1,3 +1,7 @@
+// The checks, one named function each (as Schemathesis's checks.py). The deterministic cases, the
+// generated cases and the workflow steps all go through applyChecks, so a check means one thing
+// whichever phase sent the request. task_lifecycle follows a task over many answers: followTask in
+// arazzo.ts, which every phase calls for a task it starts.
 import {
   validateResponseBody,
   validateResponseHeaders,
@@ -5,22 +9,32 @@ import {
   type OperationInfo,
   type ValidationIssue,
 } from '../contract/index.js';
-import type { CaseKind } from './cases.js';
-import { evidenceText, isLenient, type Evidence } from './evidence.js';
+import { evidenceText, isLenient } from './evidence.js';
+import { holds, isStatusCriterion } from './expressions.js';
 import { MAX_PARSED_BYTES } from './http.js';
-import type { CheckName, CheckOutcome, Exchange, TargetKind } from './types.js';
+import type { CaseKind, CheckContext, CheckName, CheckOutcome, CheckResponse, Exchange } from './types.js';
 
-export interface CheckContext {
-  operation: OperationInfo;
-  caseName: string;
-  /** What the case tests; `workflow` requests get the checks every response gets, and no more. */
-  kind: CaseKind | 'workflow';
-  targetKind: TargetKind;
-  maxResponseTimeMs?: number;
-  /** Negative cases: what the broken constraint rests on. */
-  evidence?: Evidence;
-  /** Fail lenient cases too (--strict) instead of reporting them as warnings. */
-  strict?: boolean;
+export type { CheckContext } from './types.js';
+
+interface CheckInput {
+  ctx: CheckContext;
+  exchange: Exchange;
+  res: CheckResponse;
+  /** The parsed body, used here and then dropped; the outcomes keep only the exchange. */
+  json: unknown;
+  declared: OperationInfo['responses'][string] | undefined;
+}
+
+/**
+ * What a check says: pass (undefined), fail (the reason), a failure that is only a warning, or
+ * nothing either way (an answer that says nothing about what the check asks).
+ */
+type Finding = undefined | string | { failure: string; lenient: boolean } | { skip: string };
+
+interface Check {
+  /** Whether the check concerns this exchange at all. */
+  applies(input: CheckInput): boolean;
+  run(input: CheckInput): Finding;
 }
 
 /** A body of a million wrong items gives a million issues; a reason names the first few. */
@@ -31,131 +45,193 @@ const issuesText = (issues: ValidationIssue[]) =>
     .map((i) => `${i.path}: ${i.message}`)
     .join('; ') + (issues.length > MAX_ISSUES ? `; … and ${issues.length - MAX_ISSUES} more` : '');
 const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
+const is2xx = (status: number) => status >= 200 && status < 300;
+const declaredList = (op: OperationInfo) => Object.keys(op.responses).join(', ');
+
+/** Requests that get the checks on what came back; a method probe and step criteria do not. */
+const RESPONSE_KINDS = new Set<CaseKind>(['positive', 'negative', 'auth-none', 'auth-wrong', 'workflow']);
+const isResponseCase = ({ ctx }: CheckInput) => RESPONSE_KINDS.has(ctx.kind);
+/** A stock JwtBearer 401 has no body (`x-empty-body: true`); the body checks then have nothing to check. */
+const hasBodyToCheck = (i: CheckInput) =>
+  isResponseCase(i) && !!i.declared && !(i.declared.emptyBodyAllowed && i.res.bodyExcerpt === '');
+
+/** The criteria of a step that did not hold, as a reason; undefined when all held. */
+function unmetCriteria({ ctx, res }: CheckInput, which: (c: { condition: string }) => boolean): Finding {
+  const step = ctx.step!;
+  const unmet = step.criteria.filter(which).filter((c) => !holds(c, step.scope));
+  if (!unmet.length) return undefined;
+  const task = step.scope.body as { status?: unknown; details?: unknown } | undefined;
+  const got =
+    task && typeof task === 'object' && typeof task.status === 'string'
+      ? `the task ended ${task.status} ${JSON.stringify(task.details ?? [])}`
+      : `got status ${res.status}`;
+  return `step ${step.stepId}: expected ${unmet.map((c) => c.condition).join(' and ')}; ${got}`;
+}
+
+/** The step's criteria stand for this check (the workflow's `x-check`). */
+const criteriaCheck = (name: CheckName): Check => ({
+  applies: ({ ctx }) => ctx.kind === 'criteria' && ctx.step?.check === name,
+  run: (i) => unmetCriteria(i, () => true),
+});
+
+export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
+  not_a_server_error: {
+    applies: ({ ctx }) => ctx.kind !== 'criteria',
+    run: ({ res }) => (res.status >= 500 ? `the server answered ${res.status}` : undefined),
+  },
+
+  max_response_time: {
+    applies: ({ ctx }) => ctx.maxResponseTimeMs !== undefined && ctx.kind !== 'criteria',
+    run: ({ ctx, res }) =>
+      res.elapsedMs > ctx.maxResponseTimeMs!
+        ? `answered in ${res.elapsedMs} ms, over the ${ctx.maxResponseTimeMs} ms limit`
+        : undefined,
+  },
+
+  unsupported_method: {
+    applies: ({ ctx }) => ctx.kind === 'method',
+    run: ({ ctx, exchange, res }) =>
+      res.status !== 405
+        ? `${exchange.request.method} is not declared for ${ctx.operation.path}; expected 405, got ${res.status}`
+        : // ASP.NET's endpoint routing answers an empty 405; the Allow header is then all it says.
+          res.bodyExcerpt === '' && !res.headers.allow?.trim()
+          ? 'an empty 405 without an Allow header: name the methods the path accepts'
+          : undefined,
+  },
+
+  status_code_conformance: {
+    applies: isResponseCase,
+    run: ({ ctx: { operation }, res, declared }) =>
+      declared
+        ? undefined
+        : `status ${res.status} is not declared for ${operation.operationId} (declared: ${declaredList(operation)})`,
+  },
+
+  content_type_conformance: {
+    applies: (i) => hasBodyToCheck(i) && i.declared!.mediaTypes.length > 0,
+    run: ({ res, declared }) =>
+      declared!.mediaTypes.includes(mediaType(res.contentType))
+        ? undefined
+        : `content-type ${JSON.stringify(res.contentType || '(none)')}, expected ${declared!.mediaTypes.join(' or ')} for ${res.status}`,
+  },
+
+  response_schema_conformance: {
+    applies: (i) =>
+      hasBodyToCheck(i) &&
+      ((!!i.declared!.textValidator && mediaType(i.res.contentType) === 'text/plain') ||
+        !!i.declared!.validator),
+    run: ({ ctx: { operation }, res, declared, json }) => {
+      if (declared!.textValidator && mediaType(res.contentType) === 'text/plain') {
+        // ASP.NET's unquoted string result (the import's task id): the text itself is the value. The
+        // excerpt is the whole text for any value the contract allows (a TaskId is at most 128 chars).
+        const issues = validateResponseText(operation, res.status, res.bodyExcerpt);
+        return issues.length ? `text/plain body: ${issuesText(issues)}` : undefined;
+      }
+      if (res.unparsedBytes !== undefined)
+        return `the ${res.status} body is ${res.unparsedBytes} bytes or more, over the ${MAX_PARSED_BYTES} the checker parses; the contract's bodies are a few kB`;
+      if (!res.isJson) return `the ${res.status} body is not JSON`;
+      const { issues } = validateResponseBody(operation, res.status, json);
+      return issues.length ? issuesText(issues) : undefined;
+    },
+  },
+
+  response_headers_conformance: {
+    applies: (i) => isResponseCase(i) && !!i.declared?.headersValidator,
+    run: ({ ctx: { operation }, res }) => {
+      const issues = validateResponseHeaders(operation, res.status, res.headers);
+      return issues.length ? `headers of ${res.status}: ${issuesText(issues)}` : undefined;
+    },
+  },
+
+  /**
+   * A valid request is accepted: answered 2xx, or with what a server says about state the checker
+   * cannot know (a 404 for an id the path names, on a live tenant or for a generated id; a declared
+   * 409 for a generated name taken). A workflow step is accepted when its `$statusCode` criteria hold.
+   */
+  positive_data_acceptance: {
+    applies: ({ ctx }) =>
+      ctx.kind === 'positive' ||
+      (ctx.kind === 'criteria' && !ctx.step!.check && ctx.step!.criteria.some(isStatusCriterion)),
+    run: (i) => {
+      const { ctx, res } = i;
+      if (ctx.step) return unmetCriteria(i, isStatusCriterion);
+      const status = res.status;
+      if (is2xx(status)) return undefined;
+      if (status === 429) return { skip: 'throttled (429): the answer says nothing about the data' };
+      const namesId = ctx.operation.parameters.some((p) => p.in === 'path');
+      if (status === 404 && namesId && (ctx.stateUnknown || ctx.targetKind === 'live')) return undefined;
+      if (status === 409 && ctx.stateUnknown && ctx.operation.responses['409']) return undefined;
+      return `a valid request was refused with ${status}`;
+    },
+  },
+
+  negative_data_rejection: {
+    applies: ({ ctx }) => ctx.kind === 'negative',
+    run: ({ ctx, res, declared }) => {
+      const status = res.status;
+      const accepted = is2xx(status);
+      // Accepting a body that breaks only our own decision is what a stock ASP.NET server does
+      // (it ignores unknown members, enforces no format): a warning unless --strict.
+      const ours = ctx.evidence !== undefined && isLenient(ctx.evidence);
+      const lenient = accepted && ours && !ctx.strict;
+      const why = ours
+        ? `; the broken rule ${evidenceText(ctx.evidence!)}${lenient ? ', so this is a warning (--strict fails it)' : ''}`
+        : '';
+      const failure = accepted
+        ? `an invalid body was accepted with ${status}${why}`
+        : status < 400 || status >= 500
+          ? `an invalid body got ${status}; expected a 4xx the spec declares`
+          : !declared
+            ? `an invalid body got ${status}, which the spec does not declare (declared: ${declaredList(ctx.operation)})`
+            : undefined;
+      return failure === undefined ? undefined : { failure, lenient };
+    },
+  },
+
+  ignored_auth: {
+    applies: ({ ctx }) => ctx.kind === 'auth-none' || ctx.kind === 'auth-wrong',
+    run: ({ ctx, res }) =>
+      res.status === 401
+        ? undefined
+        : `a request ${ctx.kind === 'auth-none' ? 'without a token' : 'with a wrong token'} got ${res.status}; expected 401`,
+  },
+
+  duplicate_refused: criteriaCheck('duplicate_refused'),
+  already_converted: criteriaCheck('already_converted'),
+};
 
 /**
  * Applies every check that concerns this exchange and says which passed and which failed, and why.
- * `json` is the parsed body, used here and then dropped; the outcomes keep only the exchange.
+ * Without a response only not_a_server_error applies: nothing else has anything to look at.
  */
 export function applyChecks(ctx: CheckContext, exchange: Exchange, json?: unknown): CheckOutcome[] {
-  const { operation } = ctx;
-  const out: CheckOutcome[] = [];
-  const verdict = (check: CheckName, failure?: string, lenient = false) =>
-    out.push({
-      operationId: operation.operationId,
+  const outcome = (check: CheckName, finding: Finding): CheckOutcome => {
+    if (typeof finding === 'object' && 'skip' in finding)
+      return skipped(ctx.operation.operationId, check, ctx.caseName, finding.skip);
+    const failure = typeof finding === 'object' ? finding.failure : finding;
+    const lenient = typeof finding === 'object' && finding.lenient;
+    return {
+      operationId: ctx.operation.operationId,
       check,
       verdict: failure === undefined ? 'passed' : lenient ? 'lenient' : 'failed',
       caseName: ctx.caseName,
       ...(ctx.evidence ? { evidence: ctx.evidence } : {}),
       ...(failure === undefined ? {} : { reason: failure, exchange }),
-    });
-
+    };
+  };
   const res = exchange.response;
-  if (!res) {
-    verdict('not_a_server_error', `no response: ${exchange.networkError ?? 'connection failed'}`);
-    return out;
-  }
-  verdict('not_a_server_error', res.status >= 500 ? `the server answered ${res.status}` : undefined);
-  if (ctx.maxResponseTimeMs !== undefined) {
-    verdict(
-      'max_response_time',
-      res.elapsedMs > ctx.maxResponseTimeMs
-        ? `answered in ${res.elapsedMs} ms, over the ${ctx.maxResponseTimeMs} ms limit`
-        : undefined,
-    );
-  }
-  if (ctx.kind === 'method') {
-    verdict(
-      'unsupported_method',
-      res.status !== 405
-        ? `${exchange.request.method} is not declared for ${operation.path}; expected 405, got ${res.status}`
-        : // ASP.NET's endpoint routing answers an empty 405; the Allow header is then all it says.
-          res.bodyExcerpt === '' && !res.headers.allow?.trim()
-          ? 'an empty 405 without an Allow header: name the methods the path accepts'
-          : undefined,
-    );
-    return out;
-  }
-
-  const declared = operation.responses[String(res.status)];
-  const declaredList = Object.keys(operation.responses).join(', ');
-  verdict(
-    'status_code_conformance',
-    declared
-      ? undefined
-      : `status ${res.status} is not declared for ${operation.operationId} (declared: ${declaredList})`,
-  );
-  // A stock JwtBearer 401 has no body, only WWW-Authenticate (`x-empty-body: true` in the contract);
-  // the body checks then have nothing to check, and the header check after them still runs.
-  const emptyAllowed = !!declared?.emptyBodyAllowed && res.bodyExcerpt === '';
-  if (declared && !emptyAllowed) {
-    if (declared.mediaTypes.length) {
-      const got = mediaType(res.contentType);
-      verdict(
-        'content_type_conformance',
-        declared.mediaTypes.includes(got)
-          ? undefined
-          : `content-type ${JSON.stringify(res.contentType || '(none)')}, expected ${declared.mediaTypes.join(' or ')} for ${res.status}`,
-      );
-    }
-    const textValidator = declared.textValidator;
-    if (textValidator && mediaType(res.contentType) === 'text/plain') {
-      // ASP.NET's unquoted string result (the import's task id): the text itself is the value. The
-      // excerpt is the whole text for any value the contract allows (a TaskId is at most 128 chars).
-      const issues = validateResponseText(operation, res.status, res.bodyExcerpt);
-      verdict(
-        'response_schema_conformance',
-        issues.length ? `text/plain body: ${issuesText(issues)}` : undefined,
-      );
-    } else if (declared.validator) {
-      if (res.unparsedBytes !== undefined)
-        verdict(
-          'response_schema_conformance',
-          `the ${res.status} body is ${res.unparsedBytes} bytes or more, over the ${MAX_PARSED_BYTES} the checker parses; the contract's bodies are a few kB`,
-        );
-      else if (!res.isJson) verdict('response_schema_conformance', `the ${res.status} body is not JSON`);
-      else {
-        const { issues } = validateResponseBody(operation, res.status, json);
-        verdict('response_schema_conformance', issues.length ? issuesText(issues) : undefined);
-      }
-    }
-  }
-  if (declared?.headersValidator) {
-    const issues = validateResponseHeaders(operation, res.status, res.headers);
-    verdict(
-      'response_headers_conformance',
-      issues.length ? `headers of ${res.status}: ${issuesText(issues)}` : undefined,
-    );
-  }
-
-  const status = res.status;
-  if (ctx.kind === 'positive') {
-    // A live tenant rarely holds the vendor's example ids; a 404 there still means the data was accepted.
-    const accepted = (status >= 200 && status < 300) || (ctx.targetKind === 'live' && status === 404);
-    verdict('positive_data_acceptance', accepted ? undefined : `a valid request was refused with ${status}`);
-  } else if (ctx.kind === 'negative') {
-    const accepted = status >= 200 && status < 300;
-    // Accepting a body that breaks only our own decision is what a stock ASP.NET server does
-    // (it ignores unknown members, enforces no format): a warning unless --strict.
-    const ours = ctx.evidence !== undefined && isLenient(ctx.evidence);
-    const lenient = accepted && ours && !ctx.strict;
-    const why = ours
-      ? `; the broken rule ${evidenceText(ctx.evidence!)}${lenient ? ', so this is a warning (--strict fails it)' : ''}`
-      : '';
-    verdict(
-      'negative_data_rejection',
-      accepted
-        ? `an invalid body was accepted with ${status}${why}`
-        : status < 400 || status >= 500
-          ? `an invalid body got ${status}; expected a 4xx the spec declares`
-          : !declared
-            ? `an invalid body got ${status}, which the spec does not declare (declared: ${declaredList})`
-            : undefined,
-      lenient,
-    );
-  } else if (ctx.kind === 'auth-none' || ctx.kind === 'auth-wrong') {
-    const what = ctx.kind === 'auth-none' ? 'without a token' : 'with a wrong token';
-    verdict('ignored_auth', status === 401 ? undefined : `a request ${what} got ${status}; expected 401`);
-  }
+  if (!res)
+    return [outcome('not_a_server_error', `no response: ${exchange.networkError ?? 'connection failed'}`)];
+  const input: CheckInput = {
+    ctx,
+    exchange,
+    res,
+    json,
+    declared: ctx.operation.responses[String(res.status)],
+  };
+  const out: CheckOutcome[] = [];
+  for (const [name, check] of Object.entries(CHECKS) as [CheckName, Check][])
+    if (check.applies(input)) out.push(outcome(name, check.run(input)));
   return out;
 }
 

@@ -3,7 +3,7 @@
 import { operations } from '../contract/index.js';
 import { joinUrl } from './http.js';
 import { oneLine } from './report-text.js';
-import type { CaseKind } from './cases.js';
+import type { CaseKind } from './types.js';
 import type { Exchange } from './types.js';
 
 /**

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Redactor } from './redact.js';
+import {
+  cappedChunks,
+  connectionFailureText,
+  errorCode,
+  isCertificateError,
+  notify,
+  readCapped,
+  type ExchangeObserver,
+} from '../internal/exchange.js';
+import { excerpt } from '../internal/excerpt.js';
+import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 
 const EXCERPT = 2000;
@@ -51,37 +61,11 @@ export interface HttpTarget {
   timeoutMs: number;
   /** Removes the token, in every form, from a text before anything of it is kept. */
   redact: Redactor;
+  /** Sees every completed exchange, redacted as the report keeps it (a HAR recorder). */
+  observe?: ExchangeObserver;
 }
 
-/**
- * Collects a response body up to MAX_RESPONSE_BYTES for both transports. `add` returns false once
- * the cap is reached: the chunk that crossed it is kept only up to the cap, and the caller stops.
- */
-function cappedBody() {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  return {
-    add(chunk: Uint8Array): boolean {
-      const room = MAX_RESPONSE_BYTES - size;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        size = MAX_RESPONSE_BYTES;
-        return false;
-      }
-      size += chunk.length;
-      chunks.push(chunk);
-      return true;
-    },
-    text: () => Buffer.concat(chunks).toString('utf8'),
-  };
-}
-
-const errCode = (err: unknown): string => {
-  const e = err as { code?: unknown; cause?: { code?: unknown }; message?: string };
-  if (typeof e.code === 'string') return e.code;
-  if (typeof e.cause?.code === 'string') return e.cause.code;
-  return e.message ?? String(err);
-};
+const errCode = (err: unknown): string => errorCode(err) ?? (err as Error)?.message ?? String(err);
 
 /**
  * A transport over an injected fetch (tests, proxies), with the same hard deadline and byte cap as
@@ -101,7 +85,6 @@ export function fetchTransport(f: typeof fetch): Transport {
       expire();
     }, init.timeoutMs);
     let phase: FailurePhase = 'connect';
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
       const res = await Promise.race([
         f(url, {
@@ -109,34 +92,30 @@ export function fetchTransport(f: typeof fetch): Transport {
           headers: init.headers,
           ...(init.body !== undefined ? { body: init.body } : {}),
           signal: controller.signal,
+          // Never followed: a 3xx is an answer to check, and another origin gets nothing (the
+          // token would go with it). The default transport, node:http, follows none either.
+          redirect: 'manual',
         }),
         expired,
       ]);
       phase = 'body';
-      const body = cappedBody();
-      let truncated = false;
-      reader = res.body?.getReader();
-      while (reader) {
-        const { done, value } = await Promise.race([reader.read(), expired]);
-        if (done) break;
-        if (!body.add(value)) {
-          truncated = true;
-          break;
-        }
-      }
+      const body = await Promise.race([
+        readCapped(res, MAX_RESPONSE_BYTES, { signal: controller.signal }),
+        expired,
+      ]);
       return {
         status: res.status,
         headers: Object.fromEntries([...res.headers]),
-        text: body.text(),
-        ...(truncated ? { truncated } : {}),
+        text: body.bytes.toString('utf8'),
+        ...(body.truncated ? { truncated: true } : {}),
       };
     } catch (err) {
       if (controller.signal.aborted) throw new RequestFailure(phase, 'deadline', init.timeoutMs);
       throw new RequestFailure(phase, errCode(err));
     } finally {
       clearTimeout(timer);
-      // Stops a stream that is still coming (cut at the cap, or past the deadline).
-      reader?.cancel().catch(() => undefined);
+      // Stops a stream that is still coming (past the deadline).
+      controller.abort();
     }
   };
 }
@@ -188,7 +167,7 @@ export function nodeTransport(): Transport & { close(): void } {
       req.on('error', (e) => fail(errCode(e)));
       req.on('response', (res) => {
         phase = 'body';
-        const body = cappedBody();
+        const body = cappedChunks(MAX_RESPONSE_BYTES);
         const done = (truncated: boolean) => {
           if (settled) return;
           settled = true;
@@ -196,7 +175,7 @@ export function nodeTransport(): Transport & { close(): void } {
           resolvePromise({
             status: res.statusCode ?? 0,
             headers: flatHeaders(res.headers),
-            text: body.text(),
+            text: body.bytes().toString('utf8'),
             ...(truncated ? { truncated } : {}),
           });
         };
@@ -246,12 +225,16 @@ export function failureText(err: unknown): string {
     if (err.code === 'deadline') return `no complete response within ${err.deadlineMs} ms`;
     if (err.phase === 'body') return `the server closed the connection mid-response (${err.code})`;
     if (err.phase === 'response') return `the server closed the connection before answering (${err.code})`;
-    return err.code;
+    // The code alone ("ECONNREFUSED"), as a report cell: the setup message says what to check.
+    return isCertificateError(err) ? connectionFailureText(err) : err.code;
   }
-  return errCode(err);
+  // A network failure says what to check; any other error (a refusal the caller threw) is its message.
+  return errorCode(err) ? connectionFailureText(err) : ((err as Error)?.message ?? String(err));
 }
 
 export function unreachableMessage(baseUrl: string, err: unknown): string {
+  const code = err instanceof RequestFailure ? { code: err.code } : err;
+  if (isCertificateError(code)) return `cannot check ${baseUrl}: ${failureText(err)}.`;
   return `cannot reach ${baseUrl} (${failureText(err)}): is the server running, and is the URL right?`;
 }
 
@@ -265,15 +248,9 @@ export interface Sent {
   json: unknown;
 }
 
-/**
- * A body excerpt for reports; the text is already redacted, so the cut cannot split the token.
- * Copied, not sliced: V8 keeps a slice's whole parent string alive, 4 MiB per kept failure.
- */
-export function excerptOf(text: string, truncated = false): string {
-  const more = truncated ? `more than ${MAX_RESPONSE_BYTES} bytes` : `${text.length} characters`;
-  if (text.length <= EXCERPT && !truncated) return text;
-  return `${Buffer.from(text.slice(0, EXCERPT), 'utf8').toString('utf8')}… (${more})`;
-}
+/** A body excerpt for reports; the text is already redacted, so the cut cannot split the token. */
+export const excerptOf = (text: string, truncated = false): string =>
+  excerpt(text, EXCERPT, { sayLength: true, ...(truncated ? { truncatedAt: MAX_RESPONSE_BYTES } : {}) });
 
 /**
  * The request as a report keeps it, redacted like the answer: a path or body may carry an id the
@@ -305,16 +282,30 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     body = JSON.stringify(request.body);
   }
   const started = performance.now();
+  const startedAt = Date.now();
+  const url = joinUrl(target.baseUrl, request.path);
+  // What an observer (a HAR recorder) gets: the request as sent, redacted like everything kept.
+  const observed = () => ({
+    request: {
+      method: request.method,
+      url: target.redact(url),
+      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, target.redact(v)])),
+      ...(body !== undefined ? { body: target.redact(body) } : {}),
+    },
+    timings: { startedAt, totalMs: Math.round(performance.now() - started) },
+  });
   let res: RawResponse;
   try {
-    res = await target.transport(joinUrl(target.baseUrl, request.path), {
+    res = await target.transport(url, {
       method: request.method,
       headers,
       ...(body !== undefined ? { body } : {}),
       timeoutMs: target.timeoutMs,
     });
   } catch (err) {
-    return { exchange: { request: shown(target, request), networkError: failureText(err) }, json: undefined };
+    const networkError = failureText(err);
+    if (target.observe) notify(target.observe, { ...observed(), error: target.redact(networkError) });
+    return { exchange: { request: shown(target, request), networkError }, json: undefined };
   }
   const elapsedMs = Math.round(performance.now() - started);
   let json: unknown;
@@ -346,6 +337,20 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     ...(bytes > MAX_PARSED_BYTES || res.truncated ? { unparsedBytes: bytes } : {}),
     elapsedMs,
   };
+  if (target.observe) {
+    const seen = observed();
+    notify(target.observe, {
+      ...seen,
+      response: {
+        status: res.status,
+        headers: response.headers,
+        body: target.redact(res.text),
+        ...(res.truncated ? { truncated: true } : {}),
+      },
+      // The transport reads the body whole: headers and body arrive together as far as it can tell.
+      timings: { ...seen.timings, headersMs: elapsedMs },
+    });
+  }
   return { exchange: { request: shown(target, request), response }, json };
 }
 
@@ -362,7 +367,7 @@ export async function assertReachable(target: HttpTarget): Promise<void> {
     });
   } catch (err) {
     if (err instanceof RequestFailure && err.phase !== 'connect') return;
-    throw new ConnectionError(unreachableMessage(target.baseUrl, err));
+    throw new ConnectionError(unreachableMessage(target.baseUrl, err), { cause: err });
   }
 }
 

@@ -1,4 +1,5 @@
 import { loadSpec } from '../contract/index.js';
+import { atPointer, resolveRef } from '../internal/refs.js';
 import { evidenceOf, type Evidence } from './evidence.js';
 
 export type Schema = Record<string, unknown>;
@@ -14,22 +15,8 @@ export interface Mutation {
   body: unknown;
 }
 
-/** Follows `$ref`s of the bundled spec (chains too) to the schema object they name. */
-export function resolve(node: unknown): Schema {
-  let current = node as Schema | undefined;
-  for (let hops = 0; current && typeof current.$ref === 'string'; hops++) {
-    const ref = current.$ref;
-    if (!ref.startsWith('#/') || hops > 20) return {};
-    current = ref
-      .slice(2)
-      .split('/')
-      .reduce<unknown>(
-        (o, k) => (o as Record<string, unknown> | undefined)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')],
-        loadSpec(),
-      ) as Schema | undefined;
-  }
-  return current ?? {};
-}
+/** Follows `$ref`s of the bundled spec (chains too) to the schema object they name (src/internal/refs.ts). */
+export const resolve = (node: unknown): Schema => resolveRef(loadSpec(), node) ?? {};
 
 export const jsonType = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
@@ -199,5 +186,5 @@ export function mutationsOf(schemaNode: unknown, base: unknown): Mutation[] {
 
 /** The schema node a JSON pointer into the bundled spec names. */
 export function schemaAt(jsonPointer: string): unknown {
-  return resolve({ $ref: `#${jsonPointer}` });
+  return resolve(atPointer(loadSpec(), jsonPointer));
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationInfo } from '../contract/index.js';
-import { schemaAt } from './mutations.js';
+import { resolve, schemaAt } from './mutations.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -21,15 +21,10 @@ export function nameFields(operation: OperationInfo): string[] {
   const schema = schemaAt(operation.requestBody.schemaPointer) as { properties?: Record<string, unknown> };
   return Object.entries(schema.properties ?? {})
     .filter(([key, node]) => {
-      const s = resolveShallow(node) as { type?: unknown; enum?: unknown };
+      const s = resolve(node) as { type?: unknown; enum?: unknown };
       return /name$/i.test(key) && s.enum === undefined && (s.type === 'string' || s.type === undefined);
     })
     .map(([key]) => key);
-}
-
-function resolveShallow(node: unknown): unknown {
-  const ref = (node as { $ref?: string } | undefined)?.$ref;
-  return ref?.startsWith('#/') ? schemaAt(ref.slice(1)) : node;
 }
 
 /**

@@ -1,7 +1,8 @@
-// How long the checker waits before the next poll of a task. Its own rule, not the client's backoff
+// How long the checker waits before the next poll of a task. Its own backoff, not the client's
 // (src/tasks/timing.ts): the checker wants a sandbox task confirmed within milliseconds and a live
-// one without hammering, with a floor after busy answers and a hard deadline. It shares only the
-// RFC 9110 Retry-After parser and the timer-safe sleep with the client.
+// one without hammering, with a hard deadline. After a busy answer it keeps the floor the client's
+// poller keeps too (src/internal/timers.ts), whatever Retry-After says.
+import { BUSY_FLOOR_MS, nextAskWait } from '../internal/timers.js';
 
 /** The first wait after a task was started: sandbox tasks end in about 100 ms. */
 export const FIRST_POLL_MS = 50;
@@ -24,15 +25,15 @@ export interface PollAnswer {
 /**
  * The wait before the next poll, or undefined when it would end after the deadline, so that the
  * caller stops instead of sleeping past it. A running task is polled with a doubling wait from
- * FIRST_POLL_MS up to the interval. A busy answer waits at least the whole interval whatever
- * Retry-After says (`Retry-After: 0` in a loop gets a poll per interval, not thousands), longer when
+ * FIRST_POLL_MS up to the interval. A busy answer waits at least the whole interval, and never less
+ * than BUSY_FLOOR_MS (a 20 ms sandbox interval included), whatever Retry-After says (`Retry-After: 0` in a loop gets a poll per interval, not thousands), longer when
  * Retry-After asks for more.
  */
 export function nextPollGap(a: PollAnswer): number | undefined {
   const first = Math.min(FIRST_POLL_MS, a.intervalMs);
   const gap =
     a.kind === 'busy'
-      ? Math.max(a.intervalMs, a.retryAfterMs ?? 0)
+      ? nextAskWait(Math.max(a.intervalMs, BUSY_FLOOR_MS), 0, a.retryAfterMs)
       : a.kind === 'terminal'
         ? Math.min(CONFIRM_POLL_MS, a.intervalMs)
         : a.previousMs === undefined

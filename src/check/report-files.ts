@@ -1,6 +1,6 @@
 import { curlFor } from './http.js';
-import { redactor } from './redact.js';
-import { xmlEscape } from './xml.js';
+import { redactor } from '../internal/redact.js';
+import { xmlEscape } from '../internal/xml.js';
 import { cellFor, cellsOf, counts, isConformant, rowsOf } from './summary.js';
 import type { CheckOutcome, TargetReport, Verdict } from './types.js';
 

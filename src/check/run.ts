@@ -13,7 +13,10 @@ import {
   type Sent,
 } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
-import { redactor } from './redact.js';
+import { normalizeBaseUrl } from '../internal/base-url.js';
+import type { ExchangeObserver } from '../internal/exchange.js';
+import { redactor } from '../internal/redact.js';
+import { bareToken } from '../internal/token.js';
 import type {
   CheckOutcome,
   CheckRequest,
@@ -23,7 +26,14 @@ import type {
   TargetReport,
 } from './types.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed, prefixFromSeed, runGenerated } from './fuzz/index.js';
-import { followTask, runWorkflows, taskIdOf, type WorkflowContext } from './workflows.js';
+import { readTaskId } from '../internal/task-status.js';
+import {
+  checkWorkflows,
+  followTask,
+  runWorkflows,
+  taskPollOperation,
+  type WorkflowContext,
+} from './arazzo.js';
 
 export interface CheckTargetOptions {
   baseUrl: string;
@@ -62,6 +72,11 @@ export interface CheckTargetOptions {
   /** Run the generated phase (default true). */
   generate?: boolean;
   onProgress?: (progress: CheckProgress) => void;
+  /**
+   * Sees every completed exchange (request, response, timings), redacted as the report keeps it:
+   * the hook for a HAR recorder. What it throws is ignored.
+   */
+  onExchange?: ExchangeObserver;
 }
 
 export interface CheckProgress {
@@ -113,14 +128,19 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
+  // Refused before any request, as the client refuses them, and never quoted (src/internal/).
+  const baseUrl = normalizeBaseUrl(options.baseUrl, 'checkTarget: baseUrl');
+  const token = bareToken(String(options.token ?? ''), 'checkTarget: token');
   const ownTransport = options.fetch ? undefined : nodeTransport();
   try {
     return await checkWith({ ...options, seed }, kind, name, prefix, writesAllowed, {
-      baseUrl: options.baseUrl,
-      token: options.token,
+      baseUrl,
+      token,
       transport: ownTransport ?? fetchTransport(options.fetch!),
       timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      redact: redactor([options.token]),
+      // The token as given and as sent: a server may echo either.
+      redact: redactor([...new Set([options.token, token])]),
+      ...(options.onExchange ? { observe: options.onExchange } : {}),
     });
   } finally {
     ownTransport?.close();
@@ -200,10 +220,7 @@ async function checkWith(
     });
   progress();
   const followers: Promise<unknown>[] = [];
-  const workflows =
-    options.only && !['createCustomerFromLead', 'createEssentialsCustomer', 'getTask'].includes(options.only)
-      ? Promise.resolve()
-      : runWorkflows(ctx);
+  const workflows = checkWorkflows(options.only).length ? runWorkflows(ctx, options.only) : Promise.resolve();
 
   await pool(cases, options.concurrency ?? 6, async (c) => {
     const reason = skipReason(c, kind, writesAllowed);
@@ -223,7 +240,7 @@ async function checkWith(
       for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;
       if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
-        const taskId = taskIdOf(json);
+        const taskId = readTaskId(json);
         const id = taskId ?? (json as { id?: unknown } | undefined)?.id;
         noteCreated(
           c.operation.operationId,
@@ -252,15 +269,15 @@ async function checkWith(
           ...base,
           send: (r) => (requests++, send(http, r, badToken)),
         });
-  const lifecycleInScope = !options.only || options.only === 'getTask';
+  const poll = taskPollOperation();
   if (
-    lifecycleInScope &&
-    operations.some((o) => o.operationId === 'getTask') &&
+    poll &&
+    (!options.only || options.only === poll.operationId) &&
     !outcomes.some((o) => o.check === 'task_lifecycle')
   ) {
     record(
       skipped(
-        'getTask',
+        poll.operationId,
         'task_lifecycle',
         'workflows',
         'no task was started on this server, so there was nothing to follow',

@@ -1,3 +1,5 @@
+// The checker's vocabulary: every phase and reporter imports these, and this file imports no phase.
+import type { OperationInfo } from '../contract/index.js';
 import type { Evidence } from './evidence.js';
 
 /** The checks, under the names Schemathesis gives them, plus the workflow checks of this API. */
@@ -18,6 +20,58 @@ export const CHECK_NAMES = [
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];
+
+/**
+ * What a case tests. `workflow`: a request the stateful phases send (a task poll, a step), which
+ * gets the checks every response gets; `criteria`: a workflow step's success criteria, judged by
+ * the check the step names.
+ */
+export type CaseKind =
+  'positive' | 'negative' | 'auth-none' | 'auth-wrong' | 'method' | 'workflow' | 'criteria';
+
+/** An Arazzo success criterion: `$statusCode == 200`, or a jsonpath condition on the body. */
+export interface Criterion {
+  condition: string;
+  context?: string;
+  type?: string;
+}
+
+/** A workflow step as the checks see it: its criteria, and where their expressions point. */
+export interface StepUnderCheck {
+  stepId: string;
+  criteria: Criterion[];
+  /** The values the runtime expressions read ($statusCode, $response.body, $inputs, $steps). */
+  scope: ExpressionScope;
+  /** The check the step's criteria stand for (the workflow's `x-check`), if any. */
+  check?: CheckName;
+}
+
+export interface ExpressionScope {
+  inputs: Record<string, unknown>;
+  steps: Record<string, Record<string, unknown>>;
+  statusCode?: number;
+  body?: unknown;
+}
+
+/** Everything a check may know about the request behind a response. */
+export interface CheckContext {
+  operation: OperationInfo;
+  caseName: string;
+  kind: CaseKind;
+  targetKind: TargetKind;
+  maxResponseTimeMs?: number;
+  /** Negative cases: what the broken constraint rests on. */
+  evidence?: Evidence;
+  /** Fail lenient cases too (--strict) instead of reporting them as warnings. */
+  strict?: boolean;
+  /**
+   * The request's ids and names were generated, so the server may not hold the ids (404) and may
+   * already hold the names (409) without refusing valid data.
+   */
+  stateUnknown?: boolean;
+  /** `criteria` cases: the step whose success criteria are judged. */
+  step?: StepUnderCheck;
+}
 
 /**
  * What the checker may assume about a target. `mock`: Prism, stateless, accepts any bearer.
@@ -88,7 +142,7 @@ export interface CreatedEntity {
 
 export interface TargetReport {
   /** The generated phase (property-based cases), when it ran: its seed, findings and warnings. */
-  generated?: import('./fuzz/phase.js').GeneratedSummary;
+  generated?: GeneratedSummary;
   target: { name: string; kind: TargetKind; url: string };
   runPrefix: string;
   outcomes: CheckOutcome[];
@@ -100,4 +154,43 @@ export interface TargetReport {
    * the API root), with what to do; the CLI exits 2 with it.
    */
   setupProblem?: string;
+}
+
+export interface GeneratedFailure {
+  operationId: string;
+  kind: 'valid' | 'invalid' | 'sequence';
+  /** The broken keyword of an invalid case, or the sequence step. */
+  label?: string;
+  /** The smallest request that still fails. */
+  request: CheckRequest;
+  numShrinks: number;
+  checks: CheckName[];
+  /** From the start of the generated phase to the first failing request (before shrinking). */
+  firstFailureMs?: number;
+  /** Which request of its property first failed (1 = the first one sent). */
+  firstFailureAt?: number;
+}
+
+export interface GeneratedWarning {
+  operationId: string;
+  /** `/fullName maxLength`: the rule a server did not enforce. */
+  label: string;
+  evidence: string;
+  status: number;
+  request: CheckRequest;
+}
+
+export interface GeneratedSummary {
+  seed: number;
+  maxExamples: number;
+  /** Requests the properties sent (shrinking included). */
+  cases: number;
+  /** Generated requests the contract's validators refused, so never sent as "valid". */
+  discarded: number;
+  durationMs: number;
+  failures: GeneratedFailure[];
+  /** Invalid cases resting on our decision (not a vendor rule) that the server accepted. */
+  warnings: GeneratedWarning[];
+  /** The workflow sequences (spec/workflows): how many ran, and how many reached the last step. */
+  sequences?: { runs: number; completed: number };
 }

@@ -1,3 +1,5 @@
+import { bareToken } from '../internal/token.js';
+
 /** What the client tells a token function: `forceRefresh` after the server refused the last token. */
 export interface TokenRequestContext {
   /**
@@ -15,29 +17,14 @@ export type TokenSource = string | TokenFunction;
 
 const HELP = 'must be a non-empty token string or a function that returns one (e.g. () => getEntraIdToken())';
 
+export { bareToken };
+
 export function assertTokenSource(token: unknown): asserts token is TokenSource {
   if (typeof token !== 'function' && (typeof token !== 'string' || !token.trim())) {
     throw new TypeError(
       `createLivePlatformClient: token ${HELP}; set LIVE_PLATFORM_TOKEN or pass { token }.`,
     );
   }
-}
-
-/**
- * What an HTTP header value cannot carry. Headers.set() refuses it with a TypeError that quotes the
- * whole `Bearer <token>` value, so such a token is refused here, without quoting it.
- */
-const NOT_IN_A_HEADER = /[\0\n\r\u0100-\uffff]/;
-
-/** A token as it goes after `Bearer `: trimmed, without a `Bearer ` the caller wrote. Never echoes it. */
-export function bareToken(value: string, whose: string): string {
-  const token = value.trim().replace(/^Bearer\s+/i, '');
-  if (NOT_IN_A_HEADER.test(token))
-    throw new TypeError(
-      `${whose} holds a line break, a NUL or a character beyond Latin-1, which no HTTP header can carry: ` +
-        'nothing was sent, and the token is not quoted here.',
-    );
-  return token;
 }
 
 /** The bare token (see bareToken) from a token source. Never echoes the token. */

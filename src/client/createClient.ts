@@ -1,14 +1,21 @@
 import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
-import { httpPollTask, readTask, startTask, type ResultCheck } from '../tasks/http.js';
-import { MAX_TIMER_MS } from '../tasks/timing.js';
+import { normalizeBaseUrl as normalizedBaseUrl } from '../internal/base-url.js';
+import { pathSegment } from '../internal/path-params.js';
+import { MAX_TIMER_MS } from '../internal/timers.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
-import type { CreateCustomerFromLeadRequest, ImportCustomerRequest, Task } from '../types.js';
+import type {
+  CreateCustomerFromLeadRequest,
+  ImportCustomerRequest,
+  LeadConversionTask,
+  SucceededTask,
+  Task,
+} from '../types.js';
 import { assertTokenSource, bareToken, type TokenSource } from './auth.js';
 import { withReauth } from './reauth.js';
-import { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
-import { operationIdFor } from './operations.js';
-import { createTransport, LightRequest, type RetryOptions } from './transport.js';
+import { operationIdFor, operationOfTemplate } from './operations.js';
+import { httpPollTask, readTask, startTask, type ResultCheck } from './task-requests.js';
+import { createTransport, DEFAULT_MAX_RESPONSE_BYTES, LightRequest, type RetryOptions } from './transport.js';
 import { validateResult } from './validate.js';
 
 export interface LivePlatformClientOptions {
@@ -64,10 +71,23 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
   };
   /** Get Task: the task's current state; a 2xx that is not a task rejects with UnexpectedResponseError. */
   getTask(taskId: string, options?: CallOptions): Promise<Task>;
-  /** Starts a conversion of a tenant's lead; returns its poller at once. `options.signal` also stops the start. */
-  beginCreateCustomerFromLead(body: CreateCustomerFromLeadRequest, options?: WaitOptions): TaskPoller;
-  /** Starts an import from OVOC; returns its poller at once. */
-  beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options?: WaitOptions): TaskPoller;
+  /**
+   * Starts a conversion of a tenant's lead; returns its poller at once. `options.signal` also stops
+   * the start. Awaited, it gives the succeeded task with `outputData.umpCustomerGuid` typed (a
+   * failure throws TaskFailedError); with `throwOnFailure: false`, any task.
+   */
+  beginCreateCustomerFromLead(
+    body: CreateCustomerFromLeadRequest,
+    options?: WaitOptions & { throwOnFailure?: true },
+  ): TaskPoller<LeadConversionTask>;
+  beginCreateCustomerFromLead(body: CreateCustomerFromLeadRequest, options: WaitOptions): TaskPoller;
+  /** Starts an import from OVOC; returns its poller at once. Awaited, the succeeded task (`outputData` is `{}`). */
+  beginImportCustomer(
+    customerGuid: string,
+    body: ImportCustomerBody,
+    options?: WaitOptions & { throwOnFailure?: true },
+  ): TaskPoller<SucceededTask>;
+  beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options: WaitOptions): TaskPoller;
 }
 
 /** What every request accepts: JSON, and the RFC 9457 problems errors are. */
@@ -76,24 +96,22 @@ export const ACCEPT = 'application/json, application/problem+json';
 /**
  * Every path parameter of the contract is a primitive in `simple` style, so one regex replace does
  * what openapi-fetch's general serializer (label, matrix, exploded arrays and objects) does per call.
+ * Each value stays one segment (src/internal/path-params.ts): `getTask('..')` throws, naming the
+ * operation and the parameter, instead of sending `GET /api/v2/`.
  */
 function simplePathSerializer(path: string, params: Record<string, unknown> | undefined): string {
   return path.replace(/\{([^}]+)\}/g, (m, name: string) => {
     const v = params?.[name];
-    return v === undefined || v === null ? m : encodeURIComponent(String(v));
+    return v === undefined || v === null ? m : pathSegment(v, () => operationOfTemplate(path), name);
   });
 }
 
-/** The base URL without a trailing slash; throws a TypeError that says what to write. */
+/**
+ * The base URL without a trailing slash (src/internal/base-url.ts): an absolute http(s) URL without
+ * user-info, query or fragment. Throws a TypeError that says what to write, never quoting the URL.
+ */
 export function normalizeBaseUrl(baseUrl: unknown): string {
-  const url = URL.canParse(String(baseUrl)) ? new URL(String(baseUrl)) : undefined;
-  if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new TypeError(
-      `createLivePlatformClient: baseUrl must be an absolute http(s) URL like https://live.example.com ` +
-        `(set LIVE_PLATFORM_BASE_URL), not ${JSON.stringify(baseUrl)}`,
-    );
-  }
-  return url.href.replace(/\/+$/, '');
+  return normalizedBaseUrl(baseUrl, 'createLivePlatformClient: baseUrl');
 }
 
 function count(name: string, value: unknown, fallback: number, min: number, max = Infinity): number {
@@ -185,17 +203,18 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
     wait: (taskId, o) => new TaskPoller(poll, taskId, o).pollUntilDone(),
   };
   lp.getTask = (taskId, o) => readTask(lp, taskId, o?.signal, checkTask);
-  lp.beginCreateCustomerFromLead = (body, o) =>
-    new TaskPoller(
+  // One implementation under the overloads: the options decide only what `await` may give.
+  lp.beginCreateCustomerFromLead = ((body: CreateCustomerFromLeadRequest, o?: WaitOptions) =>
+    new TaskPoller<LeadConversionTask>(
       poll,
       startTask(
         lp.POST('/api/v3/customer', { body, signal: o?.signal, parseAs: 'text' }),
         check?.('POST', '/api/v3/customer'),
       ),
       o,
-    );
-  lp.beginImportCustomer = (customerGuid, body, o) =>
-    new TaskPoller(
+    )) as LivePlatformClient['beginCreateCustomerFromLead'];
+  lp.beginImportCustomer = ((customerGuid: string, body: ImportCustomerBody, o?: WaitOptions) =>
+    new TaskPoller<SucceededTask>(
       poll,
       startTask(
         lp.POST('/api/v2/customer/{customerGuid}/action/ovocimport', {
@@ -208,7 +227,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
         check?.('POST', '/api/v2/customer/{customerGuid}/action/ovocimport'),
       ),
       o,
-    );
+    )) as LivePlatformClient['beginImportCustomer'];
   return lp;
 }
 

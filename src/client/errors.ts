@@ -1,8 +1,34 @@
 import type { OperationId } from '../../generated/operation-ids.js';
 import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
-import { excerptOf } from '../tasks/errors.js';
-import { parseRetryAfter } from '../tasks/timing.js';
-import { failedResponseOperation, operationIdOf } from './operations.js';
+import { redactor, type Redactor } from '../internal/redact.js';
+import { parseRetryAfter } from '../internal/timers.js';
+import { quoted } from '../tasks/errors.js';
+import { failedResponseOperation, operationIdOf, responseCredentials } from './operations.js';
+
+export {
+  ConnectionFailedError,
+  RedirectError,
+  ResponseTooLargeError,
+  type RedirectRefusal,
+} from '../internal/exchange.js';
+
+let lastRedactor: { credential: string; redact: Redactor } | undefined;
+
+/**
+ * Blanks, in text quoted from an answer, the token the request carried (as `Authorization`), in
+ * every encoding (src/internal/redact.ts), and any JWT. One is kept: a client has one token at a time.
+ */
+export function redactorFor(credential: string | null | undefined): Redactor {
+  const key = credential ?? '';
+  if (lastRedactor?.credential !== key) {
+    const token = key.replace(/^Bearer\s+/i, '').trim();
+    lastRedactor = { credential: key, redact: redactor(token ? [token] : [], { jwts: true }) };
+  }
+  return lastRedactor.redact;
+}
+
+/** The redactor for text quoted from this response (see redactorFor). */
+export const redactorOf = (response: Response): Redactor => redactorFor(responseCredentials.get(response));
 
 /** The problem body a status carries: `400` adds the `errors` map. */
 export type ProblemFor<S extends number> = number extends S
@@ -38,18 +64,20 @@ export class LivePlatformError<S extends number = number> extends Error {
   /** The server's Retry-After, in ms. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(status: S, body: unknown, headers?: Headers, operationId?: OperationId) {
+  constructor(status: S, body: unknown, headers?: Headers, operationId?: OperationId, redact?: Redactor) {
     const problem = body && typeof body === 'object' && 'title' in body ? (body as ProblemFor<S>) : undefined;
     const text = typeof body === 'string' ? body : undefined;
-    const traceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
+    const rawTraceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
+    // The server's words too: a hostile one may echo the token as its trace id.
+    const traceId = rawTraceId === undefined ? undefined : quoted(String(rawTraceId), redact);
     super(
       `${operationId ?? 'Live Platform request'} failed with ${status}` +
         // The server's words, bounded and with credentials blanked, like any quoted body.
         (problem
-          ? `: ${excerptOf(String(problem.title))}${problem.detail ? `: ${excerptOf(String(problem.detail))}` : ''}`
+          ? `: ${quoted(String(problem.title), redact)}${problem.detail ? `: ${quoted(String(problem.detail), redact)}` : ''}`
           : '') +
         // Any other body (a gateway's JSON, HTML) is quoted, shortened: it may be a whole page.
-        (!problem && body != null && body !== '' ? `: ${excerptOf(body)}` : '') +
+        (!problem && body != null && body !== '' ? `: ${quoted(body, redact)}` : '') +
         (traceId ? ` (traceId ${traceId})` : '') +
         (HINTS[status] ? `. ${HINTS[status]}` : ''),
     );
@@ -86,6 +114,7 @@ export function unwrap<R extends Result>(result: R): Exclude<R['data'], undefine
     result.error,
     res.headers,
     failedResponseOperation.get(res) ?? operationIdOf(undefined, res.url),
+    redactorOf(res),
   );
 }
 
@@ -111,47 +140,5 @@ export class ResponseValidationError extends Error {
         issues.map((i) => `${i.path} ${i.message}`).join('; '),
     );
     this.paths = issues.map((i) => i.path);
-  }
-}
-
-/** Why a redirect was not followed. */
-export type RedirectRefusal = 'cross-origin' | 'too-many' | 'unreadable';
-
-/**
- * A redirect the client did not follow: to another origin (no header, body or token may leave the
- * configured one), past the hop limit, or one whose Location it cannot read. Names the Location
- * (without any user:password in it), never the request's headers.
- */
-export class RedirectError extends Error {
-  override readonly name = 'RedirectError';
-  constructor(
-    readonly reason: RedirectRefusal,
-    readonly status: number,
-    /** The Location the server sent, resolved against the request URL (userinfo removed). */
-    readonly location: string | undefined,
-    readonly operationId: OperationId | undefined,
-  ) {
-    super(
-      `${operationId ?? 'Live Platform request'} was redirected (${status}) ` +
-        (reason === 'cross-origin'
-          ? `to another origin, ${location}: not followed, so nothing is sent there. Check baseUrl (the server may want https or another host).`
-          : reason === 'too-many'
-            ? `too many times (last to ${location}): not followed further.`
-            : 'with no readable Location: not followed.'),
-    );
-  }
-}
-
-/** A response body larger than `maxResponseBytes` (counted after decompression); it was not read further. */
-export class ResponseTooLargeError extends Error {
-  override readonly name = 'ResponseTooLargeError';
-  constructor(
-    readonly maxResponseBytes: number,
-    readonly operationId: OperationId | undefined,
-  ) {
-    super(
-      `${operationId ?? 'Live Platform response'}: the body is larger than maxResponseBytes (${maxResponseBytes} bytes, ` +
-        'counted decompressed); reading stopped. Raise maxResponseBytes if the answer is legitimately that big.',
-    );
   }
 }

@@ -16,6 +16,7 @@ export {
   type ClientCredentialsOptions,
 } from './token-source.js';
 export {
+  ConnectionFailedError,
   LivePlatformError,
   RedirectError,
   ResponseTooLargeError,
@@ -26,6 +27,6 @@ export {
   type RedirectRefusal,
   type ResponseIssue,
 } from './errors.js';
-export { LightRequest, type RetryInfo, type RetryOptions } from './transport.js';
-export { DEFAULT_MAX_RESPONSE_BYTES } from './body-limit.js';
-export { MAX_REDIRECTS } from './redirects.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, LightRequest, type RetryInfo, type RetryOptions } from './transport.js';
+export { MAX_REDIRECTS } from '../internal/exchange.js';
+export { PathParameterError } from '../internal/path-params.js';

@@ -2,6 +2,8 @@
 // v2 endpoint serves it: cached until shortly before expiry, one request in flight at a time, and
 // bounded in time and bytes. Errors name the endpoint and the server's error code, never the secret
 // or a token.
+import { connectionFailureText, readCapped } from '../internal/exchange.js';
+import { redactor } from '../internal/redact.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
 
 export interface ClientCredentialsOptions {
@@ -88,9 +90,11 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
   let cached: { token: string; refreshAt: number; expiresAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 
+  // The secret in every encoding an endpoint may echo it in (URL-encoded above all: it went in a form).
+  const redactSecret = redactor([clientSecret], { jwts: true });
   /** Removes the secret from text the endpoint wrote (an echo), controls, and length past 300. */
   const clean = (text: string) => {
-    const scrubbed = text.split(clientSecret).join('***');
+    const scrubbed = redactSecret(text);
     const visible = scrubbed.replace(/[\x00-\x1f\x7f]/g, ' ');
     return visible.length > 300 ? `${visible.slice(0, 300)}...` : visible;
   };
@@ -118,7 +122,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
     } catch (e) {
       throw signal.aborted
         ? error(`got no answer within ${timeoutMs} ms; raise timeoutMs if the endpoint is slow.`)
-        : error(`failed: ${(e as Error)?.message ?? String(e)} (check tokenUrl and the network).`);
+        : error(`failed: ${connectionFailureText(e)} (check tokenUrl).`);
     }
     if (res.status >= 300 && res.status < 400) {
       res.body?.cancel().catch(() => {});
@@ -127,7 +131,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
         res.status,
       );
     }
-    const text = await readCapped(res, signal).catch((e: Error) => {
+    const text = await readTokenResponse(res, signal).catch((e: Error) => {
       throw error(signal.aborted ? `sent no complete answer within ${timeoutMs} ms.` : e.message, res.status);
     });
     let body: Record<string, unknown> | undefined;
@@ -199,29 +203,11 @@ function hint(code: string | undefined): string {
 }
 
 /** The body as text, at most MAX_TOKEN_RESPONSE_BYTES; the timeout's abort ends a stalled read. */
-async function readCapped(res: Response, signal: AbortSignal): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const onAbort = () => void reader.cancel().catch(() => {});
-  // An injected fetch that ignores the signal may answer after it fired: no 'abort' event comes then.
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_TOKEN_RESPONSE_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw new Error(`sent more than ${MAX_TOKEN_RESPONSE_BYTES} bytes; that is not a token response.`);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-  if (signal.aborted) throw new Error('aborted');
-  return new TextDecoder().decode(Buffer.concat(chunks));
+async function readTokenResponse(res: Response, signal: AbortSignal): Promise<string> {
+  const { bytes } = await readCapped(res, MAX_TOKEN_RESPONSE_BYTES, {
+    signal,
+    tooLarge: () =>
+      new Error(`sent more than ${MAX_TOKEN_RESPONSE_BYTES} bytes; that is not a token response.`),
+  });
+  return new TextDecoder().decode(bytes);
 }

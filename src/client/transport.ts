@@ -3,11 +3,19 @@
 // It is not openapi-fetch middleware on purpose: middleware costs an id, a frozen options object and
 // several awaits per call, and needs a real Request to clone for a retry.
 import type { OperationId } from '../../generated/operation-ids.js';
-import { fullJitterDelay, parseRetryAfter, sleep } from '../tasks/timing.js';
-import { RedirectError } from './errors.js';
-import { limitBody } from './body-limit.js';
-import { failedResponseOperation, operationIdOf } from './operations.js';
-import { followRedirects, isRedirectish } from './redirects.js';
+import {
+  boundedResponse,
+  ConnectionFailedError,
+  followRedirects,
+  isCertificateError,
+  isConnectionRefused,
+  isRedirectish,
+  linkSignal,
+  RedirectError,
+  ResponseTooLargeError,
+} from '../internal/exchange.js';
+import { fullJitterDelay, parseRetryAfter, sleep } from '../internal/timers.js';
+import { failedResponseOperation, operationIdOf, responseCredentials } from './operations.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4; 1 turns retries off. */
@@ -36,6 +44,9 @@ export interface RetryInfo {
   operationId: OperationId | undefined;
   method: string;
 }
+
+/** The default bound: the contract's largest answers are a few kB; a few MiB leaves room for growth. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 2 ** 20;
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const LIGHT = Symbol.for('live-platform-openapi.request');
@@ -109,17 +120,6 @@ export interface TransportOptions {
   maxResponseBytes: number;
 }
 
-/** Whether a failed connection certainly never reached the server (so even a POST may be resent). */
-export function connectionRefused(e: unknown, depth = 0): boolean {
-  if (!e || typeof e !== 'object' || depth > 5) return false;
-  const x = e as { code?: unknown; cause?: unknown; errors?: unknown };
-  return (
-    x.code === 'ECONNREFUSED' ||
-    connectionRefused(x.cause, depth + 1) ||
-    (Array.isArray(x.errors) && x.errors.some((y) => connectionRefused(y, depth + 1)))
-  );
-}
-
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
   const { retry, timeoutMs, maxResponseBytes } = o;
   return async (input) => {
@@ -127,62 +127,80 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     const caller = init.signal ?? undefined;
     const method = init.method;
     const paced = (init as { [PACED]?: boolean })[PACED] === true;
-    // The client follows redirects itself, and only on the configured origin (./redirects.ts).
+    // The client follows redirects itself, and only on the configured origin (src/internal/exchange.ts).
     init.redirect = 'manual';
     let op: OperationId | undefined | null = null;
     const opId = () => (op === null ? (op = operationIdOf(method, url)) : op);
     // Safe to resend: the reads. verifyLcCustomer is a read the vendor exposes as PUT.
     const idempotent = () => method === 'GET' || method === 'HEAD' || opId() === 'verifyLcCustomer';
     let waited = 0;
-    for (let attempt = 1; ; attempt++) {
-      const timer = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-      if (timer) init.signal = caller ? AbortSignal.any([caller, timer]) : timer;
-      let res: Response | undefined;
-      let err: unknown;
-      try {
-        res = await o.fetch(url, init);
-        if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
-        if (res.ok) return limitBody(res, maxResponseBytes, opId);
-      } catch (e) {
-        // A refused redirect is an answer, not a failed connection: never retried.
-        if (e instanceof RedirectError) throw e;
-        err = e;
+    // The token this request carries: errors that quote the answer blank it (see unwrap()).
+    const credential = init.headers.get('authorization');
+    const done = (res: Response, failed: boolean): Response => {
+      const bounded = boundedResponse(res, maxResponseBytes, opId);
+      if (credential) responseCredentials.set(bounded, credential);
+      const id = failed ? opId() : undefined;
+      if (id) failedResponseOperation.set(bounded, id);
+      return bounded;
+    };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // A signal of this attempt's own: the caller's is never handed to fetch (see linkSignal).
+        const link = linkSignal(caller, timeoutMs);
+        init.signal = link.signal ?? null;
+        let res: Response | undefined;
+        let err: unknown;
+        try {
+          res = await o.fetch(url, init);
+          if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
+          if (res.ok) return done(res, false);
+        } catch (e) {
+          // A refused redirect, or a body over the cap, is an answer, not a failed connection: never retried.
+          if (e instanceof RedirectError || e instanceof ResponseTooLargeError) throw e;
+          err = e;
+        }
+        if (caller?.aborted) {
+          res?.body?.cancel().catch(() => {});
+          throw caller.reason;
+        }
+        const timedOut = !res && !!link.timer?.aborted;
+        if (timedOut) {
+          err = new DOMException(
+            `${opId() ?? `${method} ${new URL(url).pathname}`} got no answer within ${timeoutMs} ms; raise timeoutMs if the server is slow.`,
+            'TimeoutError',
+          );
+        } else if (!res) {
+          err = new ConnectionFailedError(opId(), method, url, err);
+        }
+        const retryAfter = parseRetryAfter(res?.headers.get('retry-after'));
+        const mayRetry = res
+          ? RETRY_STATUSES.has(res.status) &&
+            (res.status === 429 || idempotent()) &&
+            !(paced && isPacedAnswer(res.status, retryAfter))
+          : // A refused certificate stays refused: never retried.
+            !isCertificateError(err) && (idempotent() || (!timedOut && isConnectionRefused(err)));
+        const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
+        if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
+          if (!res) throw err;
+          return done(res, true);
+        }
+        retry.onRetry?.({
+          attempt: attempt + 1,
+          delayMs: delay,
+          reason: res ? 'status' : timedOut ? 'timeout' : 'network',
+          status: res?.status,
+          error: err,
+          operationId: opId(),
+          method,
+        });
+        // Frees the connection the unread body holds.
+        res?.body?.cancel().catch(() => {});
+        await sleep(delay, caller);
+        waited += delay;
       }
-      if (caller?.aborted) throw caller.reason;
-      const timedOut = !res && !!timer?.aborted;
-      if (timedOut) {
-        err = new DOMException(
-          `${opId() ?? `${method} ${new URL(url).pathname}`} got no answer within ${timeoutMs} ms; raise timeoutMs if the server is slow.`,
-          'TimeoutError',
-        );
-      }
-      const retryAfter = parseRetryAfter(res?.headers.get('retry-after'));
-      const mayRetry = res
-        ? RETRY_STATUSES.has(res.status) &&
-          (res.status === 429 || idempotent()) &&
-          !(paced && isPacedAnswer(res.status, retryAfter))
-        : idempotent() || (!timedOut && connectionRefused(err));
-      const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
-      if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
-        if (!res) throw err;
-        const bounded = limitBody(res, maxResponseBytes, opId);
-        const id = opId();
-        if (id) failedResponseOperation.set(bounded, id);
-        return bounded;
-      }
-      retry.onRetry?.({
-        attempt: attempt + 1,
-        delayMs: delay,
-        reason: res ? 'status' : timedOut ? 'timeout' : 'network',
-        status: res?.status,
-        error: err,
-        operationId: opId(),
-        method,
-      });
-      // Frees the connection the unread body holds.
-      res?.body?.cancel().catch(() => {});
-      await sleep(delay, caller);
-      waited += delay;
+    } finally {
+      // The caller's signal again, for a repeat after a refused token (./reauth.ts).
+      init.signal = caller ?? null;
     }
   };
 }

@@ -2,12 +2,12 @@
 // nothing compiles here; they are 380 kB, so they load with a dynamic import() the first time a
 // client with `validateResponses: true` gets an answer, never with the package entry.
 import type { OperationId } from '../../generated/operation-ids.js';
+import { issuesOf, type AjvError } from '../internal/ajv-issues.js';
 import { ResponseValidationError } from './errors.js';
 
 interface Validator {
   (data: unknown): boolean;
-  errors?:
-    { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] | null;
+  errors?: AjvError[] | null;
 }
 
 let loaded: Record<string, Validator | undefined> | undefined;
@@ -32,14 +32,8 @@ function check(
   throw new ResponseValidationError(
     operationId,
     status,
-    (v.errors ?? []).map((e) => {
-      // A missing or unexpected member is named in the path itself: `/details`, not `/`.
-      const member = e.params.missingProperty ?? e.params.additionalProperty;
-      return {
-        path: member === undefined ? e.instancePath || '/' : `${e.instancePath}/${String(member)}`,
-        message: e.message ?? e.keyword,
-      };
-    }),
+    // A missing or unexpected member is named in the path itself: `/details`, not `/`.
+    issuesOf(v.errors).map(({ path, message }) => ({ path, message })),
   );
 }
 

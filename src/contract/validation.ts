@@ -1,28 +1,15 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as validators from '../../generated/validators.js';
+import { issuesOf, type AjvError, type ValidationIssue } from '../internal/ajv-issues.js';
 import { operationById, type OperationInfo } from './operations.js';
 
-/** A validation failure, with the JSON path of the offending value (`/executionMessages/0/level`). */
-export interface ValidationIssue {
-  path: string;
-  message: string;
-  /** The JSON-Schema keyword that failed (`pattern`, `required`, ...). */
-  keyword?: string;
-}
+export type { ValidationIssue };
 
 const byName = validators as unknown as Record<string, ValidateFunction | undefined>;
 
-export function formatIssues(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
-  return (errors ?? []).map((e) => {
-    const extra =
-      e.keyword === 'additionalProperties'
-        ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
-        : e.keyword === 'enum'
-          ? `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}`
-          : '';
-    return { path: e.instancePath || '/', message: `${e.message ?? e.keyword}${extra}`, keyword: e.keyword };
-  });
-}
+/** Ajv's errors as issues (src/internal/ajv-issues.ts). */
+export const formatIssues = (errors: ErrorObject[] | null | undefined): ValidationIssue[] =>
+  issuesOf(errors as AjvError[] | null | undefined);
 
 function run(name: string | null | undefined, value: unknown): ValidationIssue[] {
   if (!name) return [];

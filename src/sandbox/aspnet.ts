@@ -3,8 +3,9 @@
 // just before it is written (or, for unknown request members, the body before validation), so the
 // handlers stay the vendor's reading and these stay in one place.
 import type { IncomingMessage } from 'node:http';
+import { atPointer, resolveRef } from '../internal/refs.js';
 import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
-import type { Reply } from './handlers.js';
+import type { Reply } from '../internal/problems.js';
 
 export const ASPNET_SWITCHES = [
   /** A 401 has an empty body and `WWW-Authenticate: Bearer` (JwtBearer's challenge). */
@@ -88,21 +89,8 @@ export function parseAspNetFlag(value: string): AspNetOptions {
 
 type Schema = Record<string, unknown>;
 
-function resolve(schema: unknown, depth = 0): Schema | undefined {
-  if (!schema || typeof schema !== 'object' || depth > 20) return undefined;
-  const ref = (schema as Schema).$ref;
-  if (typeof ref !== 'string') return schema as Schema;
-  return resolve(pointer(ref.replace(/^#/, '')), depth + 1);
-}
-
-function pointer(p: string): unknown {
-  let node: unknown = loadSpec();
-  for (const raw of p.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  return node;
-}
+const resolve = (schema: unknown): Schema | undefined => resolveRef(loadSpec(), schema);
+const pointer = (p: string): unknown => atPointer(loadSpec(), p);
 
 /** The schema and its allOf/anyOf/oneOf branches, resolved: the places a member may be declared. */
 function branches(schema: unknown, out: Schema[] = [], depth = 0): Schema[] {

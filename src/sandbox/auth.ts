@@ -1,6 +1,27 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 
 export const DEFAULT_SANDBOX_TOKEN = 'sandbox-token';
+
+/**
+ * Whether a listen address reaches this machine only: `localhost`, 127.0.0.0/8, `::1` (IPv4-mapped
+ * too). Anything else, a name included, may be reachable from other machines.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  const family = isIP(h);
+  return h === 'localhost' || (family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6'));
+}
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Whether the sandbox would accept the token everyone knows on an address other machines reach. */
+export const exposesDefaultToken = (host: string, tokens: readonly string[]) =>
+  !isLoopbackHost(host) && tokens.includes(DEFAULT_SANDBOX_TOKEN);
 
 export type AuthResult = { ok: true } | { ok: false; challenge: string; detail: string };
 

@@ -1,8 +1,7 @@
 import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
-import type { Reply } from './handlers.js';
-import { capReached } from './limits.js';
-import { addError, errorMap, problem, validationProblem } from './problems.js';
+import { addError, errorMap, problemReply, validationReply, type Reply } from '../internal/problems.js';
+import { capReached } from './problems.js';
 import { customerView, type SandboxState } from './state.js';
 
 /** What the control plane may touch: the state (replaced on reset) and the fault queue. */
@@ -43,7 +42,7 @@ function pageOf(
   const limit = read('limit', STATE_PAGE_MAX, 1, STATE_PAGE_MAX);
   return Object.keys(errors).length ? { errors } : { offset, limit };
 }
-const invalid = (errors: Record<string, string[]>): Reply => reply(400, validationProblem(errors));
+const invalid = validationReply;
 
 /** The sandbox's own endpoints, under /_sandbox/: not part of the vendor's API or the contract. */
 export const controlRoutes: Record<string, ControlRoute> = {
@@ -98,7 +97,7 @@ export const controlRoutes: Record<string, ControlRoute> = {
       const customer = target.state.customers.get(id.toLowerCase()) ?? target.state.customers.get(id);
       return customer
         ? reply(200, customerView(customer))
-        : reply(404, problem(404, `No customer ${id} in the sandbox (a reset clears the ones you made).`));
+        : problemReply(404, `No customer ${id} in the sandbox (a reset clears the ones you made).`);
     },
   },
   '/_sandbox/leads': {

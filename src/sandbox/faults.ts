@@ -1,5 +1,5 @@
 import { operations, validateResponseHeaders } from '../contract/index.js';
-import { addError, errorMap } from './problems.js';
+import { addError, errorMap } from '../internal/problems.js';
 
 export type FaultKind = '429' | '503' | 'delay';
 

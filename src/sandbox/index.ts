@@ -7,7 +7,7 @@ import {
   type AspNetOptions,
   type AspNetSwitch,
 } from './aspnet.js';
-import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN } from './auth.js';
+import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefaultToken } from './auth.js';
 import { FaultQueue } from './faults.js';
 import { checkLimits, DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import { loadSeed, initialState, SeedError } from './seed.js';
@@ -24,6 +24,7 @@ import {
 import { createSandboxServer } from './server.js';
 import type { SandboxSeed, SandboxState } from './state.js';
 
+export { exposesDefaultToken } from './auth.js';
 export { DEFAULT_SANDBOX_TOKEN, DEFAULT_LIMITS, SeedError, type SandboxSeed, type SandboxLimits };
 export { ASPNET_SWITCHES, EXTRA_MEMBERS, type AspNetOptions, type AspNetSwitch, type JwtOptions };
 export { DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME_MS };
@@ -105,6 +106,10 @@ function checkOptions(options: SandboxOptions) {
   if (auth === 'static' && (options.jwt !== undefined || options.tokenLifetimeMs !== undefined))
     throw new TypeError('startSandbox: jwt and tokenLifetimeMs need auth: "jwt".');
   const tokens = auth === 'jwt' ? [] : checkTokens(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
+  if (exposesDefaultToken(host, tokens))
+    throw new TypeError(
+      `startSandbox: host ${JSON.stringify(host)} is reachable from other machines and ${JSON.stringify(DEFAULT_SANDBOX_TOKEN)} is a public default; pass tokens of your own, or listen on 127.0.0.1.`,
+    );
   const jwt = auth === 'jwt' ? checkJwtOptions(options.jwt, options.tokenLifetimeMs) : undefined;
   const aspnet = checkAspNetOptions(options.aspnet);
   const limits = checkLimits(options.limits);

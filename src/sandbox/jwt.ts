@@ -4,9 +4,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { bearerToken, digest, type AuthResult } from './auth.js';
-import type { Reply } from './handlers.js';
+import type { Reply } from '../internal/problems.js';
 import { discardBody, readBody, refuseBody } from './body.js';
-import { problem } from './problems.js';
+import { problemReply } from '../internal/problems.js';
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client';
 export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';
@@ -260,8 +260,7 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
     // Refused before reading: the body is dropped up to a small limit and the connection then ends.
     if (req.method !== 'POST') {
       return {
-        status: 405,
-        json: JSON.stringify(problem(405, `Use POST for ${TOKEN_PATH}.`)),
+        ...problemReply(405, `Use POST for ${TOKEN_PATH}.`),
         headers: { allow: 'POST' },
         close: await refuseBody(req),
       };

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Reply } from './handlers.js';
-import { problem } from './problems.js';
 
 /**
  * Caps on what a sandbox keeps, so one that runs for days as a shared CI server stays the size of
@@ -53,48 +51,14 @@ export const DEFAULT_STATE_LIMITS: StateLimits = {
   maxVariableBytes: 64 * 1024 * 1024,
 };
 
-/** The flag and option that raise each cap, for the message that says how. */
-const KNOBS: Record<keyof StateLimits, [string, string]> = {
+/** The flag and startSandbox option that raise each cap, for the reply that says how (problems.ts). */
+export const CAP_KNOBS: Record<keyof StateLimits, [flag: string, option: string]> = {
   maxTasks: ['--max-tasks', 'maxTasks'],
   maxCustomers: ['--max-customers', 'maxCustomers'],
   maxLeads: ['--max-leads', 'maxLeads'],
   maxFaults: ['--max-faults', 'maxFaults'],
   maxVariableBytes: ['--max-variable-bytes', 'maxVariableBytes'],
 };
-
-/**
- * 403, which every operation declares: the request is understood and refused, and repeating it
- * will not help until the state is reset or the sandbox restarted with a larger cap.
- */
-export function capReached(cap: keyof StateLimits, limits: StateLimits, what: string): Reply {
-  const [flag, option] = KNOBS[cap];
-  return {
-    status: 403,
-    json: JSON.stringify(
-      problem(
-        403,
-        `The sandbox holds its maximum of ${limits[cap]} ${what} (a sandbox cap, not a Live Platform rule). ` +
-          `Reset it with POST /_sandbox/reset, or start it with a larger ${flag} (startSandbox option ${option}).`,
-      ),
-    ),
-  };
-}
-
-/** 429 when every task is still InProgress at the cap: they finish, so waiting does help. */
-export function tasksBusy(limits: StateLimits, taskDurationMs: number): Reply {
-  const seconds = String(Math.max(1, Math.ceil(taskDurationMs / 1000)));
-  return {
-    status: 429,
-    headers: { 'retry-after': seconds },
-    json: JSON.stringify(
-      problem(
-        429,
-        `The sandbox holds its maximum of ${limits.maxTasks} tasks and none has finished yet (a sandbox cap). ` +
-          `Retry after ${seconds} seconds, reset with POST /_sandbox/reset, or start it with a larger --max-tasks.`,
-      ),
-    ),
-  };
-}
 
 export const DEFAULT_LIMITS: SandboxLimits = { ...DEFAULT_STATE_LIMITS, ...DEFAULT_CONNECTION_LIMITS };
 

@@ -1,71 +1,30 @@
-import { randomBytes } from 'node:crypto';
-
-/** An RFC 9457 problem in the vendor's ASP.NET shape (ProblemDetails / ValidationProblemDetails). */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  traceId: string;
-  errors?: Record<string, string[]>;
-}
-
-const KINDS: Record<number, [string, string]> = {
-  400: ['https://tools.ietf.org/html/rfc9110#section-15.5.1', 'One or more validation errors occurred.'],
-  401: ['https://tools.ietf.org/html/rfc9110#section-15.5.2', 'Unauthorized'],
-  403: ['https://tools.ietf.org/html/rfc9110#section-15.5.4', 'Forbidden'],
-  404: ['https://tools.ietf.org/html/rfc9110#section-15.5.5', 'Not Found'],
-  405: ['https://tools.ietf.org/html/rfc9110#section-15.5.6', 'Method Not Allowed'],
-  408: ['https://tools.ietf.org/html/rfc9110#section-15.5.9', 'Request Timeout'],
-  409: ['https://tools.ietf.org/html/rfc9110#section-15.5.10', 'Conflict'],
-  413: ['https://tools.ietf.org/html/rfc9110#section-15.5.14', 'Content Too Large'],
-  415: ['https://tools.ietf.org/html/rfc9110#section-15.5.16', 'Unsupported Media Type'],
-  417: ['https://tools.ietf.org/html/rfc9110#section-15.5.18', 'Expectation Failed'],
-  429: ['https://tools.ietf.org/html/rfc6585#section-4', 'Too Many Requests'],
-  431: ['https://tools.ietf.org/html/rfc6585#section-5', 'Request Header Fields Too Large'],
-  500: ['https://tools.ietf.org/html/rfc9110#section-15.6.1', 'Internal Server Error'],
-  503: ['https://tools.ietf.org/html/rfc9110#section-15.6.4', 'Service Unavailable'],
-};
-
-/** W3C trace-context shape, as ASP.NET writes traceId; support quotes it, so it must be unique. */
-function traceId(): string {
-  const bytes = randomBytes(24).toString('hex');
-  return `00-${bytes.slice(0, 32)}-${bytes.slice(32, 48)}-01`;
-}
-
-export function problem(status: number, detail: string): Problem {
-  const [type, title] = KINDS[status] ?? KINDS[500]!;
-  return { type, title, status, detail, traceId: traceId() };
-}
+// The sandbox's own problem replies: its caps, which are configuration (./limits.ts). Every other
+// problem body and reply is built in src/internal/problems.ts.
+import { problemReply, type Reply } from '../internal/problems.js';
+import { CAP_KNOBS, type StateLimits } from './limits.js';
 
 /**
- * Keys come from untrusted input (a field name, `__proto__` included), so the map has no prototype
- * for an assignment to land on.
+ * 403, which every operation declares: the request is understood and refused, and repeating it
+ * will not help until the state is reset or the sandbox restarted with a larger cap.
  */
-export function errorMap(): Record<string, string[]> {
-  return Object.create(null) as Record<string, string[]>;
+export function capReached(cap: keyof StateLimits, limits: StateLimits, what: string): Reply {
+  const [flag, option] = CAP_KNOBS[cap];
+  return problemReply(
+    403,
+    `The sandbox holds its maximum of ${limits[cap]} ${what} (a sandbox cap, not a Live Platform rule). ` +
+      `Reset it with POST /_sandbox/reset, or start it with a larger ${flag} (startSandbox option ${option}).`,
+  );
 }
 
-export function addError(errors: Record<string, string[]>, field: string, message: string): void {
-  const list = errors[field];
-  if (list) list.push(message);
-  else errors[field] = [message];
-}
-
-/** A 400 with ASP.NET's `errors` map: every 400 the contract declares is a ValidationProblemDetails. */
-export function validationProblem(errors: Record<string, string[]>, detail?: string): Problem {
-  const fields = Object.keys(errors);
+/** 429 when every task is still InProgress at the cap: they finish, so waiting does help. */
+export function tasksBusy(limits: StateLimits, taskDurationMs: number): Reply {
+  const seconds = String(Math.max(1, Math.ceil(taskDurationMs / 1000)));
   return {
-    ...problem(
-      400,
-      detail ??
-        `Fix ${fields.length === 1 ? 'the field' : 'the fields'} ${fields.join(', ')} and send the request again.`,
+    ...problemReply(
+      429,
+      `The sandbox holds its maximum of ${limits.maxTasks} tasks and none has finished yet (a sandbox cap). ` +
+        `Retry after ${seconds} seconds, reset with POST /_sandbox/reset, or start it with a larger --max-tasks.`,
     ),
-    errors,
+    headers: { 'retry-after': seconds },
   };
-}
-
-/** Quotes user input in a message without letting a 60 KiB id into every log and body. */
-export function quote(value: string, max = 80): string {
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}...` : value);
 }

@@ -7,9 +7,16 @@ import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody, refuseBo
 import { ConnectionTracker } from './connections.js';
 import type { ConnectionLimits } from './limits.js';
 import { controlRoutes, type ControlTarget } from './control.js';
-import { handlers, type Reply } from './handlers.js';
+import { handlers } from './operations/index.js';
 import type { OpenReply } from './jwt.js';
-import { problem, validationProblem, errorMap, addError } from './problems.js';
+import {
+  addError,
+  errorMap,
+  problemBody as problemJson,
+  validationProblem,
+  validationReply,
+  type Reply,
+} from '../internal/problems.js';
 import { validationErrors } from './validate.js';
 
 export interface ServerConfig {
@@ -69,14 +76,10 @@ const printable = (path: string) => {
   return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 };
 
-function problemJson(status: number, detail: string): string {
-  return JSON.stringify(problem(status, detail));
-}
-
 function badRequest(field: string, message: string): Reply {
   const errors = errorMap();
   addError(errors, field, message);
-  return { status: 400, json: JSON.stringify(validationProblem(errors)) };
+  return validationReply(errors);
 }
 
 /** Reads and parses a JSON body: 415, 413 and 400 for what a client can get wrong. */
@@ -213,14 +216,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     const params = coerceParams(op, raw);
     const paramErrors = validationErrors(op.paramsValidator, params);
     if (paramErrors) {
-      return send(
-        req,
-        res,
-        started,
-        { status: 400, json: JSON.stringify(validationProblem(paramErrors)) },
-        undefined,
-        await discardBody(req),
-      );
+      return send(req, res, started, validationReply(paramErrors), undefined, await discardBody(req));
     }
 
     let body: unknown;
@@ -230,8 +226,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       if ('reply' in parsed) return send(req, res, started, parsed.reply, undefined, parsed.close);
       body = config.requestBody ? config.requestBody(op, parsed.value) : parsed.value;
       const bodyErrors = validationErrors(op.requestBody.validator, body);
-      if (bodyErrors)
-        return send(req, res, started, { status: 400, json: JSON.stringify(validationProblem(bodyErrors)) });
+      if (bodyErrors) return send(req, res, started, validationReply(bodyErrors));
     } else if (await discardBody(req)) close = true;
 
     const handler = handlers[op.operationId]!;

@@ -1,5 +1,5 @@
 import { newUuid } from './ids.js';
-import { schemaPropertyNames, specExample } from '../contract/index.js';
+import { specExample } from '../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer, OvocCustomer, Task } from '../types.js';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './limits.js';
 import { ovocTime, storedTask, taskStatus, workflowOf, type TaskRecord } from './tasks.js';
@@ -53,7 +53,9 @@ export interface SandboxSeed {
   tasks?: Task[];
 }
 
-const key = (tenant: string | null | undefined) => (tenant ?? '').toLowerCase();
+/** Tenants are told apart without regard to letter case (a uuid in either case is one tenant). */
+export const tenantKey = (tenant: string | null | undefined) => (tenant ?? '').toLowerCase();
+const key = tenantKey;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -91,15 +93,6 @@ function page<T, R>(map: Map<unknown, T>, offset: number, limit: number, view: (
 
 const cut = (text: string) =>
   text.length > SHOWN_VARIABLE_CHARS ? `${text.slice(0, SHOWN_VARIABLE_CHARS)}...` : text;
-
-/** The named members of an Essentials request; any other string member is a customer variable. */
-const ESSENTIALS_MEMBERS = schemaPropertyNames('CreateEssentialsCustomerRequest');
-
-/** The customer variables of an Essentials request and their size in UTF-8 bytes. */
-export interface CustomerVariables {
-  variables: Record<string, string>;
-  bytes: number;
-}
 
 /** A customer as the state shows it: variables shortened, with their full count and size. */
 export function customerView(c: Customer) {
@@ -236,54 +229,6 @@ export class SandboxState {
     do id = `tsk_${this.nextImportTask++}`;
     while (this.tasks.has(id));
     return id;
-  }
-
-  /** The customer variables of an Essentials request (its extra string fields) and their size. */
-  static variablesOf(body: CreateEssentialsCustomerRequest): CustomerVariables {
-    const variables = Object.create(null) as Record<string, string>;
-    let bytes = 0;
-    for (const [k, v] of Object.entries(body)) {
-      if (ESSENTIALS_MEMBERS.has(k) || typeof v !== 'string') continue;
-      variables[k] = v;
-      bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
-    }
-    return { variables, bytes };
-  }
-
-  /** Creates an Essentials customer; the caller has checked the name, the SBC and the caps. */
-  createEssentials(
-    body: CreateEssentialsCustomerRequest,
-    now: number,
-    { variables, bytes }: CustomerVariables,
-  ): EssentialsCustomer {
-    this.variableBytes += bytes;
-    const customer = this.addCustomer({
-      id: newUuid(),
-      shortName: body.shortName,
-      fullName: body.fullName ?? null,
-      msTenantId: body.msTenantId ? key(body.msTenantId) : null,
-      siteLocationIds: [newUuid()],
-      sbcId: body.siteLocation.sbcId,
-      source: 'essentials',
-      ovocCustomerId: null,
-      variables,
-      variableBytes: bytes,
-    });
-    this.linkOvocCustomer(customer, now);
-    const progress = [
-      ...(body.msTenantId ? ['(Information, MsTenantid is valid)'] : []),
-      '(Information, Customer data created!)',
-      `(Information, SBC sbc-onboarding done for site ${body.shortName}.)`,
-      '(Information, Site created in Ovoc)',
-    ];
-    const created = specExample<EssentialsCustomer>('EssentialsCustomerCreated');
-    return {
-      ...created,
-      id: customer.id,
-      customerId: customer.shortName,
-      siteLocationIds: customer.siteLocationIds,
-      progressDetails: progress.join(';'),
-    };
   }
 
   /** How many of each entity the state holds, for GET /_sandbox/state. */

@@ -149,3 +149,10 @@ export function leadNameErrors(shortName: string, fullName: string | undefined):
   }
   return errors;
 }
+
+/**
+ * A conversion whose short name another customer of the tenant already has (an Essentials customer
+ * or an earlier conversion), in the words of the task's other name errors.
+ */
+export const shortNameTakenError = (shortName: string) =>
+  `'Customer Short Name' must be unique per M365 Tenant: ${shortName} is already in use.`;

@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as validators from '../../generated/validators.js';
-import { addError, errorMap } from './problems.js';
+import { memberOf, type AjvError } from '../internal/ajv-issues.js';
+import { addError, errorMap } from '../internal/problems.js';
 
 // The contract's precompiled validators, by the names generated/operations.json gives them. Read
 // directly (not through validateRequestBody) because the `errors` map needs Ajv's params: which
@@ -24,23 +25,20 @@ const SHORT_NAME_CHARS = 'The short name cannot contain \\ / : * ? " < > |, a do
 
 function describe(e: ErrorObject): [string, string] {
   const p = e.params as Record<string, string>;
+  const member = memberOf(e as AjvError);
   if (e.propertyName !== undefined) {
     return [
-      fieldName(e.instancePath, e.propertyName),
+      fieldName(e.instancePath, member),
       `This name is not allowed here; names must match ${p.pattern ?? 'the contract'}.`,
     ];
   }
   switch (e.keyword) {
     case 'required':
-      return [fieldName(e.instancePath, p.missingProperty), `The ${p.missingProperty} field is required.`];
+      return [fieldName(e.instancePath, member), `The ${member} field is required.`];
     case 'additionalProperties':
-      return [
-        fieldName(e.instancePath, p.additionalProperty),
-        'This field is not part of the request; check its spelling or remove it.',
-      ];
     case 'unevaluatedProperties':
       return [
-        fieldName(e.instancePath, p.unevaluatedProperty),
+        fieldName(e.instancePath, member),
         'This field is not part of the request; check its spelling or remove it.',
       ];
   }

@@ -1,36 +1,21 @@
 import type { ExecutionMessage, Task } from '../types.js';
-import { outcomeOf, type TaskOutcome } from './status.js';
+import { excerpt } from '../internal/excerpt.js';
+import { redactor, type Redactor } from '../internal/redact.js';
+import { outcomeOf, type FailedTaskOutcome } from '../internal/task-status.js';
 
 /** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
 export const EXCERPT_CHARS = 200;
 
-/** Runs of control characters: flattened to a space, so a hostile body cannot forge lines in a log. */
-const CONTROLS = /[\u0000-\u001f\u007f]+/g;
-
 /**
- * A body quoted in an error with anything shaped like a credential blanked: a server that echoes the
- * request (a debug proxy, a hostile one) must not put the bearer token into logs through us.
+ * A body quoted in an error: bounded, on one line, with `redact` (the client's, which knows the
+ * token it sent) applied to the whole before the cut. Without one, JWT-shaped strings are still
+ * blanked: a server that echoes the request must not put a credential into logs through us.
  */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(bearer\s+)[^\s"',;]+/gi, '$1[redacted]')
-    .replace(/eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g, '[redacted JWT]');
+export function quoted(body: unknown, redact: Redactor = jwtsOnly): string {
+  return excerpt(body, EXCERPT_CHARS, { redact, flatten: true });
 }
 
-/** A bounded, printable excerpt of a body: JSON for values, the text itself for text; secrets blanked. */
-export function excerptOf(body: unknown): string {
-  let text: string;
-  try {
-    text = body === undefined ? '' : typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
-  } catch {
-    text = String(body);
-  }
-  // Redacted before the cut to EXCERPT_CHARS, so no token is quoted in part.
-  const flat = redactSecrets(text.slice(0, 20 * EXCERPT_CHARS))
-    .slice(0, EXCERPT_CHARS + 1)
-    .replace(CONTROLS, ' ');
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
+const jwtsOnly = redactor([], { jwts: true });
 
 /**
  * A 2xx answer whose body is not what the operation returns: Get Task without a task, a start
@@ -40,10 +25,10 @@ export class UnexpectedResponseError extends Error {
   override readonly name = 'UnexpectedResponseError';
   /** At most EXCERPT_CHARS characters of the body. */
   readonly excerpt: string;
-  constructor(what: string, body: unknown) {
-    const excerpt = excerptOf(body);
-    super(`${what}: ${excerpt === '' ? '(empty body)' : excerpt}`);
-    this.excerpt = excerpt;
+  constructor(what: string, body: unknown, redact?: Redactor) {
+    const text = quoted(body, redact);
+    super(`${what}: ${text === '' ? '(empty body)' : text}`);
+    this.excerpt = text;
   }
 }
 
@@ -52,12 +37,12 @@ export class TaskFailedError extends Error {
   override readonly name = 'TaskFailedError';
   declare readonly task: Task;
   declare readonly taskId: string;
-  /** `failed` or `validation-failed` (no active lead). */
-  declare readonly outcome: TaskOutcome;
+  /** `validation-failed` (the tenant has no active lead) or `failed` (any other reason). */
+  declare readonly outcome: FailedTaskOutcome;
   declare readonly details: Task['details'];
   declare readonly executionMessages: ExecutionMessage[];
 
-  constructor(task: Task) {
+  constructor(task: Task, redact?: Redactor) {
     // A failure is a failure whether or not the server sent details or a log.
     const details = Array.isArray(task.details) ? task.details : [];
     const log = Array.isArray(task.executionMessages) ? task.executionMessages : [];
@@ -65,15 +50,21 @@ export class TaskFailedError extends Error {
     const text =
       `Task ${task.id} failed${details.length ? ` (${details.join()})` : ''}` +
       (errors.length ? `: ${errors.join(' ')}` : '');
-    // The server's words, quoted like any body: credentials blanked, no line breaks.
-    super(redactSecrets(text).replace(CONTROLS, ' '));
-    Object.assign(this, {
-      task,
-      taskId: task.id,
-      outcome: outcomeOf(task),
-      details,
-      executionMessages: log,
+    // The server's words, quoted like any body: credentials blanked, no line breaks (not cut: a
+    // failed task's log is what its caller needs).
+    super(excerpt(text, Infinity, { redact: redact ?? jwtsOnly, flatten: true }));
+    // The task as the server sent it, but not enumerable, like LivePlatformError's `problem`: a
+    // logger that prints the error's fields prints the redacted message, never an echoed token.
+    const hidden = (value: unknown) => ({ value, enumerable: false });
+    Object.defineProperties(this, {
+      task: hidden(task),
+      details: hidden(details),
+      executionMessages: hidden(log),
     });
+    // Whatever the task passed in says, this error is a failure: the outcome is one of the two.
+    const outcome: FailedTaskOutcome =
+      outcomeOf(task) === 'validation-failed' ? 'validation-failed' : 'failed';
+    Object.assign(this, { taskId: task.id, outcome });
   }
 }
 

@@ -6,18 +6,26 @@ export {
   type WaitOptions,
 } from './poller.js';
 export { TaskFailedError, TaskTimeoutError, UnexpectedResponseError } from './errors.js';
-export { isKnownStatus, isTerminal, outcomeOf, taskFrom, taskIdFrom, type TaskOutcome } from './status.js';
+export { taskFrom, taskIdFrom } from './status.js';
+export {
+  isKnownStatus,
+  isTerminal,
+  outcomeOf,
+  type FailedTaskOutcome,
+  type TaskOutcome,
+} from '../internal/task-status.js';
 export {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_TASK_TIMEOUT_MS,
-  MAX_TIMER_MS,
   POLL_JITTER,
+  pollDelay,
+} from './timing.js';
+export {
+  MAX_TIMER_MS,
   fullJitterDelay,
   parseHttpDate,
   parseRetryAfter,
-  pollDelay,
   setLongTimeout,
   sleep,
-} from './timing.js';
-export { httpPollTask, parseBody, startTask, type ResultCheck } from './http.js';
+} from '../internal/timers.js';

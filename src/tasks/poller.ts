@@ -1,16 +1,16 @@
 // The poll engine: when to ask, when to stop, what the answer means. It knows nothing of HTTP; the
-// binding in ./http.ts supplies `poll` (Azure core-lro's split), so the engine is tested with plain
+// binding in src/client/task-requests.ts supplies `poll` (Azure core-lro's split), so the engine is tested with plain
 // functions and a different transport needs no change here.
 import type { Task } from '../types.js';
+import { isTerminal } from '../internal/task-status.js';
+import { nextAskWait, setLongTimeout, sleep } from '../internal/timers.js';
 import { TaskFailedError, TaskTimeoutError } from './errors.js';
-import { isTerminal, taskFrom } from './status.js';
+import { taskFrom } from './status.js';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_TASK_TIMEOUT_MS,
   pollDelay,
-  setLongTimeout,
-  sleep,
 } from './timing.js';
 
 /**
@@ -20,6 +20,11 @@ import {
 export interface PolledTask {
   task?: Task | undefined;
   retryAfterMs?: number | undefined;
+  /**
+   * Blanks the credentials the request carried in text the engine quotes from the task (a
+   * TaskFailedError's message): the binding knows the token it sent, the engine does not.
+   */
+  redact?: ((text: string) => string) | undefined;
 }
 
 /** How the engine reads a task's state; an abort of `signal` must end the read. */
@@ -58,14 +63,14 @@ const SERIAL_VERSION = 1;
  * Because it is thenable, an async function that returns a poller returns the finished task
  * instead: hand a poller on inside an object (`return { poller }`).
  */
-export class TaskPoller implements PromiseLike<Task> {
+export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
   /** Resolves to the task id once the operation that queues the task has answered. */
   readonly taskId: Promise<string>;
   /** The last state a poll returned. */
   latest: Task | undefined;
   #id: string | undefined;
   #fresh: boolean;
-  #run: Promise<Task> | undefined;
+  #run: Promise<T> | undefined;
   #listeners = new Set<(task: Task) => void>();
 
   constructor(
@@ -91,22 +96,26 @@ export class TaskPoller implements PromiseLike<Task> {
    * Polls until the task is terminal. Calls made while a wait runs share it (and its signal); after
    * an abort or timeout, a new call polls again, at once.
    */
-  pollUntilDone(options: { signal?: AbortSignal } = {}): Promise<Task> {
-    return (this.#run ??= this.#loop(options.signal ?? this.options.signal).catch((e: unknown) => {
-      this.#run = undefined;
-      this.#fresh = false;
-      throw e;
-    }));
+  pollUntilDone(options: { signal?: AbortSignal } = {}): Promise<T> {
+    // T is what the workflow's terminal task looks like (the client's begin* say which): the loop
+    // returns only terminal tasks, and only successes unless throwOnFailure is false.
+    return (this.#run ??= (this.#loop(options.signal ?? this.options.signal) as Promise<T>).catch(
+      (e: unknown) => {
+        this.#run = undefined;
+        this.#fresh = false;
+        throw e;
+      },
+    ));
   }
 
-  then<A = Task, B = never>(
-    onfulfilled?: ((task: Task) => A | PromiseLike<A>) | null,
+  then<A = T, B = never>(
+    onfulfilled?: ((task: T) => A | PromiseLike<A>) | null,
     onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     return this.pollUntilDone().then(onfulfilled, onrejected);
   }
 
-  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Task | B> {
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
     return this.pollUntilDone().catch(onrejected);
   }
 
@@ -146,15 +155,14 @@ export class TaskPoller implements PromiseLike<Task> {
         const polled = await this.poll(id, ctl.signal);
         // At least the backoff (itself never under intervalMs): a Retry-After of 0, or a storm of
         // 429s, cannot make the poller ask faster than intervalMs. A longer Retry-After is honoured.
-        const backoff = Math.max(interval, pollDelay(n++, interval, maxInterval));
-        wait = Math.max(backoff, polled?.retryAfterMs ?? 0);
+        wait = nextAskWait(interval, pollDelay(n++, interval, maxInterval), polled?.retryAfterMs);
         if (polled?.task === undefined) continue;
         const task = taskFrom(polled.task, id);
         this.latest = task;
         for (const cb of this.#listeners) cb(task);
         if (isTerminal(task)) {
           if (task.status === 'CompletedFailed' && o.throwOnFailure !== false)
-            throw new TaskFailedError(task);
+            throw new TaskFailedError(task, polled.redact);
           return task;
         }
       }

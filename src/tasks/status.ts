@@ -1,50 +1,7 @@
 import type { Task } from '../types.js';
+import type { Redactor } from '../internal/redact.js';
+import { readTaskId } from '../internal/task-status.js';
 import { UnexpectedResponseError } from './errors.js';
-
-/** Where a task ended, in words a caller can switch on. */
-export type TaskOutcome =
-  /** InProgress, or any status other than the two completed ones: the task may still change. */
-  | 'in-progress'
-  /** CompletedSuccess with `Converted`: the lead became a customer. */
-  | 'converted'
-  /** CompletedSuccess with `CustomerAlreadyConverted`: nothing was created; the lead was converted before. */
-  | 'already-converted'
-  /** CompletedSuccess of any other workflow (import sends `details: [null]`). */
-  | 'succeeded'
-  /** CompletedFailed with `ValidationFailed`: the tenant has no active lead. */
-  | 'validation-failed'
-  /** CompletedFailed for any other reason: see executionMessages. */
-  | 'failed';
-
-/**
- * Only `CompletedSuccess` and `CompletedFailed` end a task. `InProgress`, and any status the
- * contract does not list (the vendor's prose says "In Progress" and never shows the wire value),
- * keeps a wait going: an unknown word must never read as "done".
- */
-export const isTerminal = (task: Pick<Task, 'status'>): boolean =>
-  task.status === 'CompletedSuccess' || task.status === 'CompletedFailed';
-
-/** Whether a status is one the contract lists (an unknown one still keeps the poller waiting). */
-export const isKnownStatus = (status: unknown): boolean =>
-  status === 'InProgress' || status === 'CompletedSuccess' || status === 'CompletedFailed';
-
-/** Tells the outcomes apart, above all a fresh conversion from one that had happened before. */
-export function outcomeOf(task: Pick<Task, 'status' | 'details'>): TaskOutcome {
-  const details: unknown = task.details;
-  const has = (word: string) => Array.isArray(details) && details.includes(word);
-  switch (task.status) {
-    case 'CompletedFailed':
-      return has('ValidationFailed') ? 'validation-failed' : 'failed';
-    case 'CompletedSuccess':
-      return has('CustomerAlreadyConverted')
-        ? 'already-converted'
-        : has('Converted')
-          ? 'converted'
-          : 'succeeded';
-    default:
-      return 'in-progress';
-  }
-}
 
 /**
  * The body of a Get Task answer as a Task, or an UnexpectedResponseError quoting it: a poller that
@@ -52,7 +9,7 @@ export function outcomeOf(task: Pick<Task, 'status' | 'details'>): TaskOutcome {
  * only what the poller relies on (an object with a string `id` and `status`); the rest is the
  * contract's business (`validateResponses`).
  */
-export function taskFrom(body: unknown, taskId?: string): Task {
+export function taskFrom(body: unknown, taskId?: string, redact?: Redactor): Task {
   const t = body as { id?: unknown; status?: unknown } | null;
   if (
     t &&
@@ -65,23 +22,20 @@ export function taskFrom(body: unknown, taskId?: string): Task {
   throw new UnexpectedResponseError(
     `Get Task${taskId ? ` for ${taskId}` : ''} answered with something that is not a task (an object with a string id and status)`,
     body,
+    redact,
   );
 }
 
 /**
- * What a task id may look like: one token, no spaces or markup (the vendor's are `tsk_185510` and
- * `wst_<uuid>`), so a text/plain error page is never taken for an id.
+ * The task id from an operation's first answer (see readTaskId), or an UnexpectedResponseError
+ * quoting the answer.
  */
-const TASK_ID = /^[^\s"'<>{}\\]{1,256}$/;
-
-/**
- * The task id from an operation's first answer, in any of the vendor's three shapes: a bare string
- * (import: `"tsk_185510"`), `{taskId}` (create from lead, v3) or `{jobId}` (a sibling page).
- */
-export function taskIdFrom(initial: unknown): string {
-  const o = initial as { taskId?: unknown; jobId?: unknown } | null;
-  const id =
-    typeof initial === 'string' ? initial : o && typeof o === 'object' ? (o.taskId ?? o.jobId) : undefined;
-  if (typeof id === 'string' && TASK_ID.test(id)) return id;
-  throw new UnexpectedResponseError('No task id (a string, {taskId} or {jobId}) in the answer', initial);
+export function taskIdFrom(initial: unknown, redact?: Redactor): string {
+  const id = readTaskId(initial);
+  if (id !== undefined) return id;
+  throw new UnexpectedResponseError(
+    'No task id (a string, {taskId} or {jobId}) in the answer',
+    initial,
+    redact,
+  );
 }

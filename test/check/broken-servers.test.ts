@@ -155,14 +155,16 @@ describe('src/check against deliberately broken servers (test/check/broken)', ()
   it('duplicate_refused fails when the same short name is created twice', async () => {
     const report = await check(startDuplicateAccepted);
     expect(failedChecks(report)).toEqual(['duplicate_refused']);
-    expect(failuresOf(report, 'duplicate_refused')[0]?.reason).toMatch(/duplicate short name got 200/);
+    expect(failuresOf(report, 'duplicate_refused')[0]?.reason).toMatch(
+      /step createDuplicate: expected \$statusCode >= 400 && \$statusCode < 500; got status 200/,
+    );
   });
 
   it('already_converted fails when a lead converts twice', async () => {
     const report = await check(startConvertsTwice);
     expect(failedChecks(report)).toEqual(['already_converted']);
     expect(failuresOf(report, 'already_converted')[0]?.reason).toMatch(
-      /second CompletedSuccess \["Converted"\]/,
+      /step pollSecondConversion: expected \$\.details\[0\] == 'CustomerAlreadyConverted'; the task ended CompletedSuccess \["Converted"\]/,
     );
   });
 });

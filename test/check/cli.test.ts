@@ -77,7 +77,7 @@ describe('live-platform check (src/cli/commands/check.ts), run as a process', ()
     const readOnly = join(dir, 'missing-dir', 'r.xml');
     const cases: [string[], RegExp][] = [
       [['--bogus'], /Unknown option '--bogus'[\s\S]*Usage: live-platform check/],
-      [['--base-url', 'not a url', '--token', 'x'], /--base-url must be an http\(s\) URL/],
+      [['--base-url', 'not a url', '--token', 'x'], /--base-url must be an absolute http\(s\) URL/],
       [['--base-url', 'ftp://host', '--token', 'x'], /must start with http:\/\/ or https:\/\//],
       [['--base-url', 'http://127.0.0.1:1'], /no token for http:\/\/127\.0\.0\.1:1: set LIVE_PLATFORM_TOKEN/],
       [

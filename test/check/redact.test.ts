@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { redact, xmlEscape } from '../../src/check/index.js';
 import { excerptOf } from '../../src/check/http.js';
-import { redactor, secretForms } from '../../src/check/redact.js';
+import { redactor, secretForms } from '../../src/internal/redact.js';
 
-describe('src/check/redact.ts', () => {
+describe('src/internal/redact.ts', () => {
   const token = 'Sk7-Vq2Lm9Xw4Rt8Np3Zc';
 
   it('replaces the token as written, URL-encoded, JSON- and XML-escaped, and in base64', () => {

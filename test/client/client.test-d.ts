@@ -1,10 +1,19 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  TaskFailedError,
   createLivePlatformClient,
   isLivePlatformError,
   resumeTask,
   unwrap,
+  type CreateCustomerFromLeadRequest,
+  type CreateEssentialsCustomerRequest,
+  type CustomerOutputData,
   type EssentialsCustomer,
+  type FailedTaskOutcome,
+  type ImportCustomerRequest,
+  type LeadConversionTask,
+  type SucceededTask,
+  type WaitOptions,
   type OvocCustomer,
   type ProblemDetails,
   type Task,
@@ -73,8 +82,9 @@ describe('src/client/createClient.ts types', () => {
 
   it('gives a poller at once, awaitable to the Task', async () => {
     const poller = lp.beginCreateCustomerFromLead(lead);
-    expectTypeOf(poller).toEqualTypeOf<TaskPoller>();
-    expectTypeOf(await poller).toEqualTypeOf<Task>();
+    expectTypeOf(poller).toEqualTypeOf<TaskPoller<LeadConversionTask>>();
+    expectTypeOf(await poller).toEqualTypeOf<LeadConversionTask>();
+    expectTypeOf(await poller).toExtend<Task>();
     expectTypeOf(poller.taskId).toEqualTypeOf<Promise<string>>();
     expectTypeOf(poller.onProgress(() => {})).toEqualTypeOf<() => void>();
     expectTypeOf(poller.serialize()).toEqualTypeOf<string>();
@@ -83,6 +93,65 @@ describe('src/client/createClient.ts types', () => {
     expectTypeOf(outcomeOf(await poller)).toEqualTypeOf<TaskOutcome>();
     // @ts-expect-error intervalMs is a number of milliseconds
     lp.tasks.wait('wst_1', { intervalMs: '1s' });
+  });
+
+  it('types a request literal with the exported request types, which a bare literal widens past', () => {
+    const typed = {
+      configurationName: 'OcEssential_IPGROUP_TYPE',
+      customerShortName: 'SIPTest4',
+      msTenantId: 'f79a7f93-5ef7-47d2-92c8-e4570503cec3',
+      scriptParameters: { ProxySet: 'SIPTrunk', OnlinePstnGateway: 'oc1.example.com' },
+    } satisfies CreateCustomerFromLeadRequest;
+    void lp.beginCreateCustomerFromLead(typed);
+    const bare = { ...typed, configurationName: typed.configurationName as string };
+    // @ts-expect-error a literal without its type widens configurationName to string
+    void lp.beginCreateCustomerFromLead(bare);
+    const wrong = {
+      ...typed,
+      // @ts-expect-error satisfies catches a configuration name the contract does not list, where it is written
+      configurationName: 'OcEssential_IPGROUP',
+    } satisfies CreateCustomerFromLeadRequest;
+    void wrong;
+    const essentials: CreateEssentialsCustomerRequest = {
+      shortName: 'Acme1',
+      siteLocation: { sbcId: 5, sbcOnboardingScript: 7, sbcCleanupScript: 700 },
+      ovocCustomerType: 'IPGROUP_TYPE',
+    };
+    void lp.POST('/api/v2/customer', { body: essentials });
+    const importBody = { customerType: 'TENANT_TYPE' } satisfies ImportCustomerRequest;
+    void lp.beginImportCustomer('g', importBody);
+  });
+
+  it('types outputData per workflow: the lead conversion has its guid without a cast', async () => {
+    const converted = await lp.beginCreateCustomerFromLead(lead);
+    expectTypeOf(converted.status).toEqualTypeOf<'CompletedSuccess'>();
+    expectTypeOf(converted.outputData).toEqualTypeOf<CustomerOutputData>();
+    expectTypeOf(converted.outputData.umpCustomerGuid).toEqualTypeOf<string | null>();
+    const imported = await lp.beginImportCustomer('g', { customerType: 'TENANT_TYPE' });
+    expectTypeOf(imported.status).toEqualTypeOf<'CompletedSuccess'>();
+    expectTypeOf(imported).toEqualTypeOf<SucceededTask>();
+    // A task that may have failed keeps the contract's union, and a status that may be CompletedFailed.
+    const any = await lp.beginCreateCustomerFromLead(lead, { throwOnFailure: false });
+    expectTypeOf(any).toEqualTypeOf<Task>();
+    // @ts-expect-error the no-lead task's outputData (wup_) has no umpCustomerGuid
+    void any.outputData.umpCustomerGuid;
+    const options: WaitOptions = { intervalMs: 50 };
+    expectTypeOf(await lp.beginCreateCustomerFromLead(lead, options)).toEqualTypeOf<Task>();
+    expectTypeOf(
+      await lp.beginCreateCustomerFromLead(lead, { intervalMs: 50 }),
+    ).toEqualTypeOf<LeadConversionTask>();
+    // @ts-expect-error a plain Task's outputData is the union of every workflow's
+    void (await lp.getTask('wst_1')).outputData.umpCustomerGuid;
+  });
+
+  it('types TaskFailedError.outcome as the two failed outcomes', () => {
+    const e: unknown = new Error();
+    if (e instanceof TaskFailedError) {
+      expectTypeOf(e.outcome).toEqualTypeOf<'failed' | 'validation-failed'>();
+      expectTypeOf(e.outcome).toEqualTypeOf<FailedTaskOutcome>();
+      // @ts-expect-error a failed task is never converted
+      if (e.outcome === 'converted') throw e;
+    }
   });
 
   it('narrows errors by status, with the problem type of that status', () => {

@@ -213,7 +213,7 @@ describe('src/client/validate.ts: validateResponses', () => {
   });
 });
 
-describe('src/tasks/http.ts via the client: begin* and tasks.wait', () => {
+describe('src/client/task-requests.ts via the client: begin* and tasks.wait', () => {
   it('beginCreateCustomerFromLead returns a poller at once, starts, polls and resolves to the task', async () => {
     const { lp, sent } = client([json({ taskId: 'wst_7' }), json(inProgress), json(converted)]);
     const poller = lp.beginCreateCustomerFromLead(lead, fast);

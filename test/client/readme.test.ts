@@ -7,13 +7,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { codeBlocks } from '../support/snippets.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const section = readFileSync(join(root, 'docs/client.md'), 'utf8');
 // After ```ts a marker may say how test/docs/snippets.test.ts runs the block (run, run-with-lp, provision).
-const blocks = [...section.matchAll(/^```ts(?: ([\w-]+))?\n([\s\S]*?)^```$/gm)].map((m) => ({
-  provision: m[1] === 'provision',
-  code: m[2]!,
+const blocks = codeBlocks('docs/client.md').map((b) => ({
+  provision: b.marker === 'provision',
+  code: b.code,
 }));
 const entry = join(root, 'src/index.ts');
 
@@ -46,7 +46,11 @@ function typeCheck(snippets: string[]): string[] {
     noEmit: true,
     skipLibCheck: true,
     resolveJsonModule: true,
-    paths: { 'live-platform-openapi': [entry] },
+    paths: {
+      'live-platform-openapi': [entry],
+      'live-platform-openapi/sandbox': [join(root, 'src/sandbox/index.ts')],
+      'live-platform-openapi/check': [join(root, 'src/check/index.ts')],
+    },
   };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
@@ -86,6 +90,12 @@ describe('docs/client.md', () => {
 
   it('type-checks every snippet against the real types', () => {
     expect(typeCheck(blocks.map((b) => b.code))).toEqual([]);
+  });
+
+  it("type-checks the TypeScript of README.md and docs/sandbox.md too, as a reader's editor does", () => {
+    const others = ['README.md', 'docs/sandbox.md'].flatMap((page) => codeBlocks(page));
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    expect(typeCheck(others.map((b) => b.code))).toEqual([]);
   });
 
   it('catches a snippet that drifts from the API (the check can fail)', () => {

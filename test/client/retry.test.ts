@@ -148,7 +148,11 @@ describe('src/client/transport.ts: retries', () => {
       operationId: 'createCustomerFromLead',
     });
     const resetOnce = client([reset(), ok]);
-    await expect(resetOnce.lp.POST('/api/v3/customer', { body })).rejects.toThrow('fetch failed');
+    const e = (await resetOnce.lp.POST('/api/v3/customer', { body }).catch((x: unknown) => x)) as Error;
+    expect(e.message).toMatch(
+      /^createCustomerFromLead \(POST to live\.example\.com:443\) got no answer: the connection was closed/,
+    );
+    expect((e.cause as Error).message).toBe('fetch failed');
     expect(resetOnce.sent).toHaveLength(1);
   });
 

@@ -157,7 +157,9 @@ describe('src/client against the sandbox', () => {
       token: TOKEN,
       retry: { baseDelayMs: 1, maxAttempts: 3, onRetry: (r) => retries.push(r) },
     });
-    await expect(lp.POST('/api/v3/customer', { body: lead })).rejects.toThrow('fetch failed');
+    await expect(lp.POST('/api/v3/customer', { body: lead })).rejects.toThrow(
+      `createCustomerFromLead (POST to 127.0.0.1:${port}) got no answer: connection refused (ECONNREFUSED)`,
+    );
     expect(retries.map((r) => [r.reason, r.operationId])).toEqual([
       ['network', 'createCustomerFromLead'],
       ['network', 'createCustomerFromLead'],

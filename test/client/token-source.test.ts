@@ -136,7 +136,7 @@ describe('clientCredentials(): errors say what to fix, never the secret', () => 
     expect(e.error).toBe('invalid_client');
     expect(e.message).toContain('https://login.example.com/tenant/oauth2/v2.0/token');
     expect(e.message).toContain('AADSTS7000215');
-    expect(e.message).toContain('***');
+    expect(e.message).toContain('[redacted]');
     expect(e.message).not.toMatch(/[\r\n]/);
     expect(e.message).toContain('check clientId and clientSecret');
 

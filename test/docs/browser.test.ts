@@ -118,12 +118,13 @@ async function exampleMenu(panel: Locator): Promise<string[]> {
   return names;
 }
 
-/** Switches a request panel between the TypeScript sample and the JSON payload. */
-async function showLanguage(panel: Locator, label: 'Payload' | 'live-platform-openapi'): Promise<void> {
-  const other = label === 'Payload' ? 'live-platform-openapi' : 'Payload';
-  await panel.getByRole('button', { name: other, exact: true }).click();
-  await page.getByRole('menuitem').filter({ hasText: exact(label) }).click();
-  await panel.getByRole('button', { name: label, exact: true }).waitFor();
+type SampleLanguage = 'live-platform-openapi' | 'curl' | 'Payload';
+
+/** Switches a request panel from one sample language (its button's name) to another. */
+async function showLanguage(panel: Locator, from: SampleLanguage, to: SampleLanguage): Promise<void> {
+  await panel.getByRole('button', { name: from, exact: true }).click();
+  await page.getByRole('menuitem').filter({ hasText: exact(to) }).click();
+  await panel.getByRole('button', { name: to, exact: true }).waitFor();
 }
 
 async function chooseExample(panel: Locator, summary: string): Promise<void> {
@@ -209,8 +210,8 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
     expect(html).not.toMatch(/<link[^>]+href=/);
   });
 
-  it('renders the introduction: authentication, the task model, timestamps', async () => {
-    for (const heading of ['Authentication', 'The task model', 'Timestamps', 'Errors']) {
+  it('renders the introduction: guides, authentication, the task model, timestamps', async () => {
+    for (const heading of ['Guides', 'Authentication', 'The task model', 'Timestamps', 'Errors']) {
       await page.locator('h2').filter({ hasText: exact(heading) }).waitFor();
     }
     const intro = await page.locator('[data-testid="middle-panel"]').innerText();
@@ -218,6 +219,14 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
     expect(intro).toContain('CompletedFailed');
     expect(intro).toContain('CustomerAlreadyConverted');
     expect(intro).toContain('0001-01-01T00:00:00');
+    // The guides are linked from the page, each to a file beside it (docs/index.html -> docs/client.md).
+    const guides = await page
+      .locator('[data-testid="middle-panel"] a[href$=".md"]')
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    expect(guides.map((href) => href.slice(href.lastIndexOf('/') + 1))).toEqual(
+      expect.arrayContaining(['client.md', 'sandbox.md', 'checker.md', 'README.md']),
+    );
+    for (const href of guides) expect(existsSync(fileURLToPath(href)), href).toBe(true);
   });
 
   it('at 1400 px the task-model tables fit, keep code words whole, and name no jargon as an operation', async () => {
@@ -266,10 +275,18 @@ describe('docs/index.html (scripts/build-docs.mjs) offline in chromium', () => {
         expect(await exampleMenu(request)).toEqual(op.requestExamples.map((e) => e.summary));
       }
       if (op.requestExamples.length > 0) {
-        await showLanguage(request, 'Payload');
+        await showLanguage(request, 'live-platform-openapi', 'Payload');
         expect(await request.innerText()).toContain(firstString(op.requestExamples[0]!.value));
-        await showLanguage(request, 'live-platform-openapi');
+        await showLanguage(request, 'Payload', 'live-platform-openapi');
       }
+
+      // Beside it, the curl command scripts/build-docs.mjs generates from the contract.
+      await showLanguage(request, 'live-platform-openapi', 'curl');
+      const curl = await request.innerText();
+      expect(curl).toContain(`curl${op.method === 'GET' ? '' : ` -X ${op.method}`} "$LIVE_PLATFORM_BASE_URL`);
+      expect(curl).toContain('Authorization: Bearer $LIVE_PLATFORM_TOKEN');
+      if (op.requestExamples.length > 0) expect(curl).toContain(firstString(op.requestExamples[0]!.value));
+      await showLanguage(request, 'curl', 'live-platform-openapi');
 
       const response = section.locator('.panel-response-samples').first();
       expect(await response.innerText()).toContain(firstString(op.responseExamples[0]!.value));

@@ -7,32 +7,27 @@
 //   run-with-lp  runs below the docs/client.md first snippet's client (`lp`), as that guide says
 //   vitest       a test file, run with vitest
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { codeBlocks, repositoryRoot } from '../support/snippets.js';
 
-const root = join(import.meta.dirname, '../..');
-
-interface Snippet {
-  page: string;
-  marker: string;
-  code: string;
-}
-
-function snippets(page: string): Snippet[] {
-  const text = readFileSync(join(root, page), 'utf8');
-  return [...text.matchAll(/^```ts(?: ([\w-]+))?\n([\s\S]*?)^```$/gm)].map((m) => ({
-    page,
-    marker: m[1] ?? '',
-    code: m[2]!,
-  }));
-}
+const root = repositoryRoot;
 
 const pages = ['README.md', 'docs/client.md', 'docs/sandbox.md', 'docs/checker.md', 'docs/mock.md'];
-const all = pages.flatMap(snippets);
+const all = pages.flatMap((page) => codeBlocks(page));
 const runnable = (marker: string) => all.filter((s) => s.marker === marker);
 
 /** The client the later docs/client.md snippets use, written as its first snippet makes it. */
@@ -63,13 +58,14 @@ beforeEach(async () => {
 function node(
   args: string[],
   timeout = 60_000,
+  cwd = dir,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('LIVE_PLATFORM_') && k !== 'OVOC_CUSTOMER_ID'),
   );
   Object.assign(env, { LIVE_PLATFORM_BASE_URL: sandbox.url, LIVE_PLATFORM_TOKEN: DEFAULT_SANDBOX_TOKEN });
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: dir, env, timeout }, (err, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd, env, timeout }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
@@ -144,18 +140,37 @@ describe('snippets of README.md and docs/*.md run as written against the sandbox
     expect((await runSnippet(flow, 'provision')).code).toBe(0);
   });
 
-  it('docs/sandbox.md: the "In your own tests" file passes under vitest and asserts what it claims', async () => {
+  it('docs/sandbox.md: the "In your own tests" file passes under vitest, in a project and in a clone, and asserts what it claims', async () => {
     const example = runnable('vitest').find((s) => s.page === 'docs/sandbox.md')!;
     expect(example.code.match(/expect\(/g)?.length).toBeGreaterThanOrEqual(3);
-    writeFileSync(join(dir, 'lead.test.ts'), example.code);
+    // Where the guide says to save it and the command it says to run.
+    const guide = readFileSync(join(root, 'docs/sandbox.md'), 'utf8');
+    const [, file, command] = /save it as `([^`]+)` and run `([^`]+)`/.exec(guide) ?? [];
+    const [npx, vitestCommand, ...args] = command!.split(' ');
+    expect([npx, vitestCommand]).toEqual(['npx', 'vitest']);
     const vitest = join(dir, 'node_modules/vitest/vitest.mjs');
-    const out = await node([vitest, 'run', '--root', dir, '--reporter', 'json', 'lead.test.ts'], 120_000);
-    const json = JSON.parse(out.stdout.slice(out.stdout.indexOf('{'))) as {
-      numPassedTests: number;
-      numFailedTests: number;
+    /** The guide's command in `cwd`, with a JSON report to read (the reporter flag is the test's). */
+    const runAsWritten = async (cwd: string) => {
+      mkdirSync(dirname(join(cwd, file!)), { recursive: true });
+      writeFileSync(join(cwd, file!), example.code);
+      const out = await node([vitest, ...args, '--reporter', 'json'], 120_000, cwd);
+      return { code: out.code, json: JSON.parse(out.stdout.slice(out.stdout.indexOf('{'))) as Record<string, number> };
     };
-    expect(json).toMatchObject({ numPassedTests: 1, numFailedTests: 0 });
-    expect(out.code).toBe(0);
+
+    // A reader's project: vitest with no configuration.
+    const project = await runAsWritten(dir);
+    expect(project.json).toMatchObject({ numPassedTests: 1, numFailedTests: 0 });
+    expect(project.code).toBe(0);
+
+    // A clone of this repository: vitest with the repository's configuration (which runs test/ only).
+    const clone = join(dir, 'clone');
+    mkdirSync(clone, { recursive: true });
+    symlinkSync(join(dir, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    copyFileSync(join(root, 'vitest.config.ts'), join(clone, 'vitest.config.ts'));
+    copyFileSync(join(root, 'tsconfig.json'), join(clone, 'tsconfig.json'));
+    const inClone = await runAsWritten(clone);
+    expect(inClone.json).toMatchObject({ numPassedTests: 1, numFailedTests: 0 });
+    expect(inClone.code).toBe(0);
 
     // The same file fails when the sandbox does not behave as the test claims (here: no reset, so
     // the lead is already converted in the second test).
@@ -171,7 +186,7 @@ describe('snippets of README.md and docs/*.md run as written against the sandbox
 describe('links of README.md and the guides', () => {
   it('every relative link points at a file of the repository', () => {
     const broken: string[] = [];
-    for (const page of [...pages, 'docs/README.md', 'CONTRIBUTING.md', 'SECURITY.md']) {
+    for (const page of [...pages, 'docs/README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'spec/introduction.md']) {
       const text = readFileSync(join(root, page), 'utf8');
       for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
         if (/^[a-z]+:/.test(target!)) continue;

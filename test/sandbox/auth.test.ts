@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { exposesDefaultToken, isLoopbackHost } from '../../src/sandbox/auth.js';
 import { conformance, expectConformance, type Conformance } from './conformance.js';
 
 const TOKENS = ['custom-token-one', 'a-much-longer-custom-token-two-0123456789'];
@@ -108,5 +109,31 @@ describe('src/sandbox/auth.ts: bearer tokens', () => {
       for (const token of [...TOKENS, DEFAULT_SANDBOX_TOKEN, 'wrong']) expect(line).not.toContain(token);
       expect(line).toMatch(/^[A-Z]+ \/\S* \d{3} \d+\.\dms$/);
     }
+  });
+});
+
+describe('src/sandbox/auth.ts: the public default token stays on this machine', () => {
+  it('tells loopback addresses from the others', () => {
+    for (const host of [
+      '127.0.0.1',
+      '127.8.0.1',
+      '::1',
+      '[::1]',
+      'localhost',
+      'LOCALHOST',
+      '::ffff:127.0.0.1',
+    ])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', '::ffff:10.0.0.1', 'example.com', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
+  });
+
+  it('startSandbox refuses the default token on a non-loopback host, and takes tokens of your own there', async () => {
+    await expect(startSandbox({ host: '0.0.0.0', port: 0 })).rejects.toThrow(
+      /host "0.0.0.0" is reachable from other machines .* pass tokens of your own/,
+    );
+    expect(exposesDefaultToken('0.0.0.0', ['a-secret'])).toBe(false);
+    expect(exposesDefaultToken('::', [DEFAULT_SANDBOX_TOKEN, 'a-secret'])).toBe(true);
+    expect(exposesDefaultToken('127.0.0.1', [DEFAULT_SANDBOX_TOKEN])).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,16 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
     expect(r.out).toContain(`Bearer ${DEFAULT_SANDBOX_TOKEN}`);
     expect(r.out).toContain('status 200');
     expect(r.err).toMatch(/GET \/api\/v2\/task\/tsk_185510 200/);
+  });
+
+  it("points at the sandbox guide's control-plane section, a file that exists, not at README", async () => {
+    const r = await runInProcess(['--port', '0']);
+    const line = r.out.split('\n').find((l) => l.startsWith('Control plane:'))!;
+    expect(line).not.toContain('README');
+    const [, section, guide] = /"([^"]+)" in (\S+)\)/.exec(line) ?? [];
+    expect(guide).toBe('docs/sandbox.md'); // relative to where it runs: here the repository
+    expect(readFileSync(join(root, guide!), 'utf8')).toContain(`\n## ${section}\n`);
+    expect(section).toBe('Control plane');
   });
 
   it('never prints a custom token, and refuses the default one then', async () => {
@@ -211,6 +221,37 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
       });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('--port must be a whole number');
+    });
+
+    it('refuses to start with the public default token on an address other machines reach (exit 2, before listening)', () => {
+      for (const host of ['0.0.0.0', '::', '192.0.2.1', 'example.internal']) {
+        const r = spawnSync(
+          process.execPath,
+          ['bin/live-platform.js', 'sandbox', '--port', '0', '--host', host],
+          { cwd: root, encoding: 'utf8', timeout: 20_000 },
+        );
+        expect(r.status, host).toBe(2);
+        expect(r.stderr, host).toMatch(
+          /reachable from other machines.*pass --token with a secret of your own/,
+        );
+        expect(r.stdout, host).not.toContain('listening');
+      }
+      // The same token passed on purpose is still the public one.
+      const explicit = spawnSync(
+        process.execPath,
+        [
+          'bin/live-platform.js',
+          'sandbox',
+          '--port',
+          '0',
+          '--host',
+          '0.0.0.0',
+          '--token',
+          DEFAULT_SANDBOX_TOKEN,
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 20_000 },
+      );
+      expect(explicit.status).toBe(2);
     });
   });
 });

@@ -1,5 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { specExample } from '../../src/contract/index.js';
+import { operations, specExample } from '../../src/contract/index.js';
+import { handlers } from '../../src/sandbox/operations/index.js';
 import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { conformance, expectConformance, waitForTask, type Conformance } from './conformance.js';
 
@@ -155,6 +157,46 @@ describe('src/sandbox: the five operations', () => {
       expect((await waitForTask(c, bad.body.taskId)).body.details).toEqual(['Failed']);
       const good = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
       expect((await waitForTask(c, good.body.taskId)).body.details).toEqual(['Converted']);
+    });
+
+    it('fails a conversion whose short name an Essentials customer of the tenant has (any letter case), keeping the lead', async () => {
+      const created = await c.call('POST', '/api/v2/customer', {
+        json: essentials({ shortName: 'siptest4', fullName: 'siptest4', msTenantId: LEAD_TENANT }),
+      });
+      expect(created.status).toBe(200);
+      const a = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
+      expect(a.status).toBe(200);
+      const done = await waitForTask(c, a.body.taskId);
+      expect(done.body).toMatchObject({ status: 'CompletedFailed', details: ['Failed'] });
+      expect(done.body.executionMessages).toEqual([
+        {
+          level: 'Error',
+          message: "'Customer Short Name' must be unique per M365 Tenant: SIPTest4 is already in use.",
+        },
+      ]);
+      const names = (await c.call('GET', '/_sandbox/state')).body.customers.map((x: any) => x.shortName);
+      expect(names.filter((n: string) => n.toLowerCase() === 'siptest4')).toEqual(['siptest4']);
+      const other = await c.call('POST', '/api/v3/customer', {
+        json: leadRequest({ customerShortName: 'Other1' }),
+      });
+      expect((await waitForTask(c, other.body.taskId)).body.details).toEqual(['Converted']);
+    });
+
+    it('fails a conversion whose short name an earlier conversion in the tenant took', async () => {
+      const first = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
+      expect((await waitForTask(c, first.body.taskId)).body.details).toEqual(['Converted']);
+      // A new lead of the same tenant (renewed through the control plane), converted under the same name.
+      expect((await c.call('POST', '/_sandbox/leads', { json: { msTenantId: LEAD_TENANT } })).status).toBe(
+        201,
+      );
+      const again = await c.call('POST', '/api/v3/customer', {
+        json: leadRequest({ customerShortName: 'SIPTEST4' }),
+      });
+      const done = await waitForTask(c, again.body.taskId);
+      expect(done.body.status).toBe('CompletedFailed');
+      expect(done.body.executionMessages[0].message).toMatch(/must be unique per M365 Tenant: SIPTEST4/);
+      const names = (await c.call('GET', '/_sandbox/state')).body.customers.map((x: any) => x.shortName);
+      expect(names.filter((n: string) => n.toLowerCase() === 'siptest4')).toHaveLength(1);
     });
 
     it('answers a wup_ task ending ValidationFailed when the tenant has no active lead, with real timestamps', async () => {
@@ -371,5 +413,20 @@ describe('src/sandbox: the five operations', () => {
       await c.call('POST', '/_sandbox/reset');
       expect((await c.call('GET', `/api/v2/task/${a.body.taskId}`)).status).toBe(404);
     });
+  });
+});
+
+describe('src/sandbox/operations: one handler file per operation, as spec/paths/', () => {
+  it('names each file after its operationId, and holds no handler the contract does not know', () => {
+    const ids = operations.map((o) => o.operationId).sort();
+    expect(Object.keys(handlers).sort()).toEqual(ids);
+    for (const id of ids) {
+      expect(existsSync(new URL(`../../spec/paths/${id}.yaml`, import.meta.url)), id).toBe(true);
+      expect(existsSync(new URL(`../../src/sandbox/operations/${id}.ts`, import.meta.url)), id).toBe(true);
+    }
+    const files = readdirSync(new URL('../../src/sandbox/operations/', import.meta.url));
+    expect(files.filter((f) => !['index.ts', 'handler.ts'].includes(f)).sort()).toEqual(
+      ids.map((i) => `${i}.ts`),
+    );
   });
 });

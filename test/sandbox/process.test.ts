@@ -1,22 +1,17 @@
 // The sandbox command as a separate process: graceful stop on SIGTERM, and file-descriptor
 // pressure under `ulimit -n 1024`. Runs dist/ (npm run build first), as the published bin does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_TOKEN } from '../../src/sandbox/index.js';
+import { spawnSandbox, type SandboxProcess } from '../support/sandbox-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = `${root}bin/live-platform.js`;
 const built = existsSync(`${root}dist/cli/main.js`);
 const auth = { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}` };
-
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -24,30 +19,12 @@ afterEach(() => {
 });
 
 /** Starts `live-platform sandbox --port 0 ...` (through bash when `shell` is given) and waits for its URL. */
-async function startChild(args: string[], shell?: string): Promise<Child> {
-  const proc = shell
-    ? spawn('bash', ['-c', `${shell}; exec node ${bin} sandbox --port 0 ${args.join(' ')}`], {
-        stdio: 'pipe',
-      })
-    : spawn(process.execPath, [bin, 'sandbox', '--port', '0', ...args], { stdio: 'pipe' });
-  children.push(proc);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    proc.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL after 20 s: ${out}`)), 20_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once('exit', () => reject(new Error(`exited early: ${out}`)));
-  });
-  return { proc, url, exited };
+async function startChild(args: string[], shell?: string): Promise<SandboxProcess> {
+  const child = shell
+    ? await spawnSandbox('bash', ['-c', `${shell}; exec node ${bin} sandbox --port 0 ${args.join(' ')}`])
+    : await spawnSandbox(process.execPath, [bin, 'sandbox', '--port', '0', ...args]);
+  children.push(child.proc);
+  return child;
 }
 
 describe('bin/live-platform.js sandbox as a process', () => {

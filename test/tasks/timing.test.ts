@@ -2,15 +2,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
-  MAX_TIMER_MS,
   POLL_JITTER,
+  pollDelay,
+} from '../../src/tasks/timing.js';
+import {
+  MAX_TIMER_MS,
   fullJitterDelay,
   parseHttpDate,
   parseRetryAfter,
-  pollDelay,
   setLongTimeout,
   sleep,
-} from '../../src/tasks/timing.js';
+} from '../../src/internal/timers.js';
 
 describe('src/tasks/timing.ts', () => {
   it('parses Retry-After as delay-seconds and as an HTTP-date', () => {

@@ -5,83 +5,22 @@
 import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
 import { operations, type OperationInfo } from '../../contract/index.js';
-import { parseRetryAfter, sleep } from '../../tasks/timing.js';
+import { nextAskWait, parseRetryAfter, sleep } from '../../internal/timers.js';
 import { isWrite } from '../cases.js';
-import { applyChecks, skipped } from '../checks.js';
+import { applyChecks, primaryCheck, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
-import type { WorkflowContext } from '../workflows.js';
-import type { Sent } from '../http.js';
-import type { CheckName, CheckOutcome, CheckRequest, TargetKind } from '../types.js';
-import { runSequences } from './sequence.js';
+import type { CheckName, CheckOutcome, CheckRequest, GeneratedSummary } from '../types.js';
+import type { GeneratedContext } from './context.js';
 import { invalidCases, isValidCase, validCases, type GeneratedCase } from './requests.js';
+import { runSequences } from './sequence.js';
+
+export type { GeneratedContext } from './context.js';
+export type { GeneratedFailure, GeneratedSummary, GeneratedWarning } from '../types.js';
 
 /** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
 export const DEFAULT_MAX_EXAMPLES = 25;
 /** Requests spent on shrinking one failure at most; the smallest failure found by then is reported. */
 export const SHRINK_BUDGET = 300;
-
-export interface GeneratedFailure {
-  operationId: string;
-  kind: 'valid' | 'invalid' | 'sequence';
-  /** The broken keyword of an invalid case, or the sequence step. */
-  label?: string;
-  /** The smallest request that still fails. */
-  request: CheckRequest;
-  numShrinks: number;
-  checks: CheckName[];
-  /** From the start of the generated phase to the first failing request (before shrinking). */
-  firstFailureMs?: number;
-  /** Which request of its property first failed (1 = the first one sent). */
-  firstFailureAt?: number;
-}
-
-export interface GeneratedWarning {
-  operationId: string;
-  /** `/fullName maxLength`: the rule a server did not enforce. */
-  label: string;
-  evidence: string;
-  status: number;
-  request: CheckRequest;
-}
-
-export interface GeneratedSummary {
-  seed: number;
-  maxExamples: number;
-  /** Requests the properties sent (shrinking included). */
-  cases: number;
-  /** Generated requests the contract's validators refused, so never sent as "valid". */
-  discarded: number;
-  durationMs: number;
-  failures: GeneratedFailure[];
-  /** Invalid cases resting on our decision (not a vendor rule) that the server accepted. */
-  warnings: GeneratedWarning[];
-  /** The workflow sequences (spec/workflows): how many ran, and how many reached the last step. */
-  sequences?: { runs: number; completed: number };
-}
-
-export interface GeneratedContext extends Partial<
-  Pick<WorkflowContext, 'http' | 'pollIntervalMs' | 'taskTimeoutMs' | 'exchange' | 'leadTenantId'>
-> {
-  targetKind: TargetKind;
-  writesAllowed: boolean;
-  /** Names of writes to a server the checker did not start carry it. */
-  prefix: string;
-  seed: number;
-  maxExamples: number;
-  only?: string;
-  maxResponseTimeMs?: number;
-  /** --strict: an accepted invalid case that rests on our own decision fails instead of warning. */
-  strict?: boolean;
-  /**
-   * The deterministic task workflow already failed on this server (getTask never confirmed a task):
-   * the sequences, which follow tasks too, would only repeat that failure and its polls.
-   */
-  tasksBroken?: boolean;
-  /** Sends one request (the caller counts it) and returns the exchange. */
-  send(request: CheckRequest): Promise<Sent>;
-  record(outcome: CheckOutcome): void;
-  created(operationId: string, names: string[], id?: string): void;
-}
 
 /**
  * Keywords Prism 5.14 does not enforce on requests (its validator ignores `unevaluatedProperties`,
@@ -111,19 +50,6 @@ interface Tally {
   lastFailure?: { outcomes: CheckOutcome[]; request: CheckRequest; label?: string };
   firstFailureMs?: number;
   firstFailureAt?: number;
-}
-
-/**
- * A valid request is accepted when it is answered 2xx, or with what a stateful server says about
- * its state: 404 for an id it does not hold (only where the path names one), 409 for a name taken.
- */
-function acceptanceFailure(op: OperationInfo, status: number): string | undefined {
-  if (is2xx(status)) return undefined;
-  // Throttled: says nothing about the data (the property waits out Retry-After before going on).
-  if (status === 429) return undefined;
-  if (status === 404 && op.parameters.some((p) => p.in === 'path')) return undefined;
-  if (status === 409 && op.responses['409']) return undefined;
-  return `a generated valid request was refused with ${status}`;
 }
 
 async function runProperty(
@@ -162,8 +88,10 @@ async function runProperty(
       {
         operation: op,
         caseName,
-        kind: kind === 'valid' ? 'workflow' : 'negative',
+        kind: kind === 'valid' ? 'positive' : 'negative',
         targetKind: ctx.targetKind,
+        // Generated ids may name nothing the server holds, generated names one it already has.
+        stateUnknown: true,
         ...(ctx.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: ctx.maxResponseTimeMs } : {}),
         // applyChecks decides lenient or failed from the evidence, --strict included, as for the
         // deterministic negative cases.
@@ -187,19 +115,11 @@ async function runProperty(
         stopped = `the server answered 429 to ${MAX_THROTTLED} generated requests in a row; run again later, or with a lower --max-examples`;
         return true;
       }
-      const asked = parseRetryAfter(res.headers['retry-after']) ?? MIN_THROTTLE_WAIT_MS;
-      await sleep(Math.min(Math.max(asked, MIN_THROTTLE_WAIT_MS), 30_000));
+      // The shared floor (src/internal/timers.ts), and no wait past 30 s: generation goes on.
+      await sleep(
+        Math.min(nextAskWait(MIN_THROTTLE_WAIT_MS, 0, parseRetryAfter(res.headers['retry-after'])), 30_000),
+      );
     } else throttled = 0;
-    if (kind === 'valid') {
-      const why = acceptanceFailure(op, status);
-      outcomes.push({
-        operationId: op.operationId,
-        check: 'positive_data_acceptance',
-        verdict: why ? 'failed' : 'passed',
-        caseName,
-        ...(why ? { reason: why, exchange: ex } : {}),
-      });
-    }
     if (is2xx(status) && isWrite(op)) createdNames.push(...namesIn(op, c.request.body));
     // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed
     // in the summary, not counted as passed.
@@ -228,7 +148,8 @@ async function runProperty(
       };
       return false;
     }
-    for (const o of outcomes) tally.passed.set(o.check, (tally.passed.get(o.check) ?? 0) + 1);
+    for (const o of outcomes)
+      if (o.verdict === 'passed') tally.passed.set(o.check, (tally.passed.get(o.check) ?? 0) + 1);
     return true;
   });
   const details = await fc.check(property, {
@@ -256,7 +177,7 @@ async function runProperty(
     ctx.record(
       skipped(
         op.operationId,
-        kind === 'valid' ? 'positive_data_acceptance' : 'negative_data_rejection',
+        primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
         caseName,
         `generation stopped: ${stopped}`,
       ),
@@ -266,7 +187,7 @@ async function runProperty(
     ctx.record(
       skipped(
         op.operationId,
-        kind === 'valid' ? 'positive_data_acceptance' : 'negative_data_rejection',
+        primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
         caseName,
         `generation stopped: ${String(details.errorInstance ?? `${details.numSkips} generated requests were discarded`).split('\n')[0]}`,
       ),
@@ -309,7 +230,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         ctx.record(
           skipped(
             op.operationId,
-            'positive_data_acceptance',
+            primaryCheck('positive'),
             'generated: valid requests',
             `not sent: generated ${op.method} ${op.path} requests may write, and this server was not started by the checker; pass --allow-writes to send them`,
           ),

@@ -3,6 +3,7 @@
 // server must already know (the int64 members of a body: SBC and script ids) keep the contract's
 // example value, since a made-up SBC id only tests the 400 for an unknown SBC.
 import fc from 'fast-check';
+import { segmentProblem } from '../../internal/path-params.js';
 import {
   coerceParams,
   specExample,
@@ -108,7 +109,11 @@ export function isValidCase(op: OperationInfo, parts: RequestParts): boolean {
 function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrary<RequestParts> {
   const params = fc.record(
     Object.fromEntries(
-      pathParams(op).map((p) => [p.name, arbitraryFor(schemaAt(p.schemaPointer), {}, [p.name])]),
+      pathParams(op).map((p) => [
+        p.name,
+        // A value that cannot be one path segment (`.`, `..`, a lone surrogate) changes the route.
+        arbitraryFor(schemaAt(p.schemaPointer), {}, [p.name]).filter((v) => !segmentProblem(String(v))),
+      ]),
     ),
   );
   if (!op.requestBody) return params.map((p) => ({ params: p }));
@@ -172,8 +177,8 @@ export function invalidCases(
       const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
       if (b.in === 'params') {
         const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
-        // An empty segment changes the route, not the parameter.
-        if (!params || Object.values(params).some((x) => String(x) === '')) return undefined;
+        // An empty segment, `.` or `..` changes the route, not the parameter.
+        if (!params || Object.values(params).some((x) => segmentProblem(String(x)))) return undefined;
         if (!paramIssues(op, params).length) return undefined;
         const next = { ...parts, params };
         return { request: toRequest(op, next), parts: next, broken };

@@ -1,4 +1,5 @@
 import { constants } from 'node:fs';
+import { normalizeBaseUrl } from '../../internal/base-url.js';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { operations, UUID } from '../../contract/index.js';
@@ -85,26 +86,13 @@ const TARGET_KINDS: readonly TargetKind[] = ['live', 'sandbox', 'mock'];
 /** A line on stderr this often when stderr is not a terminal, so a long CI run is never silent. */
 const PROGRESS_EVERY_MS = 5_000;
 
+/** The one base-URL rule the client and checkTarget use too (src/internal/base-url.ts), as exit 2. */
 function baseUrlOption(raw: string): string {
-  let url: URL;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(
-      `--base-url must be an http(s) URL such as https://live.example.com, not ${JSON.stringify(raw)}.`,
-    );
+    return normalizeBaseUrl(raw, '--base-url');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(
-      `--base-url must start with http:// or https://, not ${JSON.stringify(url.protocol)}.`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new UsageError('--base-url must not carry credentials; pass the token with LIVE_PLATFORM_TOKEN.');
-  }
-  if (url.search || url.hash)
-    throw new UsageError('--base-url must not have a query or fragment; give the API root only.');
-  return url.toString().replace(/\/+$/, '');
 }
 
 function positiveInt(

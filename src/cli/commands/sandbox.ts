@@ -1,6 +1,9 @@
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_LIMITS,
   DEFAULT_SANDBOX_TOKEN,
+  exposesDefaultToken,
   SeedError,
   startSandbox,
   type RunningSandbox,
@@ -9,6 +12,17 @@ import {
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
 import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
+
+/**
+ * The sandbox guide as shipped with the package (docs/ beside src/ and dist/), relative to where the
+ * command runs when it is below it: `docs/sandbox.md` in a clone, `node_modules/live-platform-openapi/
+ * docs/sandbox.md` in a project. README only links to it.
+ */
+function guidePath(): string {
+  const guide = fileURLToPath(new URL('../../../docs/sandbox.md', import.meta.url));
+  const near = relative(process.cwd(), guide);
+  return near.startsWith('..') || isAbsolute(near) ? guide : near;
+}
 
 /** Each cap and timeout of SandboxLimits as a flag; the defaults come from DEFAULT_LIMITS. */
 const LIMIT_FLAGS: [flag: string, key: keyof SandboxLimits, meaning: string][] = [
@@ -34,7 +48,7 @@ Runs a stateful Live Platform sandbox: the vendor's fixtures, tasks that move fr
 their outcome, and a control plane under /_sandbox/ (reset, leads, state, customer, faults).
 
   --port N            port to listen on (default 4020; 0 picks a free one)
-  --host H            interface to listen on (default 127.0.0.1)
+  --host H            interface to listen on (default 127.0.0.1; any other needs --token)
   --token T           an accepted bearer token; repeat for several (default: ${DEFAULT_SANDBOX_TOKEN})
   --task-duration ms  how long a task stays InProgress (default 2000)
   --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks
@@ -113,6 +127,12 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '')
     throw new UsageError('--host must name an interface, such as 127.0.0.1 or 0.0.0.0.');
+  // Refused before listening: the default token is in every README, so on an address other
+  // machines reach it would let anyone in.
+  if (values.auth !== 'jwt' && exposesDefaultToken(host, tokens ?? [DEFAULT_SANDBOX_TOKEN]))
+    throw new UsageError(
+      `--host ${host} is reachable from other machines, and the default token ${DEFAULT_SANDBOX_TOKEN} is public: pass --token with a secret of your own (or listen on 127.0.0.1).`,
+    );
   let server: RunningSandbox;
   try {
     server = await startSandbox({
@@ -149,7 +169,9 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
         ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
         : `Token: send Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`,
     );
-  io.out(`Control plane: ${server.url}/_sandbox/state (reset, leads, faults: see README). Ctrl-C stops it.`);
+  io.out(
+    `Control plane: ${server.url}/_sandbox/state (reset, leads, faults: "Control plane" in ${guidePath()}). Ctrl-C stops it.`,
+  );
   return io.until(server.close, server);
 }
 

@@ -1,11 +1,15 @@
-// The HTTP binding of the poll engine: Get Task through the typed client, and the start requests.
-import type { LivePlatformHttpClient } from '../client/createClient.js';
-import { unwrap } from '../client/errors.js';
-import { isPacedAnswer, PACED } from '../client/transport.js';
+// The HTTP binding of the poll engine (src/tasks/, which knows no HTTP): Get Task through the typed
+// client, and the start requests. It lives with the client, as Azure core-lro's bindings do.
+import type { Client } from 'openapi-fetch';
+import type { paths } from '../../generated/schema.js';
+import { parseRetryAfter } from '../internal/timers.js';
+import type { PollTask } from '../tasks/poller.js';
+import { taskFrom, taskIdFrom } from '../tasks/status.js';
 import type { Task } from '../types.js';
-import type { PollTask } from './poller.js';
-import { taskFrom, taskIdFrom } from './status.js';
-import { parseRetryAfter } from './timing.js';
+import { redactorOf, unwrap } from './errors.js';
+import { isPacedAnswer, PACED } from './transport.js';
+
+type LivePlatformHttpClient = Client<paths, `${string}/${string}`>;
 
 type Result = { data?: unknown; error?: unknown; response: Response };
 
@@ -42,16 +46,20 @@ export function parseBody(text: unknown, response: Response): unknown {
  * LivePlatformError, a body `shape` refuses its UnexpectedResponseError, and only a body of the
  * right shape goes on to the contract check.
  */
-async function readAs<T>(result: Result, shape: (body: unknown) => T, check?: ResultCheck): Promise<T> {
+async function readAs<T>(
+  result: Result,
+  shape: (body: unknown, redact: (text: string) => string) => T,
+  check?: ResultCheck,
+): Promise<T> {
   const parsed = { ...result, data: parseBody(unwrap(result), result.response) };
-  const value = shape(parsed.data);
+  const value = shape(parsed.data, redactorOf(result.response));
   await check?.(parsed);
   return value;
 }
 
 /** A Get Task result as a Task. */
 const taskOf = (result: Result, taskId: string, check?: ResultCheck) =>
-  readAs(result, (body) => taskFrom(body, taskId), check);
+  readAs(result, (body, redact) => taskFrom(body, taskId, redact), check);
 
 /**
  * Get Task once, for `lp.getTask()`: the task, a LivePlatformError for a non-2xx, or an
@@ -87,7 +95,7 @@ export function httpPollTask(client: LivePlatformHttpClient, check?: ResultCheck
     const { status, headers } = result.response;
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
     if (isPacedAnswer(status, retryAfterMs)) return { retryAfterMs };
-    return { task: await taskOf(result, taskId, check), retryAfterMs };
+    return { task: await taskOf(result, taskId, check), retryAfterMs, redact: redactorOf(result.response) };
   };
 }
 

@@ -1,4 +1,5 @@
-// The token must not leave the process in any form a server might echo it in. Redaction runs on
+// A secret must not leave the process in any form a server might echo it in: the checker's reports,
+// the client's errors and the token function's errors all redact here. Redaction runs on
 // whole texts (a body before its excerpt is cut, every header, every reason), because a cut made
 // first can split the token so that no full copy is left to find, while part of it survives.
 import { xmlEscape } from './xml.js';
@@ -32,6 +33,8 @@ export function secretForms(secrets: readonly string[]): string[] {
       s,
       encodeURIComponent(s),
       encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      // As an HTML form encodes it (a client secret goes in one): `~` as %7E, a space as `+`.
+      new URLSearchParams({ s }).toString().slice(2),
       JSON.stringify(s).slice(1, -1),
       xmlEscape(s),
       base64,
@@ -54,7 +57,21 @@ export function redactWith(text: string, forms: readonly string[]): string {
 
 export type Redactor = (text: string) => string;
 
-export function redactor(secrets: readonly string[]): Redactor {
+/** A JSON Web Token's shape (base64url header `{"...`): a credential whoever it belongs to. */
+const JWT = /eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g;
+
+export interface RedactorOptions {
+  /**
+   * Also blank every JWT-shaped string, not only the given secrets' forms: the client quotes bodies
+   * of servers that may echo another credential (an id token, a proxy's). Ordinary words, "bearer"
+   * among them, are never touched.
+   */
+  jwts?: boolean;
+}
+
+/** Blanks every form of the given secrets (and, with `jwts`, any JWT) in a text; nothing else. */
+export function redactor(secrets: readonly string[], options: RedactorOptions = {}): Redactor {
   const forms = secretForms(secrets);
-  return (text) => redactWith(text, forms);
+  if (!options.jwts) return (text) => redactWith(text, forms);
+  return (text) => redactWith(text, forms).replace(JWT, '[redacted JWT]');
 }

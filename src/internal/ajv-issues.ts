@@ -1,0 +1,46 @@
+// Ajv's errors in the project's words, one way for the client's ResponseValidationError, the
+// checker's schema failures and the contract's validators; the sandbox words its ASP.NET-style
+// `errors` map from the same `memberOf`.
+
+/** The fields of an Ajv error this reads (the standalone validators' errors have them all). */
+export interface AjvError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+  propertyName?: string;
+}
+
+/** A validation failure, with the JSON path of the offending value (`/executionMessages/0/level`). */
+export interface ValidationIssue {
+  /** JSON pointer of the offending value; a missing or unexpected member is named in it (`/details`). */
+  path: string;
+  message: string;
+  /** The JSON-Schema keyword that failed (`pattern`, `required`, ...). */
+  keyword?: string;
+}
+
+/** The member an error is about, when the instance path stops at its parent: missing, unexpected, a bad name. */
+export function memberOf(e: AjvError): string | undefined {
+  const p = e.params;
+  const member = e.propertyName ?? p.missingProperty ?? p.additionalProperty ?? p.unevaluatedProperty;
+  return member === undefined ? undefined : String(member);
+}
+
+const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Ajv's errors as issues: the path down to the member, Ajv's message, and an enum's allowed values. */
+export function issuesOf(errors: readonly AjvError[] | null | undefined): ValidationIssue[] {
+  return (errors ?? []).map((e) => {
+    const member = memberOf(e);
+    const extra =
+      e.keyword === 'enum'
+        ? `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}`
+        : '';
+    return {
+      path: member === undefined ? e.instancePath || '/' : `${e.instancePath}/${escapePointer(member)}`,
+      message: `${e.message ?? e.keyword}${extra}`,
+      keyword: e.keyword,
+    };
+  });
+}

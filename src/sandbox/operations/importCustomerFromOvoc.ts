@@ -1,0 +1,20 @@
+import { problemReply, quote } from '../../internal/problems.js';
+import { tasksBusy } from '../problems.js';
+import { importTask } from '../tasks.js';
+import { ok, type Handler } from './handler.js';
+
+// The body's fields only describe the link; the sandbox needs just the customer to exist.
+export const importCustomerFromOvoc: Handler = ({ state, now, taskDurationMs }, params) => {
+  const guid = params.customerGuid as string;
+  const customer = state.customer(guid);
+  if (!customer) {
+    return problemReply(
+      404,
+      `No customer with guid ${quote(guid)}. Use the id that Create Essentials Customer returned (or GET /_sandbox/state).`,
+    );
+  }
+  if (!state.roomForTask(now)) return tasksBusy(state.limits, taskDurationMs);
+  state.linkOvocCustomer(customer, now);
+  const task = state.addTask(importTask(state.newImportTaskId(), now, taskDurationMs));
+  return ok(task.id);
+};
