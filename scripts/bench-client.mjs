@@ -16,6 +16,7 @@
 //   drift on a shared machine but lets one caller's garbage be collected during another's calls.
 // - Allocation. Bytes allocated per call, from the young generation's growth over 10 calls with no
 //   collection in between: no timing, so no noise, and the cause of the collections the blocks pay.
+//   For the long-lived-signal pair, also the bytes kept per call once garbage is collected.
 import v8 from 'node:v8';
 import { setMaxListeners } from 'node:events';
 import { runInNewContext } from 'node:vm';
@@ -147,6 +148,26 @@ async function allocation(callers, samples = 15, calls = 10) {
   return out;
 }
 
+/**
+ * Bytes a caller leaves behind per call once garbage is collected: the heap's growth over `calls`
+ * calls, each end measured after full collections (a few turns apart, so finalizers run). Near 0
+ * for a caller that keeps nothing; a caller whose long-lived signal keeps a record of every call
+ * shows a steady growth (Node 20.20's AbortSignal.any() keeps one entry per composite signal on its
+ * sources for good).
+ */
+async function retention(call, calls) {
+  const settled = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return v8.getHeapStatistics().used_heap_size;
+  };
+  const before = await settled();
+  for (let i = 0; i < calls; i++) await call();
+  return ((await settled()) - before) / calls;
+}
+
 /** Per round, a caller's time over its peer's in that same round: the median and quartiles. */
 function roundRatios(perCall, name, peer) {
   const xs = perCall[name].map((t, r) => t / perCall[peer][r]).sort((a, b) => a - b);
@@ -172,16 +193,19 @@ const PEERS = {
  * Runs the section and hands each caller's row to `row`. `rounds` and `calls` are the interleaved
  * design's; `blockRounds` the blocks'.
  */
-export async function clientOverhead({ row, blockRounds, rounds, calls }) {
+export async function clientOverhead({ row, blockRounds, rounds, calls, retentionCalls }) {
   process.stderr.write('1. client call overhead\n');
   const server = await bareServerProcess(taskBody);
   let blocks, mixed, bytes;
+  const kept = {};
   try {
     const callers = clientCallers(server.url);
     for (const call of Object.values(callers)) for (let i = 0; i < 500; i++) await call(); // warm-up
     blocks = await inBlocks(callers, blockRounds, BLOCK_CALLS);
     mixed = await interleaved(callers, rounds, calls);
     bytes = await allocation(callers);
+    for (const name of Object.keys(callers).filter((n) => n.includes('long-lived')))
+      kept[name] = await retention(callers[name], retentionCalls);
   } finally {
     await server.close();
   }
@@ -213,6 +237,7 @@ export async function clientOverhead({ row, blockRounds, rounds, calls }) {
       blocksCpu: cpu,
       interleaved: inter,
       allocatedBytes: bytes[name],
+      retainedBytesPerCall: kept[name],
       target: target ? `≤ ${target[1]}× ${target[0]}, in blocks` : '',
       holds: target ? ratio <= target[1] : null,
       display:
@@ -222,7 +247,8 @@ export async function clientOverhead({ row, blockRounds, rounds, calls }) {
           : ` (quartiles ${fmt(wall.vsPeer.q1)}-${fmt(wall.vsPeer.q3)}; fastest blocks ${fmt(wall.fastestVsPeer)}×)`) +
         `; CPU ${fmt(cpu.vsRaw.median)}× raw${vs(cpu)}` +
         `; interleaved ${fmt(inter.vsRaw.median)}× raw${vs(inter)}` +
-        `; ${fmt(bytes[name] / 1024, 1)} KB allocated/call`,
+        `; ${fmt(bytes[name] / 1024, 1)} KB allocated/call` +
+        (name in kept ? `; ${fmt(kept[name], 0)} bytes kept/call after GC (${retentionCalls} calls)` : ''),
     });
   }
 }

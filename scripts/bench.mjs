@@ -48,7 +48,13 @@ const sandboxProcess = (taskDurationMs, extra = []) =>
 
 // 1. Client call overhead: scripts/bench-client.mjs.
 const clientOverhead = () =>
-  clientSection({ row, blockRounds: BLOCK_ROUNDS, rounds: ROUNDS, calls: CALLS_PER_ROUND });
+  clientSection({
+    row,
+    blockRounds: BLOCK_ROUNDS,
+    rounds: ROUNDS,
+    calls: CALLS_PER_ROUND,
+    retentionCalls: QUICK ? 5_000 : 20_000,
+  });
 
 // 2. Server throughput on GET task, autocannon with 10 connections.
 async function throughput() {
