@@ -12,6 +12,8 @@ import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import * as esbuild from 'esbuild';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { movedFromTests } from './bench/moved.mjs';
+import { proxyOverhead } from './bench/proxy.mjs';
 import addFormats from 'ajv-formats';
 import { root, spec, TOKEN, taskBody, median, fmt, childServer, bareServerProcess } from './bench-common.mjs';
 import { clientOverhead as clientSection } from './bench-client.mjs';
@@ -20,6 +22,8 @@ const { pollDelay, DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_POLL_INTERVAL_MS } =
   await import('../dist/tasks/timing.js');
 const validators = await import('../generated/validators.js');
 const { startPrismMock } = await import('../dist/mock/prism.js');
+const { loadSubtleServers, schemathesisSideBySide, sideBySideTable } =
+  await import('./bench/schemathesis.mjs');
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 5 : 31;
@@ -521,18 +525,7 @@ async function fuzz() {
     holds: null,
     display: `${fmt(rate, 0)} req/s (${generated.cases} in ${fmt(generated.durationMs / 1000, 1)} s)`,
   });
-  // The fixtures import src/contract, which finds generated/ two directories up: keep that depth.
-  const outfile = join(root, 'bench/subtle/servers.mjs');
-  await esbuild.build({
-    entryPoints: [join(root, 'test/check/subtle/index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile,
-    logLevel: 'error',
-  });
-  const { SUBTLE_SERVERS } = await import(pathToFileURL(outfile).href);
+  const SUBTLE_SERVERS = await loadSubtleServers(root);
   for (const s of SUBTLE_SERVERS) {
     const server = await s.start();
     let failure;
@@ -570,7 +563,37 @@ const onlyArg = process.argv.indexOf('--only');
 const only =
   process.argv.find((a) => a.startsWith('--only='))?.slice(7) ??
   (onlyArg === -1 ? undefined : process.argv[onlyArg + 1]);
-const sections = { clientOverhead, throughput, validation, checkWallTime, poller, bundleSize, soak, fuzz };
+// Issue 20: scripts/bench/schemathesis.mjs; its own table goes to BENCHMARKS.md with --write.
+let sideBySide;
+const schemathesis = async () => {
+  sideBySide = await schemathesisSideBySide({ root, row, quick: QUICK });
+};
+// Measured in scripts/bench/proxy.mjs; it gets this file's helpers rather than copies of them.
+const proxy = () =>
+  proxyOverhead({
+    row,
+    median,
+    fmt,
+    rounds: ROUNDS,
+    callsPerRound: CALLS_PER_ROUND,
+    token: TOKEN,
+    shuffled,
+    childServer,
+  });
+const sections = {
+  clientOverhead,
+  throughput,
+  validation,
+  checkWallTime,
+  poller,
+  bundleSize,
+  soak,
+  fuzz,
+  schemathesis,
+  proxy,
+  // Speed claims that were millisecond bounds in unit tests (scripts/bench/moved.mjs).
+  movedFromTests: () => movedFromTests({ row, median, fmt, rounds: ROUNDS }),
+};
 const started = Date.now();
 for (const [name, fn] of Object.entries(sections)) {
   if (only && !only.split(',').includes(name)) continue;
@@ -594,13 +617,29 @@ writeFileSync(
   join(root, 'bench/results.json'),
   JSON.stringify({ machine, rounds: ROUNDS, rows }, null, 2) + '\n',
 );
+/** The side-by-side table (when that section ran) between its own markers in BENCHMARKS.md. */
+function withSideBySide(text) {
+  if (!sideBySide?.length) return text;
+  const version = readFileSync(join(root, 'scripts/schemathesis/requirements.txt'), 'utf8').match(
+    /^schemathesis==(\S+)$/m,
+  )?.[1];
+  const table = sideBySideTable(sideBySide, { maxExamples: QUICK ? 50 : 200, version });
+  return text.replace(
+    /<!-- schemathesis:start -->[\s\S]*<!-- schemathesis:end -->/,
+    `<!-- schemathesis:start -->\n${table}\n<!-- schemathesis:end -->`,
+  );
+}
+
 if (process.argv.includes('--write')) {
   const file = join(root, 'BENCHMARKS.md');
   const text = readFileSync(file, 'utf8');
-  const next = text.replace(
-    /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
-    `<!-- bench:start -->\n${table}\n<!-- bench:end -->`,
-  );
-  writeFileSync(file, next);
+  // A run of some sections (--only) leaves the full table of the last full run in place.
+  const next = only
+    ? text
+    : text.replace(
+        /<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+        `<!-- bench:start -->\n${table}\n<!-- bench:end -->`,
+      );
+  writeFileSync(file, withSideBySide(next));
   process.stderr.write('BENCHMARKS.md updated\n');
 }

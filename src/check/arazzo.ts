@@ -91,6 +91,16 @@ export interface WorkflowContext {
   exchange(operation: OperationInfo, request: CheckRequest, caseName: string): Promise<Sent>;
   record(outcome: CheckOutcome): void;
   created(operationId: string, names: string[], id?: string): void;
+  /** Ends every wait of the phase under way (interrupted, or its deadline). */
+  signal?: AbortSignal;
+  /** Told how each followed task ended (undefined: it did not end cleanly), for the created list. */
+  taskEnded?(taskId: string, final: TaskEnd | undefined): void;
+}
+
+/** A task's terminal status and details, as its last poll answered them. */
+export interface TaskEnd {
+  status: string;
+  details: unknown[];
 }
 
 const statusOf = (e: Exchange) =>
@@ -108,6 +118,22 @@ export const taskIdOf = readTaskId;
  * Returns the last answer, which a workflow step's criteria then judge.
  */
 export async function followTask(
+  ctx: WorkflowContext,
+  taskId: string,
+  caseName: string,
+): Promise<{ failure?: string; last?: Sent }> {
+  const result = await pollTask(ctx, taskId, caseName);
+  const task = result.last?.json as { status?: unknown; details?: unknown } | undefined;
+  ctx.taskEnded?.(
+    taskId,
+    result.failure === undefined && typeof task?.status === 'string'
+      ? { status: task.status, details: Array.isArray(task.details) ? task.details : [] }
+      : undefined,
+  );
+  return result;
+}
+
+async function pollTask(
   ctx: WorkflowContext,
   taskId: string,
   caseName: string,
@@ -169,6 +195,7 @@ export async function followTask(
       ...(previousMs !== undefined ? { previousMs } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       remainingMs: deadline - Date.now(),
+      elapsedMs: ctx.taskTimeoutMs - (deadline - Date.now()),
     });
     if (gap === undefined) {
       const why = terminal
@@ -179,7 +206,7 @@ export async function followTask(
       return fail(why, ex);
     }
     if (!wasBusy && !terminal) previousMs = gap;
-    await sleep(gap);
+    await sleep(gap, ctx.signal);
   }
 }
 

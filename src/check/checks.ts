@@ -12,6 +12,7 @@ import {
 import { evidenceText, isLenient } from './evidence.js';
 import { holds, isStatusCriterion } from './expressions.js';
 import { MAX_PARSED_BYTES } from './http.js';
+import { refusesOnlyReferences } from './references.js';
 import type { CaseKind, CheckContext, CheckName, CheckOutcome, CheckResponse, Exchange } from './types.js';
 
 export type { CheckContext } from './types.js';
@@ -158,6 +159,8 @@ export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
       const status = res.status;
       if (is2xx(status)) return undefined;
       if (status === 429) return { skip: 'throttled (429): the answer says nothing about the data' };
+      // An id in the body the server does not hold (an SBC of another tenant): its state.
+      if (ctx.stateUnknown && refusesOnlyReferences(ctx.operation, status, i.json)) return undefined;
       const namesId = ctx.operation.parameters.some((p) => p.in === 'path');
       if (status === 404 && namesId && (ctx.stateUnknown || ctx.targetKind === 'live')) return undefined;
       if (status === 409 && ctx.stateUnknown && ctx.operation.responses['409']) return undefined;

@@ -15,8 +15,13 @@ export type EmbeddedCheckOptions = Pick<
   | 'seed'
   | 'maxExamples'
   | 'generate'
+  | 'phaseTimeoutMs'
+  | 'onExchange'
 > & {
-  /** Aborting closes the embedded servers, even one still starting (the CLI aborts on Ctrl-C). */
+  /**
+   * Aborting stops the checks within moments and closes the embedded servers, even one still
+   * starting (the CLI aborts on Ctrl-C); the reports of what completed are returned.
+   */
   signal?: AbortSignal;
   /**
    * Check the Prism mock too: `'auto'` (default) when Prism is installed, `true` requires it
@@ -53,25 +58,33 @@ export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise
   const { signal, mock: mockOption = 'auto', ...checkOptions } = options;
   const withMock = mockOption === false ? false : prismInstalled();
   if (mockOption === true && !withMock) throw new MissingPrismError();
-  const closeOnAbort = <T extends { close(): Promise<void> }>(server: T): T => {
-    if (signal?.aborted) void server.close();
-    signal?.addEventListener('abort', () => void server.close(), { once: true });
-    return server;
+  // Aborted, a target that had not started yet has nothing to report; the others report what completed.
+  const unlessAborted = (err: unknown): undefined => {
+    if (signal?.aborted) return undefined;
+    throw err;
   };
   const mock = (async () => {
     if (!withMock) return undefined;
-    const server = closeOnAbort(await startPrismMock());
-    try {
-      return await checkTarget({ ...checkOptions, baseUrl: server.url, token: MOCK_TOKEN, kind: 'mock' });
-    } finally {
-      await server.close();
-    }
-  })();
-  const sandbox = (async () => {
-    const server = closeOnAbort(await startSandbox({ port: 0, taskDurationMs: 100 }));
+    const server = await startPrismMock(signal ? { signal } : {});
     try {
       return await checkTarget({
         ...checkOptions,
+        ...(signal ? { signal } : {}),
+        baseUrl: server.url,
+        token: MOCK_TOKEN,
+        kind: 'mock',
+      });
+    } finally {
+      await server.close();
+    }
+  })().catch(unlessAborted);
+  const sandbox = (async () => {
+    signal?.throwIfAborted();
+    const server = await startSandbox({ port: 0, taskDurationMs: 100 });
+    try {
+      return await checkTarget({
+        ...checkOptions,
+        ...(signal ? { signal } : {}),
         baseUrl: server.url,
         token: server.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
         kind: 'sandbox',
@@ -79,7 +92,7 @@ export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise
     } finally {
       await server.close();
     }
-  })();
+  })().catch(unlessAborted);
   const settled = await Promise.allSettled([mock, sandbox]);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;

@@ -2,6 +2,9 @@
 // may carry `x-evidence`: a map from a JSON-Schema keyword of that object to its evidence. A keyword
 // not listed rests on the vendor's documented rules (`vendor-table`), so it is strict by default.
 
+import { loadSpec, type OperationInfo, type ValidationIssue } from '../contract/index.js';
+import { atPointer, resolveRef } from '../internal/refs.js';
+
 export type Evidence = 'vendor-example' | 'vendor-table' | 'sibling-page' | 'aspnet-default' | 'ours';
 
 const EVIDENCE: readonly Evidence[] = [
@@ -38,4 +41,28 @@ export function evidenceText(e: Evidence): string {
     : e === 'aspnet-default'
       ? 'rests on an ASP.NET Core default (the vendor is silent)'
       : `rests on a ${e.replace('-', ' ')}`;
+}
+
+/**
+ * What the rule an issue broke rests on: the `x-evidence` of the schema object that holds the
+ * failing keyword. Ajv names that object by its schemaPath, in the contract (`#/components/...`,
+ * `openapi.json#/...`) or inside the validated schema (`#/...`); a keyword reached through a `$ref`
+ * sits in the referenced schema. Anything unresolvable is a vendor rule, so strict.
+ */
+export function issueEvidence(operation: OperationInfo, status: number, issue: ValidationIssue): Evidence {
+  const path = issue.schemaPath;
+  if (!path || !issue.keyword || !path.includes('#')) return 'vendor-table';
+  const spec = loadSpec();
+  const hash = path.indexOf('#');
+  const inContract = path.slice(0, hash) === 'openapi.json' || path.startsWith('#/components/');
+  const parent = path.slice(hash + 1, path.lastIndexOf('/'));
+  const schemaPointer = operation.responses[String(status)]?.schemaPointer;
+  const root = inContract
+    ? spec
+    : schemaPointer
+      ? resolveRef(spec, atPointer(spec, schemaPointer))
+      : undefined;
+  let holder = atPointer(root, parent);
+  if (holder && typeof holder === 'object' && !(issue.keyword in holder)) holder = resolveRef(spec, holder);
+  return evidenceOf(holder, issue.keyword);
 }

@@ -106,7 +106,7 @@ export function fetchTransport(f: typeof fetch): Transport {
       return {
         status: res.status,
         headers: Object.fromEntries([...res.headers]),
-        text: body.bytes.toString('utf8'),
+        text: new TextDecoder().decode(body.bytes),
         ...(body.truncated ? { truncated: true } : {}),
       };
     } catch (err) {
@@ -175,7 +175,7 @@ export function nodeTransport(): Transport & { close(): void } {
           resolvePromise({
             status: res.statusCode ?? 0,
             headers: flatHeaders(res.headers),
-            text: body.bytes().toString('utf8'),
+            text: new TextDecoder().decode(body.bytes()),
             ...(truncated ? { truncated } : {}),
           });
         };
@@ -308,6 +308,33 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     return { exchange: { request: shown(target, request), networkError }, json: undefined };
   }
   const elapsedMs = Math.round(performance.now() - started);
+  const { response, json } = parsedResponse(res, elapsedMs, target.redact);
+  if (target.observe) {
+    const seen = observed();
+    notify(target.observe, {
+      ...seen,
+      response: {
+        status: res.status,
+        headers: response.headers,
+        body: target.redact(res.text),
+        ...(res.truncated ? { truncated: true } : {}),
+      },
+      // The transport reads the body whole: headers and body arrive together as far as it can tell.
+      timings: { ...seen.timings, headersMs: elapsedMs },
+    });
+  }
+  return { exchange: { request: shown(target, request), response }, json };
+}
+
+/**
+ * A raw response as reports keep it (redacted, the body cut to an excerpt) and its parsed body.
+ * The checker, `validate` (HAR entries) and the proxy (upstream answers) all read answers this way.
+ */
+export function parsedResponse(
+  res: RawResponse,
+  elapsedMs: number,
+  redact: Redactor,
+): { response: CheckResponse; json: unknown } {
   let json: unknown;
   let isJson = false;
   const bytes = Buffer.byteLength(res.text);
@@ -328,30 +355,16 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
   }
   const response: CheckResponse = {
     status: res.status,
-    contentType: target.redact(res.headers['content-type'] ?? ''),
+    contentType: redact(res.headers['content-type'] ?? ''),
     headers: Object.fromEntries(
-      Object.entries(res.headers).map(([k, v]) => [target.redact(k.toLowerCase()), target.redact(v)]),
+      Object.entries(res.headers).map(([k, v]) => [redact(k.toLowerCase()), redact(v)]),
     ),
-    bodyExcerpt: excerptOf(target.redact(res.text), res.truncated),
+    bodyExcerpt: excerptOf(redact(res.text), res.truncated),
     isJson,
     ...(bytes > MAX_PARSED_BYTES || res.truncated ? { unparsedBytes: bytes } : {}),
     elapsedMs,
   };
-  if (target.observe) {
-    const seen = observed();
-    notify(target.observe, {
-      ...seen,
-      response: {
-        status: res.status,
-        headers: response.headers,
-        body: target.redact(res.text),
-        ...(res.truncated ? { truncated: true } : {}),
-      },
-      // The transport reads the body whole: headers and body arrive together as far as it can tell.
-      timings: { ...seen.timings, headersMs: elapsedMs },
-    });
-  }
-  return { exchange: { request: shown(target, request), response }, json };
+  return { response, json };
 }
 
 /**

@@ -2,6 +2,7 @@
 // every response gets the checks Schemathesis names; the stateful workflows run where state exists.
 export {
   checkTarget,
+  DEFAULT_PHASE_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type CheckProgress,
   type CheckTargetOptions,
@@ -16,7 +17,6 @@ export { evidenceOf, isLenient, type Evidence } from './evidence.js';
 export { ConnectionError } from './http.js';
 export {
   DEFAULT_MAX_EXAMPLES,
-  prefixFromSeed,
   type GeneratedFailure,
   type GeneratedSummary,
   type GeneratedWarning,

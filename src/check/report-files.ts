@@ -26,7 +26,7 @@ function describe(report: TargetReport, o: CheckOutcome): string {
 export function renderJUnit(reports: TargetReport[]): string {
   const rows = rowsOf(reports);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const totals = { tests: 0, failures: 0, skipped: 0 };
+  const totals = { tests: 0, failures: 0, skipped: 0, errors: 0 };
   const suites: string[] = [];
   for (const r of reports) {
     const cells = cellsOf(r);
@@ -60,17 +60,24 @@ export function renderJUnit(reports: TargetReport[]): string {
         );
       } else cases.push(`    <testcase ${attrs}/>`);
     }
+    // A setup mistake judges nothing, so it is the suite's one testcase, an error: never a green 0 tests.
+    const errors = r.setupProblem ? 1 : 0;
+    if (r.setupProblem)
+      cases.unshift(
+        `    <testcase classname="${xmlEscape(`${r.target.name}.setup`)}" name="setup">\n      <error message="${xmlEscape(r.setupProblem.slice(0, 500))}" type="setup">${xmlEscape(r.setupProblem)}</error>\n    </testcase>`,
+      );
+    totals.errors += errors;
     totals.tests += cases.length;
     totals.failures += failures;
     totals.skipped += skipped;
     suites.push(
-      `  <testsuite name="${xmlEscape(`live-platform check: ${r.target.name}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}">\n` +
-        `    <properties>\n      <property name="url" value="${xmlEscape(r.target.url)}"/>\n      <property name="runPrefix" value="${xmlEscape(r.runPrefix)}"/>\n    </properties>\n` +
+      `  <testsuite name="${xmlEscape(`live-platform check: ${r.target.name}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(r.durationMs / 1000).toFixed(3)}">\n` +
+        `    <properties>\n      <property name="url" value="${xmlEscape(r.target.url)}"/>\n      <property name="runPrefix" value="${xmlEscape(r.runPrefix)}"/>\n${r.incomplete ? `      <property name="incomplete" value="${xmlEscape(r.incomplete)}"/>\n` : ''}    </properties>\n` +
         `${cases.join('\n')}\n  </testsuite>`,
     );
   }
   out.push(
-    `<testsuites name="live-platform check" tests="${totals.tests}" failures="${totals.failures}" errors="0" skipped="${totals.skipped}">`,
+    `<testsuites name="live-platform check" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}">`,
     ...suites,
     '</testsuites>',
     '',
@@ -94,6 +101,7 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
           url: r.target.url,
           conformant: isConformant(r),
           ...(r.setupProblem ? { setupProblem: r.setupProblem } : {}),
+          ...(r.incomplete ? { incomplete: r.incomplete } : {}),
           runPrefix: r.runPrefix,
           ...(r.generated ? { generated: r.generated } : {}),
           requests: r.requests,

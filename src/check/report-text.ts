@@ -1,7 +1,7 @@
 import { curlFor } from './http.js';
 import { generatedSection } from './fuzz/report.js';
 import { cellFor, cellsOf, counts, isConformant, rowsOf, type Cell } from './summary.js';
-import type { CheckOutcome, TargetReport } from './types.js';
+import type { CheckOutcome, CreatedEntity, TargetReport } from './types.js';
 
 export interface TextReportOptions {
   /** Targets that were not checked, each with the line that says why (`live: not configured …`). */
@@ -48,8 +48,36 @@ function failureText(report: TargetReport, o: CheckOutcome): string {
   return lines.join('\n');
 }
 
+/** What each write that was answered 2xx left behind: against a tenant, the clean-up list. */
+const RESULT_TEXT: Record<NonNullable<CreatedEntity['result']>, string> = {
+  created: 'created',
+  failed: 'not created: its task ended CompletedFailed',
+  'already-converted': 'not created: the lead was already converted (CustomerAlreadyConverted)',
+  unknown: 'may exist: its task was not followed to its end',
+};
+
+function createdSection(r: TargetReport): string[] {
+  if (!r.created.length) return [];
+  const line = (c: CreatedEntity) =>
+    `  ${c.operationId}: ${c.names.join(', ') || '(no name)'}${c.id ? ` -> ${c.id}` : ''}`;
+  const made = r.created.filter((c) => (c.result ?? 'created') === 'created');
+  const rest = r.created.filter((c) => (c.result ?? 'created') !== 'created');
+  const out: string[] = [];
+  if (made.length) {
+    out.push('', `Created on ${r.target.name} (run prefix ${r.runPrefix}):`);
+    for (const c of made) out.push(line(c));
+  }
+  if (rest.length) {
+    out.push('', `Writes on ${r.target.name} that created nothing, or perhaps something:`);
+    for (const c of rest) out.push(`${line(c)} (${RESULT_TEXT[c.result!]})`);
+  }
+  return out;
+}
+
 /** The side-by-side table (rows operation × check, a column per target), then skips, failures, creations. */
 export function renderText(reports: TargetReport[], options: TextReportOptions = {}): string {
+  // A setup mistake comes first: the rest of the report means nothing until it is fixed.
+  const setupLines = reports.filter((r) => r.setupProblem).map((r) => `${r.target.name}: ${r.setupProblem}`);
   const rows = rowsOf(reports);
   const cells = reports.map(cellsOf);
   const header = ['operation', 'check', ...reports.map((r) => r.target.name)];
@@ -64,8 +92,8 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  const out: string[] = [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt)];
-  out.push('');
+  const out: string[] = setupLines.length ? [...setupLines, ''] : [];
+  if (rows.length) out.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '');
   for (const line of options.notConfigured ?? []) out.push(line);
 
   // One line per reason, naming the operations it covers, so that a skip is visible but brief.
@@ -108,26 +136,24 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
 
   out.push(...generatedSection(reports));
 
-  for (const r of reports) {
-    if (!r.created.length) continue;
-    out.push('', `Created on ${r.target.name} (run prefix ${r.runPrefix}):`);
-    for (const c of r.created)
-      out.push(`  ${c.operationId}: ${c.names.join(', ') || '(no name)'}${c.id ? ` -> ${c.id}` : ''}`);
-  }
+  for (const r of reports) out.push(...createdSection(r));
 
-  out.push('');
+  if (out.length && out[out.length - 1] !== '') out.push('');
   for (const r of reports) {
     const c = counts(r);
     // A refused token fails every check; that says nothing about the server, so no verdict is given.
     const verdict = r.setupProblem
       ? 'not judged, a setup problem'
-      : isConformant(r)
-        ? 'conformant'
-        : 'NOT conformant';
+      : !isConformant(r)
+        ? 'NOT conformant'
+        : r.incomplete
+          ? 'no failure in what ran (incomplete)'
+          : 'conformant';
     out.push(
       `${r.target.name} (${r.target.url}): ${verdict} — ${r.requests} requests, ${c.passed} checks passed, ${c.failed} failed, ${c.skipped} skipped${c.lenient ? `, ${c.lenient} lenient` : ''}, ${(r.durationMs / 1000).toFixed(1)} s`,
     );
   }
-  for (const r of reports) if (r.setupProblem) out.push(`${r.target.name}: ${r.setupProblem}`);
+  for (const r of reports)
+    if (r.incomplete) out.push(`${r.target.name}: incomplete, ${r.incomplete}; the rest was not run.`);
   return out.join('\n');
 }

@@ -1,5 +1,5 @@
 import { operations, type OperationInfo } from '../contract/index.js';
-import { allCases, type CheckCase } from './cases.js';
+import { allCases, isWrite, type CheckCase } from './cases.js';
 import { applyChecks, primaryCheck, skipped } from './checks.js';
 import { isLenient } from './evidence.js';
 import { SetupTally } from './diagnose.js';
@@ -13,25 +13,20 @@ import {
   type Sent,
 } from './http.js';
 import { namesIn, newRunPrefix, renameBody } from './names.js';
+import { PhaseStopped, phaseSignal, untilStopped } from './stop.js';
 import { normalizeBaseUrl } from '../internal/base-url.js';
 import type { ExchangeObserver } from '../internal/exchange.js';
 import { redactor } from '../internal/redact.js';
 import { bareToken } from '../internal/token.js';
-import type {
-  CheckOutcome,
-  CheckRequest,
-  CreatedEntity,
-  Exchange,
-  TargetKind,
-  TargetReport,
-} from './types.js';
-import { DEFAULT_MAX_EXAMPLES, newSeed, prefixFromSeed, runGenerated } from './fuzz/index.js';
 import { readTaskId } from '../internal/task-status.js';
+import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
+import { DEFAULT_MAX_EXAMPLES, newSeed, runGenerated, type GeneratedSummary } from './fuzz/index.js';
 import {
   checkWorkflows,
   followTask,
   runWorkflows,
   taskPollOperation,
+  type TaskEnd,
   type WorkflowContext,
 } from './arazzo.js';
 
@@ -63,7 +58,7 @@ export interface CheckTargetOptions {
   pollIntervalMs?: number;
   /** Limit for following one task to its end, waits for 429/503 included (300 000 ms live). */
   taskTimeoutMs?: number;
-  /** Run prefix for created names; random by default. */
+  /** Run prefix for created names; random for every run by default, whatever the seed. */
   runPrefix?: string;
   /** Seed of the generated phase (random by default; printed in the report, and replays a run exactly). */
   seed?: number;
@@ -73,10 +68,17 @@ export interface CheckTargetOptions {
   generate?: boolean;
   onProgress?: (progress: CheckProgress) => void;
   /**
+   * Aborting stops the run within moments: no new request, the ones in flight dropped, and the
+   * report of what completed is returned with `incomplete` saying so.
+   */
+  signal?: AbortSignal;
+  /**
    * Sees every completed exchange (request, response, timings), redacted as the report keeps it:
    * the hook for a HAR recorder. What it throws is ignored.
    */
   onExchange?: ExchangeObserver;
+  /** Deadline of each phase (DEFAULT_PHASE_TIMEOUT_MS); a phase that reaches it stops, `incomplete` says so. */
+  phaseTimeoutMs?: number;
 }
 
 export interface CheckProgress {
@@ -91,12 +93,31 @@ export interface CheckProgress {
 /** The default per-request deadline: a few kB answered by any healthy server well within it. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+/**
+ * The default deadline of each phase (the deterministic cases with the workflows, then the generated
+ * cases with the sequences): a server the checker did not start may take minutes per task, one it
+ * started ends its tasks in about 100 ms. A phase that reaches it stops, and the report says so.
+ */
+export const DEFAULT_PHASE_TIMEOUT_MS = { live: 1_800_000, embedded: 300_000 } as const;
+
+/** Runs `work` on every item, `size` at a time, and takes no new item once `signal` aborted. */
+async function pool<T>(
+  items: T[],
+  size: number,
+  signal: AbortSignal,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (next < items.length && !signal.aborted) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+/** Waits for every promise; a PhaseStopped is the expected end of a stopped phase, anything else is thrown. */
+async function settle(promises: Promise<unknown>[]): Promise<void> {
+  for (const s of await Promise.allSettled(promises))
+    if (s.status === 'rejected' && !(s.reason instanceof PhaseStopped)) throw s.reason;
 }
 
 function skipReason(c: CheckCase, kind: TargetKind, writesAllowed: boolean): string | undefined {
@@ -114,17 +135,33 @@ function skipReason(c: CheckCase, kind: TargetKind, writesAllowed: boolean): str
 }
 
 /**
+ * The cases sent first, whose answers tell a setup mistake (a refused token, a base URL that is
+ * not the API root) from a broken server: the valid requests and the method probes, all with the
+ * token. When they point at the setup, nothing else is sent.
+ */
+const isSetupProbe = (c: CheckCase) => c.kind === 'positive' || c.kind === 'method';
+
+/** What a task's end says about the entity the write that started it was to create. */
+function resultOf(final: TaskEnd | undefined): CreatedEntity['result'] {
+  if (!final) return 'unknown';
+  if (final.details.includes('CustomerAlreadyConverted')) return 'already-converted';
+  return final.status === 'CompletedSuccess' ? 'created' : 'failed';
+}
+
+/**
  * Checks one server against the contract: every case derived from the spec, every check on every
- * response, and the stateful workflows. Throws ConnectionError when nothing answers at baseUrl.
+ * response, and the stateful workflows. Throws ConnectionError when nothing answers at baseUrl, and
+ * a TypeError, before any request, for a token no HTTP header can carry.
  */
 export async function checkTarget(options: CheckTargetOptions): Promise<TargetReport> {
   const kind = options.kind ?? 'live';
   const name = options.name ?? kind;
   const embedded = kind !== 'live';
   const writesAllowed = embedded || options.allowWrites === true;
-  // The run prefix follows the seed, so a replayed seed sends the same names.
   const seed = options.seed ?? newSeed();
-  const prefix = options.runPrefix ?? (options.generate === false ? newRunPrefix() : prefixFromSeed(seed));
+  // A prefix of its own for every run, so that a replayed seed does not meet the names (and the
+  // customers) of the run it replays; the seed replays everything else.
+  const prefix = options.runPrefix ?? newRunPrefix();
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
@@ -143,6 +180,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
       ...(options.onExchange ? { observe: options.onExchange } : {}),
     });
   } finally {
+    // Also ends the requests of a stopped phase still in flight: their sockets are destroyed.
     ownTransport?.close();
   }
 }
@@ -157,13 +195,25 @@ async function checkWith(
 ): Promise<TargetReport> {
   const started = performance.now();
   const embedded = kind !== 'live';
-  await assertReachable(http);
+  const phaseMs =
+    options.phaseTimeoutMs ?? (embedded ? DEFAULT_PHASE_TIMEOUT_MS.embedded : DEFAULT_PHASE_TIMEOUT_MS.live);
+  // The phase under way: every request and every wait of it ends when its signal aborts.
+  let phase = phaseSignal('deterministic phase', phaseMs, options.signal);
+  await untilStopped(phase.signal, assertReachable(http)).catch((err: unknown) => {
+    phase.end();
+    throw err;
+  });
 
   const outcomes: CheckOutcome[] = [];
   const created: CreatedEntity[] = [];
+  /** The created entities whose task is followed, by task id: the task's end says what they are. */
+  const byTask = new Map<string, CreatedEntity>();
+  /** How each followed task ended (undefined: not cleanly), by task id. */
+  const taskEnds = new Map<string, TaskEnd | undefined>();
   const badToken = wrongToken();
   let requests = 0;
   let failures = 0;
+  let incomplete: string | undefined;
   const tally = new SetupTally();
   // Reasons can quote the server (an unknown task status, an unexpected property), so they are
   // redacted whole like bodies and headers.
@@ -176,22 +226,48 @@ async function checkWith(
     targetKind: kind,
     ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
   };
+  const sendNow = (request: CheckRequest) => {
+    requests++;
+    return untilStopped(phase.signal, send(http, request, badToken));
+  };
+  // The id comes from the server, which may echo anything, the token included. A 2xx answer without
+  // a task is a creation; one that started a task may exist until the task's end says what it was.
+  const noteCreated = (operationId: string, names: string[], id?: string, isTask = false) => {
+    // A workflow names at its end what its exchanges noted as they came: once is enough.
+    if (id !== undefined && byTask.has(id)) return;
+    const entity: CreatedEntity = {
+      operationId,
+      names,
+      ...(id !== undefined ? { id: http.redact(id) } : {}),
+      result:
+        id !== undefined && taskEnds.has(id) ? resultOf(taskEnds.get(id)) : isTask ? 'unknown' : 'created',
+    };
+    created.push(entity);
+    if (id !== undefined) byTask.set(id, entity);
+  };
   const exchange = async (
     operation: OperationInfo,
     request: CheckRequest,
     caseName: string,
   ): Promise<Sent> => {
-    requests++;
-    const sent = await send(http, request, badToken);
+    const sent = await sendNow(request);
     tally.note('workflow', sent.exchange);
     for (const o of applyChecks({ ...base, operation, caseName, kind: 'workflow' }, sent.exchange, sent.json))
       record(o);
+    // Noted at once, so that a run stopped before the workflow's end still lists what it made.
+    const status = sent.exchange.response?.status ?? 0;
+    if (isWrite(operation) && status >= 200 && status < 300) {
+      const taskId = readTaskId(sent.json);
+      const id = taskId ?? (sent.json as { id?: unknown } | undefined)?.id;
+      noteCreated(
+        operation.operationId,
+        [...new Set(namesIn(operation, request.body))],
+        typeof id === 'string' ? id : undefined,
+        taskId !== undefined,
+      );
+    }
     return sent;
   };
-  // The id comes from the server, which may echo anything, the token included.
-  const noteCreated = (operationId: string, names: string[], id?: string) =>
-    created.push({ operationId, names, ...(id !== undefined ? { id: http.redact(id) } : {}) });
-
   const ctx: WorkflowContext = {
     http,
     targetKind: kind,
@@ -200,9 +276,17 @@ async function checkWith(
     ...(options.leadTenantId ? { leadTenantId: options.leadTenantId } : {}),
     pollIntervalMs: options.pollIntervalMs ?? (embedded ? 20 : 2000),
     taskTimeoutMs: options.taskTimeoutMs ?? (embedded ? 15_000 : 300_000),
+    get signal() {
+      return phase.signal;
+    },
     exchange,
     record,
-    created: noteCreated,
+    created: (operationId, names, id) => noteCreated(operationId, names, id),
+    taskEnded(taskId, final) {
+      taskEnds.set(taskId, final);
+      const entity = byTask.get(taskId);
+      if (entity) entity.result = resultOf(final);
+    },
   };
 
   const cases = allCases({
@@ -220,14 +304,11 @@ async function checkWith(
     });
   progress();
   const followers: Promise<unknown>[] = [];
-  const workflows = checkWorkflows(options.only).length ? runWorkflows(ctx, options.only) : Promise.resolve();
-
-  await pool(cases, options.concurrency ?? 6, async (c) => {
+  const runCase = async (c: CheckCase) => {
     const reason = skipReason(c, kind, writesAllowed);
     if (reason) record(skipped(c.operation.operationId, primaryCheck(c.kind), c.name, reason));
     else {
-      requests++;
-      const { exchange: ex, json } = await send(http, c.request, badToken);
+      const { exchange: ex, json } = await sendNow(c.request);
       tally.note(c.kind, ex);
       const checkCtx = {
         ...base,
@@ -242,36 +323,77 @@ async function checkWith(
       if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
         const taskId = readTaskId(json);
         const id = taskId ?? (json as { id?: unknown } | undefined)?.id;
+        // Every task a positive case starts on a stateful server is followed to its end too.
+        const followed = taskId !== undefined && kind !== 'mock' && c.kind === 'positive';
         noteCreated(
           c.operation.operationId,
           [...new Set(namesIn(c.operation, c.request.body))],
           typeof id === 'string' ? id : undefined,
+          taskId !== undefined,
         );
-        // Every task a positive case starts on a stateful server is followed to its end too.
-        if (taskId && kind !== 'mock' && c.kind === 'positive')
-          followers.push(followTask(ctx, taskId, `${c.name} (task)`));
+        if (followed) followers.push(followTask(ctx, taskId, `${c.name} (task)`));
       }
     }
     done++;
     progress(c.operation.operationId);
-  });
-  await Promise.all([workflows, ...followers]);
-  const generated =
-    options.generate === false
-      ? undefined
-      : await runGenerated({
-          ...ctx,
-          seed: options.seed!,
-          maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
-          ...(options.only ? { only: options.only } : {}),
-          tasksBroken: outcomes.some((o) => o.check === 'task_lifecycle' && o.verdict === 'failed'),
-          ...(options.strict ? { strict: true } : {}),
-          ...base,
-          send: (r) => (requests++, send(http, r, badToken)),
-        });
+  };
+  const concurrency = options.concurrency ?? 6;
+  const stoppedBy = (err: unknown) => {
+    if (!(err instanceof PhaseStopped)) throw err;
+    incomplete ??= err.message;
+  };
+
+  // The setup probe first: a refused token or a wrong base URL stops the run before anything else.
+  const probes = cases.filter(isSetupProbe);
+  await pool(probes, concurrency, phase.signal, runCase).catch(stoppedBy);
+  const setupProblem = tally.diagnose(options.baseUrl);
+  if (setupProblem) {
+    phase.end();
+    await settle(followers).catch(stoppedBy);
+    return {
+      target: { name, kind, url: options.baseUrl },
+      runPrefix: prefix,
+      // Nothing is judged: the failures would blame the server for the setup.
+      outcomes: [],
+      created: kind === 'mock' ? [] : created,
+      requests,
+      durationMs: Math.round(performance.now() - started),
+      setupProblem: http.redact(setupProblem),
+    };
+  }
+
+  const workflows = checkWorkflows(options.only).length ? runWorkflows(ctx, options.only) : Promise.resolve();
+  const rest = cases.filter((c) => !isSetupProbe(c));
+  await settle([workflows, pool(rest, concurrency, phase.signal, runCase)]).catch(stoppedBy);
+  await settle(followers).catch(stoppedBy);
+  if (phase.signal.aborted) stoppedBy(phase.signal.reason);
+  phase.end();
+
+  let generated: GeneratedSummary | undefined;
+  if (options.generate !== false && !options.signal?.aborted) {
+    phase = phaseSignal('generated phase', phaseMs, options.signal);
+    try {
+      generated = await runGenerated({
+        ...ctx,
+        signal: phase.signal,
+        seed: options.seed!,
+        maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
+        ...(options.only ? { only: options.only } : {}),
+        tasksBroken: outcomes.some((o) => o.check === 'task_lifecycle' && o.verdict === 'failed'),
+        ...(options.strict ? { strict: true } : {}),
+        ...base,
+        send: sendNow,
+      });
+    } catch (err) {
+      stoppedBy(err);
+    }
+    if (phase.signal.aborted) stoppedBy(phase.signal.reason);
+    phase.end();
+  }
   const poll = taskPollOperation();
   if (
     poll &&
+    !incomplete &&
     (!options.only || options.only === poll.operationId) &&
     !outcomes.some((o) => o.check === 'task_lifecycle')
   ) {
@@ -295,6 +417,7 @@ async function checkWith(
     durationMs: Math.round(performance.now() - started),
     ...setupProblemOf(tally, options.baseUrl, http),
     ...(generated ? { generated } : {}),
+    ...(incomplete ? { incomplete } : {}),
   };
 }
 

@@ -138,6 +138,12 @@ export interface CreatedEntity {
   names: string[];
   /** What the server answered with: a customer id, a task id. */
   id?: string;
+  /**
+   * What exists now: `created` (a 2xx without a task, or a task that ended CompletedSuccess),
+   * `failed` (the task ended CompletedFailed), `already-converted` (the lead was converted before:
+   * nothing new), `unknown` (a task that was not followed to its end: the entity may exist).
+   */
+  result?: 'created' | 'failed' | 'already-converted' | 'unknown';
 }
 
 export interface TargetReport {
@@ -154,6 +160,8 @@ export interface TargetReport {
    * the API root), with what to do; the CLI exits 2 with it.
    */
   setupProblem?: string;
+  /** Why the run ended before every case ran (interrupted, a phase deadline); absent when it did not. */
+  incomplete?: string;
 }
 
 export interface GeneratedFailure {

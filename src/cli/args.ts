@@ -3,33 +3,103 @@ import { didYouMean } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** A mistake in how the command was called: printed with the usage, exit code 2. */
+/** A mistake in how the command was called: one message, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** The line under a usage error: where the options are, instead of all of them. */
+export const helpHint = (command: string) => `Run "live-platform ${command} --help" for its options.`;
+
+/** A value that starts with a dash but is no option: a negative number such as `-1`. */
+const NEGATIVE_NUMBER = /^-[0-9.]/;
+
+/** Like parse, for a command that takes operands (`validate FILE.har`). */
+export function parseWithOperands<T extends Options>(
+  argv: string[],
+  options: T,
+  /** The command's name, for the line that points at its --help. */
+  command: string,
+): {
+  values: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>
+  >['values'];
+  positionals: string[];
+} {
+  try {
+    return parseArgs({
+      args: withNegativeValues(argv, options),
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${explain(err as Error & { code?: string }, argv, options)}\n${helpHint(command)}`);
+  }
 }
 
 export function parse<T extends Options>(
   argv: string[],
   options: T,
-  usage: string,
+  /** The command's name, for the line that points at its --help. */
+  command: string,
 ): {
   values: ReturnType<
     typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>
   >['values'];
 } {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs({
+      args: withNegativeValues(argv, options),
+      options,
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (err) {
-    throw new UsageError(`${explain(err as Error & { code?: string }, options)}\n\n${usage}`);
+    throw new UsageError(`${explain(err as Error & { code?: string }, argv, options)}\n${helpHint(command)}`);
   }
 }
 
-/** Node's parseArgs message, with a "did you mean" for a mistyped flag. */
-function explain(err: Error & { code?: string }, options: Options): string {
-  const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-{1,2}[^'=]+)/.exec(err.message)?.[1];
-  if (!unknown) return err.message;
+/**
+ * `--max-examples -1` as `--max-examples=-1`: parseArgs calls such a value ambiguous and says so in
+ * its own words, while the option's validator can say what the option accepts. Only a value that
+ * looks like a negative number is joined, so `--token --base-url x` is still a missing token.
+ */
+function withNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** One sentence for each parseArgs error, with a "did you mean" for a mistyped flag. */
+function explain(err: Error & { code?: string }, argv: string[], options: Options): string {
   const flags = Object.keys(options).map((name) => `--${name}`);
-  return `${err.message}.${didYouMean(unknown.startsWith('--') ? unknown : `-${unknown}`, flags)}`;
+  const quoted = /'(-{1,2}[^' =<]+)/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) {
+    const flag = quoted.startsWith('--') ? quoted : `-${quoted}`;
+    return `Unknown option '${quoted}'.${didYouMean(flag, flags)}`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted) {
+    if (/argument missing/.test(err.message)) return `${quoted} needs a value.`;
+    if (/ambiguous/.test(err.message)) {
+      const next = argv[argv.indexOf(quoted) + 1] ?? '';
+      const option = next.split('=')[0]!;
+      return flags.includes(option)
+        ? `${quoted} needs a value, but the option ${option} follows it.`
+        : `${quoted} needs a value, but ${JSON.stringify(next)} follows it; a value that starts with a dash goes as ${quoted}=${next}.`;
+    }
+    // A switch given a value (`--strict=yes`).
+    if (/does not take an argument/.test(err.message)) return `${quoted} is a switch and takes no value.`;
+  }
+  return err.message.split('\n')[0]!;
 }
 
 export function portOption(value: string | undefined, fallback: number, name = '--port'): number {

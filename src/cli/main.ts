@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { didYouMean } from './suggest.js';
+import { version } from './version.js';
 
 interface Command {
   summary: string;
@@ -12,6 +12,14 @@ const commands: Record<string, Command> = {
   mock: { summary: 'serve the contract with the Prism mock', load: () => import('./commands/mock.js') },
   check: { summary: 'check a server against the contract', load: () => import('./commands/check.js') },
   sandbox: { summary: 'run the stateful sandbox server', load: () => import('./commands/sandbox.js') },
+  validate: {
+    summary: 'validate a HAR recording against the contract',
+    load: () => import('./commands/validate.js'),
+  },
+  proxy: {
+    summary: 'a validating, recording proxy in front of a server',
+    load: () => import('./commands/proxy.js'),
+  },
   docs: { summary: 'build the offline API reference (Redoc)', load: () => import('./commands/docs.js') },
 };
 
@@ -22,13 +30,7 @@ export const usage = () =>
     .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
     .join('\n')}\n\nRun live-platform <command> --help for its options.`;
 
-/** The installed package's version (package.json sits two levels above dist/cli/ and src/cli/). */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
+export { version };
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -6,6 +6,7 @@ export {
   validateResponseHeaders,
   validateResponseText,
   coerceParams,
+  isExactId,
   formatIssues,
   type ValidationIssue,
 } from './validation.js';

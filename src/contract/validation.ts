@@ -24,16 +24,30 @@ export function validateRequestBody(operation: string | OperationInfo, body: unk
   return run(op(operation).requestBody?.validator, body);
 }
 
-/** Path parameters arrive as strings; integer parameters are coerced before validation. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Whether a path segment is a whole number a `long` (int64) holds, as ASP.NET binds it. */
+const isInt64Text = (v: string) =>
+  /^-?[0-9]{1,19}$/.test(v) && BigInt(v) >= INT64_MIN && BigInt(v) <= INT64_MAX;
+
+/**
+ * Path parameters arrive as strings; integer parameters are coerced before validation. Every int64
+ * is an integer here, even past 2^53 where the number is no longer exact: the schema's `integer`
+ * holds, and the handler must not treat the rounded value as an id (see `isExactId`).
+ */
 export function coerceParams(operation: OperationInfo, raw: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of operation.parameters) {
     const v = raw[p.name];
     if (v === undefined) continue;
-    out[p.name] = p.type === 'integer' && /^-?[0-9]{1,16}$/.test(v) ? Number(v) : v;
+    out[p.name] = p.type === 'integer' && isInt64Text(v) ? Number(v) : v;
   }
   return out;
 }
+
+/** An integer id that a number holds exactly: one past 2^53 was rounded and names no stored entity. */
+export const isExactId = (id: unknown): id is number => Number.isSafeInteger(id);
 
 export function validateParams(
   operation: string | OperationInfo,

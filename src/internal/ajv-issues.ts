@@ -9,6 +9,7 @@ export interface AjvError {
   message?: string;
   params: Record<string, unknown>;
   propertyName?: string;
+  schemaPath?: string;
 }
 
 /** A validation failure, with the JSON path of the offending value (`/executionMessages/0/level`). */
@@ -18,6 +19,11 @@ export interface ValidationIssue {
   message: string;
   /** The JSON-Schema keyword that failed (`pattern`, `required`, ...). */
   keyword?: string;
+  /**
+   * Where the keyword sits (`#/components/...` or `openapi.json#/...` in the bundled contract, `#/...`
+   * inside the validated schema): what evidence the broken rule rests on (src/check/evidence.ts).
+   */
+  schemaPath?: string;
 }
 
 /** The member an error is about, when the instance path stops at its parent: missing, unexpected, a bad name. */
@@ -41,6 +47,7 @@ export function issuesOf(errors: readonly AjvError[] | null | undefined): Valida
       path: member === undefined ? e.instancePath || '/' : `${e.instancePath}/${escapePointer(member)}`,
       message: `${e.message ?? e.keyword}${extra}`,
       keyword: e.keyword,
+      ...(e.schemaPath !== undefined ? { schemaPath: e.schemaPath } : {}),
     };
   });
 }

@@ -179,7 +179,7 @@ export function cappedChunks(max: number) {
       chunks.push(chunk);
       return true;
     },
-    bytes: () => Buffer.concat(chunks),
+    bytes: (): Uint8Array => Buffer.concat(chunks),
   };
 }
 
@@ -191,8 +191,8 @@ export async function readCapped(
   res: Response,
   max: number,
   options: { signal?: AbortSignal | undefined; tooLarge?: () => Error } = {},
-): Promise<{ bytes: Buffer; truncated: boolean }> {
-  if (!res.body) return { bytes: Buffer.alloc(0), truncated: false };
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  if (!res.body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = res.body.getReader();
   const { signal } = options;
   const onAbort = () => void reader.cancel().catch(() => {});

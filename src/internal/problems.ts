@@ -33,6 +33,7 @@ const KINDS: Record<number, [string, string]> = {
   429: ['https://tools.ietf.org/html/rfc6585#section-4', 'Too Many Requests'],
   431: ['https://tools.ietf.org/html/rfc6585#section-5', 'Request Header Fields Too Large'],
   500: ['https://tools.ietf.org/html/rfc9110#section-15.6.1', 'Internal Server Error'],
+  502: ['https://tools.ietf.org/html/rfc9110#section-15.6.3', 'Bad Gateway'],
   503: ['https://tools.ietf.org/html/rfc9110#section-15.6.4', 'Service Unavailable'],
 };
 

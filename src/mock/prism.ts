@@ -18,6 +18,8 @@ export interface PrismMockOptions {
    * costs it most of its throughput when nobody reads them.
    */
   verboseLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /** Aborting stops Prism, even while it is still starting (the start then rejects with the reason). */
+  signal?: AbortSignal;
 }
 
 export interface RunningServer {
@@ -87,16 +89,32 @@ function prismBin(): string {
   return join(dirname(pkgJson), bin);
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** How long Prism gets to exit after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 1000;
+/** The same when the caller aborted (Ctrl-C): the command has 2 s to end, Prism keeps nothing. */
+const ABORT_GRACE_MS = 250;
+
+function stop(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * Kills the child when this process exits first (a `process.exit` on Ctrl-C, an uncaught error),
+ * so that no Prism outlives the command that started it. An exit handler may only do synchronous
+ * work: kill() is one system call.
+ */
+function killOnExit(child: ChildProcess): void {
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
 }
 
 /**
@@ -123,7 +141,11 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     '--verboseLevel',
     options.verboseLevel ?? 'warn',
   ];
+  options.signal?.throwIfAborted();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(child);
+  const onAbort = () => void stop(child, ABORT_GRACE_MS);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   let output = '';
   let listening = false;
   const onData = (chunk: Buffer) => {
@@ -140,14 +162,23 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
   });
   exited.catch(() => {});
   try {
-    await Promise.race([waitForPort(port, host, options.startTimeoutMs ?? 30_000), exited]);
+    await Promise.race([waitForPort(port, host, options.startTimeoutMs ?? 30_000, options.signal), exited]);
+    options.signal?.throwIfAborted();
     // Something answered; make sure it is Prism and not a server that took the port meanwhile.
     if (child.exitCode !== null) await exited;
   } catch (err) {
-    await stop(child);
-    throw err;
+    options.signal?.removeEventListener('abort', onAbort);
+    await stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
+    throw options.signal?.aborted ? options.signal.reason : err;
   }
   listening = true;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, close: () => stop(child), exited: exitCode };
+  return {
+    url: `http://${urlHost}:${port}`,
+    close: () => {
+      options.signal?.removeEventListener('abort', onAbort);
+      return stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
+    },
+    exited: exitCode,
+  };
 }

@@ -11,6 +11,7 @@ import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefault
 import { FaultQueue } from './faults.js';
 import { checkLimits, DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import { loadSeed, initialState, SeedError } from './seed.js';
+export { loadRecordingSeed, seedFromRecording } from './seed.js';
 import {
   checkJwtOptions,
   createJwtAuthority,
@@ -56,6 +57,17 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Caps on state and connections; each one left out keeps its default (DEFAULT_LIMITS, docs/sandbox.md). */
   limits?: Partial<SandboxLimits>;
+  /**
+   * Where the sandbox reads the time (task progress, which finished task makes room at maxTasks,
+   * state timestamps, JWT issue and expiry); default the wall clock. A test passes one it moves, so a task finishes when
+   * the test says, not when a loaded machine gets round to it.
+   */
+  clock?: SandboxClock;
+}
+
+/** A source of the current time in ms since the epoch, as Date.now() gives it. */
+export interface SandboxClock {
+  now(): number;
 }
 
 export interface RunningSandbox {
@@ -113,7 +125,10 @@ function checkOptions(options: SandboxOptions) {
   const jwt = auth === 'jwt' ? checkJwtOptions(options.jwt, options.tokenLifetimeMs) : undefined;
   const aspnet = checkAspNetOptions(options.aspnet);
   const limits = checkLimits(options.limits);
-  return { port, host, taskDurationMs, tokens, limits, jwt, aspnet };
+  const clock: SandboxClock = options.clock ?? Date;
+  if (typeof clock?.now !== 'function')
+    throw new TypeError('startSandbox: clock must be an object with a now() that returns ms, like Date.');
+  return { port, host, taskDurationMs, tokens, limits, jwt, aspnet, clock };
 }
 
 /**
@@ -121,8 +136,8 @@ function checkOptions(options: SandboxOptions) {
  * a control plane under /_sandbox/. Always close() it (in afterAll), even when a test fails.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { port, host, taskDurationMs, tokens, limits, jwt, aspnet } = checkOptions(options);
-  const authority = jwt ? await createJwtAuthority(jwt) : undefined;
+  const { port, host, taskDurationMs, tokens, limits, jwt, aspnet, clock } = checkOptions(options);
+  const authority = jwt ? await createJwtAuthority(jwt, () => clock.now()) : undefined;
   const seed = options.seed === undefined ? undefined : loadSeed(options.seed);
   const target = {
     state: initialState(seed, limits) as SandboxState,
@@ -138,6 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ...(authority ? { openRoute: authority.openRoute } : {}),
     ...createAspNet(aspnet),
     taskDurationMs,
+    now: () => clock.now(),
     connections: limits,
     ...(options.log ? { log: options.log } : {}),
   });

@@ -139,7 +139,11 @@ export interface JwtAuthority {
   openRoute(req: IncomingMessage, path: string): Promise<OpenReply | null> | undefined;
 }
 
-export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuthority> {
+/** `now` is the time tokens are issued and checked at (ms since epoch): the sandbox's clock. */
+export async function createJwtAuthority(
+  settings: JwtSettings,
+  now: () => number = Date.now,
+): Promise<JwtAuthority> {
   const jose = await import('jose');
   const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
   const kid = randomUUID();
@@ -176,9 +180,9 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
     async issue(claims = {}) {
       // JWT times are whole seconds: the expiry is rounded up, so a token lives at least its lifetime
       // and less than a second more.
-      const now = Date.now();
-      const iat = Math.floor(now / 1000);
-      const exp = Math.ceil((now + settings.tokenLifetimeMs) / 1000);
+      const issuedAt = now();
+      const iat = Math.floor(issuedAt / 1000);
+      const exp = Math.ceil((issuedAt + settings.tokenLifetimeMs) / 1000);
       const token = await new jose.SignJWT({
         aud: settings.audience,
         iss: authority.issuer,
@@ -218,7 +222,7 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
           if (h.kid !== kid) throw new jose.errors.JWKSNoMatchingKey();
           return publicKey;
         },
-        { algorithms: ['RS256'], requiredClaims: ['exp'] },
+        { algorithms: ['RS256'], requiredClaims: ['exp'], currentDate: new Date(now()) },
       ));
     } catch (err) {
       const e = err as { code?: string; claim?: string; reason?: string; payload?: Record<string, unknown> };
@@ -329,7 +333,7 @@ export async function createJwtAuthority(settings: JwtSettings): Promise<JwtAuth
     }
     const { token: accessToken, exp } = await authority.issue();
     // Whole seconds left, rounded down as Entra ID's 3599 for an hour's token is.
-    const expiresIn = Math.max(0, Math.floor(exp - Date.now() / 1000));
+    const expiresIn = Math.max(0, Math.floor(exp - now() / 1000));
     return {
       status: 200,
       json: JSON.stringify({

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { UUID, validateResponseBody } from '../contract/index.js';
+import { matchRoute, UUID, validateResponseBody } from '../contract/index.js';
+import { HarInputError, readRecording, type Recording } from '../har/read.js';
 import type { OvocCustomer, Task } from '../types.js';
 import type { StateLimits } from './limits.js';
 import { fixtures, SandboxState, type SandboxSeed } from './state.js';
@@ -200,4 +201,123 @@ export function initialState(seed: SandboxSeed | undefined, limits?: StateLimits
   }
   for (const t of seed.tasks ?? []) state.addTask(storedTask(structuredClone(t) as Task, workflowOf(t.id)));
   return state;
+}
+
+const asObject = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isObject(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The most of each entity a recording seeds (a recording is a session, not a database). */
+export const MAX_SEEDED_FROM_RECORDING = 10_000;
+
+/**
+ * What a recording showed, as a seed: every task as Get Task last answered it, the OVOC customers
+ * Verify LC Customer answered, the customers Create Essentials Customer created, the customers a
+ * create-from-lead task converted (its request named them), and the leads those requests used.
+ * Only 2xx answers count, and each entity is checked by loadSeed like any seed.
+ */
+export function seedFromRecording(recording: Recording): SandboxSeed {
+  const tasks = new Map<string, Task>();
+  const ovocCustomers = new Map<number, OvocCustomer>();
+  const customers = new Map<string, NonNullable<SandboxSeed['customers']>[number]>();
+  const leads = new Map<string, { msTenantId: string; active?: boolean; converted?: boolean }>();
+  /** create-from-lead: the task id it answered, and what its request said about the customer. */
+  const leadRequests = new Map<string, { shortName: string; fullName: string | null; msTenantId: string }>();
+  const room = (m: Map<unknown, unknown>) => m.size < MAX_SEEDED_FROM_RECORDING;
+  for (const e of recording.entries) {
+    const res = e.response;
+    if (!res || res.status < 200 || res.status >= 300 || res.incomplete) continue;
+    const match = matchRoute(e.method, e.url.pathname.slice(Math.max(0, e.url.pathname.indexOf('/api/'))));
+    if (match.kind !== 'operation') continue;
+    const id = match.operation.operationId;
+    const body = asObject(res.body);
+    const request = e.requestBody === undefined ? undefined : asObject(e.requestBody);
+    if (id === 'getTask' && body && validateResponseBody('getTask', 200, body).issues.length === 0) {
+      const task = body as unknown as Task;
+      if (tasks.has(task.id) || room(tasks)) tasks.set(task.id, task);
+    } else if (
+      id === 'verifyLcCustomer' &&
+      body &&
+      validateResponseBody('verifyLcCustomer', 200, body).issues.length === 0
+    ) {
+      const o = body as unknown as OvocCustomer & { id: number };
+      if (ovocCustomers.has(o.id) || room(ovocCustomers)) ovocCustomers.set(o.id, o);
+    } else if (
+      id === 'createEssentialsCustomer' &&
+      body &&
+      request &&
+      typeof body.id === 'string' &&
+      UUID.test(body.id)
+    ) {
+      const shortName =
+        typeof request.shortName === 'string' ? request.shortName : String(body.customerId ?? '');
+      if (!shortName || !room(customers)) continue;
+      const tenant =
+        typeof request.msTenantId === 'string' && UUID.test(request.msTenantId) ? request.msTenantId : null;
+      const sites = Array.isArray(body.siteLocationIds)
+        ? body.siteLocationIds.filter((s) => typeof s === 'string' && UUID.test(s))
+        : [];
+      customers.set(body.id, {
+        id: body.id,
+        shortName,
+        fullName: typeof request.fullName === 'string' ? request.fullName : null,
+        msTenantId: tenant,
+        siteLocationIds: sites as string[],
+      });
+    } else if (
+      id === 'createCustomerFromLead' &&
+      body &&
+      request &&
+      typeof request.msTenantId === 'string' &&
+      UUID.test(request.msTenantId)
+    ) {
+      const taskId = body.taskId ?? body.jobId;
+      if (typeof taskId === 'string' && typeof request.customerShortName === 'string' && room(leadRequests))
+        leadRequests.set(taskId, {
+          shortName: request.customerShortName,
+          fullName: typeof request.customerFullName === 'string' ? request.customerFullName : null,
+          msTenantId: request.msTenantId,
+        });
+    }
+  }
+  for (const [taskId, lead] of leadRequests) {
+    const task = tasks.get(taskId);
+    const details = task?.details ?? [];
+    // A lead that was refused (ValidationFailed) was not there to convert: nothing is known of it.
+    if (details.includes('ValidationFailed')) continue;
+    const converted = details.includes('Converted') || details.includes('CustomerAlreadyConverted');
+    if (room(leads) || leads.has(lead.msTenantId))
+      leads.set(lead.msTenantId, { msTenantId: lead.msTenantId, converted });
+    const guid = (task?.outputData as { umpCustomerGuid?: unknown } | undefined)?.umpCustomerGuid;
+    if (details.includes('Converted') && typeof guid === 'string' && UUID.test(guid) && room(customers))
+      customers.set(guid, {
+        id: guid,
+        shortName: lead.shortName,
+        fullName: lead.fullName,
+        msTenantId: lead.msTenantId,
+      });
+  }
+  return {
+    tasks: [...tasks.values()],
+    ovocCustomers: [...ovocCustomers.values()],
+    customers: [...customers.values()],
+    leads: [...leads.values()],
+  };
+}
+
+/** `sandbox --seed-har FILE`: the recording's entities as a seed, checked like a seed file. */
+export function loadRecordingSeed(path: string): SandboxSeed {
+  let recording: Recording;
+  try {
+    recording = readRecording(path);
+  } catch (err) {
+    if (err instanceof HarInputError) throw new SeedError(err.message);
+    throw err;
+  }
+  return loadSeed(seedFromRecording(recording));
 }

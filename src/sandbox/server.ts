@@ -29,6 +29,8 @@ export interface ServerConfig {
   /** Rewrites a parsed request body before validation (ASP.NET's ignored unknown members). */
   requestBody?: (op: OperationInfo, body: unknown) => unknown;
   taskDurationMs: number;
+  /** The time tasks progress by and state is stamped with (ms since epoch). */
+  now: () => number;
   log?: (line: string) => void;
   connections: ConnectionLimits;
 }
@@ -42,7 +44,7 @@ const REASONS: Record<number, string> = {
 };
 
 /** A whole HTTP/1.1 answer for a socket that has no ServerResponse (parse errors, CONNECT). */
-function rawAnswer(status: number, body: string, extra = ''): string {
+export function rawAnswer(status: number, body: string, extra = ''): string {
   return (
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
     `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -129,7 +131,7 @@ export interface SandboxServer {
 }
 
 export function createSandboxServer(config: ServerConfig): SandboxServer {
-  const { target, authenticate, taskDurationMs, log, connections: limits } = config;
+  const { target, authenticate, taskDurationMs, now, log, connections: limits } = config;
   const tracker = new ConnectionTracker(limits.maxConnections);
   /** Pending delay faults: each can be cut short (its request is then answered at once). */
   const delays = new Map<NodeJS.Timeout, () => void>();
@@ -230,7 +232,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     } else if (await discardBody(req)) close = true;
 
     const handler = handlers[op.operationId]!;
-    const reply = handler({ state: target.state, taskDurationMs, now: Date.now() }, params, body);
+    const reply = handler({ state: target.state, taskDurationMs, now: now() }, params, body);
     send(req, res, started, reply, undefined, close);
   }
 
@@ -280,7 +282,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       body = parsed.value;
     } else close = await discardBody(req);
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const reply = route.run(target, body, Date.now(), url.searchParams);
+    const reply = route.run(target, body, now(), url.searchParams);
     send(req, res, started, reply, undefined, close);
   }
 

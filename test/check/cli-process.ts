@@ -12,6 +12,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The run outlived `timeout` and was killed: it did not end on its own. */
+  killed: boolean;
 }
 
 /** The environment without any LIVE_PLATFORM_* variable, plus `extra`. */
@@ -22,7 +24,11 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
 
-/** `live-platform <args>`; the exit code is -1 when the process was killed (its timeout). */
+/**
+ * `live-platform <args>`; the exit code is -1 and `killed` true when the process outlived `timeout`
+ * (default 60 s) and was killed. A test that says "it ends" asserts `killed` is false: an outcome,
+ * where a wall-clock bound equal to the kill timeout could never fail.
+ */
 export function runCli(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; timeout?: number } = {},
@@ -39,7 +45,12 @@ export function runCli(
         maxBuffer: 64 * 1024 * 1024,
       },
       (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+        resolve({
+          code: err ? (typeof err.code === 'number' ? err.code : -1) : 0,
+          stdout,
+          stderr,
+          killed: err?.killed === true,
+        }),
     );
   });
 }

@@ -2,7 +2,8 @@
 // sending, seeds that replay, writes only where allowed, and no false failure on the project's own
 // servers across 20 seeds.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { test as it } from '../support/fixtures.js';
 import {
   loadSpec,
   operationById,
@@ -10,7 +11,8 @@ import {
   schemaPropertyNames,
   validateRequestBody,
 } from '../../src/contract/index.js';
-import { checkTarget, evidenceOf, isLenient, prefixFromSeed } from '../../src/check/index.js';
+import { checkTarget, evidenceOf, isLenient } from '../../src/check/index.js';
+import { newRunPrefix } from '../../src/check/names.js';
 import { invalidCases, isValidCase, validCases } from '../../src/check/fuzz/index.js';
 import { evaluate, workflowDocument } from '../../src/check/fuzz/sequence.js';
 import { startOmittedSource } from './subtle/omitted-source.js';
@@ -69,7 +71,7 @@ describe('arbitraries derived from the contract', () => {
   });
 
   it('on a tenant, names start with the run prefix and stay within the vendor 15-character limit', () => {
-    const prefix = prefixFromSeed(5);
+    const prefix = newRunPrefix();
     for (const id of ['createEssentialsCustomer', 'createCustomerFromLead']) {
       const op = operationById(id);
       for (const c of fc.sample(validCases(op, { prefix }), { numRuns: 200, seed: 5 })) {
@@ -83,13 +85,10 @@ describe('arbitraries derived from the contract', () => {
     }
   });
 
-  it('the same seed gives the same cases; the run prefix follows the seed', () => {
+  it('the same seed gives the same cases', () => {
     const a = fc.sample(validCases(essentials), { numRuns: 20, seed: 99 });
     const b = fc.sample(validCases(essentials), { numRuns: 20, seed: 99 });
     expect(b).toEqual(a);
-    expect(prefixFromSeed(99)).toBe(prefixFromSeed(99));
-    expect(prefixFromSeed(99)).not.toBe(prefixFromSeed(100));
-    expect(prefixFromSeed(99)).toMatch(/^ct[a-z0-9]{6}$/);
   });
 
   it('classifies a broken rule by its evidence: a keyword without x-evidence is a vendor rule', () => {
@@ -104,35 +103,33 @@ describe('arbitraries derived from the contract', () => {
 });
 
 describe('generated phase against servers', () => {
-  it('sends no generated write to a server the checker did not start without --allow-writes', async () => {
-    const server = await startConforming();
-    try {
-      const report = await checkTarget({
-        baseUrl: server.url,
-        token: GOOD_TOKEN,
-        kind: 'live',
-        seed: 1,
-        maxExamples: 10,
-      });
-      expect(server.received.filter((l) => l.startsWith('POST'))).toEqual([]);
-      expect(report.generated?.cases).toBeGreaterThan(0);
-      const skippedWrites = report.outcomes.filter(
-        (o) => o.verdict === 'skipped' && o.caseName === 'generated: valid requests',
-      );
-      expect(skippedWrites.map((o) => o.operationId).sort()).toEqual([
-        'createCustomerFromLead',
-        'createEssentialsCustomer',
-        'importCustomerFromOvoc',
-      ]);
-    } finally {
-      await server.close();
-    }
+  it('sends no generated write to a server the checker did not start without --allow-writes', async ({
+    serve,
+  }) => {
+    const server = await serve(startConforming());
+    const report = await checkTarget({
+      baseUrl: server.url,
+      token: GOOD_TOKEN,
+      kind: 'live',
+      seed: 1,
+      maxExamples: 10,
+    });
+    expect(server.received.filter((l) => l.startsWith('POST'))).toEqual([]);
+    expect(report.generated?.cases).toBeGreaterThan(0);
+    const skippedWrites = report.outcomes.filter(
+      (o) => o.verdict === 'skipped' && o.caseName === 'generated: valid requests',
+    );
+    expect(skippedWrites.map((o) => o.operationId).sort()).toEqual([
+      'createCustomerFromLead',
+      'createEssentialsCustomer',
+      'importCustomerFromOvoc',
+    ]);
   });
 
   it('with --allow-writes lists what it created, every name with the run prefix', async () => {
     const report = await checkFresh(startConforming, { seed: 2, maxExamples: 15 });
     expect(report.outcomes.filter((o) => o.verdict === 'failed')).toEqual([]);
-    expect(report.runPrefix).toBe(prefixFromSeed(2));
+    expect(report.runPrefix).toMatch(/^ct[a-z0-9]{6}$/);
     // The generated phase lists its names per operation, without an id (the deterministic cases'
     // entries carry the id the server returned, and one vendor example is 16 characters on purpose).
     const names = report.created.filter((c) => c.id === undefined).flatMap((c) => c.names);
@@ -171,20 +168,16 @@ describe('generated phase against servers', () => {
     }
   });
 
-  it('--no-generate (generate: false) runs the deterministic cases only', async () => {
-    const server = await startShortName15();
-    try {
-      const report = await checkTarget({
-        baseUrl: server.url,
-        token: GOOD_TOKEN,
-        kind: 'live',
-        generate: false,
-        only: 'getTask',
-      });
-      expect(report.generated).toBeUndefined();
-    } finally {
-      await server.close();
-    }
+  it('--no-generate (generate: false) runs the deterministic cases only', async ({ serve }) => {
+    const server = await serve(startShortName15());
+    const report = await checkTarget({
+      baseUrl: server.url,
+      token: GOOD_TOKEN,
+      kind: 'live',
+      generate: false,
+      only: 'getTask',
+    });
+    expect(report.generated).toBeUndefined();
   });
 });
 
@@ -307,32 +300,30 @@ describe('stateful sequences from spec/workflows/provisioning.arazzo.json', () =
     ]);
   });
 
-  it('on the sandbox: converts fresh leads with generated inputs, follows the tasks, imports, reads the OVOC customer', async () => {
-    const sandbox = await startSandbox({ port: 0, taskDurationMs: 30 });
-    try {
-      const report = await checkTarget({
-        baseUrl: sandbox.url,
-        token: sandbox.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
-        kind: 'sandbox',
-        seed: 3,
-        maxExamples: 5,
-      });
-      expect(report.outcomes.filter((o) => o.verdict === 'failed')).toEqual([]);
-      expect(report.generated?.sequences?.runs).toBe(5);
-      expect(report.generated?.sequences?.completed).toBeGreaterThan(0);
-      const seq = report.outcomes.filter((o) => o.caseName.startsWith('generated sequence'));
-      expect(
-        seq.some(
-          (o) =>
-            o.operationId === 'verifyLcCustomer' &&
-            o.check === 'response_schema_conformance' &&
-            o.verdict === 'passed',
-        ),
-      ).toBe(true);
-      expect(seq.some((o) => o.check === 'task_lifecycle' && o.verdict === 'passed')).toBe(true);
-    } finally {
-      await sandbox.close();
-    }
+  it('on the sandbox: converts fresh leads with generated inputs, follows the tasks, imports, reads the OVOC customer', async ({
+    serve,
+  }) => {
+    const sandbox = await serve(startSandbox({ port: 0, taskDurationMs: 30 }));
+    const report = await checkTarget({
+      baseUrl: sandbox.url,
+      token: sandbox.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
+      kind: 'sandbox',
+      seed: 3,
+      maxExamples: 5,
+    });
+    expect(report.outcomes.filter((o) => o.verdict === 'failed')).toEqual([]);
+    expect(report.generated?.sequences?.runs).toBe(5);
+    expect(report.generated?.sequences?.completed).toBeGreaterThan(0);
+    const seq = report.outcomes.filter((o) => o.caseName.startsWith('generated sequence'));
+    expect(
+      seq.some(
+        (o) =>
+          o.operationId === 'verifyLcCustomer' &&
+          o.check === 'response_schema_conformance' &&
+          o.verdict === 'passed',
+      ),
+    ).toBe(true);
+    expect(seq.some((o) => o.check === 'task_lifecycle' && o.verdict === 'passed')).toBe(true);
   }, 60_000);
 
   it('a sequence whose import answers a broken body fails at that step, shrunk and replayable', async () => {
@@ -424,36 +415,39 @@ describe('live-platform check flags (built CLI)', () => {
     expect(max.stderr).toMatch(/--max-examples must be a whole number from 1/);
   });
 
-  it('prints the seed and replays it against a server', async () => {
-    const server = await startShortName15();
-    try {
-      const args = [
-        '--base-url',
-        server.url,
-        '--token',
-        GOOD_TOKEN,
-        '--allow-writes',
-        '--only',
-        'createEssentialsCustomer',
-        '--max-examples',
-        '200',
-        '--seed',
-        '77',
-      ];
-      const first = await run(args);
-      expect(first.code).toBe(1);
-      expect(first.stderr).toContain('seed 77 (replay this run with --seed 77)');
-      expect(first.stdout).toMatch(/Generated cases on live: seed 77/);
-      const minimal = /✗ createEssentialsCustomer \(valid\).*minimal after \d+ shrinks: (.*)$/m.exec(
-        first.stdout,
-      )?.[1];
-      expect(minimal).toMatch(/"shortName":"ct[a-z0-9]{6}a{7}"/);
-      const second = await run(args);
-      expect(
+  it('prints the seed and replays it against a server', async ({ serve }) => {
+    const server = await serve(startShortName15());
+    const args = [
+      '--base-url',
+      server.url,
+      '--token',
+      GOOD_TOKEN,
+      '--allow-writes',
+      '--only',
+      'createEssentialsCustomer',
+      '--max-examples',
+      '200',
+      '--seed',
+      '77',
+    ];
+    const first = await run(args);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('seed 77 (replay this run with --seed 77)');
+    expect(first.stdout).toMatch(/Generated cases on live: seed 77/);
+    const minimal = /✗ createEssentialsCustomer \(valid\).*minimal after \d+ shrinks: (.*)$/m.exec(
+      first.stdout,
+    )?.[1];
+    // The run prefix and seven more characters, and nothing optional: either the edge case of a
+    // 15-character name (sent first, on the required members only) or a generated case shrunk.
+    expect(minimal).toMatch(/"shortName":"ct[a-z0-9]{6}[a-z0-9]{7}"/);
+    expect(minimal).not.toContain('fullName');
+    // The replay sends the same requests under a run prefix of its own (names are unique per run).
+    const second = await run(args);
+    const withoutPrefix = (text: string | undefined) => text?.replace(/ct[a-z0-9]{6}/g, '<prefix>');
+    expect(
+      withoutPrefix(
         /✗ createEssentialsCustomer \(valid\).*minimal after \d+ shrinks: (.*)$/m.exec(second.stdout)?.[1],
-      ).toBe(minimal);
-    } finally {
-      await server.close();
-    }
+      ),
+    ).toBe(withoutPrefix(minimal));
   }, 120_000);
 });

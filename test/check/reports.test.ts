@@ -79,6 +79,43 @@ describe('src/check/report-files.ts and report-text.ts', () => {
     expect(root.attributes).toMatchObject({ tests: '3', failures: '1', skipped: '1' });
   });
 
+  it('writes a setup mistake as an error testcase, never a green suite of 0 tests', () => {
+    const setup = {
+      ...report,
+      outcomes: [],
+      setupProblem: 'the server refused the token (401 & <no challenge>)',
+    };
+    const root = parseXml(renderJUnit([setup]));
+    const cases = descendants(root, 'testcase');
+    expect(cases.map((c) => c.attributes.name)).toEqual(['setup']);
+    expect(cases[0]!.children[0]!.name).toBe('error');
+    expect(cases[0]!.children[0]!.attributes.message).toBe(setup.setupProblem);
+    expect(root.attributes).toMatchObject({ tests: '1', errors: '1', failures: '0' });
+  });
+
+  it('says per created entry what its task left, and lists as created only what exists', () => {
+    const text = renderText([
+      {
+        ...report,
+        created: [
+          { operationId: 'createEssentialsCustomer', names: ['ctabc123x'], id: 'c-1', result: 'created' },
+          { operationId: 'createCustomerFromLead', names: ['ctabc123y'], id: 't-2', result: 'failed' },
+          {
+            operationId: 'createCustomerFromLead',
+            names: ['ctabc123z'],
+            id: 't-3',
+            result: 'already-converted',
+          },
+        ],
+      },
+    ]);
+    const created = text.split('Created on live')[1]!.split('\n\n')[0]!;
+    expect(created).toContain('ctabc123x -> c-1');
+    expect(created).not.toContain('t-2');
+    expect(text).toContain('ctabc123y -> t-2 (not created: its task ended CompletedFailed)');
+    expect(text).toContain('ctabc123z -> t-3 (not created: the lead was already converted');
+  });
+
   it('has a parser that refuses what is not well-formed', () => {
     for (const bad of [
       '<a><b></a></b>',

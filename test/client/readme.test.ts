@@ -92,8 +92,10 @@ describe('docs/client.md', () => {
     expect(typeCheck(blocks.map((b) => b.code))).toEqual([]);
   });
 
-  it("type-checks the TypeScript of README.md and docs/sandbox.md too, as a reader's editor does", () => {
-    const others = ['README.md', 'docs/sandbox.md'].flatMap((page) => codeBlocks(page));
+  it("type-checks the TypeScript of README.md, docs/sandbox.md and docs/from-sandbox-to-tenant.md too, as a reader's editor does", () => {
+    const others = ['README.md', 'docs/sandbox.md', 'docs/from-sandbox-to-tenant.md'].flatMap((page) =>
+      codeBlocks(page),
+    );
     expect(others.length).toBeGreaterThanOrEqual(3);
     expect(typeCheck(others.map((b) => b.code))).toEqual([]);
   });

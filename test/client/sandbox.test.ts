@@ -1,8 +1,7 @@
 // The client against the sandbox: real HTTP on loopback, faults from its control plane.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import { freePort } from '../../src/mock/net.js';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import {
   TaskFailedError,
   TaskTimeoutError,
@@ -16,20 +15,20 @@ import {
   type RetryInfo,
 } from '../../src/index.js';
 import type { CreateCustomerFromLeadRequest, Task } from '../../src/types.js';
+import { sandboxTest, type TestSandbox } from '../support/fixtures.js';
 
 const TENANT = 'f79a7f93-5ef7-47d2-92c8-e4570503cec3';
 const TOKEN = 'client-suite-token';
 const lead = specExample<CreateCustomerFromLeadRequest>('CreateCustomerFromLeadRequest');
 const fast = { intervalMs: 20, maxIntervalMs: 80, timeoutMs: 10_000 };
 
-let sandbox: RunningSandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ taskDurationMs: 150, tokens: [TOKEN] });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(async () => {
+// One sandbox for the file, on the wall clock: the client's poller waits in real time here (its
+// timing is driven in test/tasks/poller.test.ts), so the tasks must progress in real time too.
+const it = sandboxTest({ clock: Date, taskDurationMs: 150, tokens: [TOKEN] });
+/** The file's sandbox, for the helpers below; set before each test. */
+let sandbox: TestSandbox;
+it.beforeEach(async ({ sandbox: shared }) => {
+  sandbox = shared;
   await control('/_sandbox/reset');
 });
 
@@ -115,8 +114,10 @@ describe('src/client against the sandbox', () => {
     await fault({ fault: '503', count: 1, operationId: 'getTask', retryAfter: at.toUTCString() });
     const { lp, retries } = client();
     await lp.getTask('tsk_185510');
+    // Not before the date (a jitter backoff of baseDelayMs 20 would have retried long before it);
+    // the exact wait is checked on a driven clock in retry.test.ts.
     expect(Date.now()).toBeGreaterThanOrEqual(at.getTime() - 20);
-    expect(retries[0]!.delayMs).toBeGreaterThan(0);
+    expect(retries).toMatchObject([{ attempt: 2, status: 503, operationId: 'getTask' }]);
     expect(retries[0]!.delayMs).toBeLessThanOrEqual(2000);
   });
 
@@ -171,11 +172,11 @@ describe('src/client against the sandbox', () => {
     const { lp, requests } = client();
     const ac = new AbortController();
     const waiting = lp.tasks.wait('tsk_185510', { signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 100));
-    const t0 = Date.now();
+    await vi.waitUntil(() => requests.length === 1);
     ac.abort();
+    // Had the abort not ended the 5 s wait, the next poll would have found the task complete and
+    // the wait resolved: the rejection, and the single request, show the abort ended it.
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Date.now() - t0).toBeLessThan(300);
     expect(requests).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 // A request refused with 401 invalid_token is repeated once after a forced refresh; a poll that
 // crosses a token expiry completes. Against the sandbox's JWT mode (real signed tokens that expire)
 // and against scripted answers for the edge cases.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import {
   clientCredentials,
@@ -195,18 +195,22 @@ describe('reauth: what is repeated, and what is not', () => {
     );
     let current = 'stale';
     let forcedCount = 0;
+    // The refresh ends when the test says: after all four requests were refused on the stale token.
+    let refreshed!: () => void;
+    const refresh = new Promise<void>((r) => (refreshed = r));
     const token = async (context?: TokenRequestContext) => {
       if (context?.forceRefresh) {
         forcedCount++;
-        await new Promise((r) => setTimeout(r, 20));
+        await refresh;
         current = `fresh-${forcedCount}`;
       }
       return current;
     };
     const lp = createLivePlatformClient({ baseUrl: 'https://live.example.com', token, fetch });
-    const tasks = await Promise.all(
-      [1, 2, 3, 4].map(() => lp.getTask('wst_9a7ff916-aab2-41d1-a9fe-0e9baacf4a15')),
-    );
+    const all = Promise.all([1, 2, 3, 4].map(() => lp.getTask('wst_9a7ff916-aab2-41d1-a9fe-0e9baacf4a15')));
+    await vi.waitUntil(() => sent.length === 4);
+    refreshed();
+    const tasks = await all;
     expect(tasks.every((t) => t.status === 'CompletedSuccess')).toBe(true);
     expect(forcedCount).toBe(1);
     expect(sent.filter((s) => s.headers.get('authorization') === 'Bearer fresh-1')).toHaveLength(4);

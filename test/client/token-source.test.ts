@@ -72,12 +72,17 @@ describe('clientCredentials(): the grant and the cache', () => {
 
   it('runs one request for concurrent callers, and forceRefresh gets a new token at once', async () => {
     let n = 0;
+    // The endpoint answers when the test says: all four callers ask while the first request is open.
+    let answer!: () => void;
     const { fetch, sent } = fakeFetch(async () => {
-      await new Promise((r) => setTimeout(r, 20));
+      if (n === 0) await new Promise<void>((r) => (answer = r));
       return tokenAnswer(`tok-${++n}`);
     });
     const token = clientCredentials({ ...base, fetch });
-    const all = await Promise.all([token(), token(), token(), token()]);
+    const callers = Promise.all([token(), token(), token(), token()]);
+    await vi.waitUntil(() => sent.length === 1);
+    answer();
+    const all = await callers;
     expect(all).toEqual(['tok-1', 'tok-1', 'tok-1', 'tok-1']);
     expect(sent).toHaveLength(1);
     expect(await token({ forceRefresh: true })).toBe('tok-2');
@@ -207,11 +212,10 @@ describe('clientCredentials(): bounds against hostile endpoints', () => {
   afterAll(() => endpoint.close());
 
   it('gives up on an endpoint that never answers, or stalls mid-body, within timeoutMs', async () => {
+    // The endpoints never finish an answer: only the 300 ms timeout can end the read, and says so.
     for (const path of ['/stall-headers', '/stall-body']) {
-      const started = Date.now();
       const e = await failure(clientCredentials({ ...base, tokenUrl: `${url}${path}`, timeoutMs: 300 })());
       expect(e.message).toMatch(/within 300 ms/);
-      expect(Date.now() - started).toBeLessThan(10_000);
     }
   });
 
@@ -228,10 +232,8 @@ describe('clientCredentials(): bounds against hostile endpoints', () => {
           }, 300),
         ),
     );
-    const started = Date.now();
     const e = await failure(clientCredentials({ ...base, fetch, timeoutMs: 100 })());
     expect(e.message).toMatch(/within 100 ms/);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('stops reading past the byte cap', async () => {

@@ -27,9 +27,11 @@ describe('src/cli/commands/docs.ts', () => {
     expect(readFileSync(out, 'utf8')).toContain('Content-Security-Policy');
   }, 60_000);
 
-  it('exits 2 with the usage on an unknown flag', async () => {
+  it('exits 2 on an unknown flag, pointing at --help rather than printing it', async () => {
     const { code, stderr } = await run(['docs', '--bogus']);
     expect(code).toBe(2);
-    expect(stderr).toContain('Usage: live-platform docs');
+    expect(stderr).toContain(`Unknown option '--bogus'.`);
+    expect(stderr).toContain('Run "live-platform docs --help" for its options.');
+    expect(stderr).not.toContain('Usage: live-platform docs');
   });
 });

@@ -26,7 +26,14 @@ import { codeBlocks, repositoryRoot } from '../support/snippets.js';
 
 const root = repositoryRoot;
 
-const pages = ['README.md', 'docs/client.md', 'docs/sandbox.md', 'docs/checker.md', 'docs/mock.md'];
+const pages = [
+  'README.md',
+  'docs/client.md',
+  'docs/sandbox.md',
+  'docs/checker.md',
+  'docs/mock.md',
+  'docs/from-sandbox-to-tenant.md',
+];
 const all = pages.flatMap((page) => codeBlocks(page));
 const runnable = (marker: string) => all.filter((s) => s.marker === marker);
 

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { test as it } from '../support/fixtures.js';
 import { specExample } from '../../src/contract/index.js';
 import { acceptsJsonFirst, EXTRA_MEMBERS, parseAspNetFlag } from '../../src/sandbox/aspnet.js';
 import {
@@ -86,18 +87,16 @@ describe('src/sandbox/aspnet.ts: each switch on the wire', () => {
     expect(plain.headers.get('www-authenticate')).toBe('Bearer realm="live-platform-sandbox"');
   });
 
-  it('emptyAuthBodies with JWT mode: the challenge keeps the JwtBearer error, the body is empty', async () => {
-    const sandbox = await startSandbox({ auth: 'jwt', aspnet: { emptyAuthBodies: true } });
-    try {
-      const a = await call(sandbox, 'GET', '/api/v2/task/tsk_185510', { token: 'not.a.jwt' });
-      expect(a.status).toBe(401);
-      expect(a.text).toBe('');
-      expect(a.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-      const none = await call(sandbox, 'GET', '/api/v2/task/tsk_185510', { token: null });
-      expect(none.headers.get('www-authenticate')).toBe('Bearer');
-    } finally {
-      await sandbox.close();
-    }
+  it('emptyAuthBodies with JWT mode: the challenge keeps the JwtBearer error, the body is empty', async ({
+    serve,
+  }) => {
+    const sandbox = await serve(startSandbox({ auth: 'jwt', aspnet: { emptyAuthBodies: true } }));
+    const a = await call(sandbox, 'GET', '/api/v2/task/tsk_185510', { token: 'not.a.jwt' });
+    expect(a.status).toBe(401);
+    expect(a.text).toBe('');
+    expect(a.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    const none = await call(sandbox, 'GET', '/api/v2/task/tsk_185510', { token: null });
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('emptyMethodNotAllowed: a 405 of the API is empty with Allow; the control plane keeps its problem', async () => {
@@ -288,29 +287,27 @@ describe('src/sandbox/aspnet.ts: each switch on the wire', () => {
     expect(raw).toMatch(/"status":405/);
   });
 
-  it('all switches at once still give a working provisioning flow on the wire', async () => {
-    const sandbox = await startSandbox({
-      taskDurationMs: 0,
-      aspnet: Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, true])),
-    });
-    try {
-      const start = await call(sandbox, 'POST', '/api/v3/customer', { json: { ...LEAD, extra: 1 } });
-      expect(start.json.jobId).toMatch(/^wst_/);
-      const task = await call(sandbox, 'GET', `/api/v2/task/${start.json.jobId}`);
-      expect(task.json.status).toBe('CompletedSuccess');
-      const imp = await call(
-        sandbox,
-        'POST',
-        `/api/v2/customer/${task.json.outputData.umpCustomerGuid}/action/ovocimport`,
-        {
-          json: specExample('ImportCustomerRequest'),
-        },
-      );
-      expect(imp.text).toMatch(/^tsk_\d+$/);
-      expect((await call(sandbox, 'GET', `/api/v2/task/${imp.text}`)).json.status).toBe('CompletedSuccess');
-    } finally {
-      await sandbox.close();
-    }
+  it('all switches at once still give a working provisioning flow on the wire', async ({ serve }) => {
+    const sandbox = await serve(
+      startSandbox({
+        taskDurationMs: 0,
+        aspnet: Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, true])),
+      }),
+    );
+    const start = await call(sandbox, 'POST', '/api/v3/customer', { json: { ...LEAD, extra: 1 } });
+    expect(start.json.jobId).toMatch(/^wst_/);
+    const task = await call(sandbox, 'GET', `/api/v2/task/${start.json.jobId}`);
+    expect(task.json.status).toBe('CompletedSuccess');
+    const imp = await call(
+      sandbox,
+      'POST',
+      `/api/v2/customer/${task.json.outputData.umpCustomerGuid}/action/ovocimport`,
+      {
+        json: specExample('ImportCustomerRequest'),
+      },
+    );
+    expect(imp.text).toMatch(/^tsk_\d+$/);
+    expect((await call(sandbox, 'GET', `/api/v2/task/${imp.text}`)).json.status).toBe('CompletedSuccess');
   });
 });
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
-import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import { DEFAULT_SANDBOX_TOKEN, startSandbox } from '../../src/sandbox/index.js';
 import { exposesDefaultToken, isLoopbackHost } from '../../src/sandbox/auth.js';
-import { conformance, expectConformance, type Conformance } from './conformance.js';
+import { sandboxTest } from '../support/fixtures.js';
 
 const TOKENS = ['custom-token-one', 'a-much-longer-custom-token-two-0123456789'];
 
@@ -29,21 +29,13 @@ const ENDPOINTS: [string, string, unknown?][] = [
   ['GET', '/no/such/path'],
 ];
 
+const logs: string[] = [];
+// One sandbox for the file, called with TOKENS[0]; at its end the fixture checks that 40 answers or
+// more all conformed.
+const it = sandboxTest({ tokens: TOKENS, log: (l) => logs.push(l) }, { atLeast: 40 });
+
 describe('src/sandbox/auth.ts: bearer tokens', () => {
-  let sandbox: RunningSandbox;
-  let c: Conformance;
-  const logs: string[] = [];
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ tokens: TOKENS, taskDurationMs: 50, log: (l) => logs.push(l) });
-    c = conformance(sandbox.url, TOKENS[0]!);
-  });
-  afterAll(async () => {
-    expectConformance(c, 40);
-    await sandbox.close();
-  });
-
-  it('answers 401 with a bare Bearer challenge and a problem body when no token is sent', async () => {
+  it('answers 401 with a bare Bearer challenge and a problem body when no token is sent', async ({ c }) => {
     for (const [method, path, json] of ENDPOINTS) {
       const a = await c.call(method, path, { token: null, ...(json ? { json } : {}) });
       expect(a.status, `${method} ${path}`).toBe(401);
@@ -52,7 +44,9 @@ describe('src/sandbox/auth.ts: bearer tokens', () => {
     }
   });
 
-  it('answers 401 with error="invalid_token" when a token is refused, including the default one', async () => {
+  it('answers 401 with error="invalid_token" when a token is refused, including the default one', async ({
+    c,
+  }) => {
     for (const token of [
       'wrong',
       DEFAULT_SANDBOX_TOKEN,
@@ -70,7 +64,7 @@ describe('src/sandbox/auth.ts: bearer tokens', () => {
     }
   });
 
-  it('refuses other schemes and malformed headers', async () => {
+  it('refuses other schemes and malformed headers', async ({ c }) => {
     for (const authorization of [
       `Basic ${btoa('u:p')}`,
       `Token ${TOKENS[0]}`,
@@ -84,7 +78,7 @@ describe('src/sandbox/auth.ts: bearer tokens', () => {
     }
   });
 
-  it('accepts every configured token, with the scheme in any case', async () => {
+  it('accepts every configured token, with the scheme in any case', async ({ c }) => {
     for (const token of TOKENS) {
       for (const [method, path, json] of ENDPOINTS.filter(([, p]) => p !== '/no/such/path')) {
         const a = await c.call(method, path, { token, ...(json ? { json } : {}) });
@@ -98,7 +92,9 @@ describe('src/sandbox/auth.ts: bearer tokens', () => {
     expect(lower.status).toBe(200);
   });
 
-  it('checks the token before the path: an unknown path without a token is a 401, with one a 404', async () => {
+  it('checks the token before the path: an unknown path without a token is a 401, with one a 404', async ({
+    c,
+  }) => {
     expect((await c.call('GET', '/no/such/path', { token: null })).status).toBe(401);
     expect((await c.call('GET', '/no/such/path')).status).toBe(404);
   });

@@ -1,17 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
-import {
-  DEFAULT_SANDBOX_TOKEN,
-  SeedError,
-  startSandbox,
-  type RunningSandbox,
-  type SandboxSeed,
-} from '../../src/sandbox/index.js';
+import { DEFAULT_SANDBOX_TOKEN, SeedError, startSandbox, type SandboxSeed } from '../../src/sandbox/index.js';
 import type { OvocCustomer, Task } from '../../src/types.js';
-import { conformance, expectConformance, sleep, waitForTask, type Conformance } from './conformance.js';
+import { ManualClock, sandboxTest, test } from '../support/fixtures.js';
+import { conformance, expectConformance, finishTask } from './conformance.js';
 
 const NEW_TENANT = '0b5f2a3c-1d2e-4f50-8a6b-7c8d9e0f1a2b';
 const lead = (msTenantId: string) => ({
@@ -19,25 +14,21 @@ const lead = (msTenantId: string) => ({
   msTenantId,
 });
 
-describe('src/sandbox/control.ts: the control plane', () => {
-  let sandbox: RunningSandbox;
-  let c: Conformance;
+// One sandbox for the control-plane tests, reset before each; at the end of the file the fixture
+// checks that 50 answers or more all conformed (the 503 faults aside).
+const it = sandboxTest({}, { atLeast: 50, expected5xx: [503] });
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ taskDurationMs: 50 });
-    c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN, { expected5xx: [503] });
-  });
-  beforeEach(async () => {
+describe('src/sandbox/control.ts: the control plane', () => {
+  it.beforeEach(async ({ c }) => {
     await c.call('POST', '/_sandbox/reset');
   });
-  afterAll(async () => {
-    expectConformance(c, 50);
-    await sandbox.close();
-  });
 
-  it('POST /_sandbox/leads adds an active lead that create-from-lead then converts', async () => {
+  it('POST /_sandbox/leads adds an active lead that create-from-lead then converts', async ({
+    c,
+    sandbox,
+  }) => {
     const before = await c.call('POST', '/api/v3/customer', { json: lead(NEW_TENANT) });
-    expect((await waitForTask(c, before.body.taskId)).body.details).toEqual(['ValidationFailed']);
+    expect((await finishTask(c, sandbox, before.body.taskId)).body.details).toEqual(['ValidationFailed']);
     const added = await c.call('POST', '/_sandbox/leads', { json: { msTenantId: NEW_TENANT } });
     expect(added.status).toBe(201);
     expect(added.body).toEqual({
@@ -48,12 +39,14 @@ describe('src/sandbox/control.ts: the control plane', () => {
     });
     const after = await c.call('POST', '/api/v3/customer', { json: lead(NEW_TENANT) });
     expect(after.body.taskId).toMatch(/^wst_/);
-    expect((await waitForTask(c, after.body.taskId)).body.details).toEqual(['Converted']);
+    expect((await finishTask(c, sandbox, after.body.taskId)).body.details).toEqual(['Converted']);
     const { body } = await c.call('GET', '/_sandbox/state');
     expect(body.leads).toContainEqual(expect.objectContaining({ msTenantId: NEW_TENANT, converted: true }));
   });
 
-  it('refuses a lead body without a uuid msTenantId, or with other fields, with 400 errors', async () => {
+  it('refuses a lead body without a uuid msTenantId, or with other fields, with 400 errors', async ({
+    c,
+  }) => {
     const cases: [unknown, string[]][] = [
       [{}, ['msTenantId']],
       [{ msTenantId: 'nope' }, ['msTenantId']],
@@ -67,7 +60,9 @@ describe('src/sandbox/control.ts: the control plane', () => {
     }
   });
 
-  it('POST /_sandbox/reset returns to the fixtures: created customers, tasks and faults are gone', async () => {
+  it('POST /_sandbox/reset returns to the fixtures: created customers, tasks and faults are gone', async ({
+    c,
+  }) => {
     const created = await c.call('POST', '/api/v2/customer', {
       json: { ...specExample<object>('CreateEssentialsCustomerRequest'), shortName: 'Gone1' },
     });
@@ -97,7 +92,9 @@ describe('src/sandbox/control.ts: the control plane', () => {
     expect(imp.body).toBe('tsk_185511');
   });
 
-  it('GET /_sandbox/customer?id= answers one customer with the OVOC customer its import made', async () => {
+  it('GET /_sandbox/customer?id= answers one customer with the OVOC customer its import made', async ({
+    c,
+  }) => {
     const guid = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
     const before = await c.call('GET', `/_sandbox/customer?id=${guid}`);
     expect(before.status).toBe(200);
@@ -115,7 +112,9 @@ describe('src/sandbox/control.ts: the control plane', () => {
     expect(bad.body.errors.id[0]).toMatch(/uuid/);
   });
 
-  it('GET /_sandbox/state shows customers, OVOC customers, leads, SBCs, tasks and pending faults', async () => {
+  it('GET /_sandbox/state shows customers, OVOC customers, leads, SBCs, tasks and pending faults', async ({
+    c,
+  }) => {
     const a = await c.call('GET', '/_sandbox/state');
     expect(a.status).toBe(200);
     expect(Object.keys(a.body).sort()).toEqual([
@@ -140,7 +139,9 @@ describe('src/sandbox/control.ts: the control plane', () => {
   });
 
   describe('faults', () => {
-    it('429: the next N requests get 429 with Retry-After and a problem body, then requests pass', async () => {
+    it('429: the next N requests get 429 with Retry-After and a problem body, then requests pass', async ({
+      c,
+    }) => {
       const f = await c.call('POST', '/_sandbox/faults', { json: { fault: '429', count: 2 } });
       expect(f.status).toBe(201);
       expect(f.body).toMatchObject({
@@ -159,7 +160,7 @@ describe('src/sandbox/control.ts: the control plane', () => {
       expect((await c.call('GET', '/api/v2/task/tsk_185510')).status).toBe(200);
     });
 
-    it('applies only to the named operation, and never to the control plane', async () => {
+    it('applies only to the named operation, and never to the control plane', async ({ c }) => {
       await c.call('POST', '/_sandbox/faults', {
         json: { fault: '429', operationId: 'verifyLcCustomer', retryAfter: '7' },
       });
@@ -171,7 +172,7 @@ describe('src/sandbox/control.ts: the control plane', () => {
       expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/85844')).status).toBe(200);
     });
 
-    it('503: without Retry-After by default, with it when given (seconds or HTTP-date)', async () => {
+    it('503: without Retry-After by default, with it when given (seconds or HTTP-date)', async ({ c }) => {
       const tasks = async () => (await c.call('GET', '/_sandbox/state')).body.tasks.length;
       const before = await tasks();
       await c.call('POST', '/_sandbox/faults', { json: { fault: '503' } });
@@ -187,7 +188,7 @@ describe('src/sandbox/control.ts: the control plane', () => {
       expect(await tasks()).toBe(before);
     });
 
-    it('delay: holds the request for delayMs, then answers it normally', async () => {
+    it('delay: holds the request for delayMs, then answers it normally', async ({ c }) => {
       await c.call('POST', '/_sandbox/faults', {
         json: { fault: 'delay', delayMs: 200, operationId: 'getTask' },
       });
@@ -198,7 +199,7 @@ describe('src/sandbox/control.ts: the control plane', () => {
       expect(a.body.id).toBe('tsk_185510');
     });
 
-    it('faults queue in order, each request taking at most one', async () => {
+    it('faults queue in order, each request taking at most one', async ({ c }) => {
       await c.call('POST', '/_sandbox/faults', { json: { fault: '503' } });
       await c.call('POST', '/_sandbox/faults', { json: { fault: '429', retryAfter: 2 } });
       const statuses = [];
@@ -206,7 +207,7 @@ describe('src/sandbox/control.ts: the control plane', () => {
       expect(statuses).toEqual([503, 429, 200]);
     });
 
-    it('refuses a wrong fault body with 400 and a message per field', async () => {
+    it('refuses a wrong fault body with 400 and a message per field', async ({ c }) => {
       const cases: [unknown, string[]][] = [
         [{}, ['fault']],
         [{ fault: 429 }, ['fault']],
@@ -233,7 +234,7 @@ describe('src/sandbox/control.ts: the control plane', () => {
       expect((await c.call('GET', '/_sandbox/state')).body.faults).toEqual([]);
     });
 
-    it('a request refused for its token does not use up a fault', async () => {
+    it('a request refused for its token does not use up a fault', async ({ c }) => {
       await c.call('POST', '/_sandbox/faults', { json: { fault: '429' } });
       expect((await c.call('GET', '/api/v2/task/tsk_185510', { token: 'wrong' })).status).toBe(401);
       expect((await c.call('GET', '/api/v2/task/tsk_185510')).status).toBe(429);
@@ -266,52 +267,46 @@ describe('src/sandbox/seed.ts: seeds', () => {
     tasks: [{ ...specExample<Task>('TaskConverted'), id: 'wst_seeded' }],
   };
 
-  it('extends the fixtures with a seed object, and reset returns to fixtures plus seed', async () => {
-    const sandbox = await startSandbox({ seed, taskDurationMs: 20 });
-    try {
-      const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
-      expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/4242')).body).toEqual(ovoc);
-      expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/85844')).status).toBe(200);
-      expect((await c.call('GET', '/api/v2/task/wst_seeded')).body.details).toEqual(['Converted']);
-      const created = await c.call('POST', '/api/v2/customer', {
-        json: {
-          shortName: 'OnSbc9',
-          siteLocation: { sbcId: 9, sbcOnboardingScript: 1, sbcCleanupScript: 2 },
-          ovocCustomerType: 'TENANT_TYPE',
-        },
-      });
-      expect(created.status).toBe(200);
-      // New OVOC ids never collide with seeded ones.
-      const state = (await c.call('GET', '/_sandbox/state')).body;
-      expect(state.customers.find((x: any) => x.id === created.body.id).ovocCustomerId).toBe(85845);
-      await c.call('POST', '/_sandbox/reset');
-      expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/4242')).status).toBe(200);
-      const imp = await c.call('POST', `/api/v2/customer/${seed.customers![0]!.id}/action/ovocimport`, {
-        json: { customerType: 'TENANT_TYPE' },
-      });
-      expect(imp.status).toBe(200);
-      expectConformance(c, 7);
-    } finally {
-      await sandbox.close();
-    }
+  test('extends the fixtures with a seed object, and reset returns to fixtures plus seed', async ({
+    startSandbox,
+  }) => {
+    const sandbox = await startSandbox({ seed });
+    const c = conformance(sandbox.url, sandbox.token);
+    expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/4242')).body).toEqual(ovoc);
+    expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/85844')).status).toBe(200);
+    expect((await c.call('GET', '/api/v2/task/wst_seeded')).body.details).toEqual(['Converted']);
+    const created = await c.call('POST', '/api/v2/customer', {
+      json: {
+        shortName: 'OnSbc9',
+        siteLocation: { sbcId: 9, sbcOnboardingScript: 1, sbcCleanupScript: 2 },
+        ovocCustomerType: 'TENANT_TYPE',
+      },
+    });
+    expect(created.status).toBe(200);
+    // New OVOC ids never collide with seeded ones.
+    const state = (await c.call('GET', '/_sandbox/state')).body;
+    expect(state.customers.find((x: any) => x.id === created.body.id).ovocCustomerId).toBe(85845);
+    await c.call('POST', '/_sandbox/reset');
+    expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/4242')).status).toBe(200);
+    const imp = await c.call('POST', `/api/v2/customer/${seed.customers![0]!.id}/action/ovocimport`, {
+      json: { customerType: 'TENANT_TYPE' },
+    });
+    expect(imp.status).toBe(200);
+    expectConformance(c, 7);
   });
 
-  it('replaces the fixtures with replace: true, read from a JSON file', async () => {
+  test('replaces the fixtures with replace: true, read from a JSON file', async ({ startSandbox }) => {
     const file = join(dir, 'seed.json');
     writeFileSync(file, JSON.stringify({ ...seed, replace: true }));
     const sandbox = await startSandbox({ seed: file });
-    try {
-      const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
-      expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/85844')).status).toBe(404);
-      expect((await c.call('GET', '/api/v2/task/tsk_185510')).status).toBe(404);
-      expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/4242')).status).toBe(200);
-      expectConformance(c, 3);
-    } finally {
-      await sandbox.close();
-    }
+    const c = conformance(sandbox.url, sandbox.token);
+    expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/85844')).status).toBe(404);
+    expect((await c.call('GET', '/api/v2/task/tsk_185510')).status).toBe(404);
+    expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/4242')).status).toBe(200);
+    expectConformance(c, 3);
   });
 
-  it('rejects a bad seed with a message that names the problem', async () => {
+  test('rejects a bad seed with a message that names the problem', async () => {
     const bad: [unknown, RegExp][] = [
       [join(dir, 'missing.json'), /cannot read .*ENOENT/],
       [{ leads: [{ msTenantId: 'x' }] }, /leads\[0\]\.msTenantId must be a uuid/],
@@ -334,16 +329,19 @@ describe('src/sandbox/seed.ts: seeds', () => {
 });
 
 describe('src/sandbox/index.ts: startSandbox options', () => {
-  it('rejects options it cannot use, saying what to pass instead', async () => {
+  test('rejects options it cannot use, saying what to pass instead', async () => {
     await expect(startSandbox({ port: -1 })).rejects.toThrow(/port must be a whole number/);
     await expect(startSandbox({ port: 1.5 })).rejects.toThrow(/port/);
     await expect(startSandbox({ taskDurationMs: -1 })).rejects.toThrow(/taskDurationMs/);
     await expect(startSandbox({ taskDurationMs: Number.NaN })).rejects.toThrow(/taskDurationMs/);
     await expect(startSandbox({ tokens: [] })).rejects.toThrow(/non-empty array/);
     await expect(startSandbox({ tokens: ['has space'] })).rejects.toThrow(/visible ASCII/);
+    await expect(startSandbox({ clock: {} as never })).rejects.toThrow(
+      /clock must be an object with a now\(\)/,
+    );
   });
 
-  it('resolves to url and tokens, and close() is idempotent and frees the port', async () => {
+  test('resolves to url and tokens, and close() is idempotent and frees the port', async () => {
     const sandbox = await startSandbox();
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.tokens).toEqual([DEFAULT_SANDBOX_TOKEN]);
@@ -354,7 +352,7 @@ describe('src/sandbox/index.ts: startSandbox options', () => {
     await again.close();
   });
 
-  it('close() lets a delayed request finish, and cuts a long delay short at drainTimeoutMs', async () => {
+  test('close() lets a delayed request finish, and cuts a long delay short at drainTimeoutMs', async () => {
     const sandbox = await startSandbox({ limits: { drainTimeoutMs: 1_000 } });
     const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
     await c.call('POST', '/_sandbox/faults', { json: { fault: 'delay', delayMs: 60_000 } });
@@ -362,32 +360,30 @@ describe('src/sandbox/index.ts: startSandbox options', () => {
       headers: { authorization: `Bearer ${DEFAULT_SANDBOX_TOKEN}` },
     });
     // The request is in its delay once it has taken the fault (on a loaded machine, not at once).
-    for (let i = 0; i < 200 && (await c.call('GET', '/_sandbox/state')).body.counts.faults > 0; i++)
-      await sleep(25);
+    await expect
+      .poll(async () => (await c.call('GET', '/_sandbox/state')).body.counts.faults, { timeout: 20_000 })
+      .toBe(0);
+    // close() waits out the drain, then ends the 60 s delay: had it waited for the delay, the test
+    // would time out long before.
     const t = performance.now();
     await sandbox.close();
-    expect(performance.now() - t).toBeLessThan(5000);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(950);
     const answer = await pending;
     expect(answer.status).toBe(200);
     expect(answer.headers.get('connection')).toBe('close');
     expect((await answer.json()).id).toBe('tsk_185510');
   });
 
-  it('uses the default task duration of 2000 ms', async () => {
-    const sandbox = await startSandbox();
-    try {
-      const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
-      const a = await c.call('POST', '/api/v3/customer', {
-        json: specExample('CreateCustomerFromLeadRequest'),
-      });
-      const state = (await c.call('GET', '/_sandbox/state')).body;
-      const task = state.tasks.find((t: any) => t.id === a.body.taskId);
-      const remaining = Date.parse(task.completesAt) - Date.now();
-      expect(remaining).toBeGreaterThan(1000);
-      expect(remaining).toBeLessThanOrEqual(2000);
-      expectConformance(c, 2);
-    } finally {
-      await sandbox.close();
-    }
+  test('uses the default task duration of 2000 ms', async ({ serve }) => {
+    const clock = new ManualClock();
+    const sandbox = await serve(startSandbox({ clock }));
+    const c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
+    const a = await c.call('POST', '/api/v3/customer', {
+      json: specExample('CreateCustomerFromLeadRequest'),
+    });
+    const state = (await c.call('GET', '/_sandbox/state')).body;
+    const task = state.tasks.find((t: any) => t.id === a.body.taskId);
+    expect(Date.parse(task.completesAt) - clock.now()).toBe(2000);
+    expectConformance(c, 2);
   });
 });

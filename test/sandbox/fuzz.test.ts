@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
-import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { conformance, expectConformance, waitForTask, type Conformance } from './conformance.js';
+import { sandboxTest } from '../support/fixtures.js';
+import { finishTask } from './conformance.js';
 
 const BRAD_GUID = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
 const lead = specExample<Record<string, unknown>>('CreateCustomerFromLeadRequest');
@@ -18,18 +18,32 @@ const BODY_TARGETS: [string, string][] = [
   ['POST', '/_sandbox/faults'],
 ];
 
-/** Sends raw bytes over TCP and reads until the server closes or goes quiet. */
+/**
+ * Sends raw bytes over TCP and reads until the server closes the connection or one whole response
+ * (headers and Content-Length body) has arrived; a 10 s guard ends a read that gets neither.
+ */
 function rawRequest(port: number, data: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let out = '';
-    socket.setTimeout(1500, () => {
+    const done = () => {
+      clearTimeout(guard);
       socket.destroy();
       resolve(out);
+    };
+    const guard = setTimeout(done, 10_000);
+    socket.on('data', (d) => {
+      out += d.toString('utf8');
+      const end = out.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: *(\d+)/i.exec(out.slice(0, end))?.[1];
+      if (end !== -1 && length !== undefined && Buffer.byteLength(out.slice(end + 4)) >= Number(length))
+        done();
     });
-    socket.on('data', (d) => (out += d.toString('utf8')));
-    socket.on('end', () => resolve(out));
-    socket.on('error', reject);
+    socket.on('end', done);
+    socket.on('error', (e) => {
+      clearTimeout(guard);
+      reject(e);
+    });
     socket.write(data);
   });
 }
@@ -40,25 +54,21 @@ function parseRaw(response: string): { status: number; headers: string; body: an
   return { status, headers: head.toLowerCase(), body: JSON.parse(rest.join('\r\n\r\n')) };
 }
 
-describe('src/sandbox: hostile and malformed input', () => {
-  let sandbox: RunningSandbox;
-  let c: Conformance;
-  let port: number;
-  const logs: string[] = [];
+const logs: string[] = [];
+// One sandbox for the file; at its end the fixture checks that 100 answers or more all conformed.
+const it = sandboxTest({ log: (l) => logs.push(l) }, { atLeast: 100 }).extend(
+  'port',
+  { scope: 'file' },
+  ({ sandbox }) => Number(new URL(sandbox.url).port),
+);
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ taskDurationMs: 50, log: (l) => logs.push(l) });
-    c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
-    port = Number(new URL(sandbox.url).port);
-  });
-  afterAll(async () => {
-    expectConformance(c, 100);
+describe('src/sandbox: hostile and malformed input', () => {
+  afterAll(() => {
     // No input reached the catch-all: no 5xx was logged.
     expect(logs.filter((l) => / 5\d\d /.test(l) || l.includes('bug'))).toEqual([]);
-    await sandbox.close();
   });
 
-  it('answers malformed JSON with 400 and errors.$', async () => {
+  it('answers malformed JSON with 400 and errors.$', async ({ c }) => {
     for (const [method, path] of BODY_TARGETS) {
       for (const raw of ['{', '[1,', 'nul', '{"a":}', "{'a': 1}", 'NaN', '{"a":1}}', '\u0000', ' ']) {
         const a = await c.call(method, path, { raw, headers: json });
@@ -68,7 +78,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     }
   });
 
-  it('answers bodies that are JSON but not objects with 400', async () => {
+  it('answers bodies that are JSON but not objects with 400', async ({ c }) => {
     for (const [method, path] of BODY_TARGETS) {
       for (const raw of ['null', '[]', '"x"', '1', 'true', '[{}]']) {
         expect((await c.call(method, path, { raw, headers: json })).status, `${path} ${raw}`).toBe(400);
@@ -76,7 +86,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     }
   });
 
-  it('answers a wrong or missing content-type with 415', async () => {
+  it('answers a wrong or missing content-type with 415', async ({ c }) => {
     const body = JSON.stringify(lead);
     for (const [method, path] of BODY_TARGETS) {
       for (const type of [
@@ -102,7 +112,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('answers bodies over 64 KiB with 413 and keeps the connection usable', async () => {
+  it('answers bodies over 64 KiB with 413 and keeps the connection usable', async ({ c }) => {
     for (const size of [64 * 1024 + 1, 1024 * 1024, 5 * 1024 * 1024]) {
       const raw = `{"customerShortName":"${'a'.repeat(size)}"}`;
       for (const [method, path] of BODY_TARGETS) {
@@ -118,7 +128,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect((await c.call('GET', '/api/v2/task/tsk_185510')).status).toBe(200);
   });
 
-  it('answers invalid UTF-8 with 400', async () => {
+  it('answers invalid UTF-8 with 400', async ({ c }) => {
     const cases = [
       [0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d], // bytes that are never UTF-8
       [0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x3a, 0x31, 0x7d], // an overlong '/'
@@ -134,7 +144,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     }
   });
 
-  it('answers deeply nested JSON with 400, never a crash', async () => {
+  it('answers deeply nested JSON with 400, never a crash', async ({ c }) => {
     const depth = 32_000; // as deep as 64 KiB allows
     const arrays = '['.repeat(depth) + ']'.repeat(depth);
     const objects = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
@@ -159,7 +169,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     }
   });
 
-  it('treats __proto__ and constructor keys as plain data and pollutes nothing', async () => {
+  it('treats __proto__ and constructor keys as plain data and pollutes nothing', async ({ c }) => {
     const proto = '"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}';
     for (const [method, path] of BODY_TARGETS) {
       const a = await c.call(method, path, { raw: `{${proto}}`, headers: json });
@@ -189,7 +199,10 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect(Object.keys(stored.variables).sort()).toEqual(['__proto__', 'constructor']);
   });
 
-  it('handles huge strings: refused where the contract limits them, failed by the task where the vendor does', async () => {
+  it('handles huge strings: refused where the contract limits them, failed by the task where the vendor does', async ({
+    c,
+    sandbox,
+  }) => {
     const huge = 'x'.repeat(60_000);
     expect(
       (await c.call('POST', '/api/v2/customer', { json: { ...essentials, shortName: huge } })).status,
@@ -205,17 +218,17 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect(keyed.status).toBe(400);
     const a = await c.call('POST', '/api/v3/customer', { json: { ...lead, customerShortName: huge } });
     expect(a.status).toBe(200);
-    expect((await waitForTask(c, a.body.taskId)).body.details).toEqual(['Failed']);
+    expect((await finishTask(c, sandbox, a.body.taskId)).body.details).toEqual(['Failed']);
     const id = await c.call('GET', `/api/v2/task/tsk_${'1'.repeat(5000)}`);
     expect(id.status).toBe(400);
     expect(id.text.length).toBeLessThan(2000);
   });
 
-  it('survives odd JSON values: lone surrogates, huge numbers, duplicate keys', async () => {
+  it('survives odd JSON values: lone surrogates, huge numbers, duplicate keys', async ({ c, sandbox }) => {
     const surrogate = JSON.stringify(lead).replace('"SIPTest4"', '"\\ud800abc"');
     const a = await c.call('POST', '/api/v3/customer', { raw: surrogate, headers: json });
     expect(a.status).toBe(200);
-    expect((await waitForTask(c, a.body.taskId)).body.details).toEqual(['Failed']);
+    expect((await finishTask(c, sandbox, a.body.taskId)).body.details).toEqual(['Failed']);
     for (const n of ['1e400', '-1e400', '1.5', '9223372036854775808', '-0']) {
       const raw = JSON.stringify({ ...essentials, shortName: 'Num1' }).replace('"sbcId":5', `"sbcId":${n}`);
       const answer = await c.call('POST', '/api/v2/customer', { raw, headers: json });
@@ -225,7 +238,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect((await c.call('POST', '/_sandbox/faults', { raw: dup, headers: json })).status).toBe(400);
   });
 
-  it('answers unknown paths 404 and wrong methods 405 with Allow', async () => {
+  it('answers unknown paths 404 and wrong methods 405 with Allow', async ({ c }) => {
     for (const path of [
       '/',
       '/api',
@@ -258,7 +271,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     }
   });
 
-  it('ignores query strings and answers ids with encoded slashes or dots as 400', async () => {
+  it('ignores query strings and answers ids with encoded slashes or dots as 400', async ({ c }) => {
     expect((await c.call('GET', '/api/v2/task/tsk_185510?token=secret&x=%ff')).status).toBe(200);
     for (const id of ['tsk%2F185510', 'tsk_%ff', 'tsk_%', '%00']) {
       expect((await c.call('GET', `/api/v2/task/${id}`)).status, id).toBe(400);
@@ -266,7 +279,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect(logs.some((l) => l.includes('secret'))).toBe(false);
   });
 
-  it('answers malformed HTTP with a JSON problem over the raw socket', async () => {
+  it('answers malformed HTTP with a JSON problem over the raw socket', async ({ port }) => {
     const garbage = parseRaw(await rawRequest(port, 'GARBAGE\r\n\r\n'));
     expect(garbage.status).toBe(400);
     expect(garbage.headers).toContain('application/problem+json');
@@ -281,8 +294,8 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect(badLength.status).toBe(400);
   });
 
-  it('answers odd request targets over the raw socket', async () => {
-    const auth = `Authorization: Bearer ${DEFAULT_SANDBOX_TOKEN}`;
+  it('answers odd request targets over the raw socket', async ({ port, sandbox }) => {
+    const auth = `Authorization: Bearer ${sandbox.token}`;
     const absolute = parseRaw(
       await rawRequest(
         port,
@@ -321,7 +334,7 @@ describe('src/sandbox: hostile and malformed input', () => {
     expect(chunked.status).toBe(200);
   });
 
-  it('still serves normally after all of the above', async () => {
+  it('still serves normally after all of the above', async ({ c }) => {
     const a = await c.call('GET', '/api/v2/task/tsk_185510');
     expect(a.status).toBe(200);
   });

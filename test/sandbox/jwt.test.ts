@@ -10,6 +10,7 @@ import {
 import { UsageError } from '../../src/cli/args.js';
 import { runSandbox } from '../../src/cli/commands/sandbox.js';
 import { checkJwtOptions, createJwtAuthority, invariantDate } from '../../src/sandbox/jwt.js';
+import { test } from '../support/fixtures.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -166,19 +167,18 @@ describe('src/sandbox/jwt.ts: the token endpoint', () => {
 });
 
 describe('src/sandbox/jwt.ts: expiry', () => {
-  let sandbox: RunningSandbox;
-  beforeAll(async () => {
-    sandbox = await startSandbox({ auth: 'jwt', tokenLifetimeMs: 1 });
-  });
-  afterAll(() => sandbox.close());
-
-  it('refuses an expired token with JwtBearer\'s "The token expired at" and its invariant-culture date', async () => {
+  test('refuses an expired token with JwtBearer\'s "The token expired at" and its invariant-culture date', async ({
+    startSandbox: start,
+    clock,
+  }) => {
+    const sandbox = await start({ auth: 'jwt', tokenLifetimeMs: 1 });
     const { body } = await tokenRequest(sandbox, goodFields(sandbox));
     expect(body!.expires_in).toBeLessThanOrEqual(1);
     const token = body!.access_token as string;
     const exp = decodeJwt(token).exp!;
-    // The token lives until the next whole second; wait for it, boundedly.
-    await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
+    // Valid until the next whole second of the sandbox's clock, and refused once it gets there.
+    expect((await getTask(sandbox, token)).status).toBe(200);
+    clock.advance(exp * 1000 - clock.now());
     const res = await getTask(sandbox, token);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(
@@ -244,6 +244,7 @@ describe('live-platform sandbox --auth jwt --token-lifetime --aspnet', () => {
       out: (l) => out.push(l),
       err: () => {},
       async until(close, s) {
+        const asked = Date.now();
         const t = await fetch(s.jwt!.tokenUrl, {
           method: 'POST',
           headers: FORM,
@@ -263,7 +264,8 @@ describe('live-platform sandbox --auth jwt --token-lifetime --aspnet', () => {
           tokenStatus: t.status,
         };
         expect(decodeJwt(access_token).exp! - decodeJwt(access_token).iat!).toBeGreaterThanOrEqual(90);
-        expect(decodeJwt(access_token).exp! - Date.now() / 1000).toBeGreaterThan(89);
+        // Issued now, not earlier: it expires at least the lifetime after it was asked for.
+        expect(decodeJwt(access_token).exp! * 1000 - asked).toBeGreaterThanOrEqual(90_000);
         expect(await refused.text()).toBe('');
         await close();
         return 0;

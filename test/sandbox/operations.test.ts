@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { operations, specExample } from '../../src/contract/index.js';
 import { handlers } from '../../src/sandbox/operations/index.js';
-import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { conformance, expectConformance, waitForTask, type Conformance } from './conformance.js';
+import { sandboxTest } from '../support/fixtures.js';
+import { finishTask } from './conformance.js';
 
 const LEAD_TENANT = 'f79a7f93-5ef7-47d2-92c8-e4570503cec3';
 const BRAD_GUID = '182f496c-0aaa-4023-bdd4-03b9cf8f68b9';
@@ -19,35 +19,30 @@ const essentials = (over: Record<string, unknown> = {}) => ({
 });
 const withoutId = (task: Record<string, unknown>) => ({ ...task, id: undefined });
 
-describe('src/sandbox: the five operations', () => {
-  let sandbox: RunningSandbox;
-  let c: Conformance;
+// One sandbox for the file, reset before each test; at its end the fixture checks that 40 answers
+// or more all conformed. Its tasks finish when a test moves the clock (finishTask).
+const it = sandboxTest({ taskDurationMs: DURATION }, { atLeast: 40 });
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ taskDurationMs: DURATION });
-    c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
-  });
-  beforeEach(async () => {
+describe('src/sandbox: the five operations', () => {
+  it.beforeEach(async ({ c }) => {
     expect((await c.call('POST', '/_sandbox/reset')).body).toEqual({ reset: true });
-  });
-  afterAll(async () => {
-    expectConformance(c, 40);
-    await sandbox.close();
   });
 
   describe('fixtures', () => {
-    it('serves OVOC customer 85844 exactly as the vendor example', async () => {
+    it('serves OVOC customer 85844 exactly as the vendor example', async ({ c }) => {
       const a = await c.call('PUT', '/api/ovoc/v1/topology/customers/85844');
       expect(a.status).toBe(200);
       expect(a.body).toEqual(specExample('OvocCustomerBrad984'));
     });
 
-    it('has the completed import task tsk_185510 of the vendor example', async () => {
+    it('has the completed import task tsk_185510 of the vendor example', async ({ c }) => {
       const a = await c.call('GET', '/api/v2/task/tsk_185510');
       expect(a.body).toEqual(specExample('TaskImportCompleted'));
     });
 
-    it('serves every vendor task example by its id, and keeps the in-progress one InProgress', async () => {
+    it('serves every vendor task example by its id, and keeps the in-progress one InProgress', async ({
+      c,
+    }) => {
       for (const name of [
         'TaskConverted',
         'TaskFailedShortNameLength',
@@ -59,7 +54,7 @@ describe('src/sandbox: the five operations', () => {
       }
     });
 
-    it('lists the lead, SBC 5 with scripts 7 and 700, and customer BradSB1E1 in the state', async () => {
+    it('lists the lead, SBC 5 with scripts 7 and 700, and customer BradSB1E1 in the state', async ({ c }) => {
       const { body } = await c.call('GET', '/_sandbox/state');
       expect(body.leads).toContainEqual(
         expect.objectContaining({ msTenantId: LEAD_TENANT, active: true, converted: false }),
@@ -76,14 +71,17 @@ describe('src/sandbox: the five operations', () => {
   });
 
   describe('createCustomerFromLead (v3)', () => {
-    it('answers a wst_ task that is InProgress, then Converted with the vendor messages', async () => {
+    it('answers a wst_ task that is InProgress, then Converted with the vendor messages', async ({
+      c,
+      sandbox,
+    }) => {
       const a = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
       expect(a.status).toBe(200);
       expect(a.body.taskId).toMatch(/^wst_[0-9a-f-]{36}$/);
       const first = await c.call('GET', `/api/v2/task/${a.body.taskId}`);
       expect(first.body).toEqual({ ...specExample<object>('TaskInProgress'), id: a.body.taskId });
 
-      const done = await waitForTask(c, a.body.taskId);
+      const done = await finishTask(c, sandbox, a.body.taskId);
       const guid = done.body.outputData.umpCustomerGuid;
       expect(guid).toMatch(/^[0-9a-f-]{36}$/);
       expect(guid).not.toBe(specExample<any>('TaskConverted').outputData.umpCustomerGuid);
@@ -107,13 +105,16 @@ describe('src/sandbox: the five operations', () => {
       expect(ovoc.body.id).not.toBe(85844);
     });
 
-    it('ends a second conversion of the same lead in CustomerAlreadyConverted, creating nothing', async () => {
+    it('ends a second conversion of the same lead in CustomerAlreadyConverted, creating nothing', async ({
+      c,
+      sandbox,
+    }) => {
       await c.call('POST', '/api/v3/customer', { json: leadRequest() });
       const before = (await c.call('GET', '/_sandbox/state')).body.customers.length;
       const a = await c.call('POST', '/api/v3/customer', {
         json: leadRequest({ customerShortName: 'Other1' }),
       });
-      const done = await waitForTask(c, a.body.taskId);
+      const done = await finishTask(c, sandbox, a.body.taskId);
       expect(done.body).toEqual({
         ...specExample<object>('TaskCustomerAlreadyConverted'),
         id: a.body.taskId,
@@ -121,29 +122,38 @@ describe('src/sandbox: the five operations', () => {
       expect((await c.call('GET', '/_sandbox/state')).body.customers.length).toBe(before);
     });
 
-    it('fails a 16-character short name with the exact vendor message (the request itself is accepted)', async () => {
+    it('fails a 16-character short name with the exact vendor message (the request itself is accepted)', async ({
+      c,
+      sandbox,
+    }) => {
       const a = await c.call('POST', '/api/v3/customer', {
         json: specExample('CreateCustomerFromLeadShortNameTooLong'),
       });
       expect(a.status).toBe(200);
       expect(a.body.taskId).toMatch(/^wst_/);
-      const done = await waitForTask(c, a.body.taskId);
+      const done = await finishTask(c, sandbox, a.body.taskId);
       expect(withoutId(done.body)).toEqual(withoutId(specExample('TaskFailedShortNameLength')));
     });
 
-    it('fails invalid characters with one message per broken rule, as the vendor shows', async () => {
+    it('fails invalid characters with one message per broken rule, as the vendor shows', async ({
+      c,
+      sandbox,
+    }) => {
       const a = await c.call('POST', '/api/v3/customer', {
         json: specExample('CreateCustomerFromLeadInvalidCharacters'),
       });
-      const done = await waitForTask(c, a.body.taskId);
+      const done = await finishTask(c, sandbox, a.body.taskId);
       expect(withoutId(done.body)).toEqual(withoutId(specExample('TaskFailedInvalidCharacters')));
     });
 
-    it('reports every broken rule at once: length and characters of the short name and the full name', async () => {
+    it('reports every broken rule at once: length and characters of the short name and the full name', async ({
+      c,
+      sandbox,
+    }) => {
       const a = await c.call('POST', '/api/v3/customer', {
         json: leadRequest({ customerShortName: 'a.', customerFullName: 'A&B' }),
       });
-      const done = await waitForTask(c, a.body.taskId);
+      const done = await finishTask(c, sandbox, a.body.taskId);
       expect(done.body.status).toBe('CompletedFailed');
       expect(done.body.executionMessages.map((m: any) => m.message)).toEqual([
         "'Customer Short Name' must be between 3 and 15 characters.",
@@ -152,21 +162,24 @@ describe('src/sandbox: the five operations', () => {
       ]);
     });
 
-    it('does not consume the lead when the names fail', async () => {
+    it('does not consume the lead when the names fail', async ({ c, sandbox }) => {
       const bad = await c.call('POST', '/api/v3/customer', { json: leadRequest({ customerShortName: 'x' }) });
-      expect((await waitForTask(c, bad.body.taskId)).body.details).toEqual(['Failed']);
+      expect((await finishTask(c, sandbox, bad.body.taskId)).body.details).toEqual(['Failed']);
       const good = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
-      expect((await waitForTask(c, good.body.taskId)).body.details).toEqual(['Converted']);
+      expect((await finishTask(c, sandbox, good.body.taskId)).body.details).toEqual(['Converted']);
     });
 
-    it('fails a conversion whose short name an Essentials customer of the tenant has (any letter case), keeping the lead', async () => {
+    it('fails a conversion whose short name an Essentials customer of the tenant has (any letter case), keeping the lead', async ({
+      c,
+      sandbox,
+    }) => {
       const created = await c.call('POST', '/api/v2/customer', {
         json: essentials({ shortName: 'siptest4', fullName: 'siptest4', msTenantId: LEAD_TENANT }),
       });
       expect(created.status).toBe(200);
       const a = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
       expect(a.status).toBe(200);
-      const done = await waitForTask(c, a.body.taskId);
+      const done = await finishTask(c, sandbox, a.body.taskId);
       expect(done.body).toMatchObject({ status: 'CompletedFailed', details: ['Failed'] });
       expect(done.body.executionMessages).toEqual([
         {
@@ -179,12 +192,15 @@ describe('src/sandbox: the five operations', () => {
       const other = await c.call('POST', '/api/v3/customer', {
         json: leadRequest({ customerShortName: 'Other1' }),
       });
-      expect((await waitForTask(c, other.body.taskId)).body.details).toEqual(['Converted']);
+      expect((await finishTask(c, sandbox, other.body.taskId)).body.details).toEqual(['Converted']);
     });
 
-    it('fails a conversion whose short name an earlier conversion in the tenant took', async () => {
+    it('fails a conversion whose short name an earlier conversion in the tenant took', async ({
+      c,
+      sandbox,
+    }) => {
       const first = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
-      expect((await waitForTask(c, first.body.taskId)).body.details).toEqual(['Converted']);
+      expect((await finishTask(c, sandbox, first.body.taskId)).body.details).toEqual(['Converted']);
       // A new lead of the same tenant (renewed through the control plane), converted under the same name.
       expect((await c.call('POST', '/_sandbox/leads', { json: { msTenantId: LEAD_TENANT } })).status).toBe(
         201,
@@ -192,19 +208,24 @@ describe('src/sandbox: the five operations', () => {
       const again = await c.call('POST', '/api/v3/customer', {
         json: leadRequest({ customerShortName: 'SIPTEST4' }),
       });
-      const done = await waitForTask(c, again.body.taskId);
+      const done = await finishTask(c, sandbox, again.body.taskId);
       expect(done.body.status).toBe('CompletedFailed');
       expect(done.body.executionMessages[0].message).toMatch(/must be unique per M365 Tenant: SIPTEST4/);
       const names = (await c.call('GET', '/_sandbox/state')).body.customers.map((x: any) => x.shortName);
       expect(names.filter((n: string) => n.toLowerCase() === 'siptest4')).toHaveLength(1);
     });
 
-    it('answers a wup_ task ending ValidationFailed when the tenant has no active lead, with real timestamps', async () => {
+    it('answers a wup_ task ending ValidationFailed when the tenant has no active lead, with real timestamps', async ({
+      c,
+      sandbox,
+      clock,
+    }) => {
       const a = await c.call('POST', '/api/v3/customer', {
         json: leadRequest({ msTenantId: '11111111-2222-4333-8444-555555555555' }),
       });
       expect(a.body.taskId).toMatch(/^wup_[0-9a-f-]{36}$/);
-      const done = await waitForTask(c, a.body.taskId);
+      const createdAt = clock.now();
+      const done = await finishTask(c, sandbox, a.body.taskId);
       const example = specExample<any>('TaskValidationFailedNoLead');
       expect({ ...done.body, id: undefined, outputData: undefined }).toEqual({
         ...example,
@@ -219,10 +240,11 @@ describe('src/sandbox: the five operations', () => {
       });
       expect(out.createTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
       expect(Date.parse(out.completeTime) - Date.parse(out.createTime)).toBe(DURATION);
-      expect(Math.abs(Date.parse(out.createTime) - Date.now())).toBeLessThan(60_000);
+      // Stamped with the sandbox's clock when the task was queued.
+      expect(Date.parse(out.createTime)).toBe(createdAt);
     });
 
-    it('refuses a body that breaks the contract with 400 and an errors map', async () => {
+    it('refuses a body that breaks the contract with 400 and an errors map', async ({ c }) => {
       const a = await c.call('POST', '/api/v3/customer', {
         json: leadRequest({ configurationName: 'Other', extra: 1, msTenantId: 'nope' }),
       });
@@ -232,7 +254,9 @@ describe('src/sandbox: the five operations', () => {
   });
 
   describe('createEssentialsCustomer (v2)', () => {
-    it('creates the customer synchronously in the vendor format; it can then be imported and verified', async () => {
+    it('creates the customer synchronously in the vendor format; it can then be imported and verified', async ({
+      c,
+    }) => {
       const a = await c.call('POST', '/api/v2/customer', {
         json: essentials({ shortName: 'Acme_1', fullName: 'Acme One' }),
       });
@@ -258,7 +282,9 @@ describe('src/sandbox: the five operations', () => {
       });
     });
 
-    it('answers 409 for a short name already used in the tenant (the vendor example collides with fixture BradSB1E1)', async () => {
+    it('answers 409 for a short name already used in the tenant (the vendor example collides with fixture BradSB1E1)', async ({
+      c,
+    }) => {
       const a = await c.call('POST', '/api/v2/customer', { json: essentials() });
       expect(a.status).toBe(409);
       expect(a.body.detail).toContain('BradSB1E1');
@@ -272,7 +298,7 @@ describe('src/sandbox: the five operations', () => {
       ).toBe(409);
     });
 
-    it('refuses broken shortName rules with 400 and errors.shortName', async () => {
+    it('refuses broken shortName rules with 400 and errors.shortName', async ({ c }) => {
       for (const shortName of ['ab', 'a'.repeat(16), 'a.b', 'a b', 'a|b']) {
         const a = await c.call('POST', '/api/v2/customer', { json: essentials({ shortName }) });
         expect(a.status, shortName).toBe(400);
@@ -280,7 +306,7 @@ describe('src/sandbox: the five operations', () => {
       }
     });
 
-    it('accepts customer variables as extra string fields and refuses other extra values', async () => {
+    it('accepts customer variables as extra string fields and refuses other extra values', async ({ c }) => {
       const ok = await c.call('POST', '/api/v2/customer', {
         json: essentials({ shortName: 'Vars1', Region: 'EU' }),
       });
@@ -292,7 +318,9 @@ describe('src/sandbox: the five operations', () => {
       expect(Object.keys(bad.body.errors)).toEqual(['Region']);
     });
 
-    it('refuses an unknown SBC or a script the SBC lacks with 400 on the siteLocation field', async () => {
+    it('refuses an unknown SBC or a script the SBC lacks with 400 on the siteLocation field', async ({
+      c,
+    }) => {
       const sbc = await c.call('POST', '/api/v2/customer', {
         json: essentials({
           shortName: 'NoSbc',
@@ -313,7 +341,7 @@ describe('src/sandbox: the five operations', () => {
       ]);
     });
 
-    it('names every missing field in the errors map', async () => {
+    it('names every missing field in the errors map', async ({ c }) => {
       const a = await c.call('POST', '/api/v2/customer', { json: {} });
       expect(a.status).toBe(400);
       expect(Object.keys(a.body.errors).sort()).toEqual(['ovocCustomerType', 'shortName', 'siteLocation']);
@@ -321,7 +349,10 @@ describe('src/sandbox: the five operations', () => {
   });
 
   describe('importCustomerFromOvoc', () => {
-    it('imports fixture BradSB1E1 with the vendor request: a bare tsk_<n> string and a task ending as the vendor shows', async () => {
+    it('imports fixture BradSB1E1 with the vendor request: a bare tsk_<n> string and a task ending as the vendor shows', async ({
+      c,
+      sandbox,
+    }) => {
       const a = await c.call('POST', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, {
         json: specExample('ImportCustomerRequest'),
       });
@@ -333,11 +364,11 @@ describe('src/sandbox: the five operations', () => {
       expect(Number(b.body.slice(4))).toBe(Number(a.body.slice(4)) + 1);
       const progress = await c.call('GET', `/api/v2/task/${a.body}`);
       expect(progress.body).toMatchObject({ status: 'InProgress', outputData: {} });
-      const done = await waitForTask(c, a.body);
+      const done = await finishTask(c, sandbox, a.body);
       expect(done.body).toEqual({ ...specExample<object>('TaskImportCompleted'), id: a.body });
     });
 
-    it('gives the imported customer an OVOC customer with a new id, once', async () => {
+    it('gives the imported customer an OVOC customer with a new id, once', async ({ c }) => {
       const ids = async () =>
         (await c.call('GET', '/_sandbox/state')).body.ovocCustomers.map((o: any) => o.id);
       const before = await ids();
@@ -355,7 +386,9 @@ describe('src/sandbox: the five operations', () => {
       expect((await ids()).length).toBe(after.length);
     });
 
-    it('answers 404 problem details for an unknown customerGuid, 400 for one that is not a guid', async () => {
+    it('answers 404 problem details for an unknown customerGuid, 400 for one that is not a guid', async ({
+      c,
+    }) => {
       const missing = await c.call(
         'POST',
         '/api/v2/customer/00000000-0000-4000-8000-000000000000/action/ovocimport',
@@ -372,7 +405,7 @@ describe('src/sandbox: the five operations', () => {
       expect(Object.keys(bad.body.errors)).toEqual(['customerGuid']);
     });
 
-    it('refuses a body without customerType', async () => {
+    it('refuses a body without customerType', async ({ c }) => {
       const a = await c.call('POST', `/api/v2/customer/${BRAD_GUID}/action/ovocimport`, {
         json: { customerSource: 'LTC' },
       });
@@ -382,23 +415,33 @@ describe('src/sandbox: the five operations', () => {
   });
 
   describe('verifyLcCustomer', () => {
-    it('answers 404 for an unknown id and 400 for ids that are not positive ints', async () => {
+    it('answers 404 for an unknown id and 400 for ids that are not positive ints', async ({ c }) => {
       expect((await c.call('PUT', '/api/ovoc/v1/topology/customers/999999')).status).toBe(404);
-      for (const id of ['abc', '0', '-1', '1.5', '99999999999999999999', '%20']) {
+      // 2^63 is one past a long; 20 digits is far past it.
+      for (const id of ['abc', '0', '-1', '1.5', '9223372036854775808', '99999999999999999999', '%20']) {
         const a = await c.call('PUT', `/api/ovoc/v1/topology/customers/${id}`);
         expect(a.status, id).toBe(400);
         expect(Object.keys(a.body.errors)).toEqual(['id']);
       }
     });
 
-    it('ignores a body (the vendor PUT takes none) and changes nothing', async () => {
+    it('answers 404, not 400, for every id a long holds, past 2^53 too (found by Schemathesis)', async ({
+      c,
+    }) => {
+      for (const id of ['2147483648', '9007199254740993', '9223372036854775806', '9223372036854775807']) {
+        const a = await c.call('PUT', `/api/ovoc/v1/topology/customers/${id}`);
+        expect(a.status, id).toBe(404);
+      }
+    });
+
+    it('ignores a body (the vendor PUT takes none) and changes nothing', async ({ c }) => {
       const a = await c.call('PUT', '/api/ovoc/v1/topology/customers/85844', { json: { name: 'changed' } });
       expect(a.body.name).toBe('Brad984');
     });
   });
 
   describe('getTask', () => {
-    it('answers 404 for an unknown id and 400 for ids that break the TaskId pattern', async () => {
+    it('answers 404 for an unknown id and 400 for ids that break the TaskId pattern', async ({ c }) => {
       expect((await c.call('GET', '/api/v2/task/tsk_1')).status).toBe(404);
       expect((await c.call('GET', `/api/v2/task/wst_${'a'.repeat(200)}`)).status).toBe(400);
       for (const id of ['123', 'tsk_', '_1', 'tsk_1.2', 'ts%20k_1']) {
@@ -408,7 +451,7 @@ describe('src/sandbox: the five operations', () => {
       }
     });
 
-    it('forgets created tasks on reset', async () => {
+    it('forgets created tasks on reset', async ({ c }) => {
       const a = await c.call('POST', '/api/v3/customer', { json: leadRequest() });
       await c.call('POST', '/_sandbox/reset');
       expect((await c.call('GET', `/api/v2/task/${a.body.taskId}`)).status).toBe(404);

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
-import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-import { conformance, expectConformance, waitForTask, type Conformance } from './conformance.js';
+import { sandboxTest } from '../support/fixtures.js';
+import { finishTask } from './conformance.js';
+
+// One sandbox for the file; at its end the fixture checks that 400 answers or more all conformed.
+const it = sandboxTest({}, { atLeast: 400 });
 
 describe('src/sandbox: concurrent requests change state atomically', () => {
-  let sandbox: RunningSandbox;
-  let c: Conformance;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ taskDurationMs: 100 });
-    c = conformance(sandbox.url, DEFAULT_SANDBOX_TOKEN);
-  });
-  afterAll(async () => {
-    expectConformance(c, 400);
-    await sandbox.close();
-  });
-
-  it('100 concurrent conversions of one lead: exactly one Converted, 99 CustomerAlreadyConverted', async () => {
+  it('100 concurrent conversions of one lead: exactly one Converted, 99 CustomerAlreadyConverted', async ({
+    sandbox,
+    c,
+  }) => {
     await c.call('POST', '/_sandbox/reset');
     const request = specExample<object>('CreateCustomerFromLeadRequest');
     const started = await Promise.all(
@@ -25,7 +19,7 @@ describe('src/sandbox: concurrent requests change state atomically', () => {
     expect(started.map((a) => a.status)).toEqual(Array(100).fill(200));
     const ids = started.map((a) => a.body.taskId as string);
     expect(new Set(ids).size).toBe(100);
-    const done = await Promise.all(ids.map((id) => waitForTask(c, id)));
+    const done = await Promise.all(ids.map((id) => finishTask(c, sandbox, id)));
     const details = done.map((a) => a.body.details[0]);
     expect(details.filter((d) => d === 'Converted')).toHaveLength(1);
     expect(details.filter((d) => d === 'CustomerAlreadyConverted')).toHaveLength(99);
@@ -33,7 +27,7 @@ describe('src/sandbox: concurrent requests change state atomically', () => {
     expect(body.customers.filter((x: any) => x.source === 'lead')).toHaveLength(1);
   });
 
-  it('100 concurrent Essentials creations with distinct names all exist afterwards', async () => {
+  it('100 concurrent Essentials creations with distinct names all exist afterwards', async ({ c }) => {
     await c.call('POST', '/_sandbox/reset');
     const base = specExample<Record<string, unknown>>('CreateEssentialsCustomerRequest');
     const answers = await Promise.all(
@@ -60,7 +54,7 @@ describe('src/sandbox: concurrent requests change state atomically', () => {
     expect(new Set(imports.map((a) => a.body)).size).toBe(100);
   });
 
-  it('100 concurrent creations of one name: exactly one 200, the rest 409', async () => {
+  it('100 concurrent creations of one name: exactly one 200, the rest 409', async ({ c }) => {
     await c.call('POST', '/_sandbox/reset');
     const body = {
       ...specExample<Record<string, unknown>>('CreateEssentialsCustomerRequest'),

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { specExample } from '../../src/contract/index.js';
 import {
   TaskFailedError,
@@ -12,6 +12,7 @@ import {
   type PollTask,
 } from '../../src/tasks/index.js';
 import type { Task } from '../../src/types.js';
+import { drive } from '../support/clock.js';
 
 const inProgress = specExample<Task>('TaskInProgress');
 const converted = specExample<Task>('TaskConverted');
@@ -33,14 +34,23 @@ function script(states: (Task | Error)[], retryAfterMs?: number) {
 
 const fast = { intervalMs: 1, maxIntervalMs: 4 };
 
+// Every wait of the poller is a timer, so the tests run on vitest's fake timers and Date: time moves
+// only when a test moves it (drive() runs the due timers until the wait settles).
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('src/tasks/poller.ts', () => {
   it('polls until the task is terminal and resolves to it; `await poller` is pollUntilDone()', async () => {
     const { poll, calls } = script([inProgress, inProgress, converted]);
     const poller = new TaskPoller(poll, Promise.resolve('wst_1'), fast);
-    const task = await poller;
+    const task = await drive(poller);
     expect(task).toEqual(converted);
     expect(calls.map((c) => c.taskId)).toEqual(['wst_1', 'wst_1', 'wst_1']);
-    expect(await poller.pollUntilDone()).toBe(task); // a finished wait is shared, not repeated
+    expect(await drive(poller.pollUntilDone())).toBe(task); // a finished wait is shared, not repeated
     expect(calls).toHaveLength(3);
   });
 
@@ -53,7 +63,7 @@ describe('src/tasks/poller.ts', () => {
       fromMethod.push(t.status);
       if (fromMethod.length === 2) off();
     });
-    await poller;
+    await drive(poller);
     expect(fromOption).toEqual(['InProgress', 'InProgress', 'InProgress', 'CompletedSuccess']);
     expect(fromMethod).toEqual(['InProgress', 'InProgress']);
     expect(poller.latest?.status).toBe('CompletedSuccess');
@@ -62,17 +72,17 @@ describe('src/tasks/poller.ts', () => {
   it('waits about intervalMs before the first poll of a fresh start, but reads a resumed task at once', async () => {
     const fresh = script([converted]);
     const t0 = Date.now();
-    await new TaskPoller(fresh.poll, Promise.resolve('wst_1'), { intervalMs: 60 });
-    expect(fresh.calls[0]!.at - t0).toBeGreaterThanOrEqual(60 * 0.8 - 2); // less its jitter
+    await drive(new TaskPoller(fresh.poll, Promise.resolve('wst_1'), { intervalMs: 60 }));
+    expect(fresh.calls[0]!.at - t0).toBeGreaterThanOrEqual(60 * 0.8); // less its jitter
+    expect(fresh.calls[0]!.at - t0).toBeLessThanOrEqual(60);
     const resumed = script([converted]);
     const t1 = Date.now();
-    await new TaskPoller(resumed.poll, 'wst_1', { intervalMs: 5_000 });
-    expect(resumed.calls[0]!.at - t1).toBeLessThan(1_000);
+    await drive(new TaskPoller(resumed.poll, 'wst_1', { intervalMs: 5_000 }));
+    expect(resumed.calls[0]!.at - t1).toBe(0);
   });
 
   it('backs off exponentially from intervalMs up to maxIntervalMs, within the jitter band', async () => {
-    vi.useFakeTimers();
-    try {
+    {
       const schedule = async (started: string | Promise<string>) => {
         const { poll, calls } = script([...Array(7).fill(inProgress), converted]);
         const t0 = Date.now();
@@ -99,19 +109,17 @@ describe('src/tasks/poller.ts', () => {
         expect(gap).toBeLessThanOrEqual(ceilings[i]!);
         expect(gap).toBeGreaterThanOrEqual(ceilings[i]! * 0.8 - 1);
       });
-    } finally {
-      vi.useRealTimers();
     }
   });
 
   it("puts the server's Retry-After before its own backoff", async () => {
     const { poll, calls } = script([inProgress, converted], 80);
-    await new TaskPoller(poll, 'wst_1', { intervalMs: 1, maxIntervalMs: 2 });
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(75);
+    await drive(new TaskPoller(poll, 'wst_1', { intervalMs: 1, maxIntervalMs: 2 }));
+    expect(calls[1]!.at - calls[0]!.at).toBe(80);
   });
 
   it('throws TaskFailedError with the details, the log and the outcome on CompletedFailed', async () => {
-    const err = await new TaskPoller(script([inProgress, failed]).poll, 'wst_1', fast).then(
+    const err = await drive(new TaskPoller(script([inProgress, failed]).poll, 'wst_1', fast)).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -126,17 +134,19 @@ describe('src/tasks/poller.ts', () => {
   });
 
   it('tells a missing lead (ValidationFailed) apart and returns the failed task with throwOnFailure: false', async () => {
-    await expect(new TaskPoller(script([noLead]).poll, 'wup_1', fast)).rejects.toMatchObject({
+    await expect(drive(new TaskPoller(script([noLead]).poll, 'wup_1', fast))).rejects.toMatchObject({
       name: 'TaskFailedError',
       outcome: 'validation-failed',
     });
-    const task = await new TaskPoller(script([noLead]).poll, 'wup_1', { ...fast, throwOnFailure: false });
+    const task = await drive(
+      new TaskPoller(script([noLead]).poll, 'wup_1', { ...fast, throwOnFailure: false }),
+    );
     expect(task.status).toBe('CompletedFailed');
     expect(outcomeOf(task)).toBe('validation-failed');
   });
 
   it('resolves a CustomerAlreadyConverted task, an outcome distinct from a conversion', async () => {
-    const task = await new TaskPoller(script([already]).poll, 'wst_1', fast);
+    const task = await drive(new TaskPoller(script([already]).poll, 'wst_1', fast));
     expect(outcomeOf(task)).toBe('already-converted');
     expect(outcomeOf(converted)).toBe('converted');
     expect(outcomeOf(specExample<Task>('TaskImportCompleted'))).toBe('succeeded');
@@ -146,11 +156,13 @@ describe('src/tasks/poller.ts', () => {
   it('gives TaskTimeoutError, with the last state seen, when the deadline passes', async () => {
     const { poll } = script([inProgress]);
     const t0 = Date.now();
-    const err = (await new TaskPoller(poll, 'wst_9', {
-      intervalMs: 5,
-      maxIntervalMs: 10,
-      timeoutMs: 120,
-    }).then(
+    const err = (await drive(
+      new TaskPoller(poll, 'wst_9', {
+        intervalMs: 5,
+        maxIntervalMs: 10,
+        timeoutMs: 120,
+      }),
+    ).then(
       () => undefined,
       (e: unknown) => e,
     )) as TaskTimeoutError;
@@ -158,7 +170,8 @@ describe('src/tasks/poller.ts', () => {
     expect(err.taskId).toBe('wst_9');
     expect(err.timeoutMs).toBe(120);
     expect(err.lastTask?.status).toBe('InProgress');
-    expect(Date.now() - t0).toBeLessThan(2_000);
+    // At the deadline: not a poll interval later.
+    expect(Date.now() - t0).toBe(120);
   });
 
   it('stops at once when the signal aborts during a long sleep, with the signal reason', async () => {
@@ -166,11 +179,12 @@ describe('src/tasks/poller.ts', () => {
     const ac = new AbortController();
     const poller = new TaskPoller(poll, 'wst_1', { intervalMs: 60_000 });
     const waiting = poller.pollUntilDone({ signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30);
     const t0 = Date.now();
     ac.abort();
+    // No timer runs from here: only the abort can end the wait.
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Date.now() - t0).toBeLessThan(200);
+    expect(Date.now()).toBe(t0);
     expect(calls).toHaveLength(1);
     // A later wait resumes polling, at once.
     const { poll: poll2 } = script([converted]);
@@ -178,7 +192,7 @@ describe('src/tasks/poller.ts', () => {
     const ac2 = new AbortController();
     ac2.abort(new Error('gone'));
     await expect(resumed.pollUntilDone({ signal: ac2.signal })).rejects.toThrow('gone');
-    await expect(resumed.pollUntilDone()).resolves.toEqual(converted);
+    await expect(drive(resumed.pollUntilDone())).resolves.toEqual(converted);
   });
 
   it('passes an abortable signal to the read in flight', async () => {
@@ -191,7 +205,7 @@ describe('src/tasks/poller.ts', () => {
     };
     const ac = new AbortController();
     const waiting = new TaskPoller(poll, 'wst_1').pollUntilDone({ signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(seen).toBeDefined());
     ac.abort(new Error('caller gave up'));
     await expect(waiting).rejects.toThrow('caller gave up');
     expect(seen?.aborted).toBe(true);
@@ -203,8 +217,8 @@ describe('src/tasks/poller.ts', () => {
       Promise.reject(new Error('400 from start')),
       fast,
     );
-    await new Promise((r) => setTimeout(r, 10));
-    await expect(poller).rejects.toThrow('400 from start');
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(drive(poller)).rejects.toThrow('400 from start');
     await expect(poller.taskId).rejects.toThrow('400 from start');
   });
 
@@ -217,7 +231,7 @@ describe('src/tasks/poller.ts', () => {
     const text = poller.serialize();
     expect(taskIdFromSerialized(text)).toBe('wst_42');
     const { poll, calls } = script([converted]);
-    expect(await new TaskPoller(poll, taskIdFromSerialized(text), fast)).toEqual(converted);
+    expect(await drive(new TaskPoller(poll, taskIdFromSerialized(text), fast))).toEqual(converted);
     expect(calls[0]!.taskId).toBe('wst_42');
     expect(() => taskIdFromSerialized('wst_42')).toThrow(/poller.serialize\(\)/);
     expect(() => taskIdFromSerialized('{"v":2,"taskId":"x"}')).toThrow(TypeError);
@@ -226,8 +240,8 @@ describe('src/tasks/poller.ts', () => {
   it('propagates a read error (the HTTP binding throws LivePlatformError) and lets a later wait retry', async () => {
     const { poll } = script([new Error('503'), converted]);
     const poller = new TaskPoller(poll, 'wst_1', fast);
-    await expect(poller.pollUntilDone()).rejects.toThrow('503');
-    await expect(poller.pollUntilDone()).resolves.toEqual(converted);
+    await expect(drive(poller.pollUntilDone())).rejects.toThrow('503');
+    await expect(drive(poller.pollUntilDone())).resolves.toEqual(converted);
   });
 });
 
@@ -263,20 +277,17 @@ describe('src/tasks/status.ts', () => {
 });
 
 describe('src/tasks/poller.ts against a hostile poll', () => {
-  afterEach(() => vi.useRealTimers());
-
   it.each([{}, [], 'x', null, 42, { status: 'CompletedSuccess' }, { id: 'wst_1', status: 7 }])(
     'rejects at once with UnexpectedResponseError for %j, which is not a task',
     async (body) => {
       const { poll, calls } = script([body as unknown as Task]);
-      const e = await new TaskPoller(poll, 'wst_1', fast).catch((x: unknown) => x);
+      const e = await drive(new TaskPoller(poll, 'wst_1', fast)).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(UnexpectedResponseError);
       expect(calls).toHaveLength(1);
     },
   );
 
   it('keeps to intervalMs whatever Retry-After says: at most deadline / intervalMs + 2 polls', async () => {
-    vi.useFakeTimers();
     for (const retryAfterMs of [0, 1, undefined]) {
       const { poll, calls } = script([inProgress], retryAfterMs);
       const done = new TaskPoller(poll, 'wst_1', {
@@ -295,7 +306,6 @@ describe('src/tasks/poller.ts against a hostile poll', () => {
   });
 
   it('a Retry-After beyond the deadline ends at the deadline, after one poll', async () => {
-    vi.useFakeTimers();
     const { poll, calls } = script([inProgress], 3_000_000_000);
     const t0 = Date.now();
     const done = new TaskPoller(poll, 'wst_1', { timeoutMs: 5_000 }).pollUntilDone().catch((e: unknown) => e);
@@ -306,7 +316,6 @@ describe('src/tasks/poller.ts against a hostile poll', () => {
   });
 
   it('a deadline of 2^31 ms or 30 days works (chained timers): it does not fire early', async () => {
-    vi.useFakeTimers();
     for (const timeoutMs of [2 ** 31, 30 * 86_400_000]) {
       const { poll } = script([inProgress]);
       let settled: unknown;
@@ -329,14 +338,22 @@ describe('src/tasks/poller.ts against a hostile poll', () => {
   });
 
   it('emits no TimeoutOverflowWarning with real timers for a 2^31 ms deadline or Retry-After', async () => {
+    // Node warns from its real setTimeout only: this one runs on real timers.
+    vi.useRealTimers();
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
     try {
-      const { poll, calls } = script([inProgress], 2 ** 32);
+      const { poll: read, calls } = script([inProgress], 2 ** 32);
+      let polled!: () => void;
+      const firstPoll = new Promise<void>((r) => (polled = r));
+      const poll: PollTask = (id, signal) => read(id, signal).finally(polled);
       const ac = new AbortController();
       const done = new TaskPoller(poll, 'wst_1', { timeoutMs: 2 ** 31 }).pollUntilDone({ signal: ac.signal });
-      await new Promise((r) => setTimeout(r, 100));
+      // The poll answered; the poller has set its Retry-After wait by the next turn of the loop, and
+      // a warning about it would have been emitted (process.emitWarning goes out on nextTick).
+      await firstPoll;
+      await new Promise((r) => setImmediate(r));
       ac.abort(new Error('enough'));
       await expect(done).rejects.toThrow('enough'); // not a TaskTimeoutError after 1 ms
       expect(calls).toHaveLength(1); // not a storm of polls
@@ -353,6 +370,6 @@ describe('src/tasks/poller.ts against a hostile poll', () => {
       { intervalMs: Number.NaN },
       { maxIntervalMs: '5' as unknown as number },
     ])
-      await expect(new TaskPoller(script([converted]).poll, 'wst_1', bad)).rejects.toThrow(TypeError);
+      await expect(drive(new TaskPoller(script([converted]).poll, 'wst_1', bad))).rejects.toThrow(TypeError);
   });
 });

@@ -118,13 +118,27 @@ describe('src/tasks/timing.ts', () => {
   });
 
   it('sleeps, and an abort ends the sleep at once with the reason', async () => {
-    await sleep(5);
-    const ac = new AbortController();
-    const t0 = Date.now();
-    const p = sleep(60_000, ac.signal);
-    setTimeout(() => ac.abort(new Error('stop')), 10);
-    await expect(p).rejects.toThrow('stop');
-    expect(Date.now() - t0).toBeLessThan(1_000);
-    await expect(sleep(10, ac.signal)).rejects.toThrow('stop');
+    vi.useFakeTimers();
+    try {
+      let slept = false;
+      const short = sleep(5).then(() => (slept = true));
+      await vi.advanceTimersByTimeAsync(4);
+      expect(slept).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await short;
+      expect(slept).toBe(true);
+      const ac = new AbortController();
+      const t0 = Date.now();
+      const p = sleep(60_000, ac.signal);
+      p.catch(() => undefined);
+      await vi.advanceTimersByTimeAsync(10);
+      ac.abort(new Error('stop'));
+      // Ended by the abort, 10 ms into a 60 s sleep, with no further time passing.
+      await expect(p).rejects.toThrow('stop');
+      expect(Date.now() - t0).toBe(10);
+      await expect(sleep(10, ac.signal)).rejects.toThrow('stop');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -23,6 +23,8 @@ export interface GeneratedContext extends Partial<
   tasksBroken?: boolean;
   /** Sends one request (the caller counts it) and returns the exchange. */
   send(request: CheckRequest): Promise<Sent>;
+  /** Aborts when the phase is stopped (interrupted, or its deadline): fast-check then ends at once. */
+  signal?: AbortSignal;
   record(outcome: CheckOutcome): void;
   created(operationId: string, names: string[], id?: string): void;
 }

@@ -1,7 +1,4 @@
 // Property-based contract checking: requests generated from the contract's schemas with fast-check.
-import { createHash } from 'node:crypto';
-import { prefixFrom } from '../names.js';
-
 export {
   DEFAULT_MAX_EXAMPLES,
   SHRINK_BUDGET,
@@ -14,8 +11,3 @@ export {
 } from './phase.js';
 export { validCases, invalidCases, breakersFor, isValidCase, type GeneratedCase } from './requests.js';
 export { arbitraryFor } from './valid.js';
-
-/** The run prefix from the seed: a replayed seed sends the same names (the form of newRunPrefix). */
-export function prefixFromSeed(seed: number): string {
-  return prefixFrom(createHash('sha256').update(`live-platform-check:${seed}`).digest());
-}

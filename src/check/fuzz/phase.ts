@@ -11,8 +11,17 @@ import { applyChecks, primaryCheck, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
 import type { CheckName, CheckOutcome, CheckRequest, GeneratedSummary } from '../types.js';
 import type { GeneratedContext } from './context.js';
-import { invalidCases, isValidCase, validCases, type GeneratedCase } from './requests.js';
+import {
+  edgeCases,
+  invalidCases,
+  isValidCase,
+  MAX_REPLAYS,
+  validCases,
+  withReplays,
+  type GeneratedCase,
+} from './requests.js';
 import { runSequences } from './sequence.js';
+import { stopIfAborted, stopOn } from '../stop.js';
 
 export type { GeneratedContext } from './context.js';
 export type { GeneratedFailure, GeneratedSummary, GeneratedWarning } from '../types.js';
@@ -62,6 +71,10 @@ async function runProperty(
   createdNames: string[],
   /** performance.now() when the generated phase started, for firstFailureMs. */
   phaseStarted: number,
+  /** Writes the server accepted, for later cases to send again (requests.ts withReplays). */
+  accepted?: GeneratedCase[],
+  /** Cases run before the generated ones (requests.ts edgeCases). */
+  examples: GeneratedCase[] = [],
 ): Promise<void> {
   const tally: Tally = { passed: new Map() };
   const budget = ctx.maxExamples + SHRINK_BUDGET;
@@ -71,6 +84,7 @@ async function runProperty(
   let stopped: string | undefined;
   const caseName = `generated: ${kind} requests`;
   const property = fc.asyncProperty(arbitrary, async (c) => {
+    stopIfAborted(ctx.signal);
     if (!c) {
       summary.discarded++;
       fc.pre(false);
@@ -83,7 +97,7 @@ async function runProperty(
     // Past the budget every further shrink candidate counts as passing, so shrinking ends.
     if (stopped !== undefined || ++calls > budget) return true;
     summary.cases++;
-    const { exchange: ex, json } = await ctx.send(c.request);
+    const { exchange: ex, json } = await ctx.send(c.request).catch(stopOn(ctx.signal));
     const outcomes = applyChecks(
       {
         operation: op,
@@ -118,9 +132,15 @@ async function runProperty(
       // The shared floor (src/internal/timers.ts), and no wait past 30 s: generation goes on.
       await sleep(
         Math.min(nextAskWait(MIN_THROTTLE_WAIT_MS, 0, parseRetryAfter(res.headers['retry-after'])), 30_000),
-      );
+        ctx.signal,
+      ).catch(stopOn(ctx.signal));
     } else throttled = 0;
-    if (is2xx(status) && isWrite(op)) createdNames.push(...namesIn(op, c.request.body));
+    if (is2xx(status) && isWrite(op)) {
+      createdNames.push(...namesIn(op, c.request.body));
+      // Frozen from the first failure on: a shrink candidate then replays what the failing case
+      // replayed, not a write some earlier candidate made.
+      if (accepted && !tally.lastFailure && accepted.length < MAX_REPLAYS) accepted.push(c);
+    }
     // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed
     // in the summary, not counted as passed.
     if (c.broken) {
@@ -155,6 +175,7 @@ async function runProperty(
   const details = await fc.check(property, {
     seed,
     numRuns: ctx.maxExamples,
+    examples: examples.map((c) => [c] as [GeneratedCase]),
     // Invalid requests are drawn on top of valid ones; some land where no parent holds them.
     maxSkipsPerRun: 20,
   });
@@ -238,15 +259,18 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         return;
       }
       const names: string[] = [];
+      const accepted: GeneratedCase[] = [];
       await runProperty(
         ctx,
         op,
         'valid',
-        validCases(op, prefix),
+        writes ? withReplays(op, validCases(op, prefix), accepted, prefix) : validCases(op, prefix),
         streamSeed(ctx.seed, i, 0),
         summary,
         names,
         started,
+        accepted,
+        edgeCases(op, prefix),
       );
       const invalid = invalidCases(op, {
         ...prefix,

@@ -1,20 +1,23 @@
 // Requests of one operation, valid or breaking one keyword, built from the operation's schemas in
-// the bundled contract. Names carry the run prefix on a server the checker did not start; ids the
-// server must already know (the int64 members of a body: SBC and script ids) keep the contract's
-// example value, since a made-up SBC id only tests the 400 for an unknown SBC.
+// the bundled contract. Names carry the run prefix on a server the checker did not start, then any
+// character (the vendor's rules for v3 names are the task's, not the request's). Ids the server
+// must already know (the int64 members of a body the example gives: SBC and script ids) mostly keep
+// the example's value, so the request gets past the lookup; the rest of the time they go to the
+// integer limits, and a 400 that names only such members is the server's state, not a refusal
+// (`referenceMembers`).
 import fc from 'fast-check';
 import { segmentProblem } from '../../internal/path-params.js';
 import {
   coerceParams,
-  specExample,
   validateParams,
   validateRequestBody,
   type OperationInfo,
 } from '../../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from '../evidence.js';
 import { examplePath } from '../cases.js';
-import { schemaAt } from '../mutations.js';
+import { resolve, schemaAt } from '../mutations.js';
 import { nameFields } from '../names.js';
+import { at, exampleBody } from '../references.js';
 import type { CheckRequest } from '../types.js';
 import {
   applyBreaker,
@@ -24,7 +27,18 @@ import {
   type Breaker,
   type BreakerOptions,
 } from './invalid.js';
-import { arbitraryFor, boundedLength, charUnit, repeatedClass, stringOf, type Schema } from './valid.js';
+import {
+  arbitraryFor,
+  boundedLength,
+  caseTwin,
+  charUnit,
+  integerArbitrary,
+  patternedIdEdges,
+  repeatedClass,
+  stringLimits,
+  stringOf,
+  type Schema,
+} from './valid.js';
 
 /** The vendor's limit on customer names (3-15 characters); unbounded name fields stay within it. */
 export const NAME_LIMIT = 15;
@@ -48,24 +62,18 @@ export interface RequestOptions {
 
 const pathParams = (op: OperationInfo) => op.parameters.filter((p) => p.in === 'path');
 
-const exampleBody = (op: OperationInfo): unknown => {
-  const name = op.requestBody?.examples[0];
-  return name ? specExample(name) : undefined;
-};
-
-const at = (value: unknown, path: string[]): unknown =>
-  path.reduce<unknown>(
-    (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
-    value,
-  );
-
 function bodyOverride(op: OperationInfo, options: RequestOptions) {
   const names = new Set(nameFields(op));
   const example = exampleBody(op);
   return (path: string[], schema: Schema): fc.Arbitrary<unknown> | undefined => {
     if (schema.type === 'integer' && schema.format === 'int64') {
       const known = at(example, path);
-      if (typeof known === 'number') return fc.constant(known);
+      if (typeof known === 'number')
+        return fc.oneof(
+          { withCrossShrink: true },
+          { arbitrary: fc.constant(known), weight: 3 },
+          { arbitrary: integerArbitrary(schema), weight: 1 },
+        );
     }
     if (options.prefix !== undefined && path.length === 1 && names.has(path[0]!)) {
       const prefix = options.prefix;
@@ -75,8 +83,9 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
       const max = maxLength - prefix.length;
       if (max < min) return undefined;
       const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
-      // Names the task checks (v3) follow its rule: letters, digits and `_`.
-      const chars = charUnit(unit ?? /^[\p{L}\p{N}_]$/u);
+      // A name the request does not constrain (v3: the task checks it) gets any character: an
+      // apostrophe or a space the vendor allows, and the ones it forbids.
+      const chars = charUnit(unit);
       return stringOf(chars, boundedLength(min, max)).map((s) => prefix + s);
     }
     return undefined;
@@ -124,6 +133,173 @@ function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrar
 /** Valid requests of the operation; the caller still discards any its validators refuse. */
 export function validCases(op: OperationInfo, options: RequestOptions = {}): fc.Arbitrary<GeneratedCase> {
   return partsArbitrary(op, options).map((parts) => ({ request: toRequest(op, parts), parts }));
+}
+
+const INT_EDGES = [2 ** 31 - 1, 2 ** 31, 2 ** 32, Number.MAX_SAFE_INTEGER];
+
+/** The path parameters' own examples, as the deterministic cases send them. */
+function exampleParams(op: OperationInfo): Record<string, unknown> {
+  const path = examplePath(op);
+  const names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const re = new RegExp(
+    `^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`,
+  );
+  const m = re.exec(path);
+  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m?.[i + 1] ?? '')]));
+}
+
+/**
+ * The first valid cases of a property, one edge at a time on the operation's own example (the
+ * coverage a generic tool starts with): only the required members; each string member at its
+ * longest, with a character outside the BMP at the end, and with an apostrophe; each integer at
+ * the int32 and int64 limits; each open map empty; each integer path parameter and patterned id at
+ * the limits. Every name differs from the others' (a fresh name per case), so no edge ends at a 409.
+ */
+export function edgeCases(op: OperationInfo, options: RequestOptions = {}): GeneratedCase[] {
+  const baseParams = exampleParams(op);
+  const out: RequestParts[] = [];
+  /** Which member each body case puts at an edge (by the case's index). */
+  const edged = new Map<number, string>();
+  for (const p of pathParams(op)) {
+    const schema = resolve(schemaAt(p.schemaPointer));
+    const values =
+      schema.type === 'integer'
+        ? INT_EDGES.map(String)
+        : typeof schema.pattern === 'string'
+          ? patternedIdEdges(schema, new RegExp(schema.pattern, 'u'), stringLimits(schema))
+          : [];
+    for (const v of values) out.push({ params: { ...baseParams, [p.name]: v } });
+  }
+  const example = exampleBody(op);
+  if (op.requestBody && example && typeof example === 'object' && !Array.isArray(example)) {
+    const root = resolve(schemaAt(op.requestBody.schemaPointer));
+    const body = example as Record<string, unknown>;
+    const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
+    // Only the required members, once per value of each required enum (an optional member left
+    // out can matter for one value only).
+    const requiredOnly = Object.fromEntries(Object.entries(body).filter(([k]) => required.has(k)));
+    out.push({ params: baseParams, body: requiredOnly });
+    for (const k of required) {
+      const values = resolve(((root.properties ?? {}) as Record<string, unknown>)[k]).enum;
+      if (Array.isArray(values))
+        for (const v of values)
+          if (v !== requiredOnly[k]) out.push({ params: baseParams, body: { ...requiredOnly, [k]: v } });
+    }
+    // The body's own open map (customer variables beside the named fields): one entry whose value
+    // holds letters outside ASCII and the BMP and an apostrophe, two entries, two keys that differ
+    // only in letter case.
+    const extra = [root.additionalProperties, root.unevaluatedProperties].find(
+      (x) => x && typeof x === 'object',
+    );
+    if (extra && resolve(extra).type === 'string') {
+      const value = "Éé𝔸'x";
+      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: value } });
+      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: 'x', EdgeVariable2: 'y' } });
+      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable: 'x', eDGEvARIABLE: 'y' } });
+    }
+    const members = (node: Schema, value: Record<string, unknown>, path: string[]) => {
+      for (const [k, sub] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
+        const schema = resolve(sub);
+        const at = [...path, k];
+        // On the required members only: the edge is the one thing the case adds, so a failure
+        // on it is already minimal (an example case is not shrunk).
+        const put = (v: unknown) => {
+          edged.set(out.length, at.join('.'));
+          out.push({ params: baseParams, body: setAt(requiredOnly, at, v) });
+        };
+        if (schema.type === 'string' && typeof schema.maxLength === 'number' && !schema.format) {
+          const n = Math.min(schema.maxLength, 500);
+          put('x'.repeat(n));
+          put('x'.repeat(n - 1) + '𝔸');
+          put('x'.repeat(Math.max(0, n - 2)) + "'x");
+        } else if (schema.type === 'string' && !schema.enum && !schema.format && !schema.pattern) {
+          put("x'x 𝔸");
+        } else if (schema.type === 'integer') {
+          for (const e of INT_EDGES) put(e);
+        } else if (schema.type === 'object' && !schema.properties) {
+          put({});
+        } else if (schema.type === 'object' && value[k] && typeof value[k] === 'object' && required.has(k)) {
+          members(schema, value[k] as Record<string, unknown>, at);
+        }
+      }
+    };
+    members(root, body, []);
+  }
+  const names = nameFields(op);
+  const prefix = options.prefix ?? '';
+  return out.map((parts, i) => {
+    let body = parts.body;
+    if (body && typeof body === 'object') {
+      const b = { ...(body as Record<string, unknown>) };
+      for (const k of names) {
+        const v = b[k];
+        if (typeof v !== 'string') continue;
+        // A fresh name per case: the run prefix and the case's number, then what the edge put
+        // there (its last characters, so its length and its tail stay).
+        const head = [...`${prefix}e${i.toString(36)}`];
+        const cps = [...v];
+        const name =
+          edged.get(i) !== k
+            ? head
+            : cps.length > head.length
+              ? [...head, ...cps.slice(head.length)]
+              : [...head, ...cps].slice(0, Math.max(head.length, NAME_LIMIT));
+        b[k] = name.join('').padEnd(3, 'x');
+      }
+      body = b;
+    }
+    const next = { ...parts, body };
+    return { request: toRequest(op, next), parts: next };
+  });
+}
+
+function setAt(value: Record<string, unknown>, path: string[], v: unknown): Record<string, unknown> {
+  const [head, ...rest] = path;
+  const out = { ...value };
+  out[head!] = rest.length ? setAt((value[head!] ?? {}) as Record<string, unknown>, rest, v) : v;
+  return out;
+}
+
+/** Writes a server accepted in this run, newest last, that later cases may send again. */
+export const MAX_REPLAYS = 50;
+
+/**
+ * Valid cases that now and then repeat a write the server accepted earlier in the run (`accepted`,
+ * filled by the caller as answers come): the same request again, or with its names in another
+ * letter case (after the run prefix). A server must answer both as the contract says: 2xx or a 409
+ * for the name, never a crash. Drawn when the case is drawn, so the state it reads is the run's.
+ */
+export function withReplays(
+  op: OperationInfo,
+  fresh: fc.Arbitrary<GeneratedCase>,
+  accepted: GeneratedCase[],
+  options: RequestOptions = {},
+): fc.Arbitrary<GeneratedCase> {
+  const names = nameFields(op);
+  const replay = fc.option(fc.tuple(fc.nat(), fc.constantFrom('same' as const, 'case' as const)), {
+    freq: 4,
+    nil: undefined,
+  });
+  return fc.tuple(fresh, replay).map(([c, r]) => {
+    if (!r || !accepted.length) return c;
+    const base = accepted[accepted.length - 1 - (r[0] % accepted.length)]!;
+    if (r[1] === 'same') return base;
+    const body = { ...(base.parts.body as Record<string, unknown>) };
+    const keep = options.prefix?.length ?? 0;
+    let changed = false;
+    for (const k of names) {
+      const v = body[k];
+      if (typeof v !== 'string') continue;
+      const other = v.slice(0, keep) + caseTwin(v.slice(keep));
+      if (other !== v) {
+        body[k] = other;
+        changed = true;
+      }
+    }
+    if (!changed) return base;
+    const parts = { ...base.parts, body };
+    return { request: toRequest(op, parts), parts };
+  });
 }
 
 interface PlacedBreaker extends Breaker {

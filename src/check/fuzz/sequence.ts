@@ -22,12 +22,18 @@ import {
 import type { CheckOutcome, GeneratedSummary } from '../types.js';
 import type { GeneratedContext } from './context.js';
 import { validCases } from './requests.js';
+import { stopIfAborted, stopOn } from '../stop.js';
 
 export { evaluate } from '../expressions.js';
 export { workflowDocument } from '../arazzo.js';
 
 /** Sequences per workflow and run at most: each converts a lead and waits for two tasks. */
 export const MAX_SEQUENCES = 5;
+/**
+ * Sequences spent on shrinking a failure at most: each one follows tasks, so shrinking without a
+ * budget (as the generated requests have one, SHRINK_BUDGET) ran a hostile server for minutes.
+ */
+export const SEQUENCE_SHRINK_BUDGET = 10;
 
 type WorkflowParts = Pick<
   WorkflowContext,
@@ -87,12 +93,13 @@ async function runSequence(
     .map((cs) => prefix + cs.join(''));
   // Other text inputs (the full name) are optional and, when sent, keep to the task's rule too;
   // leaving them to the schema's plain string would end most sequences at a failed conversion.
+  // On a tenant they carry the run prefix too, like every name the run sends.
   const text = fc.option(
     fc
       .array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_' "), {
-        maxLength: 40,
+        maxLength: 40 - prefix.length,
       })
-      .map((cs) => cs.join('')),
+      .map((cs) => prefix + cs.join('')),
     { nil: undefined },
   );
   const generatedInputs = fc.record(
@@ -120,18 +127,25 @@ async function runSequence(
   const passed = new Map<string, CheckOutcome>();
   /** Why the sequences stopped early (no complete answer): later runs pass without a request. */
   let stopped: string | undefined;
+  const numRuns = ctx.targetKind === 'live' ? 1 : Math.min(ctx.maxExamples, MAX_SEQUENCES);
+  let calls = 0;
   const property = fc.asyncProperty(generatedInputs, bodies, async (values, generated) => {
-    if (stopped !== undefined) return true;
+    stopIfAborted(ctx.signal);
+    // Past the budget every further shrink candidate counts as passing, so shrinking ends.
+    if (stopped !== undefined || ++calls > numRuns + SEQUENCE_SHRINK_BUDGET) return true;
     const given: Record<string, unknown> = { ...values };
     if (needsLead) {
-      const lead = ctx.targetKind === 'live' ? ctx.leadTenantId! : await sandboxLead(wctx.http);
+      const lead =
+        ctx.targetKind === 'live'
+          ? ctx.leadTenantId!
+          : await sandboxLead(wctx.http).catch(stopOn(ctx.signal));
       for (const [name, s] of inputs) if (s['x-lead']) given[name] = lead;
     }
     const io: StepIo = {
       targetKind: ctx.targetKind,
       send: async (op, request, stepCase) => {
         summary.cases++;
-        const sent = await ctx.send(request);
+        const sent = await ctx.send(request).catch(stopOn(ctx.signal));
         const outcomes = applyChecks(
           { operation: op, caseName: stepCase, kind: 'workflow', targetKind: ctx.targetKind },
           sent.exchange,
@@ -145,12 +159,17 @@ async function runSequence(
         ? { ovocCustomerOf: (guid: unknown) => sandboxOvocId(wctx.http, guid) }
         : {}),
     };
-    const run = await runWorkflow(workflow, given, io, caseName);
+    const run = await runWorkflow(workflow, given, io, caseName).catch(stopOn(ctx.signal));
     if (run.stopped?.why === 'invalid-body') {
       summary.discarded++;
       fc.pre(false);
     }
-    if (run.stopped?.why === 'task') return false;
+    if (run.stopped?.why === 'task') {
+      // Recorded by followTask as it is: shrinking would follow more tasks that end the same way,
+      // each after the task deadline (a task that never ends made it minutes).
+      stopped = `a task did not end cleanly at step ${run.stopped.stepId} (see task_lifecycle)`;
+      return true;
+    }
     const failures = run.outcomes.filter((o) => o.verdict === 'failed');
     for (const o of run.outcomes) if (o.verdict === 'passed') passed.set(`${o.operationId} ${o.check}`, o);
     if (run.stopped?.why === 'no-response') {
@@ -170,7 +189,7 @@ async function runSequence(
   const details = await fc.check(property, {
     seed,
     // A tenant has one lead to convert; the sandbox makes a fresh one per run.
-    numRuns: ctx.targetKind === 'live' ? 1 : Math.min(ctx.maxExamples, MAX_SEQUENCES),
+    numRuns,
     maxSkipsPerRun: 5,
   });
   if (details.failed && lastFailure) {

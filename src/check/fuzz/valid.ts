@@ -1,6 +1,8 @@
 // Arbitraries of values a JSON Schema of the bundled contract accepts, biased toward the edges
-// where servers break: lengths at each limit, int64 extremes, letters outside ASCII, empty and
-// large maps, optional members left out. Nothing here knows an operation: it reads schemas only.
+// where servers break: lengths at each limit, int32 and int64 limits (the numbers of patterned ids
+// too), letters outside ASCII and outside the Basic Multilingual Plane (a UTF-16 length above the
+// character count), punctuation, empty and large maps, keys that differ only in case, optional
+// members left out. Nothing here knows an operation: it reads schemas only.
 import fc from 'fast-check';
 import { resolve, typesOf, type Schema } from '../mutations.js';
 
@@ -8,7 +10,9 @@ export type { Schema };
 
 /** Letters and marks outside ASCII, and a few characters ASCII-only code trips on. */
 export const NON_ASCII = ['é', 'ß', 'ü', 'Ł', 'ж', 'ñ', 'ø', '中', 'Ω', 'ğ'];
-const EDGE_CHARS = [' ', '_', "'", '-', '.', '/', '"', '\\', '%', '&', '+', '#'];
+/** One character, two UTF-16 units: code that counts `.length` sees more than JSON Schema does. */
+export const ASTRAL = ['𝔸', '😀', '𐐷', '𠜎'];
+const EDGE_CHARS = [' ', '_', "'", '-', '.', '/', '"', '\\', '%', '&', '+', '#', ',', ';', '`', '@'];
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
 
 /** `^[...]+$`, `^[...]*$`, `^[...]{m,n}$`: a pattern that is one character class repeated. */
@@ -29,9 +33,11 @@ export function charUnit(allowed?: RegExp): fc.Arbitrary<string> {
   const alnum = ALNUM.filter(ok);
   const nonAscii = NON_ASCII.filter(ok);
   const edge = EDGE_CHARS.filter(ok);
+  const astral = ASTRAL.filter(ok);
   if (alnum.length) pools.push({ arbitrary: fc.constantFrom(...alnum), weight: 6 });
   if (nonAscii.length) pools.push({ arbitrary: fc.constantFrom(...nonAscii), weight: 2 });
-  if (edge.length) pools.push({ arbitrary: fc.constantFrom(...edge), weight: 1 });
+  if (edge.length) pools.push({ arbitrary: fc.constantFrom(...edge), weight: 2 });
+  if (astral.length) pools.push({ arbitrary: fc.constantFrom(...astral), weight: 1 });
   if (allowed) pools.push({ arbitrary: fc.stringMatching(allowed), weight: 1 });
   else
     pools.push({
@@ -83,13 +89,52 @@ function uuidArbitrary(): fc.Arbitrary<string> {
   );
 }
 
+/** Where 32- and 64-bit code overflows, as text: exact past 2^53, where a number is not. */
+export const INTEGER_EDGES_TEXT = [
+  '2147483647',
+  '2147483648',
+  '4294967295',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740993',
+  '9223372036854775807',
+  '9223372036854775808',
+];
+
+/**
+ * Ids of a structured pattern with a number in them (`tsk_185510`): the schema's examples with
+ * their number replaced by each integer edge, where the pattern and lengths still hold.
+ */
+export function patternedIdEdges(schema: Schema, re: RegExp, limits: StringLimits): string[] {
+  const examples = Array.isArray(schema.examples) ? schema.examples : [];
+  const out = new Set<string>();
+  for (const example of examples) {
+    if (typeof example !== 'string') continue;
+    const m = /^(.*?)([0-9]+)$/.exec(example);
+    if (!m) continue;
+    for (const n of INTEGER_EDGES_TEXT) {
+      const id = m[1] + n;
+      if (re.test(id) && id.length >= limits.min && id.length <= limits.max) out.add(id);
+    }
+  }
+  return [...out];
+}
+
 function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   if (schema.format === 'uuid') return uuidArbitrary();
   const limits = stringLimits(schema);
   if (typeof schema.pattern === 'string' && !limits.unit) {
     // A structured pattern (a task id): fast-check builds matching strings; the lengths follow.
     const re = new RegExp(schema.pattern, 'u');
-    return fc.stringMatching(re).filter((s) => s.length >= limits.min && s.length <= limits.max);
+    const matching = fc.stringMatching(re).filter((s) => s.length >= limits.min && s.length <= limits.max);
+    const edges = patternedIdEdges(schema, re, limits);
+    return edges.length
+      ? fc.oneof(
+          { withCrossShrink: true },
+          { arbitrary: matching, weight: 3 },
+          { arbitrary: fc.constantFrom(...edges), weight: 1 },
+        )
+      : matching;
   }
   return stringOf(charUnit(limits.unit), boundedLength(limits.min, limits.max));
 }
@@ -211,9 +256,25 @@ function objectArbitrary(schema: Schema, options: GenerateOptions, path: string[
   const extras = mapSize(0, maxKeys).chain((n) =>
     fc.uniqueArray(fc.tuple(key, value), { minLength: n, maxLength: n, selector: ([k]) => k }),
   );
-  return fc.tuple(declared, extras).map(([d, e]) => {
+  const names = resolve(schema.propertyNames);
+  const keyPattern = typeof names.pattern === 'string' ? new RegExp(names.pattern, 'u') : undefined;
+  // Sometimes one key again in another letter case: two members JSON tells apart and a
+  // case-insensitive dictionary (ASP.NET's default for many) does not.
+  const twin = fc.option(fc.nat(), { freq: 3, nil: undefined });
+  return fc.tuple(declared, extras, twin).map(([d, e, t]) => {
     const out: Record<string, unknown> = { ...(d as Record<string, unknown>) };
     for (const [k, v] of e) out[k] = v;
+    if (t !== undefined && e.length) {
+      const [k, v] = e[t % e.length]!;
+      const other = caseTwin(k);
+      if (other !== k && !(other in out) && !taken.has(other) && (!keyPattern || keyPattern.test(other)))
+        out[other] = v;
+    }
     return out;
   });
+}
+
+/** The same text with the case of every letter swapped (`Ab1` -> `aB1`); unchanged when it has none. */
+export function caseTwin(text: string): string {
+  return [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 }

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { normalizeBaseUrl } from '../../internal/base-url.js';
-import { access, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { bareToken } from '../../internal/token.js';
 import { operations, UUID } from '../../contract/index.js';
 import {
   checkEmbedded,
@@ -13,6 +14,7 @@ import {
   renderJson,
   renderJUnit,
   renderText,
+  DEFAULT_PHASE_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type CheckProgress,
   type TargetKind,
@@ -21,12 +23,16 @@ import {
 import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
 import { parse, UsageError } from '../args.js';
 import { warnAboutCheckFlags } from '../check-notes.js';
+import { redactor } from '../../internal/redact.js';
+import { HarRecorder } from '../../har/record.js';
+import { writeWhole } from '../../har/write.js';
+import { version } from '../version.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
                           [--only operationId] [--lead-tenant msTenantId] [--request-timeout ms]
-                          [--task-timeout ms] [--concurrency n] [--strict]
-                          [--seed S] [--max-examples N] [--no-generate]
+                          [--task-timeout ms] [--phase-timeout ms] [--concurrency n] [--strict]
+                          [--seed S] [--max-examples N] [--no-generate] [--har FILE]
 
 Checks that a server honours the contract. Without a URL it starts the sandbox, and the Prism mock
 when Prism is installed, and checks them; with one it checks that server.
@@ -46,6 +52,9 @@ when Prism is installed, and checks them; with one it checks that server.
   --request-timeout ms     hard limit per request, connect, headers and body together (${DEFAULT_REQUEST_TIMEOUT_MS})
   --task-timeout ms        limit for following a task to its end, 429/503 waits included (300000;
                            15000 for the servers it starts)
+  --phase-timeout ms       deadline of each phase, the deterministic cases and the generated ones
+                           (${DEFAULT_PHASE_TIMEOUT_MS.live}; ${DEFAULT_PHASE_TIMEOUT_MS.embedded} for the servers it starts); the report says
+                           when one stopped there
   --concurrency n          requests in flight at once (6)
   --strict                 fail, instead of warn about, invalid bodies a server accepts where the
                            broken rule is the project's decision, not the vendor's ("lenient")
@@ -54,6 +63,11 @@ when Prism is installed, and checks them; with one it checks that server.
   --max-examples N         generated valid and invalid requests per operation (default ${DEFAULT_MAX_EXAMPLES};
                            200 or more for a deeper run)
   --no-generate            only the deterministic cases (one per constraint) and the workflows
+  --har FILE               record every exchange of the run as HAR 1.2 (token redacted), for
+                           \`live-platform validate\`, a HAR viewer, or \`sandbox --seed-har\`
+
+Ctrl-C (or SIGTERM) stops the run within 2 seconds, closes the servers it started and writes the
+reports of what completed (exit 130, or 143 for SIGTERM).
 
 Exit codes: 0 conformant, 1 a check failed, 2 usage, connection or setup error (a refused token,
 a base URL that is not the API root).`;
@@ -74,24 +88,41 @@ const FLAGS = {
   'lead-tenant': { type: 'string' },
   'request-timeout': { type: 'string' },
   'task-timeout': { type: 'string' },
+  'phase-timeout': { type: 'string' },
   concurrency: { type: 'string' },
   strict: { type: 'boolean' },
   seed: { type: 'string' },
   'max-examples': { type: 'string' },
   'no-generate': { type: 'boolean' },
+  har: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const TARGET_KINDS: readonly TargetKind[] = ['live', 'sandbox', 'mock'];
+/** After SIGINT or SIGTERM the process ends within this, whatever is still running. */
+const STOP_DEADLINE_MS = 1_800;
 /** A line on stderr this often when stderr is not a terminal, so a long CI run is never silent. */
 const PROGRESS_EVERY_MS = 5_000;
 
-/** The one base-URL rule the client and checkTarget use too (src/internal/base-url.ts), as exit 2. */
-function baseUrlOption(raw: string): string {
+/**
+ * The one base-URL rule the client and checkTarget use too (src/internal/base-url.ts), as exit 2.
+ * `source` is where the value came from, `--base-url` or `LIVE_PLATFORM_BASE_URL`: the message names it.
+ */
+function baseUrlOption(raw: string, source: string): string {
   try {
-    return normalizeBaseUrl(raw, '--base-url');
+    return normalizeBaseUrl(raw, source);
   } catch (e) {
     throw new UsageError((e as Error).message);
+  }
+}
+
+/** The token as it goes on the wire, refused before any request when no HTTP header can carry it. */
+function tokenOption(raw: string | undefined, source: string): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return bareToken(raw, source) || undefined;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message} Pass the token exactly as it was issued.`);
   }
 }
 
@@ -120,14 +151,20 @@ function targetOption(raw: string | undefined, baseUrl: string | undefined): Tar
 }
 
 /** Fails before any request when a report could not be written, so a long run is not wasted. */
-async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
+export async function writablePath(raw: string | undefined, flag: string): Promise<string | undefined> {
   if (raw === undefined) return undefined;
   if (raw === '-' && flag === '--json') return '-';
+  if (raw === '-') throw new UsageError(`${flag} needs a file path; only --json writes to stdout (-).`);
   if (!raw.trim()) throw new UsageError(`${flag} needs a file path.`);
   const path = resolve(raw);
   const info = await stat(path).catch(() => undefined);
   if (info?.isDirectory())
     throw new UsageError(`${flag} ${raw} is a directory; give a file path such as ${raw}/report.xml.`);
+  const file = await fileAbove(path);
+  if (file)
+    throw new UsageError(
+      `${flag} ${raw} cannot be written: ${file} is a file, not a directory; choose another path.`,
+    );
   try {
     await access(info ? path : dirname(path), constants.W_OK);
   } catch {
@@ -138,6 +175,52 @@ async function writablePath(raw: string | undefined, flag: string): Promise<stri
     );
   }
   return path;
+}
+
+/** The nearest existing ancestor of `path` when it is not a directory (a report cannot go under a file). */
+async function fileAbove(path: string): Promise<string | undefined> {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const info = await stat(dir).catch((err: NodeJS.ErrnoException) => String(err.code));
+    if (typeof info !== 'string') return info.isDirectory() ? undefined : dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The file a path names, symbolic links and `..` resolved, so that two spellings of one file match. */
+async function sameFileKey(path: string): Promise<string> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real) return real;
+  const dir = await realpath(dirname(path)).catch(() => dirname(path));
+  return join(dir, basename(path));
+}
+
+/**
+ * The report options (each a file, or `-` for stdout where allowed), every one checked before any
+ * request: writable, and no two naming one file, which the second would overwrite. A new report
+ * option is one entry here and one renderer below.
+ */
+const REPORT_OPTIONS = ['junit', 'json', 'har'] as const satisfies readonly (keyof typeof FLAGS)[];
+type ReportOption = (typeof REPORT_OPTIONS)[number];
+
+async function reportPaths(
+  values: Partial<Record<ReportOption, string>>,
+): Promise<Partial<Record<ReportOption, string>>> {
+  const paths: Partial<Record<ReportOption, string>> = {};
+  const taken = new Map<string, ReportOption>();
+  for (const option of REPORT_OPTIONS) {
+    const path = await writablePath(values[option], `--${option}`);
+    if (path === undefined) continue;
+    paths[option] = path;
+    if (path === '-') continue;
+    const key = await sameFileKey(path);
+    const other = taken.get(key);
+    if (other)
+      throw new UsageError(
+        `--${other} and --${option} both name ${values[option]}; give each report a file of its own.`,
+      );
+    taken.set(key, option);
+  }
+  return paths;
 }
 
 /**
@@ -188,14 +271,18 @@ function generationOptions(rawSeed: string | undefined, rawMax: string | undefin
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, FLAGS, usage);
+  const { values } = parse(argv, FLAGS, 'check');
   if (values.help) {
     console.log(usage);
     return 0;
   }
+  const urlSource = values['base-url'] !== undefined ? '--base-url' : 'LIVE_PLATFORM_BASE_URL';
   const rawUrl = values['base-url'] ?? process.env.LIVE_PLATFORM_BASE_URL;
-  const baseUrl = rawUrl ? baseUrlOption(rawUrl) : undefined;
-  const token = values.token ?? process.env.LIVE_PLATFORM_TOKEN;
+  const baseUrl = rawUrl ? baseUrlOption(rawUrl, urlSource) : undefined;
+  const tokenSource = values.token !== undefined ? '--token' : 'LIVE_PLATFORM_TOKEN';
+  const rawToken = values.token ?? process.env.LIVE_PLATFORM_TOKEN;
+  // The servers the checker starts bring their own tokens: only a URL's token is read.
+  const token = baseUrl ? tokenOption(rawToken, tokenSource) : rawToken;
   if (baseUrl && !token) {
     throw new UsageError(`no token for ${baseUrl}: set LIVE_PLATFORM_TOKEN (or pass --token).`);
   }
@@ -203,6 +290,7 @@ export async function run(argv: string[]): Promise<number> {
   const maxResponseTimeMs = positiveInt(values['max-response-time'], '--max-response-time');
   const requestTimeoutMs = positiveInt(values['request-timeout'], '--request-timeout');
   const taskTimeoutMs = positiveInt(values['task-timeout'], '--task-timeout');
+  const phaseTimeoutMs = positiveInt(values['phase-timeout'], '--phase-timeout');
   const concurrency = positiveInt(values.concurrency, '--concurrency', 'a whole number from 1 to 64', 64);
   const only = values.only;
   if (only !== undefined && !operations.some((o) => o.operationId === only)) {
@@ -217,20 +305,28 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   const generation = generationOptions(values.seed, values['max-examples'], values['no-generate'] === true);
-  const junitPath = await writablePath(values.junit, '--junit');
-  const jsonPath = await writablePath(values.json, '--json');
+  const paths = await reportPaths(values);
   // Only once every flag is accepted: a flag refused above is one error, not also "ignored".
   warnAboutCheckFlags(values);
-  const secrets = token ? [token] : [];
+  const secrets = [...new Set([rawToken, token].filter((t): t is string => !!t))];
+
+  const recorder = paths.har
+    ? new HarRecorder({
+        creator: { name: 'live-platform check', version: version() },
+        redact: redactor(secrets),
+      })
+    : undefined;
 
   const progress = progressReporter();
   const common = {
     onProgress: progress.onProgress,
+    ...(recorder ? { onExchange: recorder.observe } : {}),
     ...(maxResponseTimeMs !== undefined ? { maxResponseTimeMs } : {}),
     ...(only !== undefined ? { only } : {}),
     ...(values.strict === true ? { strict: true } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
+    ...(phaseTimeoutMs !== undefined ? { phaseTimeoutMs } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...generation,
   };
@@ -239,20 +335,23 @@ export async function run(argv: string[]): Promise<number> {
       `live-platform check: seed ${generation.seed} (replay this run with --seed ${generation.seed})\n`,
     );
   const interrupt = new AbortController();
-  const onSignal = () => {
+  /** 130 after SIGINT, 143 after SIGTERM, as a shell reports a process those signals ended. */
+  let signalExit: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalExit !== undefined) return;
+    signalExit = signal === 'SIGTERM' ? 143 : 130;
     interrupt.abort();
-    if (baseUrl) {
-      // Nothing was started for a URL, so nothing needs closing: end now.
-      process.stderr.write('\nlive-platform check: interrupted.\n');
-      process.exit(130);
-    }
-    // Ctrl-C closes the embedded servers first, so that no Prism process outlives the command.
-    process.stderr.write('\nlive-platform check: interrupted; closing the servers it started.\n');
-    // The servers close as soon as they have started; give a stuck close a few seconds at most.
-    setTimeout(() => process.exit(130), 5000).unref();
+    process.stderr.write(
+      baseUrl
+        ? '\nlive-platform check: interrupted; writing the reports of what completed.\n'
+        : '\nlive-platform check: interrupted; closing the servers it started and writing the reports of what completed.\n',
+    );
+    // The run stops in moments; should anything hang, the process ends anyway (the mock's
+    // process is killed on exit, src/mock/prism.ts).
+    setTimeout(() => process.exit(signalExit), STOP_DEADLINE_MS).unref();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // Whether Prism is installed is looked up once: the start line and the report say the same.
   const plan = baseUrl ? undefined : embeddedPlan();
   if (plan)
@@ -267,13 +366,14 @@ export async function run(argv: string[]): Promise<number> {
             token: token!,
             kind: kind ?? 'live',
             allowWrites: values['allow-writes'] === true,
+            signal: interrupt.signal,
             ...(leadTenantId ? { leadTenantId } : {}),
           }),
         ]
       : await checkEmbedded({ ...common, signal: interrupt.signal });
   } catch (err) {
     progress.finish([]);
-    if (interrupt.signal.aborted) return 130;
+    if (signalExit !== undefined) return signalExit;
     if (err instanceof ConnectionError) {
       console.error(`live-platform check: ${redact(err.message, secrets)}`);
       return 2;
@@ -284,7 +384,6 @@ export async function run(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
   progress.finish(reports);
-  if (interrupt.signal.aborted) return 130;
 
   const notConfigured = baseUrl
     ? []
@@ -292,26 +391,34 @@ export async function run(argv: string[]): Promise<number> {
         ...(plan?.skipped ?? []),
         'live: not configured (pass --base-url, or set LIVE_PLATFORM_BASE_URL and LIVE_PLATFORM_TOKEN, to check your tenant)',
       ];
+  // A setup mistake comes first, before anything else the run prints.
+  const setup = reports.filter((r) => r.setupProblem);
+  for (const r of setup) console.error(`live-platform check: ${redact(r.setupProblem!, secrets)}`);
   // With `--json -` stdout carries the JSON alone, so the table goes to stderr.
   const table = redact(renderText(reports, { notConfigured }), secrets);
-  if (jsonPath === '-') process.stderr.write(`${table}\n`);
+  if (paths.json === '-') process.stderr.write(`${table}\n`);
   else console.log(table);
+  const rendered: Record<ReportOption, () => string> = {
+    junit: () => renderJUnit(reports),
+    json: () => renderJson(reports, { notConfigured }),
+    har: () => JSON.stringify(recorder!.toHar(), undefined, 2),
+  };
   try {
-    if (junitPath) await writeFile(junitPath, redact(renderJUnit(reports), secrets));
-    const json = jsonPath && redact(renderJson(reports, { notConfigured }), secrets);
-    if (jsonPath === '-') process.stdout.write(`${json}\n`);
-    else if (jsonPath) await writeFile(jsonPath, json!);
+    for (const option of REPORT_OPTIONS) {
+      const path = paths[option];
+      if (path === undefined) continue;
+      const text = redact(rendered[option](), secrets);
+      if (path === '-') process.stdout.write(`${text}\n`);
+      else await writeWhole(path, text);
+    }
   } catch (err) {
     console.error(
       `live-platform check: could not write a report: ${redact((err as Error).message, secrets)}`,
     );
     return 2;
   }
+  if (signalExit !== undefined) return signalExit;
   // A refused token or a wrong base URL fails every check; that is the setup's fault, not the server's.
-  const setup = reports.filter((r) => r.setupProblem);
-  if (setup.length) {
-    for (const r of setup) console.error(`live-platform check: ${redact(r.setupProblem!, secrets)}`);
-    return 2;
-  }
+  if (setup.length) return 2;
   return reports.every(isConformant) ? 0 : 1;
 }

@@ -15,7 +15,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
     { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    usage,
+    'docs',
   );
   if (values.help) {
     console.log(usage);

@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
     { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    usage,
+    'mock',
   );
   if (values.help) {
     console.log(usage);

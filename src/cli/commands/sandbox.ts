@@ -8,8 +8,10 @@ import {
   startSandbox,
   type RunningSandbox,
   type SandboxLimits,
+  type SandboxSeed,
 } from '../../sandbox/index.js';
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
+import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
 import { parse, portOption, untilSignal, UsageError } from '../args.js';
 import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
 
@@ -52,6 +54,8 @@ their outcome, and a control plane under /_sandbox/ (reset, leads, state, custom
   --token T           an accepted bearer token; repeat for several (default: ${DEFAULT_SANDBOX_TOKEN})
   --task-duration ms  how long a task stays InProgress (default 2000)
   --seed FILE         a JSON file of extra leads, SBCs, customers, OVOC customers and tasks
+  --seed-har FILE     start with the tasks, customers, OVOC customers and leads a HAR recording
+                      shows (from \`live-platform proxy --har\` or \`check --har\`); with --seed, both
   --log               print one line per request to stderr (method, path, status, ms; never a token)
 
 Caps and timeouts, for a sandbox shared for days (whole numbers of at least 1):
@@ -87,6 +91,30 @@ export interface CommandIo {
   until(close: () => Promise<void>, server: RunningSandbox): Promise<number>;
 }
 
+/** --seed and --seed-har: a file as is, a recording as the seed it shows, both merged (the recording last). */
+function seedOption(file: string | undefined, har: string | undefined): string | SandboxSeed | undefined {
+  if (har === undefined) return file;
+  try {
+    const recorded = loadRecordingSeed(har);
+    if (file === undefined) return recorded;
+    const given = loadSeed(file);
+    const both = (k: 'leads' | 'customers' | 'ovocCustomers' | 'tasks') => [
+      ...(given[k] ?? []),
+      ...(recorded[k] ?? []),
+    ];
+    return {
+      ...given,
+      leads: both('leads'),
+      customers: both('customers'),
+      ovocCustomers: both('ovocCustomers'),
+      tasks: both('tasks'),
+    } as SandboxSeed;
+  } catch (err) {
+    if (err instanceof SeedError) throw new UsageError(`--seed-har: ${err.message}`);
+    throw err;
+  }
+}
+
 function durationOption(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^[0-9]+$/.test(value) || Number(value) > 86_400_000) {
@@ -107,12 +135,13 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       token: { type: 'string', multiple: true },
       'task-duration': { type: 'string' },
       seed: { type: 'string' },
+      'seed-har': { type: 'string' },
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
       ...authFlags,
     },
-    usage,
+    'sandbox',
   );
   if (values.help) {
     io.out(usage);
@@ -133,6 +162,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
     throw new UsageError(
       `--host ${host} is reachable from other machines, and the default token ${DEFAULT_SANDBOX_TOKEN} is public: pass --token with a secret of your own (or listen on 127.0.0.1).`,
     );
+  const seed = seedOption(values.seed, values['seed-har']);
   let server: RunningSandbox;
   try {
     server = await startSandbox({
@@ -142,7 +172,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       ...(values['task-duration'] !== undefined
         ? { taskDurationMs: durationOption(values['task-duration']) }
         : {}),
-      ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      ...(seed !== undefined ? { seed } : {}),
       limits,
       ...authOptions(values),
       // Off by default: a line per request costs throughput under load and floods a benchmark's output.

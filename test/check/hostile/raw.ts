@@ -7,6 +7,8 @@ import type { RunningTestServer } from '../broken/conforming.js';
 export interface RawServer extends RunningTestServer {
   /** How many connections were accepted. */
   connections(): number;
+  /** How many of them are still open (this server never ends one itself before close()). */
+  open(): number;
 }
 
 export async function startRaw(
@@ -28,6 +30,7 @@ export async function startRaw(
     url: `http://127.0.0.1:${port}`,
     received: [],
     connections: () => count,
+    open: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearInterval(t);

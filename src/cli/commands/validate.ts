@@ -1,0 +1,120 @@
+import { writeFile } from 'node:fs/promises';
+import { isConformant, redact, renderJson, renderJUnit, renderText } from '../../check/index.js';
+import { driftText } from '../../har/drift.js';
+import { HarInputError, MAX_HAR_BYTES, readRecording } from '../../har/read.js';
+import { validateRecording, type RecordingReport } from '../../har/validate.js';
+import { parseWithOperands, UsageError } from '../args.js';
+import { writablePath } from './check.js';
+
+export const usage = `Usage: live-platform validate FILE.har [--strict] [--json FILE|-] [--junit FILE]
+
+Holds recorded traffic against the contract: a HAR from \`live-platform proxy --har\`, \`check --har\`,
+browser devtools, mitmproxy or Charles. Each entry is matched to its operation (requests to other
+paths are listed, not judged) and its answer gets the checker's checks: status, content type, body
+and headers. A broken vendor rule is a failure; a broken rule that rests on the project's own
+decision is a "lenient" warning. It also lists drift worth knowing: task statuses, \`details\` words,
+\`outputData\` shapes and members the contract has never seen.
+
+  --strict       fail, instead of warn about, answers that break only the project's own decisions
+  --json FILE    write a JSON report; \`--json -\` writes it to stdout and the table to stderr
+  --junit FILE   write a JUnit XML report
+
+Bodies recorded as base64 (\`"encoding": "base64"\`) are decoded as UTF-8. Files over
+${MAX_HAR_BYTES / 1024 / 1024} MiB are refused, not streamed: record less, or split the recording.
+Credentials found in the recording's Authorization headers never appear in a report.
+
+Exit codes: 0 every answer conforms, 1 one does not, 2 the file is not a usable recording.`;
+
+const FLAGS = {
+  strict: { type: 'boolean' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function sections(result: RecordingReport): string[] {
+  const out: string[] = [];
+  if (result.unknown.length) {
+    out.push('', `Not in the contract (${result.unknown.length}; listed, not judged):`);
+    for (const u of result.unknown.slice(0, 50))
+      out.push(`  ${u.method} ${u.path} — ${u.count}× (first in entry ${u.firstEntry})`);
+    if (result.unknown.length > 50)
+      out.push(`  … and ${result.unknown.length - 50} more in the JSON report.`);
+  }
+  if (result.noResponse.length)
+    out.push(
+      '',
+      `No answer recorded (${result.noResponse.length}; failed or cancelled while recording): entries ${result.noResponse.slice(0, 20).join(', ')}${result.noResponse.length > 20 ? ', …' : ''}`,
+    );
+  if (result.drift.length) {
+    out.push('', `Drift (${result.drift.length}; accepted by the contract, but never seen in it):`);
+    for (const d of result.drift) out.push(`  ~ ${driftText(d)}`);
+  }
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseWithOperands(argv, FLAGS, 'validate');
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length
+        ? `validate takes one HAR file, not ${positionals.length}; validate them one at a time.`
+        : `name the HAR file to validate, e.g. live-platform validate session.har\n\n${usage}`,
+    );
+  const file = positionals[0]!;
+  const junitPath = await writablePath(values.junit, '--junit');
+  const jsonPath = await writablePath(values.json, '--json');
+  let result: RecordingReport;
+  try {
+    result = validateRecording(readRecording(file), values.strict ? { strict: true } : {});
+  } catch (err) {
+    if (err instanceof HarInputError) throw new UsageError(err.message);
+    throw err;
+  }
+  const { report, secrets } = result;
+  const judged = report.requests - result.unknown.reduce((n, u) => n + u.count, 0) - result.noResponse.length;
+  if (judged === 0) {
+    throw new UsageError(
+      report.requests === 0
+        ? `${file} holds no entries; record some traffic first.`
+        : `none of the ${report.requests} entries of ${file} is a request to an operation of the contract (first: ${result.unknown[0]?.method ?? ''} ${result.unknown[0]?.path ?? ''}); record the application's traffic to the Live Platform API.`,
+    );
+  }
+  const text = redact([renderText([report]), ...sections(result)].join('\n'), secrets);
+  if (jsonPath === '-') process.stderr.write(`${text}\n`);
+  else console.log(text);
+  try {
+    if (junitPath) await writeFile(junitPath, redact(renderJUnit([report]), secrets));
+    if (jsonPath) {
+      const json = JSON.parse(renderJson([report])) as Record<string, unknown>;
+      const whole = JSON.stringify(
+        {
+          ...json,
+          tool: 'live-platform validate',
+          recording: {
+            file,
+            entries: report.requests,
+            judged,
+            unknown: result.unknown,
+            noResponse: result.noResponse,
+            drift: result.drift,
+          },
+        },
+        undefined,
+        2,
+      );
+      if (jsonPath === '-') process.stdout.write(`${redact(whole, secrets)}\n`);
+      else await writeFile(jsonPath, redact(whole, secrets));
+    }
+  } catch (err) {
+    console.error(
+      `live-platform validate: could not write a report: ${redact((err as Error).message, secrets)}`,
+    );
+    return 2;
+  }
+  return isConformant(report) ? 0 : 1;
+}
