@@ -15,8 +15,8 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { movedFromTests } from './bench/moved.mjs';
 import { proxyOverhead } from './bench/proxy.mjs';
 import addFormats from 'ajv-formats';
-import { root, spec, TOKEN, taskBody, median, fmt, childServer, bareServerProcess } from './bench-common.mjs';
-import { clientOverhead as clientSection } from './bench-client.mjs';
+import { root, spec, TOKEN, taskBody, median, fmt, childServer, bareServerProcess } from './bench/common.mjs';
+import { clientOverhead as clientSection } from './bench/client.mjs';
 const { createLivePlatformClient } = await import('../dist/index.js');
 const { pollDelay, DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_POLL_INTERVAL_MS } =
   await import('../dist/tasks/timing.js');
@@ -50,7 +50,7 @@ const sandboxProcess = (taskDurationMs, extra = []) =>
     ...extra,
   ]);
 
-// 1. Client call overhead: scripts/bench-client.mjs.
+// 1. Client call overhead: scripts/bench/client.mjs.
 const clientOverhead = () =>
   clientSection({
     row,

@@ -7,12 +7,12 @@
 //
 //   npm run build && node scripts/profile-client.mjs 'lp.getTask' [calls] [--save file.cpuprofile]
 //
-// Callers: the names of scripts/bench-client.mjs (`node scripts/profile-client.mjs --list`).
+// Callers: the names of scripts/bench/client.mjs (`node scripts/profile-client.mjs --list`).
 // The profile is of this process only: the server's work is not in it.
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
-import { fmt, bareServerProcess, taskBody, root } from './bench-common.mjs';
-import { clientCallers } from './bench-client.mjs';
+import { fmt, bareServerProcess, taskBody, root } from './bench/common.mjs';
+import { clientCallers } from './bench/client.mjs';
 
 const args = process.argv.slice(2);
 const saveAt = args.indexOf('--save');

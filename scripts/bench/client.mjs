@@ -21,9 +21,9 @@ import v8 from 'node:v8';
 import { setMaxListeners } from 'node:events';
 import { runInNewContext } from 'node:vm';
 import createClient from 'openapi-fetch';
-import { TOKEN, taskBody, median, fmt, bareServerProcess } from './bench-common.mjs';
+import { TOKEN, taskBody, median, fmt, bareServerProcess } from './common.mjs';
 
-const { createLivePlatformClient } = await import('../dist/index.js');
+const { createLivePlatformClient } = await import('../../dist/index.js');
 
 export const BLOCK_CALLS = 1000;
 

@@ -1,13 +1,13 @@
 // What the sections of `npm run bench` share: the contract, the bench token, statistics and the
-// child-process servers. Imported by scripts/bench.mjs and its section modules (bench-*.mjs).
+// child-process servers. Imported by scripts/bench.mjs and its section modules (scripts/bench/).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8'));
-const { freePort, waitForPort } = await import('../dist/mock/net.js');
+const { freePort, waitForPort } = await import('../../dist/mock/net.js');
 
 export const TOKEN = 'bench-token';
 /** The vendor's converted task: the body every client caller reads. */
