@@ -4,27 +4,23 @@
 // table in BENCHMARKS.md. Not part of `npm test`: this machine is shared and noisy, so the targets
 // are ratios to a peer measured in the same run, never absolute times asserted in a unit test.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import createClient from 'openapi-fetch';
 import * as esbuild from 'esbuild';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { movedFromTests } from './bench/moved.mjs';
 import { proxyOverhead } from './bench/proxy.mjs';
 import addFormats from 'ajv-formats';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8'));
+import { root, spec, TOKEN, taskBody, median, fmt, childServer, bareServerProcess } from './bench/common.mjs';
+import { clientOverhead as clientSection } from './bench/client.mjs';
 const { createLivePlatformClient } = await import('../dist/index.js');
 const { pollDelay, DEFAULT_POLL_INTERVAL_MS, DEFAULT_MAX_POLL_INTERVAL_MS } =
   await import('../dist/tasks/timing.js');
 const validators = await import('../generated/validators.js');
-const { freePort, waitForPort } = await import('../dist/mock/net.js');
 const { startPrismMock } = await import('../dist/mock/prism.js');
 const { loadSubtleServers, schemathesisSideBySide, sideBySideTable } =
   await import('./bench/schemathesis.mjs');
@@ -34,8 +30,7 @@ const ROUNDS = QUICK ? 5 : 31;
 const CALLS_PER_ROUND = QUICK ? 300 : 500;
 const LOAD_SECONDS = QUICK ? 2 : 4;
 const THROUGHPUT_ROUNDS = QUICK ? 1 : 3;
-const TOKEN = 'bench-token';
-const taskBody = spec.components.examples.TaskConverted.value;
+const BLOCK_ROUNDS = QUICK ? 7 : 21;
 const taskBodies = Object.entries(spec.components.examples)
   .filter(([name]) => name.startsWith('Task'))
   .map(([, ex]) => ex.value);
@@ -45,41 +40,6 @@ const row = (r) => {
   rows.push(r);
   process.stderr.write(`  ${r.group}: ${r.name} = ${r.display}\n`);
 };
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmt = (n, d = 2) => Number(n).toFixed(d);
-
-// A child process per server under load, so the load generator does not share its event loop.
-async function childServer(args, env = {}) {
-  const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [...args, '--port', String(port)], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  const exited = new Promise((_, reject) =>
-    child.once('exit', (code) =>
-      reject(new Error(`server ${args.join(' ')} exited (code ${code}) before listening`)),
-    ),
-  );
-  exited.catch(() => {});
-  await Promise.race([waitForPort(port), exited]);
-  return {
-    startMs: performance.now() - t0,
-    pid: child.pid,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 const sandboxProcess = (taskDurationMs, extra = []) =>
   childServer([
     'bin/live-platform.js',
@@ -90,94 +50,15 @@ const sandboxProcess = (taskDurationMs, extra = []) =>
     ...extra,
   ]);
 
-// A bare node:http server in its own process, sending the same bytes as the sandbox would: the
-// ceiling for any Node server, and a peer whose garbage collection never lands inside a timed call.
-const bareServerProcess = (body) =>
-  childServer([
-    '-e',
-    `const b=Buffer.from(${JSON.stringify(JSON.stringify(body))});` +
-      `const p=process.argv[process.argv.indexOf('--port')+1];` +
-      `const s=require('http').createServer((q,r)=>{r.writeHead(200,{'content-type':'application/json','content-length':b.length});r.end(b)});` +
-      `s.keepAliveTimeout=30000;s.listen(+p,'127.0.0.1')`,
-    '--',
-  ]);
-
-// 1. Client call overhead: the same GET, sequentially, in rotating order so drift hits all alike.
-// A seeded shuffle (mulberry32), so that a run's call order is the same every time it is run.
-let shuffleSeed = 0x2f6b;
-function shuffled(items) {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    shuffleSeed = (shuffleSeed + 0x6d2b79f5) | 0;
-    let t = Math.imul(shuffleSeed ^ (shuffleSeed >>> 15), 1 | shuffleSeed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-async function clientOverhead() {
-  process.stderr.write('1. client call overhead\n');
-  const server = await bareServerProcess(taskBody);
-  const url = `${server.url}/api/v2/task/wst_1`;
-  const auth = { Authorization: `Bearer ${TOKEN}` };
-  const plain = createClient({ baseUrl: server.url, headers: auth });
-  const ours = createLivePlatformClient({ baseUrl: server.url, token: TOKEN });
-  const oursValidating = createLivePlatformClient({
-    baseUrl: server.url,
-    token: TOKEN,
-    validateResponses: true,
+// 1. Client call overhead: scripts/bench/client.mjs.
+const clientOverhead = () =>
+  clientSection({
+    row,
+    blockRounds: BLOCK_ROUNDS,
+    rounds: ROUNDS,
+    calls: CALLS_PER_ROUND,
+    retentionCalls: QUICK ? 5_000 : 20_000,
   });
-  const params = { params: { path: { taskId: 'wst_1' } } };
-  const variants = {
-    'raw fetch': async () => (await fetch(url, { headers: auth })).json(),
-    'openapi-fetch': async () => (await plain.GET('/api/v2/task/{taskId}', params)).data,
-    'client (validation off)': async () => (await ours.GET('/api/v2/task/{taskId}', params)).data,
-    'client (validation on)': async () => (await oursValidating.GET('/api/v2/task/{taskId}', params)).data,
-  };
-  const names = Object.keys(variants);
-  for (const fn of Object.values(variants)) for (let i = 0; i < 200; i++) await fn(); // warm-up
-  // Calls interleave one by one, in a new random order for each set of four, so a burst of load on
-  // this shared machine lands on every caller alike and no caller always follows the same one (a
-  // fixed rotation put "validation off" after openapi-fetch three times in four, and its figure came
-  // out above "validation on", which does strictly more). Each round yields each caller's time per
-  // call and its ratio to raw fetch in that same round; the figures are medians over the rounds.
-  const perCall = Object.fromEntries(names.map((n) => [n, []]));
-  const ratios = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < ROUNDS; r++) {
-    const total = Object.fromEntries(names.map((n) => [n, 0n]));
-    for (let i = 0; i < CALLS_PER_ROUND; i++) {
-      const order = shuffled(names);
-      for (const name of order) {
-        const t0 = process.hrtime.bigint();
-        await variants[name]();
-        total[name] += process.hrtime.bigint() - t0;
-      }
-    }
-    for (const name of names) {
-      perCall[name].push(Number(total[name]) / 1e3 / CALLS_PER_ROUND);
-      ratios[name].push(Number(total[name]) / Number(total['raw fetch']));
-    }
-  }
-  await server.close();
-  const targets = { 'client (validation off)': 1.1, 'client (validation on)': 1.3 };
-  for (const name of names) {
-    const us = median(perCall[name]);
-    const ratio = median(ratios[name]);
-    row({
-      group: 'Client overhead (GET task)',
-      name,
-      peer: 'raw fetch',
-      value: us,
-      unit: 'µs/call',
-      ratio,
-      target: targets[name] ? `≤ ${targets[name]}× raw fetch` : '',
-      holds: targets[name] ? ratio <= targets[name] : null,
-      display: `${fmt(us, 1)} µs/call, ${fmt(ratio)}× raw`,
-    });
-  }
-}
 
 // 2. Server throughput on GET task, autocannon with 10 connections.
 async function throughput() {

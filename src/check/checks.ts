@@ -10,7 +10,7 @@ import {
   type OperationInfo,
   type ValidationIssue,
 } from '../contract/index.js';
-import { evidenceText, isLenient } from './evidence.js';
+import { evidenceText, isLenient, issueEvidence, type Evidence } from './evidence.js';
 import { holds, isStatusCriterion } from './expressions.js';
 import { MAX_PARSED_BYTES } from './http.js';
 import { refusesOnlyReferences } from './references.js';
@@ -29,7 +29,8 @@ interface CheckInput {
  * What a check says: pass (undefined), fail (the reason), a failure that is only a warning, or
  * nothing either way (an answer that says nothing about what the check asks).
  */
-type Finding = undefined | string | { failure: string; lenient: boolean } | { skip: string };
+type Finding =
+  undefined | string | { failure: string; lenient: boolean; evidence?: Evidence } | { skip: string };
 
 interface Check {
   /** Whether the check concerns this exchange at all. */
@@ -46,6 +47,28 @@ const issuesText = (issues: ValidationIssue[]) =>
     .join('; ') + (issues.length > MAX_ISSUES ? `; … and ${issues.length - MAX_ISSUES} more` : '');
 const is2xx = (status: number) => status >= 200 && status < 300;
 const declaredList = (op: OperationInfo) => Object.keys(op.responses).join(', ');
+
+/**
+ * The verdict on a body that breaks the response schema, by what the broken rules rest on
+ * (spec/README.md, "The evidence rule"): a failure if any of them is the vendor's; a warning
+ * (`lenient`, a failure with --strict) when every one rests on an ASP.NET default or our own
+ * decision. The one place this is decided: check, validate and the proxy all come here.
+ */
+function schemaFinding(
+  ctx: CheckContext,
+  status: number,
+  issues: ValidationIssue[],
+  reason: string,
+): Finding {
+  const evidence = issues.map((i) => issueEvidence(ctx.operation, status, i));
+  if (!evidence.every(isLenient)) return reason;
+  const lenient = !ctx.strict;
+  return {
+    failure: `${reason}; the broken rule ${evidenceText(evidence[0]!)}${lenient ? ', so this is a warning (--strict fails it)' : ''}`,
+    lenient,
+    evidence: evidence[0]!,
+  };
+}
 
 /** Requests that get the checks on what came back; a method probe and step criteria do not. */
 const RESPONSE_KINDS = new Set<CaseKind>(['positive', 'negative', 'auth-none', 'auth-wrong', 'workflow']);
@@ -119,18 +142,22 @@ export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
       hasBodyToCheck(i) &&
       ((!!i.declared!.textValidator && mediaTypeOf(i.res.contentType) === 'text/plain') ||
         !!i.declared!.validator),
-    run: ({ ctx: { operation }, res, declared, json }) => {
+    run: ({ ctx, res, declared, json }) => {
+      const { operation } = ctx;
       if (declared!.textValidator && mediaTypeOf(res.contentType) === 'text/plain') {
         // ASP.NET's unquoted string result (the import's task id): the text itself is the value. The
         // excerpt is the whole text for any value the contract allows (a TaskId is at most 128 chars).
         const issues = validateResponseText(operation, res.status, res.bodyExcerpt);
-        return issues.length ? `text/plain body: ${issuesText(issues)}` : undefined;
+        return issues.length
+          ? schemaFinding(ctx, res.status, issues, `text/plain body: ${issuesText(issues)}`)
+          : undefined;
       }
+      // Too large to parse, or not JSON: no schema rule to weigh, so a failure.
       if (res.unparsedBytes !== undefined)
         return `the ${res.status} body is ${res.unparsedBytes} bytes or more, over the ${MAX_PARSED_BYTES} the checker parses; the contract's bodies are a few kB`;
       if (!res.isJson) return `the ${res.status} body is not JSON`;
       const { issues } = validateResponseBody(operation, res.status, json);
-      return issues.length ? issuesText(issues) : undefined;
+      return issues.length ? schemaFinding(ctx, res.status, issues, issuesText(issues)) : undefined;
     },
   },
 
@@ -211,12 +238,14 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange, json?: unknow
       return skipped(ctx.operation.operationId, check, ctx.caseName, finding.skip);
     const failure = typeof finding === 'object' ? finding.failure : finding;
     const lenient = typeof finding === 'object' && finding.lenient;
+    // A response rule's own evidence, else the negative case's (what its request broke).
+    const evidence = (typeof finding === 'object' && finding.evidence) || ctx.evidence;
     return {
       operationId: ctx.operation.operationId,
       check,
       verdict: failure === undefined ? 'passed' : lenient ? 'lenient' : 'failed',
       caseName: ctx.caseName,
-      ...(ctx.evidence ? { evidence: ctx.evidence } : {}),
+      ...(evidence ? { evidence } : {}),
       ...(failure === undefined ? {} : { reason: failure, exchange }),
     };
   };

@@ -54,7 +54,7 @@ export function renderJUnit(reports: TargetReport[]): string {
       } else if (cell.verdict === 'lenient') {
         // A warning is a passing testcase: CI stays green, and the note says what was tolerated.
         const lenient = cell.outcomes.filter((o) => o.verdict === 'lenient');
-        const note = `lenient: ${lenient.length} case(s) accepted whose rule rests on our own decision, not the vendor's (--strict fails them)\n${lenient.map((o) => describe(r, o)).join('\n\n')}`;
+        const note = `lenient: ${lenient.length} case(s) whose broken rule rests on our own decision, not the vendor's (--strict fails them)\n${lenient.map((o) => describe(r, o)).join('\n\n')}`;
         cases.push(
           `    <testcase ${attrs}>\n      <system-out>${xmlEscape(note)}</system-out>\n    </testcase>`,
         );

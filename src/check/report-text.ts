@@ -117,10 +117,13 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
   if (warnings.length) {
     out.push(
       '',
-      `Lenient (${warnings.length}; not failures: the server accepted bodies that break only our own decisions, as a stock ASP.NET server does; --strict fails them):`,
+      `Lenient (${warnings.length}; not failures: the server accepted bodies, or sent answers, that break only our own decisions, as a stock ASP.NET server may; --strict fails them):`,
     );
+    // An accepted body is the case itself; any other warning (an answer's rule) names its check.
     for (const { r, o } of warnings)
-      out.push(`  ! [${r.target.name}] ${o.operationId} › ${o.caseName} (${o.evidence ?? ''})`);
+      out.push(
+        `  ! [${r.target.name}] ${o.operationId} › ${o.caseName}${o.check === 'negative_data_rejection' ? '' : `: ${o.check}`} (${o.evidence ?? ''})`,
+      );
   }
 
   const failures = reports.flatMap((r) =>

@@ -42,7 +42,8 @@ export interface CheckTargetOptions {
   maxResponseTimeMs?: number;
   /**
    * Fail negative cases whose broken rule rests on our own decision or an ASP.NET default when the
-   * server accepts them; by default they are `lenient` warnings (src/check/evidence.ts).
+   * server accepts them, and answers that break only such response rules; by default both are
+   * `lenient` warnings (src/check/evidence.ts).
    */
   strict?: boolean;
   /** Check one operation only. */
@@ -225,6 +226,9 @@ async function checkWith(
   const base = {
     targetKind: kind,
     ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
+    // Every exchange, not just the negative cases: an answer that breaks only our own response
+    // rules is lenient too, and --strict fails it wherever it came from.
+    ...(options.strict ? { strict: true } : {}),
   };
   const sendNow = (request: CheckRequest) => {
     requests++;
@@ -316,7 +320,6 @@ async function checkWith(
         caseName: c.name,
         kind: c.kind,
         ...(c.evidence ? { evidence: c.evidence } : {}),
-        ...(options.strict ? { strict: true } : {}),
       };
       for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;

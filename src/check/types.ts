@@ -62,7 +62,7 @@ export interface CheckContext {
   maxResponseTimeMs?: number;
   /** Negative cases: what the broken constraint rests on. */
   evidence?: Evidence;
-  /** Fail lenient cases too (--strict) instead of reporting them as warnings. */
+  /** Fail lenient cases and answers too (--strict) instead of reporting them as warnings. */
   strict?: boolean;
   /**
    * The request's ids and names were generated, so the server may not hold the ids (404) and may
@@ -113,8 +113,9 @@ export interface Exchange {
 }
 
 /**
- * `lenient`: the server accepted a negative case whose constraint rests on our own decision or an
- * ASP.NET default, not on the vendor (src/check/evidence.ts). A warning: it fails only with --strict.
+ * `lenient`: what the server did breaks only rules resting on our own decision or an ASP.NET default,
+ * not on the vendor (src/check/evidence.ts): it accepted such a negative case, or its answer breaks
+ * only such response rules. A warning: it fails only with --strict.
  */
 export type Verdict = 'passed' | 'failed' | 'skipped' | 'lenient';
 
@@ -127,7 +128,10 @@ export interface CheckOutcome {
   caseName: string;
   /** Why it failed or was skipped; Ajv instance paths for schema failures. */
   reason?: string;
-  /** Negative cases: what the broken constraint rests on (`vendor-table`, `ours`, ...). */
+  /**
+   * What the broken constraint rests on (`vendor-table`, `ours`, ...): the request's for a negative
+   * case, the response rule's for a lenient (or --strict) response_schema_conformance.
+   */
   evidence?: Evidence;
   exchange?: Exchange;
 }

@@ -11,6 +11,8 @@ import {
   isConnectionRefused,
   isRedirectish,
   linkSignal,
+  releaseWhenRead,
+  type SignalLinks,
   RedirectError,
   ResponseTooLargeError,
 } from '../internal/exchange.js';
@@ -122,6 +124,7 @@ export interface TransportOptions {
 
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
   const { retry, timeoutMs, maxResponseBytes } = o;
+  const links: SignalLinks = new WeakMap();
   return async (input) => {
     const { url, init } = input instanceof Request ? await lightRequest(input) : input;
     const caller = init.signal ?? undefined;
@@ -136,8 +139,8 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     let waited = 0;
     // The token this request carries: errors that quote the answer blank it (see unwrap()).
     const credential = init.headers.get('authorization');
-    const done = (res: Response, failed: boolean): Response => {
-      const bounded = boundedResponse(res, maxResponseBytes, opId);
+    const done = (res: Response, failed: boolean, release: () => void): Response => {
+      const bounded = releaseWhenRead(boundedResponse(res, maxResponseBytes, opId), release);
       if (credential) responseCredentials.set(bounded, credential);
       const id = failed ? opId() : undefined;
       if (id) failedResponseOperation.set(bounded, id);
@@ -146,20 +149,22 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     try {
       for (let attempt = 1; ; attempt++) {
         // A signal of this attempt's own: the caller's is never handed to fetch (see linkSignal).
-        const link = linkSignal(caller, timeoutMs);
+        const link = linkSignal(caller, timeoutMs, links);
         init.signal = link.signal ?? null;
         let res: Response | undefined;
         let err: unknown;
         try {
           res = await o.fetch(url, init);
           if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
-          if (res.ok) return done(res, false);
+          if (res.ok) return done(res, false, link.release);
         } catch (e) {
+          link.release();
           // A refused redirect, or a body over the cap, is an answer, not a failed connection: never retried.
           if (e instanceof RedirectError || e instanceof ResponseTooLargeError) throw e;
           err = e;
         }
         if (caller?.aborted) {
+          link.release();
           res?.body?.cancel().catch(() => {});
           throw caller.reason;
         }
@@ -182,8 +187,9 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
         const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
         if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
           if (!res) throw err;
-          return done(res, true);
+          return done(res, true, link.release);
         }
+        link.release();
         retry.onRetry?.({
           attempt: attempt + 1,
           delayMs: delay,

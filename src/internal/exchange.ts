@@ -7,19 +7,99 @@ import type { OperationId } from '../../generated/operation-ids.js';
 // --- signals ---------------------------------------------------------------------------------------
 
 /**
+ * The exchanges in flight on each caller's signal, and the one listener on that signal that
+ * forwards its abort to all of them. Each transport makes its own (`new WeakMap()`), so this
+ * module keeps no state.
+ */
+export type SignalLinks = WeakMap<AbortSignal, { controllers: Set<AbortController>; forward: () => void }>;
+
+/**
  * A signal for one exchange that follows the caller's signal and, given `timeoutMs` > 0, a deadline.
  * Never the caller's own: undici's fetch leaves a listener on the signal it is given until garbage
  * collection, so 20,000 calls with one long-lived signal piled up thousands of them
- * (MaxListenersExceededWarning). AbortSignal.any() follows its sources without a listener on them
- * (it holds them weakly), so calls in flight together do not add up either.
+ * (MaxListenersExceededWarning). Not AbortSignal.any() either: Node 20 keeps, on each source, a
+ * reference to every signal any() made from it, so a long-lived signal grew by one entry per call
+ * for good. Instead the caller's signal carries one listener while any exchange linked to it is in
+ * flight, however many run together, and none once `release()` has been called for each: call it
+ * when the exchange is over (its body read, or no answer).
  */
 export function linkSignal(
   caller: AbortSignal | null | undefined,
   timeoutMs = 0,
-): { signal: AbortSignal | undefined; timer: AbortSignal | undefined } {
+  links: SignalLinks = new WeakMap(),
+): { signal: AbortSignal | undefined; timer: AbortSignal | undefined; release(): void } {
   const timer = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-  if (!caller) return { signal: timer, timer };
-  return { signal: AbortSignal.any(timer ? [caller, timer] : [caller]), timer };
+  if (!caller) return { signal: timer, timer, release: noop };
+  const own = new AbortController();
+  if (timer) timer.addEventListener('abort', () => own.abort(timer.reason), { once: true });
+  if (caller.aborted) {
+    own.abort(caller.reason);
+    return { signal: own.signal, timer, release: noop };
+  }
+  let link = links.get(caller);
+  if (!link) {
+    const controllers = new Set<AbortController>();
+    const forward = () => {
+      links.delete(caller);
+      for (const c of controllers) c.abort(caller.reason);
+    };
+    link = { controllers, forward };
+    links.set(caller, link);
+    caller.addEventListener('abort', forward, { once: true });
+  }
+  const { controllers, forward } = link;
+  controllers.add(own);
+  return {
+    signal: own.signal,
+    timer,
+    release() {
+      if (!controllers.delete(own) || controllers.size > 0) return;
+      // The last exchange on this signal is over: no listener stays behind.
+      if (links.get(caller)?.controllers === controllers) links.delete(caller);
+      caller.removeEventListener('abort', forward);
+    },
+  };
+}
+const noop = () => {};
+
+const READS = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const;
+
+/**
+ * The response, with `release` called once its body has been read (the read settled, whatever the
+ * outcome), or at once when there is nothing to read: until then the caller's abort still reaches
+ * a body that stalls. Hooks the read methods of this one response, not a stream wrapped round the
+ * body, which cost a stream, a reader and a second Response per call. A caller that reads
+ * `response.body` itself (openapi-fetch's `parseAs: 'stream'`) and reads it to the end keeps the
+ * link until its signal is collected or aborted; cancelling the body ends it.
+ */
+export function releaseWhenRead(res: Response, release: () => void): Response {
+  if (release === noop) return res;
+  if (!res.body || res.status === 204 || res.status === 304 || res.headers.get('content-length') === '0') {
+    release();
+    return res;
+  }
+  let released = false;
+  const once = () => {
+    if (!released) ((released = true), release());
+  };
+  // A body dropped unread (a 401 before a new token, a retried answer) ends the exchange too.
+  const body = res.body;
+  const cancel = body.cancel;
+  Object.defineProperty(body, 'cancel', {
+    value: (reason?: unknown) => (once(), cancel.call(body, reason)),
+    configurable: true,
+    writable: true,
+  });
+  for (const m of READS) {
+    const read = (res as unknown as Record<string, unknown>)[m];
+    if (typeof read === 'function')
+      Object.defineProperty(res, m, {
+        value: () => (read.call(res) as Promise<unknown>).finally(once),
+        configurable: true,
+        writable: true,
+      });
+  }
+  return res;
 }
 
 // --- bodies ----------------------------------------------------------------------------------------

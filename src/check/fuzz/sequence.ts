@@ -122,6 +122,8 @@ async function runSequence(
   let lastFailure: { outcomes: CheckOutcome[] } | undefined;
   let completed = 0;
   const passed = new Map<string, CheckOutcome>();
+  /** The first warning per operation and check (an answer breaking only our own response rules). */
+  const lenient = new Map<string, CheckOutcome>();
   /** Why the sequences stopped early (no complete answer): later runs pass without a request. */
   let stopped: string | undefined;
   const numRuns = ctx.targetKind === 'live' ? 1 : Math.min(ctx.maxExamples, MAX_SEQUENCES);
@@ -144,7 +146,13 @@ async function runSequence(
         summary.cases++;
         const sent = await ctx.send(request).catch(stopOn(ctx.signal));
         const outcomes = applyChecks(
-          { operation: op, caseName: stepCase, kind: 'workflow', targetKind: ctx.targetKind },
+          {
+            operation: op,
+            caseName: stepCase,
+            kind: 'workflow',
+            targetKind: ctx.targetKind,
+            ...(ctx.strict ? { strict: true } : {}),
+          },
           sent.exchange,
           sent.json,
         );
@@ -168,7 +176,10 @@ async function runSequence(
       return true;
     }
     const failures = run.outcomes.filter((o) => o.verdict === 'failed');
-    for (const o of run.outcomes) if (o.verdict === 'passed') passed.set(`${o.operationId} ${o.check}`, o);
+    for (const o of run.outcomes)
+      if (o.verdict === 'passed') passed.set(`${o.operationId} ${o.check}`, o);
+      else if (o.verdict === 'lenient' && !lenient.has(`${o.operationId} ${o.check}`))
+        lenient.set(`${o.operationId} ${o.check}`, o);
     if (run.stopped?.why === 'no-response') {
       // Shrinking a request that got no complete answer would only wait out the deadline again.
       for (const o of failures) ctx.record(o);
@@ -215,6 +226,7 @@ async function runSequence(
     runs: (summary.sequences?.runs ?? 0) + details.numRuns,
     completed: (summary.sequences?.completed ?? 0) + completed,
   };
+  for (const o of lenient.values()) ctx.record(o);
   for (const o of passed.values())
     ctx.record({
       ...o,

@@ -56,8 +56,9 @@ when Prism is installed, and checks them; with one it checks that server.
                            (${DEFAULT_PHASE_TIMEOUT_MS.live}; ${DEFAULT_PHASE_TIMEOUT_MS.embedded} for the servers it starts); the report says
                            when one stopped there
   --concurrency n          requests in flight at once (6)
-  --strict                 fail, instead of warn about, invalid bodies a server accepts where the
-                           broken rule is the project's decision, not the vendor's ("lenient")
+  --strict                 fail, instead of warn about, invalid bodies a server accepts and answers
+                           that break only rules that are the project's decision, not the vendor's
+                           ("lenient")
   --seed S                 seed of the generated cases (printed on every run; the same seed replays
                            the same requests and the same minimal failure)
   --max-examples N         generated valid and invalid requests per operation (default ${DEFAULT_MAX_EXAMPLES};
