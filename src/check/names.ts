@@ -49,3 +49,35 @@ export function namesIn(operation: OperationInfo, body: unknown): string[] {
     .map((k) => record[k])
     .filter((v): v is string => typeof v === 'string');
 }
+
+/** The characters a fresh name swaps in: one class per set, so a swap keeps the name's shape. */
+const SWAPS = ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'];
+
+/**
+ * `name` if it is not taken, else the nearest name that is not: one ASCII letter or digit after
+ * the first `keep` characters (the run prefix) swapped for another of its class, from the end, so
+ * its length, its letter case and every other character (an apostrophe, a letter outside ASCII)
+ * stay; failing that, with `append`, one such character added while the name stays within
+ * `maxLength`. Undefined when none is free.
+ */
+export function freshName(
+  name: string,
+  keep: number,
+  isTaken: (name: string) => boolean,
+  options: { maxLength: number; append: boolean },
+): string | undefined {
+  if (!isTaken(name)) return name;
+  const cps = [...name];
+  for (let i = cps.length - 1; i >= keep; i--) {
+    const set = SWAPS.find((s) => s.includes(cps[i]!));
+    if (!set) continue;
+    const at = set.indexOf(cps[i]!);
+    for (let k = 1; k < set.length; k++) {
+      const candidate = [...cps.slice(0, i), set[(at + k) % set.length]!, ...cps.slice(i + 1)].join('');
+      if (!isTaken(candidate)) return candidate;
+    }
+  }
+  if (options.append && cps.length < options.maxLength)
+    for (const c of SWAPS.join('')) if (!isTaken(name + c)) return name + c;
+  return undefined;
+}

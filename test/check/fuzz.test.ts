@@ -1,6 +1,7 @@
 // The generated phase (src/check/fuzz): arbitraries derived from the contract, validity before
 // sending, seeds that replay, writes only where allowed, and no false failure on the project's own
 // servers across 20 seeds.
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { test as it } from '../support/fixtures.js';
@@ -9,6 +10,7 @@ import {
   operationById,
   operations,
   schemaPropertyNames,
+  specExample,
   validateRequestBody,
 } from '../../src/contract/index.js';
 import { checkTarget, evidenceOf, isLenient } from '../../src/check/index.js';
@@ -22,7 +24,10 @@ import { DEFAULT_SANDBOX_TOKEN, startSandbox, type RunningSandbox } from '../../
 import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';
 import { startShortName15 } from './subtle/short-name-15.js';
 import { assertBuilt, runCli } from './cli-process.js';
-import { checkFresh } from './tenant.js';
+import { checkAsTenant, checkFresh } from './tenant.js';
+import { startFailingOn, validRequest } from './subtle/valid.js';
+import { exampleBody } from '../../src/check/references.js';
+import { variablesOf } from './subtle/index.js';
 
 const essentials = operationById('createEssentialsCustomer');
 const verify = operationById('verifyLcCustomer');
@@ -128,7 +133,7 @@ describe('generated phase against servers', () => {
   });
 
   it('with --allow-writes lists what it created, every name with the run prefix', async () => {
-    const report = await checkFresh(startConforming, { seed: 2, maxExamples: 15 });
+    const report = await checkFresh(startConforming, { seed: 8, maxExamples: 200 });
     expect(report.outcomes.filter((o) => o.verdict === 'failed')).toEqual([]);
     expect(report.runPrefix).toMatch(/^ct[a-z0-9]{6}$/);
     // The generated phase lists its names per operation, without an id (the deterministic cases'
@@ -167,6 +172,121 @@ describe('generated phase against servers', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('a shrink candidate never ends at a 409 for a name the run created: each case carries a fresh name', async ({
+    serve,
+  }) => {
+    // Refuses a taken short name (in any letter case) before anything else, and crashes on an sbcId
+    // past int32 beside a customer variable (no edge case has both). Shrinking moves the name toward the bare run prefix and the sbcId toward the
+    // example's: a candidate that passed created its name, and the next candidate with that name
+    // and a large sbcId would get a 409, which a valid case takes as a pass.
+    const taken = new Set<string>();
+    const statuses: number[] = [];
+    const server = await serve(
+      startFailingOn(
+        'createEssentialsCustomer',
+        (b) => {
+          const key = `${String(b.msTenantId)}|${String(b.shortName).toLowerCase()}`;
+          const sbcId = (b.siteLocation as { sbcId?: unknown } | undefined)?.sbcId;
+          const crashes = typeof sbcId === 'number' && sbcId > 2 ** 31 - 1 && variablesOf(b).length > 0;
+          const status = taken.has(key) ? 409 : crashes ? 500 : 200;
+          if (status === 200) taken.add(key);
+          statuses.push(status);
+          return status !== 200;
+        },
+        ({ send }, b) =>
+          taken.has(`${String(b.msTenantId)}|${String(b.shortName).toLowerCase()}`)
+            ? send(409, { title: 'Conflict', status: 409 })
+            : send(500, { title: 'Internal Server Error', status: 500 }),
+      ),
+    );
+    const report = await checkAsTenant(server.url, {
+      only: 'createEssentialsCustomer',
+      seed: 7,
+      maxExamples: 200,
+    });
+    const finding = report.generated?.failures.find((f) => f.kind === 'valid');
+    expect(finding?.checks).toContain('not_a_server_error');
+    const afterFirstFailure = statuses.slice(statuses.indexOf(500));
+    expect(afterFirstFailure.length).toBeGreaterThan(1);
+    // The failing case was no replay (a replay's name is taken), so no candidate shrunk from it is.
+    expect(afterFirstFailure.filter((s) => s === 409)).toEqual([]);
+  });
+
+  it('every task a generated write starts is polled to its end and checked', async ({ serve }) => {
+    // Conforming, except for the tasks of conversions of tenants no deterministic case sends (the
+    // generated ones): such a task ends CompletedFailed, then goes back to InProgress.
+    const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
+    const polls = new Map<string, number>();
+    const server = await serve(
+      startConforming({
+        override: ({ operationId, req, body, route, send }) => {
+          if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
+            const tenant = (body as { msTenantId: string }).msTenantId;
+            if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
+            const id = `gen_${polls.size}`;
+            polls.set(id, 0);
+            send(200, { taskId: id });
+            return true;
+          }
+          const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
+          if (operationId !== 'getTask' || !polls.has(id)) return false;
+          const n = polls.get(id)! + 1;
+          polls.set(id, n);
+          send(200, {
+            ...specExample<object>(n === 1 ? 'TaskValidationFailedNoLead' : 'TaskInProgress'),
+            id,
+          });
+          return true;
+        },
+      }),
+    );
+    const report = await checkAsTenant(server.url, {
+      only: 'createCustomerFromLead',
+      seed: 3,
+      maxExamples: 10,
+    });
+    expect(polls.size).toBeGreaterThan(0);
+    // Each task was polled until it broke (a terminal task that changed), none left unasked.
+    expect([...polls.values()].every((n) => n >= 2)).toBe(true);
+    const taskFailures = report.outcomes.filter(
+      (o) => o.check === 'task_lifecycle' && o.verdict === 'failed',
+    );
+    expect(taskFailures.map((o) => [o.operationId, o.caseName])).toEqual([
+      ['createCustomerFromLead', 'generated: the tasks of accepted writes'],
+    ]);
+    expect(taskFailures[0]!.reason).toMatch(/a terminal task changed/);
+  });
+
+  it('writes use ids the run created: an import names a customer a generated create made', async ({
+    serve,
+  }) => {
+    const created = new Set<string>();
+    const names = new Set<string>();
+    const imported: string[] = [];
+    const server = await serve(
+      startConforming({
+        override: ({ operationId, req, body, route, send }) => {
+          if (!validRequest(req, operationId, body) || route.kind !== 'operation') return false;
+          if (operationId === 'importCustomerFromOvoc') imported.push(route.pathParams.customerGuid!);
+          if (operationId !== 'createEssentialsCustomer') return false;
+          const name = (body as { shortName: string }).shortName;
+          if (names.has(name)) return false; // the conforming 409
+          names.add(name);
+          const id = randomUUID();
+          created.add(id);
+          send(200, { ...specExample<object>('EssentialsCustomerCreated'), id });
+          return true;
+        },
+      }),
+    );
+    await checkAsTenant(server.url, { seed: 5, maxExamples: 25 });
+    expect(created.size).toBeGreaterThan(0);
+    // Linked by the workflow document (customerGuid: createEssentialsCustomer's id), not by a list.
+    expect(imported.filter((id) => created.has(id)).length).toBeGreaterThan(0);
+    // Random ones too: an id that names nothing must still be answered 404.
+    expect(imported.filter((id) => !created.has(id)).length).toBeGreaterThan(0);
   });
 
   it('--no-generate (generate: false) runs the deterministic cases only', async ({ serve }) => {
@@ -343,7 +463,7 @@ describe('stateful sequences from spec/workflows/provisioning.arazzo.json', () =
           return true;
         },
       });
-    const run = () => checkFresh(start, { seed: 8, maxExamples: 5 });
+    const run = () => checkFresh(start, { seed: 8, maxExamples: 200 });
     const first = await run();
     const failure = first.generated?.failures.find((f) => f.kind === 'sequence');
     expect(failure?.label).toBe('generated sequence: provisionFromLead › importCustomer');

@@ -4,7 +4,7 @@
 // request is what the report and its curl line show. One seed decides every generated value.
 import { randomInt } from 'node:crypto';
 import fc from 'fast-check';
-import { operations, type OperationInfo } from '../../contract/index.js';
+import { operationById, operations, type OperationInfo } from '../../contract/index.js';
 import { nextAskWait, parseRetryAfter, sleep } from '../../internal/timers.js';
 import { isWrite } from '../cases.js';
 import { applyChecks, primaryCheck, skipped } from '../checks.js';
@@ -17,10 +17,16 @@ import {
   isValidCase,
   MAX_REPLAYS,
   validCases,
+  withFreshNames,
+  withKnownIds,
   withReplays,
   type GeneratedCase,
+  type RequestOptions,
 } from './requests.js';
 import { runSequences } from './sequence.js';
+import { followTask, type WorkflowContext } from '../arazzo.js';
+import { readTaskId } from '../../internal/task-status.js';
+import { KnownIds } from './links.js';
 import { stopIfAborted, stopOn } from '../stop.js';
 
 /** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
@@ -51,6 +57,15 @@ export const MAX_THROTTLED = 3;
 /** The least wait after a 429, whatever Retry-After says (`0`, a past date): no answer makes a storm. */
 const MIN_THROTTLE_WAIT_MS = 1_000;
 
+/** The names one operation's properties sent and what the server said of them. */
+interface OperationNames {
+  /** Names of accepted writes, for the report's list of what a tenant now holds. */
+  created: string[];
+  /** Lower-cased: names the run created or the server answered 409 to, in any letter case. */
+  taken: Set<string>;
+  options: RequestOptions;
+}
+
 interface Tally {
   passed: Map<CheckName, number>;
   /** The first warning of each other check (an answer breaking only our own response rules). */
@@ -67,13 +82,17 @@ async function runProperty(
   arbitrary: fc.Arbitrary<GeneratedCase | undefined>,
   seed: number,
   summary: GeneratedSummary,
-  createdNames: string[],
+  names: OperationNames,
   /** performance.now() when the generated phase started, for firstFailureMs. */
   phaseStarted: number,
   /** Writes the server accepted, for later cases to send again (requests.ts withReplays). */
   accepted?: GeneratedCase[],
   /** Cases run before the generated ones (requests.ts edgeCases). */
   examples: GeneratedCase[] = [],
+  /** Follows a task an accepted write started (undefined where tasks cannot be followed). */
+  tasks?: TaskFollower,
+  /** Ids the run's answers gave, for later cases to use (links.ts). */
+  ids?: KnownIds,
 ): Promise<void> {
   const tally: Tally = { passed: new Map(), lenient: new Map() };
   const budget = ctx.maxExamples + SHRINK_BUDGET;
@@ -82,8 +101,12 @@ async function runProperty(
   /** Why generation for this operation stopped early; every later run then passes without a request. */
   let stopped: string | undefined;
   const caseName = `generated: ${kind} requests`;
-  const property = fc.asyncProperty(arbitrary, async (c) => {
+  const isTaken = (name: string) => names.taken.has(name.toLowerCase());
+  const property = fc.asyncProperty(arbitrary, async (drawn) => {
     stopIfAborted(ctx.signal);
+    // Freshness is part of the case, not of the shrinker: a drawn or shrunk case whose name the run
+    // already holds gets a fresh one here, so no candidate ends at a 409 that passes for it.
+    const c = drawn && withFreshNames(op, drawn, isTaken, names.options);
     if (!c) {
       summary.discarded++;
       fc.pre(false);
@@ -97,6 +120,11 @@ async function runProperty(
     if (stopped !== undefined || ++calls > budget) return true;
     summary.cases++;
     const { exchange: ex, json } = await ctx.send(c.request).catch(stopOn(ctx.signal));
+    if (ex.response && is2xx(ex.response.status)) ids?.note(op.operationId, json);
+    if (tasks && isWrite(op) && ex.response && is2xx(ex.response.status)) {
+      const taskId = readTaskId(json);
+      if (taskId !== undefined) tasks.follow(op, taskId);
+    }
     const outcomes = applyChecks(
       {
         operation: op,
@@ -134,11 +162,16 @@ async function runProperty(
         ctx.signal,
       ).catch(stopOn(ctx.signal));
     } else throttled = 0;
+    if ((is2xx(status) || status === 409) && isWrite(op))
+      for (const n of namesIn(op, c.request.body)) names.taken.add(n.toLowerCase());
     if (is2xx(status) && isWrite(op)) {
-      createdNames.push(...namesIn(op, c.request.body));
+      names.created.push(...namesIn(op, c.request.body));
       // Frozen from the first failure on: a shrink candidate then replays what the failing case
       // replayed, not a write some earlier candidate made.
-      if (accepted && !tally.lastFailure && accepted.length < MAX_REPLAYS) accepted.push(c);
+      if (accepted && !tally.lastFailure && accepted.length < MAX_REPLAYS) {
+        const { repeats: _repeats, ...sent } = c;
+        accepted.push(sent);
+      }
     }
     // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure: listed
     // in the summary, not counted as passed.
@@ -216,6 +249,104 @@ async function runProperty(
   }
 }
 
+interface TaskFollower {
+  /** Starts following a task to its end; returns at once (a task can take seconds). */
+  follow(op: OperationInfo, taskId: string): void;
+  /** Waits for every task followed, then records what they did. */
+  settle(): Promise<void>;
+}
+
+/**
+ * Every task a generated write starts is polled to its end and checked (task_lifecycle, with
+ * arazzo.ts followTask: its bounds, floors, the run's task timeout and the phase's signal), in
+ * parallel with the requests that follow, so a task's seconds do not add up per case. Recorded
+ * under the operation that started the task: each failure (the first per operation and check),
+ * the passes as one line. Undefined on the mock (stateless) or without the run's poll settings.
+ */
+function taskFollower(
+  ctx: GeneratedContext,
+  summary: GeneratedSummary,
+  ids: KnownIds,
+): TaskFollower | undefined {
+  const { http, pollIntervalMs, taskTimeoutMs } = ctx;
+  if (ctx.targetKind === 'mock' || !http || pollIntervalMs === undefined || taskTimeoutMs === undefined)
+    return undefined;
+  const caseName = 'generated: the tasks of accepted writes';
+  const pending: Promise<void>[] = [];
+  const errors: unknown[] = [];
+  const followed = new Map<string, number>();
+  const passed = new Map<string, number>();
+  const reported = new Set<string>();
+  const note = (operationId: string, o: CheckOutcome) => {
+    if (o.verdict === 'passed') return;
+    const key = `${operationId} ${o.check} ${o.verdict}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    ctx.record({ ...o, operationId, caseName });
+  };
+  return {
+    follow(op, taskId) {
+      summary.cases++;
+      followed.set(op.operationId, (followed.get(op.operationId) ?? 0) + 1);
+      const workflowCtx: WorkflowContext = {
+        ...ctx,
+        http,
+        pollIntervalMs,
+        taskTimeoutMs,
+        writesAllowed: true,
+        exchange: async (poll, request) => {
+          const sent = await ctx.send(request);
+          const status = sent.exchange.response?.status;
+          if (status !== undefined && is2xx(status)) ids.note(poll.operationId, sent.json);
+          const outcomes = applyChecks(
+            {
+              operation: poll,
+              caseName,
+              kind: 'workflow',
+              targetKind: ctx.targetKind,
+              ...(ctx.strict ? { strict: true } : {}),
+            },
+            sent.exchange,
+            sent.json,
+          );
+          for (const o of outcomes) note(op.operationId, o);
+          return sent;
+        },
+        record: (o) => {
+          if (o.check === 'task_lifecycle' && o.verdict === 'passed')
+            passed.set(op.operationId, (passed.get(op.operationId) ?? 0) + 1);
+          else note(op.operationId, o);
+        },
+      };
+      pending.push(
+        followTask(workflowCtx, taskId, caseName).then(
+          () => undefined,
+          // Stopped by the phase's signal: the run reports the phase as incomplete.
+          // Anything else is the checker's own error, thrown by settle() (not left unhandled here).
+          (err: unknown) => {
+            if (!ctx.signal?.aborted) errors.push(err);
+          },
+        ),
+      );
+    },
+    async settle() {
+      await Promise.all(pending);
+      if (errors.length) throw errors[0];
+      for (const [operationId, n] of followed) {
+        const ended = passed.get(operationId) ?? 0;
+        if (ended)
+          ctx.record({
+            operationId,
+            check: 'task_lifecycle',
+            verdict: 'passed',
+            caseName,
+            reason: `${ended} of ${n} tasks started by generated writes ended and stayed ended (seed ${ctx.seed})`,
+          });
+      }
+    },
+  };
+}
+
 /** Runs the generated phase against one server and says what it found; records outcomes as it goes. */
 export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSummary> {
   const started = performance.now();
@@ -231,51 +362,96 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
   const embedded = ctx.targetKind !== 'live';
   const prefix = embedded ? {} : { prefix: ctx.prefix };
   const sequences = runSequences(ctx, streamSeed(ctx.seed, operations.length, 2), summary);
-  await Promise.all([
-    sequences,
-    ...operations.map(async (op, i) => {
-      if (ctx.only && op.operationId !== ctx.only) return;
-      const writes = isWrite(op);
-      if (writes && !ctx.writesAllowed) {
-        ctx.record(
-          skipped(
-            op.operationId,
-            primaryCheck('positive'),
-            'generated: valid requests',
-            `not sent: generated ${op.method} ${op.path} requests may write, and this server was not started by the checker; pass --allow-writes to send them`,
-          ),
-        );
-        return;
-      }
-      const names: string[] = [];
-      const accepted: GeneratedCase[] = [];
+  const ids = new KnownIds();
+  const tasks = taskFollower(ctx, summary, ids);
+  // An operation whose path takes ids other writes' answers give runs after those writes' valid
+  // requests, so which known id a case draws depends on the seed, not on which request came first.
+  const writeSources = (operationId: string) =>
+    ids.sourcesOf(operationId).filter((s) => s !== operationId && isWrite(operationById(s)));
+  const waitsFor = (from: string, to: string, seen = new Set<string>()): boolean =>
+    writeSources(from).some((s) => s === to || (!seen.has(s) && (seen.add(s), waitsFor(s, to, seen))));
+  const validDone = new Map(
+    operations.map((op) => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return [op.operationId, { promise, resolve }] as const;
+    }),
+  );
+  async function runOperation(op: OperationInfo, i: number) {
+    if (ctx.only && op.operationId !== ctx.only) return;
+    const writes = isWrite(op);
+    if (writes && !ctx.writesAllowed) {
+      ctx.record(
+        skipped(
+          op.operationId,
+          primaryCheck('positive'),
+          'generated: valid requests',
+          `not sent: generated ${op.method} ${op.path} requests may write, and this server was not started by the checker; pass --allow-writes to send them`,
+        ),
+      );
+      return;
+    }
+    const names: OperationNames = { created: [], taken: new Set(), options: prefix };
+    const accepted: GeneratedCase[] = [];
+    await runProperty(
+      ctx,
+      op,
+      'valid',
+      writes
+        ? withReplays(op, withKnownIds(op, validCases(op, prefix), ids), accepted, prefix)
+        : withKnownIds(op, validCases(op, prefix), ids),
+      streamSeed(ctx.seed, i, 0),
+      summary,
+      names,
+      started,
+      accepted,
+      edgeCases(op, prefix),
+      tasks,
+      ids,
+    );
+    validDone.get(op.operationId)!.resolve();
+    const invalid = invalidCases(op, {
+      ...prefix,
+      asciiKeys: ctx.targetKind === 'mock',
+      // Lenient rules are never sent as writes to a server the checker did not start; the mock
+      // is not asked to enforce what Prism cannot.
+      keep: (b, lenient) =>
+        (embedded || !writes || !lenient) && !(ctx.targetKind === 'mock' && PRISM_UNENFORCED.has(b.keyword)),
+    });
+    if (invalid)
       await runProperty(
         ctx,
         op,
-        'valid',
-        writes ? withReplays(op, validCases(op, prefix), accepted, prefix) : validCases(op, prefix),
-        streamSeed(ctx.seed, i, 0),
+        'invalid',
+        invalid,
+        streamSeed(ctx.seed, i, 1),
         summary,
         names,
         started,
-        accepted,
-        edgeCases(op, prefix),
+        undefined,
+        [],
+        tasks,
+        ids,
       );
-      const invalid = invalidCases(op, {
-        ...prefix,
-        asciiKeys: ctx.targetKind === 'mock',
-        // Lenient rules are never sent as writes to a server the checker did not start; the mock
-        // is not asked to enforce what Prism cannot.
-        keep: (b, lenient) =>
-          (embedded || !writes || !lenient) &&
-          !(ctx.targetKind === 'mock' && PRISM_UNENFORCED.has(b.keyword)),
-      });
-      if (invalid)
-        await runProperty(ctx, op, 'invalid', invalid, streamSeed(ctx.seed, i, 1), summary, names, started);
-      // What a tenant now holds is listed; a server the checker started is thrown away with it.
-      if (names.length && !embedded) ctx.created(op.operationId, [...new Set(names)]);
+    // What a tenant now holds is listed; a server the checker started is thrown away with it.
+    if (names.created.length && !embedded) ctx.created(op.operationId, [...new Set(names.created)]);
+  }
+  await Promise.all([
+    sequences,
+    ...operations.map(async (op, i) => {
+      try {
+        await Promise.all(
+          writeSources(op.operationId)
+            .filter((s) => !waitsFor(s, op.operationId))
+            .map((s) => validDone.get(s)!.promise),
+        );
+        await runOperation(op, i);
+      } finally {
+        validDone.get(op.operationId)!.resolve();
+      }
     }),
   ]);
+  await tasks?.settle();
   summary.durationMs = Math.round(performance.now() - started);
   return summary;
 }

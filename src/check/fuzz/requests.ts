@@ -16,9 +16,10 @@ import {
 import { evidenceOf, isLenient, type Evidence } from '../evidence.js';
 import { examplePath } from '../cases.js';
 import { resolve, schemaAt } from '../mutations.js';
-import { nameFields } from '../names.js';
+import { freshName, nameFields } from '../names.js';
 import { at, exampleBody } from '../references.js';
 import type { CheckRequest } from '../types.js';
+import type { KnownIds } from './links.js';
 import {
   applyBreaker,
   breakerLabel,
@@ -53,6 +54,12 @@ export interface GeneratedCase {
   parts: RequestParts;
   /** For an invalid case: the keyword it breaks, where, and what that rule rests on. */
   broken?: { label: string; evidence: Evidence; in: 'body' | 'params' };
+  /**
+   * A write the server accepted earlier in the run, sent again as it was or with its names in
+   * another letter case: its names are meant to be taken. Every other case's names are meant to be
+   * fresh (`withFreshNames`).
+   */
+  repeats?: 'same' | 'case';
 }
 
 export interface RequestOptions {
@@ -283,7 +290,7 @@ export function withReplays(
   return fc.tuple(fresh, replay).map(([c, r]) => {
     if (!r || !accepted.length) return c;
     const base = accepted[accepted.length - 1 - (r[0] % accepted.length)]!;
-    if (r[1] === 'same') return base;
+    if (r[1] === 'same') return { ...base, repeats: 'same' as const };
     const body = { ...(base.parts.body as Record<string, unknown>) };
     const keep = options.prefix?.length ?? 0;
     let changed = false;
@@ -296,9 +303,76 @@ export function withReplays(
         changed = true;
       }
     }
-    if (!changed) return base;
+    if (!changed) return { ...base, repeats: 'same' as const };
     const parts = { ...base.parts, body };
-    return { request: toRequest(op, parts), parts };
+    return { request: toRequest(op, parts), parts, repeats: 'case' as const };
+  });
+}
+
+/**
+ * The case with every name it carries made fresh against the names `isTaken` knows (those the run
+ * created, or a server said were taken): a case drawn or shrunk onto such a name would end at a 409,
+ * which a valid case takes as a pass, and would hide what the case is about. The swap keeps the run
+ * prefix, the name's length and its other characters (names.ts freshName). A replay keeps its names
+ * (they are meant to be taken); an invalid case is never lengthened (a name too short would become
+ * valid). Undefined when no fresh name fits: the caller discards the case.
+ */
+export function withFreshNames(
+  op: OperationInfo,
+  c: GeneratedCase,
+  isTaken: (name: string) => boolean,
+  options: RequestOptions = {},
+): GeneratedCase | undefined {
+  if (c.repeats || !c.parts.body || typeof c.parts.body !== 'object' || Array.isArray(c.parts.body)) return c;
+  const body = { ...(c.parts.body as Record<string, unknown>) };
+  const properties = (resolve(schemaAt(op.requestBody!.schemaPointer)).properties ?? {}) as Record<
+    string,
+    unknown
+  >;
+  let changed = false;
+  for (const k of nameFields(op)) {
+    const v = body[k];
+    if (typeof v !== 'string') continue;
+    const maxLength = resolve(properties[k]).maxLength;
+    const fresh = freshName(v, options.prefix?.length ?? 0, isTaken, {
+      maxLength: typeof maxLength === 'number' ? maxLength : NAME_LIMIT,
+      append: !c.broken,
+    });
+    if (fresh === undefined) return undefined;
+    if (fresh !== v) {
+      body[k] = fresh;
+      changed = true;
+    }
+  }
+  if (!changed) return c;
+  const parts = { ...c.parts, body };
+  return { ...c, request: toRequest(op, parts), parts };
+}
+
+/**
+ * Valid cases whose linked path parameters (links.ts) now and then take an id the run's answers
+ * gave (a customer the run created, a task it started) instead of a random one that names nothing
+ * and is always 404: the newest first. Drawn when the case is drawn, so the ids are the run's.
+ */
+export function withKnownIds(
+  op: OperationInfo,
+  fresh: fc.Arbitrary<GeneratedCase>,
+  ids: KnownIds,
+): fc.Arbitrary<GeneratedCase> {
+  const links = ids.links.filter((l) => l.operationId === op.operationId);
+  if (!links.length) return fresh;
+  const picks = fc.tuple(...links.map(() => fc.option(fc.nat(), { freq: 2, nil: undefined })));
+  return fc.tuple(fresh, picks).map(([c, chosen]) => {
+    let params = c.parts.params;
+    links.forEach((link, i) => {
+      const known = ids.of(link.name);
+      const k = chosen[i];
+      if (k === undefined || !known.length) return;
+      params = { ...params, [link.param]: known[known.length - 1 - (k % known.length)]! };
+    });
+    if (params === c.parts.params) return c;
+    const parts = { ...c.parts, params };
+    return { ...c, request: toRequest(op, parts), parts };
   });
 }
 

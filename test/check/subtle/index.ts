@@ -32,7 +32,7 @@ export interface SubtleServer {
 
 const DECLARED = schemaPropertyNames('CreateEssentialsCustomerRequest');
 const bodyOf = (r: { body?: unknown }) => (r.body ?? {}) as Record<string, unknown>;
-const variablesOf = (body: unknown) =>
+export const variablesOf = (body: unknown) =>
   Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => !DECLARED.has(k));
 
 export const SUBTLE_SERVERS: SubtleServer[] = [
