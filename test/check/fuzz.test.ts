@@ -447,6 +447,27 @@ describe('stateful sequences from spec/workflows/provisioning.arazzo.json', () =
     expect(seq.some((o) => o.check === 'task_lifecycle' && o.verdict === 'passed')).toBe(true);
   }, 60_000);
 
+  it('compares the answers about a task across its polls: an outputData that changes after the end fails', async ({
+    serve,
+  }) => {
+    // Conforming, except that a finished task names another customer at every other poll: each
+    // answer is valid alone, and the status never changes.
+    const server = await serve(
+      startConforming({
+        taskView: (task, state) =>
+          task.status !== 'InProgress' && state.polls % 2
+            ? { ...task, outputData: { umpCustomerGuid: randomUUID() } }
+            : task,
+      }),
+    );
+    const report = await checkAsTenant(server.url, { seed: 1, maxExamples: 5 });
+    const compared = report.outcomes.filter(
+      (o) => o.verdict === 'failed' && /ended, then its outputData changed/.test(o.reason ?? ''),
+    );
+    expect(compared.map((o) => [o.operationId, o.check])).toContainEqual(['getTask', 'task_lifecycle']);
+    expect(compared.every((o) => o.caseName.startsWith('generated sequence'))).toBe(true);
+  });
+
   it('a sequence whose import answers a broken body fails at that step, shrunk and replayable', async () => {
     // A lead that converts every time (so the sequence reaches the import after the deterministic
     // workflow converted it), and an import that breaks its answer for the lead's own tenant: only

@@ -24,6 +24,31 @@ import type { GeneratedContext } from './context.js';
 import { validCases } from './requests.js';
 import { stopIfAborted, stopOn } from '../stop.js';
 
+/**
+ * What the answers about one task must agree on across the polls of a sequence's step (the
+ * task_lifecycle check follows the status only): each names the task asked for, its createTime
+ * never changes, and once it is terminal its outputData and completeTime do not either (a later step
+ * reads them). Returns why they disagree, or undefined. Answers that are not a task object were
+ * judged by the per-response checks already and are left out.
+ */
+export function taskAnswersDisagree(taskId: string, answers: unknown[]): string | undefined {
+  const tasks = answers.filter(
+    (a): a is Record<string, unknown> => !!a && typeof a === 'object' && !Array.isArray(a),
+  );
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const t of tasks)
+    if (t.id !== taskId) return `a poll of task ${taskId} answered task ${JSON.stringify(t.id)}`;
+  for (const t of tasks.slice(1))
+    if (!same(t.createTime, tasks[0]!.createTime))
+      return `task ${taskId}'s createTime changed between polls: ${JSON.stringify(tasks[0]!.createTime)} -> ${JSON.stringify(t.createTime)}`;
+  const terminal = tasks.filter((t) => t.status === 'CompletedSuccess' || t.status === 'CompletedFailed');
+  for (const key of ['outputData', 'completeTime'])
+    for (const t of terminal.slice(1))
+      if (!same(t[key], terminal[0]![key]))
+        return `task ${taskId} ended, then its ${key} changed: ${JSON.stringify(terminal[0]![key])} -> ${JSON.stringify(t[key])}`;
+  return undefined;
+}
+
 /** Sequences per workflow and run at most: each converts a lead and waits for two tasks. */
 export const MAX_SEQUENCES = 5;
 /**
@@ -140,6 +165,8 @@ async function runSequence(
           : await sandboxLead(wctx.http).catch(stopOn(ctx.signal));
       for (const [name, s] of inputs) if (s['x-lead']) given[name] = lead;
     }
+    /** Failures of the answers compared across a task's polls (taskAnswersDisagree). */
+    const compared: CheckOutcome[] = [];
     const io: StepIo = {
       targetKind: ctx.targetKind,
       send: async (op, request, stepCase) => {
@@ -158,13 +185,41 @@ async function runSequence(
         );
         return { sent, outcomes };
       },
-      follow: (taskId, stepCase) => (summary.cases++, followTask(workflowCtx, taskId, stepCase)),
+      follow: async (taskId, stepCase) => {
+        summary.cases++;
+        // Every answer about the task, to compare across the polls once it is followed.
+        const answers: unknown[] = [];
+        const result = await followTask(
+          {
+            ...workflowCtx,
+            exchange: async (op, request, cn) => {
+              const sent = await workflowCtx.exchange(op, request, cn);
+              if (sent.exchange.response?.status === 200) answers.push(sent.json);
+              return sent;
+            },
+          },
+          taskId,
+          stepCase,
+        );
+        const disagreement = result.failure === undefined ? taskAnswersDisagree(taskId, answers) : undefined;
+        if (disagreement !== undefined && poll)
+          compared.push({
+            operationId: poll.operationId,
+            check: 'task_lifecycle',
+            verdict: 'failed',
+            caseName: stepCase,
+            reason: disagreement,
+            ...(result.last ? { exchange: result.last.exchange } : {}),
+          });
+        return result;
+      },
       baseBody: (step) => generated[step.stepId],
       ...(ctx.targetKind === 'sandbox'
         ? { ovocCustomerOf: (guid: unknown) => sandboxOvocId(wctx.http, guid) }
         : {}),
     };
     const run = await runWorkflow(workflow, given, io, caseName).catch(stopOn(ctx.signal));
+    run.outcomes.push(...compared);
     if (run.stopped?.why === 'invalid-body') {
       summary.discarded++;
       fc.pre(false);
