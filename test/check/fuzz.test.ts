@@ -14,7 +14,8 @@ import {
   validateRequestBody,
 } from '../../src/contract/index.js';
 import { checkTarget, evidenceOf, isLenient } from '../../src/check/index.js';
-import { newRunPrefix } from '../../src/check/names.js';
+import { freshName, newRunPrefix } from '../../src/check/names.js';
+import { idLinks } from '../../src/check/fuzz/links.js';
 import { invalidCases, isValidCase, validCases } from '../../src/check/fuzz/index.js';
 import { evaluate } from '../../src/check/expressions.js';
 import { workflowDocument } from '../../src/check/arazzo.js';
@@ -105,6 +106,32 @@ describe('arbitraries derived from the contract', () => {
     expect(isLenient('ours')).toBe(true);
     expect(isLenient('aspnet-default')).toBe(true);
     expect(isLenient('vendor-example')).toBe(false);
+  });
+});
+
+describe('state: fresh names and linked ids', () => {
+  it('a taken name gets the nearest free one: the prefix, the length and the other characters stay', () => {
+    const taken = new Set(["ct123456ab'c", "ct123456ab'd", 'ct123456']);
+    const isTaken = (n: string) => taken.has(n.toLowerCase());
+    const options = { maxLength: 15, append: true };
+    // Taken in another letter case: the last letter moves on past the taken twin, case kept.
+    expect(freshName("ct123456AB'c", 8, isTaken, options)).toBe("ct123456AB'e");
+    expect(freshName("ct123456ab'e", 8, isTaken, options)).toBe("ct123456ab'e");
+    // Only the prefix: one character is added, within the limit; an invalid case is never lengthened.
+    expect(freshName('ct123456', 8, isTaken, options)).toBe('ct123456a');
+    expect(freshName('ct123456', 8, isTaken, { maxLength: 15, append: false })).toBeUndefined();
+  });
+
+  it('reads which ids flow where from the workflow document, not from a list of operations', () => {
+    const links = idLinks();
+    expect(links.find((l) => l.operationId === 'importCustomerFromOvoc')?.sources).toContainEqual({
+      operationId: 'createEssentialsCustomer',
+      pointer: '/id',
+    });
+    expect(links.find((l) => l.operationId === 'getTask')?.sources).toContainEqual({
+      operationId: 'createCustomerFromLead',
+      pointer: '/taskId',
+    });
   });
 });
 
