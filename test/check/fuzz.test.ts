@@ -286,6 +286,39 @@ describe('generated phase against servers', () => {
     expect(taskFailures[0]!.reason).toMatch(/a terminal task changed/);
   });
 
+  it('a generated task that never ends fails task_lifecycle at the run task timeout, once per operation', async ({
+    serve,
+  }) => {
+    const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
+    let started = 0; // generated conversions answered with a task that never ends
+    const server = await serve(
+      startConforming({
+        taskDurationMs: 0,
+        override: ({ operationId, req, body, route, send }) => {
+          if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
+            const tenant = (body as { msTenantId: string }).msTenantId;
+            if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
+            send(200, { taskId: `gen_${++started}` });
+            return true;
+          }
+          const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
+          if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
+          send(200, { ...specExample<object>('TaskInProgress'), id });
+          return true;
+        },
+      }),
+    );
+    const report = await checkAsTenant(server.url, {
+      only: 'createCustomerFromLead',
+      seed: 3,
+      maxExamples: 25,
+      taskTimeoutMs: 500,
+    });
+    const failed = report.outcomes.filter((o) => o.check === 'task_lifecycle' && o.verdict === 'failed');
+    expect(failed.map((o) => o.reason)).toEqual([expect.stringMatching(/still InProgress after 500 ms/)]);
+    expect(started).toBeGreaterThan(1);
+  });
+
   it('writes use ids the run created: an import names a customer a generated create made', async ({
     serve,
   }) => {

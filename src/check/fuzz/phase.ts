@@ -271,6 +271,9 @@ function taskFollower(
   const { http, pollIntervalMs, taskTimeoutMs } = ctx;
   if (ctx.targetKind === 'mock' || !http || pollIntervalMs === undefined || taskTimeoutMs === undefined)
     return undefined;
+  // The deterministic task workflow already failed here: following more tasks would only repeat
+  // that failure and its waits (as the sequences, which are skipped then too).
+  if (ctx.tasksBroken) return undefined;
   const caseName = 'generated: the tasks of accepted writes';
   const pending: Promise<void>[] = [];
   const errors: unknown[] = [];
@@ -284,9 +287,20 @@ function taskFollower(
     reported.add(key);
     ctx.record({ ...o, operationId, caseName });
   };
+  /**
+   * Set once a task used up the task timeout without ending cleanly: each later task would wait it
+   * out again. A quick failure (a terminal task that changed) does not stop the following.
+   */
+  let broken = false;
+  const unfollowed = new Map<string, number>();
   return {
     follow(op, taskId) {
+      if (broken) {
+        unfollowed.set(op.operationId, (unfollowed.get(op.operationId) ?? 0) + 1);
+        return;
+      }
       summary.cases++;
+      const startedAt = Date.now();
       followed.set(op.operationId, (followed.get(op.operationId) ?? 0) + 1);
       const workflowCtx: WorkflowContext = {
         ...ctx,
@@ -320,7 +334,9 @@ function taskFollower(
       };
       pending.push(
         followTask(workflowCtx, taskId, caseName).then(
-          () => undefined,
+          (result) => {
+            if (result.failure !== undefined && Date.now() - startedAt >= taskTimeoutMs) broken = true;
+          },
           // Stopped by the phase's signal: the run reports the phase as incomplete.
           // Anything else is the checker's own error, thrown by settle() (not left unhandled here).
           (err: unknown) => {
@@ -332,9 +348,19 @@ function taskFollower(
     async settle() {
       await Promise.all(pending);
       if (errors.length) throw errors[0];
+      for (const [operationId, n] of unfollowed)
+        ctx.record(
+          skipped(
+            operationId,
+            'task_lifecycle',
+            caseName,
+            `${n} later tasks were not followed: a task of a generated write already did not end within the task timeout (see task_lifecycle)`,
+          ),
+        );
       for (const [operationId, n] of followed) {
         const ended = passed.get(operationId) ?? 0;
-        if (ended)
+        // A failure of one task is the operation's verdict; the passes are not listed beside it.
+        if (ended && !reported.has(`${operationId} task_lifecycle failed`))
           ctx.record({
             operationId,
             check: 'task_lifecycle',
