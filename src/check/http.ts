@@ -14,6 +14,7 @@ import { excerpt } from '../internal/excerpt.js';
 import { mediaTypeOf } from '../internal/media-type.js';
 import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
+import { errorText } from '../internal/error-text.js';
 
 const EXCERPT = 2000;
 
@@ -66,7 +67,7 @@ export interface HttpTarget {
   observe?: ExchangeObserver;
 }
 
-const errCode = (err: unknown): string => errorCode(err) ?? (err as Error)?.message ?? String(err);
+const errCode = (err: unknown): string => errorCode(err) ?? errorText(err);
 
 /**
  * A transport over an injected fetch (tests, proxies), with the same hard deadline and byte cap as
@@ -230,7 +231,7 @@ export function failureText(err: unknown): string {
     return isCertificateError(err) ? connectionFailureText(err) : err.code;
   }
   // A network failure says what to check; any other error (a refusal the caller threw) is its message.
-  return errorCode(err) ? connectionFailureText(err) : ((err as Error)?.message ?? String(err));
+  return errorCode(err) ? connectionFailureText(err) : errorText(err);
 }
 
 export function unreachableMessage(baseUrl: string, err: unknown): string {

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { errorText } from '../internal/error-text.js';
 
 /**
  * The largest HAR read (64 MiB). A recording of API traffic is kilobytes to a few megabytes; a
@@ -47,7 +48,7 @@ function readCapped(path: string): Buffer {
     throw new HarInputError(
       code === 'ENOENT'
         ? `${path} does not exist; pass the path of a .har file (record one with \`live-platform proxy --har\` or \`check --har\`).`
-        : `cannot read ${path} (${code ?? (err as Error).message}).`,
+        : `cannot read ${path} (${code ?? errorText(err)}).`,
     );
   }
   try {
@@ -128,7 +129,7 @@ export function readRecording(path: string): Recording {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
+    const message = errorText(err);
     throw new HarInputError(
       /end of (JSON )?input|Unterminated/i.test(message)
         ? `${path} ends in the middle of its JSON (${message}): the recording was cut short. Record or export it again, and let the proxy finish writing (it writes on exit).`

@@ -3,6 +3,7 @@
 // only, no listener left on a caller's signal once the exchange is over, and failures that say what
 // failed (a certificate is not a dead server) with the original error as `cause`.
 import type { OperationId } from '../../generated/operation-ids.js';
+import { errorText } from './error-text.js';
 
 // --- signals ---------------------------------------------------------------------------------------
 
@@ -364,7 +365,7 @@ export function connectionFailureText(e: unknown): string {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return `the connection timed out (${code}). Check the network path (firewall, VPN) to the host`;
     default:
-      return `${code ?? (e as Error)?.message ?? String(e)}. Check the network and the URL`;
+      return `${code ?? errorText(e)}. Check the network and the URL`;
   }
 }
 

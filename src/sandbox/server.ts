@@ -20,6 +20,7 @@ import {
   type Reply,
 } from '../internal/problems.js';
 import { validationErrors } from './validate.js';
+import { errorText } from '../internal/error-text.js';
 
 export interface ServerConfig {
   target: ControlTarget;
@@ -95,7 +96,7 @@ async function jsonBody(
   try {
     return { value: JSON.parse(body.text) as unknown };
   } catch (err) {
-    const reason = (err as Error).message.slice(0, 160);
+    const reason = errorText(err).slice(0, 160);
     return { reply: badRequest('$', `The body is not valid JSON (${reason}). Send a JSON object.`) };
   }
 }

@@ -27,6 +27,7 @@ import { redactor } from '../../internal/redact.js';
 import { HarRecorder } from '../../har/record.js';
 import { writeWhole } from '../../har/write.js';
 import { version } from '../version.js';
+import { errorText } from '../../internal/error-text.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
@@ -113,7 +114,7 @@ function baseUrlOption(raw: string, source: string): string {
   try {
     return normalizeBaseUrl(raw, source);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorText(e));
   }
 }
 
@@ -123,7 +124,7 @@ function tokenOption(raw: string | undefined, source: string): string | undefine
   try {
     return bareToken(raw, source) || undefined;
   } catch (err) {
-    throw new UsageError(`${(err as Error).message} Pass the token exactly as it was issued.`);
+    throw new UsageError(`${errorText(err)} Pass the token exactly as it was issued.`);
   }
 }
 
@@ -407,9 +408,7 @@ export async function run(argv: string[]): Promise<number> {
       else await writeWhole(path, text);
     }
   } catch (err) {
-    console.error(
-      `live-platform check: could not write a report: ${redact((err as Error).message, secrets)}`,
-    );
+    console.error(`live-platform check: could not write a report: ${redact(errorText(err), secrets)}`);
     return 2;
   }
   if (signalExit !== undefined) return signalExit;

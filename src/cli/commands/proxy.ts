@@ -9,6 +9,7 @@ import {
 import { parse, portOption, UsageError, wholeNumberOption } from '../args.js';
 import { version } from '../version.js';
 import { writablePath } from './check.js';
+import { errorText } from '../../internal/error-text.js';
 
 export const usage = `Usage: live-platform proxy --upstream URL [--port 4030] [--host 127.0.0.1] [--har FILE]
                           [--strict] [--upstream-timeout ms] [--quiet]
@@ -129,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
   let writing = Promise.resolve();
   const onDemand = () => {
     writing = writing.then(writeHar).catch((err: unknown) => {
-      console.error(`live-platform proxy: could not write ${harPath}: ${(err as Error).message}`);
+      console.error(`live-platform proxy: could not write ${harPath}: ${errorText(err)}`);
     });
   };
   // Windows has no SIGUSR2: there the recording is written when the proxy stops.
@@ -147,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
           await writeHar();
           resolve(0);
         } catch (err) {
-          console.error(`live-platform proxy: could not write ${harPath}: ${(err as Error).message}`);
+          console.error(`live-platform proxy: could not write ${harPath}: ${errorText(err)}`);
           resolve(2);
         }
       })();

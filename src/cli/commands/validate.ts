@@ -5,6 +5,7 @@ import { HarInputError, MAX_HAR_BYTES, readRecording } from '../../har/read.js';
 import { validateRecording, type RecordingReport } from '../../har/validate.js';
 import { parseWithOperands, UsageError } from '../args.js';
 import { writablePath } from './check.js';
+import { errorText } from '../../internal/error-text.js';
 
 export const usage = `Usage: live-platform validate FILE.har [--strict] [--json FILE|-] [--junit FILE]
 
@@ -111,9 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       else await writeFile(jsonPath, redact(whole, secrets));
     }
   } catch (err) {
-    console.error(
-      `live-platform validate: could not write a report: ${redact((err as Error).message, secrets)}`,
-    );
+    console.error(`live-platform validate: could not write a report: ${redact(errorText(err), secrets)}`);
     return 2;
   }
   return isConformant(report) ? 0 : 1;
