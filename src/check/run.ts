@@ -21,6 +21,7 @@ import { bareToken } from '../internal/token.js';
 import { readTaskId } from '../internal/task-status.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed, runGenerated, type GeneratedSummary } from './fuzz/index.js';
+import { is2xx } from '../internal/status.js';
 import {
   checkWorkflows,
   followTask,
@@ -260,7 +261,7 @@ async function checkWith(
       record(o);
     // Noted at once, so that a run stopped before the workflow's end still lists what it made.
     const status = sent.exchange.response?.status ?? 0;
-    if (isWrite(operation) && status >= 200 && status < 300) {
+    if (isWrite(operation) && is2xx(status)) {
       const taskId = readTaskId(sent.json);
       const id = taskId ?? (sent.json as { id?: unknown } | undefined)?.id;
       noteCreated(
@@ -323,7 +324,7 @@ async function checkWith(
       };
       for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;
-      if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
+      if (c.writes && res && is2xx(res.status) && c.kind !== 'method') {
         const taskId = readTaskId(json);
         const id = taskId ?? (json as { id?: unknown } | undefined)?.id;
         // Every task a positive case starts on a stateful server is followed to its end too.
