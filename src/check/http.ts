@@ -11,7 +11,7 @@ import {
   type ExchangeObserver,
 } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
-import { mediaTypeOf } from '../internal/media-type.js';
+import { readAnswerBody } from '../internal/answer-body.js';
 import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 import { errorText } from '../internal/error-text.js';
@@ -342,18 +342,12 @@ export function parsedResponse(
   const bytes = Buffer.byteLength(res.text);
   if (bytes > MAX_PARSED_BYTES || res.truncated) {
     // Not parsed: see MAX_PARSED_BYTES. The schema check says so instead of validating.
-  } else if (res.text.trim()) {
-    try {
-      json = JSON.parse(res.text);
-      isJson = true;
-    } catch {
-      // Not JSON: content_type_conformance and response_schema_conformance say so.
-      if (mediaTypeOf(res.headers['content-type']) === 'text/plain' && res.text.length <= 256) {
-        // ASP.NET's string formatter sends a string result (the import's task id) unquoted as
-        // text/plain: its text is the value, so a workflow can follow the task it names.
-        json = res.text.trim();
-      }
-    }
+  } else {
+    const body = readAnswerBody(res.text, res.headers['content-type']);
+    // Not JSON: content_type_conformance and response_schema_conformance say so. A short text/plain
+    // string is the value, so a workflow can follow the task it names.
+    if (body.kind === 'json') [json, isJson] = [body.value, true];
+    else if (body.kind === 'text' && body.value.length <= 256) json = body.value;
   }
   const response: CheckResponse = {
     status: res.status,
