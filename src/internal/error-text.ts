@@ -13,3 +13,8 @@ export function errorText(err: unknown): string {
     return Object.prototype.toString.call(err);
   }
 }
+
+/** A thrown value for a bug log: an Error's stack (which starts with its message), or errorText. */
+export function errorStack(err: unknown): string {
+  return (err instanceof Error && typeof err.stack === 'string' && err.stack) || errorText(err);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readAnswerBody } from '../../src/internal/answer-body.js';
-import { errorText } from '../../src/internal/error-text.js';
+import { errorStack, errorText } from '../../src/internal/error-text.js';
 import { is2xx } from '../../src/internal/status.js';
 
 describe('readAnswerBody: one reading of an answer for client and checker', () => {
@@ -51,5 +51,12 @@ describe('errorText and is2xx', () => {
 
   it('accepts exactly 200 to 299', () => {
     expect([199, 200, 204, 299, 300].map(is2xx)).toEqual([false, true, true, true, false]);
+  });
+});
+
+describe('errorStack', () => {
+  it("gives an Error's stack and any other value's text", () => {
+    expect(errorStack(new Error('boom'))).toMatch(/^Error: boom\n\s+at /);
+    expect(errorStack(42)).toBe('42');
   });
 });
