@@ -25,6 +25,7 @@ import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/lim
 import { problem } from '../internal/problems.js';
 import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';
+import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
 
 export const VIOLATIONS_HEADER = 'x-live-platform-violations';
 /** The default deadline for one upstream exchange, connect to last byte (the checker's). */
@@ -95,7 +96,7 @@ export function violationsOf(outcomes: CheckOutcome[]): string {
 }
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
-  const upstream = options.upstream.replace(/\/+$/, '');
+  const upstream = normalizeBaseUrl(options.upstream, 'startProxy: upstream', UPSTREAM_WORDING);
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const ownTransport = options.transport ? undefined : nodeTransport();
   const transport = options.transport ?? ownTransport!;
