@@ -12,6 +12,7 @@ import {
 } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { readAnswerBody } from '../internal/answer-body.js';
+import { ACCEPT_JSON } from '../internal/media-type.js';
 import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 import { errorText } from '../internal/error-text.js';
@@ -275,7 +276,7 @@ function shown(target: HttpTarget, request: CheckRequest): CheckRequest {
 }
 
 export async function send(target: HttpTarget, request: CheckRequest, badToken: string): Promise<Sent> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { accept: ACCEPT_JSON };
   if (request.auth === 'token') headers.authorization = `Bearer ${target.token}`;
   if (request.auth === 'wrong') headers.authorization = `Bearer ${badToken}`;
   let body: string | undefined;
