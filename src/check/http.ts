@@ -5,6 +5,7 @@ import {
   cappedChunks,
   connectionFailureText,
   errorCode,
+  errorCodeOrText,
   isCertificateError,
   notify,
   readCapped,
@@ -68,8 +69,6 @@ export interface HttpTarget {
   observe?: ExchangeObserver;
 }
 
-const errCode = (err: unknown): string => errorCode(err) ?? errorText(err);
-
 /**
  * A transport over an injected fetch (tests, proxies), with the same hard deadline and byte cap as
  * the default one: the body is read chunk by chunk and counted, never with res.text().
@@ -114,7 +113,7 @@ export function fetchTransport(f: typeof fetch): Transport {
       };
     } catch (err) {
       if (controller.signal.aborted) throw new RequestFailure(phase, 'deadline', init.timeoutMs);
-      throw new RequestFailure(phase, errCode(err));
+      throw new RequestFailure(phase, errorCodeOrText(err));
     } finally {
       clearTimeout(timer);
       // Stops a stream that is still coming (past the deadline).
@@ -167,7 +166,7 @@ export function nodeTransport(): Transport & { close(): void } {
         if (req.reusedSocket) phase = 'response';
         else socket.once(secure ? 'secureConnect' : 'connect', () => (phase = 'response'));
       });
-      req.on('error', (e) => fail(errCode(e)));
+      req.on('error', (e) => fail(errorCodeOrText(e)));
       req.on('response', (res) => {
         phase = 'body';
         const body = cappedChunks(MAX_RESPONSE_BYTES);
@@ -190,7 +189,7 @@ export function nodeTransport(): Transport & { close(): void } {
             res.destroy();
           }
         });
-        res.on('error', (e) => fail(errCode(e)));
+        res.on('error', (e) => fail(errorCodeOrText(e)));
         res.on('end', () => done(false));
         // 'aborted' alone, without 'end': the server closed the connection mid-body.
         res.on('close', () => (res.complete ? done(false) : fail('ECONNRESET')));

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorText } from '../internal/error-text.js';
+import { errorCode, errorCodeOrText } from '../internal/exchange.js';
 
 /**
  * The largest HAR read (64 MiB). A recording of API traffic is kilobytes to a few megabytes; a
@@ -44,11 +45,11 @@ function readCapped(path: string): Buffer {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errorCode(err);
     throw new HarInputError(
       code === 'ENOENT'
         ? `${path} does not exist; pass the path of a .har file (record one with \`live-platform proxy --har\` or \`check --har\`).`
-        : `cannot read ${path} (${code ?? errorText(err)}).`,
+        : `cannot read ${path} (${errorCodeOrText(err)}).`,
     );
   }
   try {

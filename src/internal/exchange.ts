@@ -337,6 +337,9 @@ export function errorCode(e: unknown, depth = 0): string | undefined {
 /** Whether a failed connection certainly never reached the server (so even a POST may be resent). */
 export const isConnectionRefused = (e: unknown): boolean => errorCode(e) === 'ECONNREFUSED';
 
+/** A failure's code (`ENOENT`, `ECONNRESET`), or its message where it has none: a short cell of text. */
+export const errorCodeOrText = (e: unknown): string => errorCode(e) ?? errorText(e);
+
 /**
  * Whether the TLS handshake refused the server's certificate (expired, self-signed, another host's):
  * a setup problem that no retry fixes, and that must not read as "the server is down".

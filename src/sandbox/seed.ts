@@ -6,6 +6,7 @@ import type { StateLimits } from './limits.js';
 import { fixtures, SandboxState, type SandboxSeed } from './state.js';
 import { storedTask, workflowOf } from './tasks.js';
 import { errorText } from '../internal/error-text.js';
+import { errorCodeOrText } from '../internal/exchange.js';
 
 /** A mistake in a seed: startSandbox rejects with it, the CLI prints it and exits 2. */
 export class SeedError extends Error {
@@ -82,9 +83,7 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
       text = readLimited(seed, where);
     } catch (err) {
       if (err instanceof SeedError) throw err;
-      throw new SeedError(
-        `cannot read ${where}: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}. Pass the path of a JSON file.`,
-      );
+      throw new SeedError(`cannot read ${where}: ${errorCodeOrText(err)}. Pass the path of a JSON file.`);
     }
     // A UTF-8 byte order mark, as some Windows editors write, is not part of the JSON.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
