@@ -25,7 +25,7 @@ import { parse, UsageError, wholeNumberOption } from '../args.js';
 import { warnAboutCheckFlags } from '../check-notes.js';
 import { redactor } from '../../internal/redact.js';
 import { HarRecorder } from '../../har/record.js';
-import { writeWhole } from '../../har/write.js';
+import { writeReport } from '../../har/write.js';
 import { version } from '../version.js';
 import { errorText } from '../../internal/error-text.js';
 
@@ -403,9 +403,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const option of REPORT_OPTIONS) {
       const path = paths[option];
       if (path === undefined) continue;
-      const text = redact(rendered[option](), secrets);
-      if (path === '-') process.stdout.write(`${text}\n`);
-      else await writeWhole(path, text);
+      await writeReport(path, redact(rendered[option](), secrets));
     }
   } catch (err) {
     console.error(`live-platform check: could not write a report: ${redact(errorText(err), secrets)}`);
