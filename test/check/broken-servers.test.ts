@@ -140,7 +140,7 @@ describe('src/check against deliberately broken servers (test/check/broken)', ()
       true,
     );
     await server?.close();
-    const unlimited = await check(startSlow);
+    const unlimited = await check(startSlow, { generate: false });
     expect(unlimited.outcomes.some((o) => o.check === 'max_response_time')).toBe(false);
   });
 

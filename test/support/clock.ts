@@ -34,8 +34,30 @@ export async function drive<T>(work: PromiseLike<T>, maxTimers = 10_000): Promis
   await vi.advanceTimersByTimeAsync(0);
   for (let n = 0; !settled; n++) {
     if (n >= maxTimers) throw new Error(`drive: still pending after ${maxTimers} timers`);
-    if (vi.getTimerCount() === 0) throw new Error('drive: pending, and no timer left to run');
+    if (vi.getTimerCount() === 0) {
+      await idleUntilTimerOrSettled(() => settled);
+      continue;
+    }
     await vi.advanceTimersToNextTimerAsync();
   }
   return result;
+}
+
+// Captured when this module loads, before a test fakes timers: the real event loop and clock.
+const realSetImmediate = globalThis.setImmediate;
+const realNow = performance.now.bind(performance);
+/** How long work may wait on real I/O with no fake timer armed before drive calls it a hang. */
+const IDLE_HANG_MS = 15_000;
+
+/**
+ * No fake timer is due, yet the work is pending: it waits on real I/O (a body stream, a socket),
+ * which a loaded machine may take a while to deliver. Turn the real event loop until the work
+ * settles or arms a timer; only work that stays idle for IDLE_HANG_MS is a hang.
+ */
+async function idleUntilTimerOrSettled(settled: () => boolean): Promise<void> {
+  const since = realNow();
+  while (!settled() && vi.getTimerCount() === 0) {
+    if (realNow() - since > IDLE_HANG_MS) throw new Error('drive: pending, and no timer left to run');
+    await new Promise<void>((resolve) => realSetImmediate(resolve));
+  }
 }
