@@ -16,8 +16,9 @@ import { examplePath, isWrite } from './cases.js';
 import { applyChecks, skipped } from './checks.js';
 import { evaluate, holds, isStatusCriterion } from './expressions.js';
 import { failureText, joinUrl, type HttpTarget, type Sent } from './http.js';
-import { namesIn } from './names.js';
+import { createdBy } from './names.js';
 import { nextPollGap } from './pacing.js';
+import { is2xx } from '../internal/status.js';
 import type {
   CheckName,
   CheckOutcome,
@@ -339,13 +340,9 @@ export async function runWorkflow(
       // What a later step would bind from a broken answer means nothing: the run ends at the failure.
       if (answer.outcomes.some((o) => o.verdict === 'failed'))
         return stop('response', 'the answer failed a check');
-      if (res.status >= 200 && res.status < 300 && isWrite(op)) {
-        const id = readTaskId(sent.json) ?? (sent.json as { id?: unknown } | undefined)?.id;
-        run.created.push({
-          operationId: op.operationId,
-          names: [...new Set(namesIn(op, body))],
-          ...(typeof id === 'string' ? { id } : {}),
-        });
+      if (is2xx(res.status) && isWrite(op)) {
+        const { names, id } = createdBy(op, body, sent.json);
+        run.created.push({ operationId: op.operationId, names, ...(id !== undefined ? { id } : {}) });
       }
     }
     scope.statusCode = sent.exchange.response!.status;

@@ -15,6 +15,7 @@ import { holds, isStatusCriterion } from './expressions.js';
 import { MAX_PARSED_BYTES } from './http.js';
 import { refusesOnlyReferences } from './references.js';
 import type { CaseKind, CheckContext, CheckName, CheckOutcome, CheckResponse, Exchange } from './types.js';
+import { is2xx } from '../internal/status.js';
 
 interface CheckInput {
   ctx: CheckContext;
@@ -45,7 +46,6 @@ const issuesText = (issues: ValidationIssue[]) =>
     .slice(0, MAX_ISSUES)
     .map((i) => `${i.path}: ${i.message}`)
     .join('; ') + (issues.length > MAX_ISSUES ? `; … and ${issues.length - MAX_ISSUES} more` : '');
-const is2xx = (status: number) => status >= 200 && status < 300;
 const declaredList = (op: OperationInfo) => Object.keys(op.responses).join(', ');
 
 /**

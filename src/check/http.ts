@@ -5,15 +5,18 @@ import {
   cappedChunks,
   connectionFailureText,
   errorCode,
+  errorCodeOrText,
   isCertificateError,
   notify,
   readCapped,
   type ExchangeObserver,
 } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
-import { mediaTypeOf } from '../internal/media-type.js';
+import { readAnswerBody } from '../internal/answer-body.js';
+import { ACCEPT_JSON } from '../internal/media-type.js';
 import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
+import { errorText } from '../internal/error-text.js';
 
 const EXCERPT = 2000;
 
@@ -66,8 +69,6 @@ export interface HttpTarget {
   observe?: ExchangeObserver;
 }
 
-const errCode = (err: unknown): string => errorCode(err) ?? (err as Error)?.message ?? String(err);
-
 /**
  * A transport over an injected fetch (tests, proxies), with the same hard deadline and byte cap as
  * the default one: the body is read chunk by chunk and counted, never with res.text().
@@ -112,7 +113,7 @@ export function fetchTransport(f: typeof fetch): Transport {
       };
     } catch (err) {
       if (controller.signal.aborted) throw new RequestFailure(phase, 'deadline', init.timeoutMs);
-      throw new RequestFailure(phase, errCode(err));
+      throw new RequestFailure(phase, errorCodeOrText(err));
     } finally {
       clearTimeout(timer);
       // Stops a stream that is still coming (past the deadline).
@@ -165,7 +166,7 @@ export function nodeTransport(): Transport & { close(): void } {
         if (req.reusedSocket) phase = 'response';
         else socket.once(secure ? 'secureConnect' : 'connect', () => (phase = 'response'));
       });
-      req.on('error', (e) => fail(errCode(e)));
+      req.on('error', (e) => fail(errorCodeOrText(e)));
       req.on('response', (res) => {
         phase = 'body';
         const body = cappedChunks(MAX_RESPONSE_BYTES);
@@ -188,7 +189,7 @@ export function nodeTransport(): Transport & { close(): void } {
             res.destroy();
           }
         });
-        res.on('error', (e) => fail(errCode(e)));
+        res.on('error', (e) => fail(errorCodeOrText(e)));
         res.on('end', () => done(false));
         // 'aborted' alone, without 'end': the server closed the connection mid-body.
         res.on('close', () => (res.complete ? done(false) : fail('ECONNRESET')));
@@ -230,7 +231,7 @@ export function failureText(err: unknown): string {
     return isCertificateError(err) ? connectionFailureText(err) : err.code;
   }
   // A network failure says what to check; any other error (a refusal the caller threw) is its message.
-  return errorCode(err) ? connectionFailureText(err) : ((err as Error)?.message ?? String(err));
+  return errorCode(err) ? connectionFailureText(err) : errorText(err);
 }
 
 export function unreachableMessage(baseUrl: string, err: unknown): string {
@@ -274,7 +275,7 @@ function shown(target: HttpTarget, request: CheckRequest): CheckRequest {
 }
 
 export async function send(target: HttpTarget, request: CheckRequest, badToken: string): Promise<Sent> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { accept: ACCEPT_JSON };
   if (request.auth === 'token') headers.authorization = `Bearer ${target.token}`;
   if (request.auth === 'wrong') headers.authorization = `Bearer ${badToken}`;
   let body: string | undefined;
@@ -341,18 +342,12 @@ export function parsedResponse(
   const bytes = Buffer.byteLength(res.text);
   if (bytes > MAX_PARSED_BYTES || res.truncated) {
     // Not parsed: see MAX_PARSED_BYTES. The schema check says so instead of validating.
-  } else if (res.text.trim()) {
-    try {
-      json = JSON.parse(res.text);
-      isJson = true;
-    } catch {
-      // Not JSON: content_type_conformance and response_schema_conformance say so.
-      if (mediaTypeOf(res.headers['content-type']) === 'text/plain' && res.text.length <= 256) {
-        // ASP.NET's string formatter sends a string result (the import's task id) unquoted as
-        // text/plain: its text is the value, so a workflow can follow the task it names.
-        json = res.text.trim();
-      }
-    }
+  } else {
+    const body = readAnswerBody(res.text, res.headers['content-type']);
+    // Not JSON: content_type_conformance and response_schema_conformance say so. A short text/plain
+    // string is the value, so a workflow can follow the task it names.
+    if (body.kind === 'json') [json, isJson] = [body.value, true];
+    else if (body.kind === 'text' && body.value.length <= 256) json = body.value;
   }
   const response: CheckResponse = {
     status: res.status,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationInfo } from '../contract/index.js';
+import { readTaskId } from '../internal/task-status.js';
 import { resolve, schemaAt } from './mutations.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -48,6 +49,24 @@ export function namesIn(operation: OperationInfo, body: unknown): string[] {
   return nameFields(operation)
     .map((k) => record[k])
     .filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * What a write answered 2xx made, for the clean-up list: the run's names its request carried (each
+ * once) and the id the server answered, a task id first. The id is the server's: it may be anything.
+ */
+export function createdBy(
+  operation: OperationInfo,
+  requestBody: unknown,
+  answer: unknown,
+): { names: string[]; id?: string; taskId?: string } {
+  const taskId = readTaskId(answer);
+  const id = taskId ?? (answer as { id?: unknown } | undefined)?.id;
+  return {
+    names: [...new Set(namesIn(operation, requestBody))],
+    ...(typeof id === 'string' ? { id } : {}),
+    ...(taskId !== undefined ? { taskId } : {}),
+  };
 }
 
 /** The characters a fresh name swaps in: one class per set, so a swap keeps the name's shape. */

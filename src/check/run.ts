@@ -12,15 +12,15 @@ import {
   type HttpTarget,
   type Sent,
 } from './http.js';
-import { namesIn, newRunPrefix, renameBody } from './names.js';
+import { createdBy, newRunPrefix, renameBody } from './names.js';
 import { PhaseStopped, phaseSignal, untilStopped } from './stop.js';
 import { normalizeBaseUrl } from '../internal/base-url.js';
 import type { ExchangeObserver } from '../internal/exchange.js';
 import { redactor } from '../internal/redact.js';
 import { bareToken } from '../internal/token.js';
-import { readTaskId } from '../internal/task-status.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed, runGenerated, type GeneratedSummary } from './fuzz/index.js';
+import { is2xx } from '../internal/status.js';
 import {
   checkWorkflows,
   followTask,
@@ -260,15 +260,9 @@ async function checkWith(
       record(o);
     // Noted at once, so that a run stopped before the workflow's end still lists what it made.
     const status = sent.exchange.response?.status ?? 0;
-    if (isWrite(operation) && status >= 200 && status < 300) {
-      const taskId = readTaskId(sent.json);
-      const id = taskId ?? (sent.json as { id?: unknown } | undefined)?.id;
-      noteCreated(
-        operation.operationId,
-        [...new Set(namesIn(operation, request.body))],
-        typeof id === 'string' ? id : undefined,
-        taskId !== undefined,
-      );
+    if (isWrite(operation) && is2xx(status)) {
+      const made = createdBy(operation, request.body, sent.json);
+      noteCreated(operation.operationId, made.names, made.id, made.taskId !== undefined);
     }
     return sent;
   };
@@ -323,18 +317,12 @@ async function checkWith(
       };
       for (const o of applyChecks(checkCtx, ex, json)) record(o);
       const res = ex.response;
-      if (c.writes && res && res.status >= 200 && res.status < 300 && c.kind !== 'method') {
-        const taskId = readTaskId(json);
-        const id = taskId ?? (json as { id?: unknown } | undefined)?.id;
+      if (c.writes && res && is2xx(res.status) && c.kind !== 'method') {
+        const { names, id, taskId } = createdBy(c.operation, c.request.body, json);
+        noteCreated(c.operation.operationId, names, id, taskId !== undefined);
         // Every task a positive case starts on a stateful server is followed to its end too.
-        const followed = taskId !== undefined && kind !== 'mock' && c.kind === 'positive';
-        noteCreated(
-          c.operation.operationId,
-          [...new Set(namesIn(c.operation, c.request.body))],
-          typeof id === 'string' ? id : undefined,
-          taskId !== undefined,
-        );
-        if (followed) followers.push(followTask(ctx, taskId, `${c.name} (task)`));
+        if (taskId !== undefined && kind !== 'mock' && c.kind === 'positive')
+          followers.push(followTask(ctx, taskId, `${c.name} (task)`));
       }
     }
     done++;

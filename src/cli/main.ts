@@ -1,6 +1,7 @@
 import { UsageError } from './args.js';
 import { didYouMean } from './suggest.js';
 import { version } from './version.js';
+import { errorText } from '../internal/error-text.js';
 
 interface Command {
   summary: string;
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`live-platform ${name}: ${err.message}`);
       return 2;
     }
-    console.error(`live-platform ${name}: ${(err as Error).message}`);
+    console.error(`live-platform ${name}: ${errorText(err)}`);
     return 2;
   }
 }

@@ -17,6 +17,7 @@ import { operationIdFor, operationOfTemplate } from './operations.js';
 import { httpPollTask, readTask, startTask, type ResultCheck } from './task-requests.js';
 import { createTransport, DEFAULT_MAX_RESPONSE_BYTES, LightRequest, type RetryOptions } from './transport.js';
 import { validateResult } from './validate.js';
+import { ACCEPT_JSON } from '../internal/media-type.js';
 
 export interface LivePlatformClientOptions {
   /** The tenant's base URL (the vendor's `{{baseUrl}}`), e.g. https://live.example.com. */
@@ -89,9 +90,6 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
   ): TaskPoller<SucceededTask>;
   beginImportCustomer(customerGuid: string, body: ImportCustomerBody, options: WaitOptions): TaskPoller;
 }
-
-/** What every request accepts: JSON, and the RFC 9457 problems errors are. */
-export const ACCEPT = 'application/json, application/problem+json';
 
 /**
  * Every path parameter of the contract is a primitive in `simple` style, so one regex replace does
@@ -171,7 +169,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
       // Without it undici sends */*, and an ASP.NET server answers a string result as text/plain.
       // problem+json is named too: errors come as RFC 9457 problems, and a server that negotiates
       // strictly (Prism) would otherwise answer a declared error status with something else.
-      Accept: ACCEPT,
+      Accept: ACCEPT_JSON,
       ...options.headers,
       // A fixed token travels as a default header: no per-request work. A function runs per request.
       ...(typeof token === 'string' && {

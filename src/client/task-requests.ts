@@ -1,6 +1,6 @@
 // The HTTP binding of the poll engine (src/tasks/, which knows no HTTP): Get Task through the typed
 // client, and the start requests. It lives with the client, as Azure core-lro's bindings do.
-import { mediaTypeOf } from '../internal/media-type.js';
+import { readAnswerBody } from '../internal/answer-body.js';
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { parseRetryAfter } from '../internal/timers.js';
@@ -30,16 +30,11 @@ const PACED_INIT = { [PACED]: true } as const;
  * both would be a bare SyntaxError. Text that is not JSON stays text, for the shape checks to quote.
  */
 export function parseBody(text: unknown, response: Response): unknown {
-  if (typeof text !== 'string' || text === '') return undefined;
-  const trimmed = text.trim();
-  // ASP.NET's string formatter writes the string bare; JSON that arrives as text/plain is still JSON.
-  if (mediaTypeOf(response.headers.get('content-type')) === 'text/plain' && !/^["{[]/.test(trimmed))
-    return trimmed;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  if (typeof text !== 'string') return undefined;
+  const body = readAnswerBody(text, response.headers.get('content-type'));
+  if (body.kind === 'empty') return undefined;
+  // Text that is not JSON stays text, for the shape checks to quote.
+  return body.kind === 'unreadable' ? text : body.value;
 }
 
 /**

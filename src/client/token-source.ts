@@ -3,6 +3,7 @@
 // bounded in time and bytes. Errors name the endpoint and the server's error code, never the secret
 // or a token.
 import { connectionFailureText, readCapped } from '../internal/exchange.js';
+import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
 
@@ -93,11 +94,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
   // The secret in every encoding an endpoint may echo it in (URL-encoded above all: it went in a form).
   const redactSecret = redactor([clientSecret], { jwts: true });
   /** Removes the secret from text the endpoint wrote (an echo), controls, and length past 300. */
-  const clean = (text: string) => {
-    const scrubbed = redactSecret(text);
-    const visible = scrubbed.replace(/[\x00-\x1f\x7f]/g, ' ');
-    return visible.length > 300 ? `${visible.slice(0, 300)}...` : visible;
-  };
+  const clean = (text: string) => excerpt(text, 300, { redact: redactSecret, flatten: true });
   const error = (message: string, status?: number, code?: string) =>
     new TokenRequestError(`Token request to ${origin} ${clean(message)}`, status, code);
 

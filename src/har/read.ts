@@ -1,4 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { errorText } from '../internal/error-text.js';
+import { errorCode, errorCodeOrText } from '../internal/exchange.js';
 
 /**
  * The largest HAR read (64 MiB). A recording of API traffic is kilobytes to a few megabytes; a
@@ -43,11 +45,11 @@ function readCapped(path: string): Buffer {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errorCode(err);
     throw new HarInputError(
       code === 'ENOENT'
         ? `${path} does not exist; pass the path of a .har file (record one with \`live-platform proxy --har\` or \`check --har\`).`
-        : `cannot read ${path} (${code ?? (err as Error).message}).`,
+        : `cannot read ${path} (${errorCodeOrText(err)}).`,
     );
   }
   try {
@@ -128,7 +130,7 @@ export function readRecording(path: string): Recording {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
+    const message = errorText(err);
     throw new HarInputError(
       /end of (JSON )?input|Unterminated/i.test(message)
         ? `${path} ends in the middle of its JSON (${message}): the recording was cut short. Record or export it again, and let the proxy finish writing (it writes on exit).`

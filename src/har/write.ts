@@ -16,3 +16,9 @@ export async function writeWhole(path: string, text: string): Promise<void> {
     throw err;
   }
 }
+
+/** A report or recording to its path, whole (see writeWhole), or to stdout when the path is `-`. */
+export async function writeReport(path: string, text: string): Promise<void> {
+  if (path === '-') process.stdout.write(`${text}\n`);
+  else await writeWhole(path, text);
+}

@@ -1,25 +1,48 @@
 // The base URL of a Live Platform tenant, read one way by the client and the checker's CLI and
 // library: an absolute http(s) URL of the API root, nothing a request could not keep.
 
+/** What the refusals advise besides the rule itself; by default, a Live Platform tenant's. */
+export interface BaseUrlWording {
+  /** Where else the value may come from, after "like https://live.example.com". */
+  orElse: string;
+  /** What authenticates instead of user-info in the URL. */
+  noCredentials: string;
+}
+
+const LIVE_PLATFORM: BaseUrlWording = {
+  orElse: ' (or set LIVE_PLATFORM_BASE_URL)',
+  noCredentials: 'the token authenticates; pass it as the token (LIVE_PLATFORM_TOKEN)',
+};
+
+/** The proxy's upstream: the application behind it sends its own token. */
+export const UPSTREAM_WORDING: BaseUrlWording = {
+  orElse: '',
+  noCredentials: 'the application sends its own token',
+};
+
 /**
  * The base URL without a trailing slash. Throws a TypeError that starts with `whose` and says what
  * to write: not an absolute http(s) URL, or one with user-info (never quoted: it is a password),
  * a query or a fragment (not quoted either: they may hold a key), which requests would drop or leak.
  */
-export function normalizeBaseUrl(raw: unknown, whose: string): string {
+export function normalizeBaseUrl(
+  raw: unknown,
+  whose: string,
+  wording: BaseUrlWording = LIVE_PLATFORM,
+): string {
   const text = String(raw);
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || !/^https?:$/.test(url.protocol)) {
     // Nothing of the value is quoted (it may hold a password); of another scheme, only the scheme.
     throw new TypeError(
-      `${whose} must be an absolute http(s) URL like https://live.example.com (or set LIVE_PLATFORM_BASE_URL)` +
+      `${whose} must be an absolute http(s) URL like https://live.example.com${wording.orElse}` +
         (url ? `: it must start with http:// or https://, not ${JSON.stringify(url.protocol)}.` : '.'),
     );
   }
   if (url.username || url.password)
     throw new TypeError(
-      `${whose} must not carry a user name or password (user:password@): the token authenticates; ` +
-        'pass it as the token (LIVE_PLATFORM_TOKEN). The URL is not quoted here.',
+      `${whose} must not carry a user name or password (user:password@): ${wording.noCredentials}. ` +
+        'The URL is not quoted here.',
     );
   if (url.search || url.hash)
     throw new TypeError(

@@ -3,6 +3,7 @@
 // only, no listener left on a caller's signal once the exchange is over, and failures that say what
 // failed (a certificate is not a dead server) with the original error as `cause`.
 import type { OperationId } from '../../generated/operation-ids.js';
+import { errorText } from './error-text.js';
 
 // --- signals ---------------------------------------------------------------------------------------
 
@@ -336,6 +337,9 @@ export function errorCode(e: unknown, depth = 0): string | undefined {
 /** Whether a failed connection certainly never reached the server (so even a POST may be resent). */
 export const isConnectionRefused = (e: unknown): boolean => errorCode(e) === 'ECONNREFUSED';
 
+/** A failure's code (`ENOENT`, `ECONNRESET`), or its message where it has none: a short cell of text. */
+export const errorCodeOrText = (e: unknown): string => errorCode(e) ?? errorText(e);
+
 /**
  * Whether the TLS handshake refused the server's certificate (expired, self-signed, another host's):
  * a setup problem that no retry fixes, and that must not read as "the server is down".
@@ -364,7 +368,7 @@ export function connectionFailureText(e: unknown): string {
     case 'UND_ERR_CONNECT_TIMEOUT':
       return `the connection timed out (${code}). Check the network path (firewall, VPN) to the host`;
     default:
-      return `${code ?? (e as Error)?.message ?? String(e)}. Check the network and the URL`;
+      return `${code ?? errorText(e)}. Check the network and the URL`;
   }
 }
 

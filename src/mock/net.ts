@@ -1,4 +1,5 @@
 import { createServer, connect } from 'node:net';
+import { errorCodeOrText } from '../internal/exchange.js';
 
 /** Asks the OS for a free loopback port. */
 export function freePort(host = '127.0.0.1'): Promise<number> {
@@ -74,7 +75,7 @@ export function assertCanListen(port: number, host: string, timeoutMs = 5000): P
       clearTimeout(timer);
       const reason =
         err.code === 'EADDRINUSE' ? 'port-in-use' : err.code === 'EACCES' ? 'port-denied' : 'bad-host';
-      reject(new ListenError(reason, host, port, err.code ?? err.message));
+      reject(new ListenError(reason, host, port, errorCodeOrText(err)));
     });
     srv.listen({ port, host, exclusive: true }, () => {
       clearTimeout(timer);

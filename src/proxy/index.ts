@@ -24,6 +24,8 @@ import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
 import { problem } from '../internal/problems.js';
 import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
+import { errorStack } from '../internal/error-text.js';
+import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
 
 export const VIOLATIONS_HEADER = 'x-live-platform-violations';
 /** The default deadline for one upstream exchange, connect to last byte (the checker's). */
@@ -94,7 +96,7 @@ export function violationsOf(outcomes: CheckOutcome[]): string {
 }
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
-  const upstream = options.upstream.replace(/\/+$/, '');
+  const upstream = normalizeBaseUrl(options.upstream, 'startProxy: upstream', UPSTREAM_WORDING);
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const ownTransport = options.transport ? undefined : nodeTransport();
   const transport = options.transport ?? ownTransport!;
@@ -251,7 +253,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     tracker.request(req, res);
     handle(req, res).catch((err: unknown) => {
       options.log?.(
-        `proxy bug on ${req.method} ${printable(redact(req.url ?? '?'))}: ${redact(String((err as Error)?.stack ?? err))}`,
+        `proxy bug on ${req.method} ${printable(redact(req.url ?? '?'))}: ${redact(errorStack(err))}`,
       );
       problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
     });

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
 import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
 import type { Reply } from '../internal/problems.js';
+import { is2xx } from '../internal/status.js';
 
 export const ASPNET_SWITCHES = [
   /** A 401 has an empty body and `WWW-Authenticate: Bearer` (JwtBearer's challenge). */
@@ -274,7 +275,7 @@ export function createAspNet(options: AspNetOptions): {
       });
     }
     if (
-      status < 300 &&
+      is2xx(status) &&
       on('textPlainStrings') &&
       reply.json.startsWith('"') &&
       !acceptsJsonFirst(req.headers.accept)

@@ -5,6 +5,8 @@ import type { OvocCustomer, Task } from '../types.js';
 import type { StateLimits } from './limits.js';
 import { fixtures, SandboxState, type SandboxSeed } from './state.js';
 import { storedTask, workflowOf } from './tasks.js';
+import { errorText } from '../internal/error-text.js';
+import { errorCodeOrText } from '../internal/exchange.js';
 
 /** A mistake in a seed: startSandbox rejects with it, the CLI prints it and exits 2. */
 export class SeedError extends Error {
@@ -81,18 +83,14 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
       text = readLimited(seed, where);
     } catch (err) {
       if (err instanceof SeedError) throw err;
-      throw new SeedError(
-        `cannot read ${where}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Pass the path of a JSON file.`,
-      );
+      throw new SeedError(`cannot read ${where}: ${errorCodeOrText(err)}. Pass the path of a JSON file.`);
     }
     // A UTF-8 byte order mark, as some Windows editors write, is not part of the JSON.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      throw new SeedError(
-        `${where} is not valid JSON (${(err as Error).message}). Fix the file and start again.`,
-      );
+      throw new SeedError(`${where} is not valid JSON (${errorText(err)}). Fix the file and start again.`);
     }
   }
   if (!isObject(raw))

@@ -20,6 +20,7 @@ import {
   type Reply,
 } from '../internal/problems.js';
 import { validationErrors } from './validate.js';
+import { errorStack, errorText } from '../internal/error-text.js';
 
 export interface ServerConfig {
   target: ControlTarget;
@@ -95,7 +96,7 @@ async function jsonBody(
   try {
     return { value: JSON.parse(body.text) as unknown };
   } catch (err) {
-    const reason = (err as Error).message.slice(0, 160);
+    const reason = errorText(err).slice(0, 160);
     return { reply: badRequest('$', `The body is not valid JSON (${reason}). Send a JSON object.`) };
   }
 }
@@ -274,9 +275,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
     tracker.request(req, res);
     handle(req, res).catch((err: unknown) => {
       // A bug, never a client's fault: the fuzz tests prove no input gets here.
-      log?.(
-        `sandbox bug on ${req.method} ${printable(pathOf(req.url) ?? '?')}: ${(err as Error)?.stack ?? String(err)}`,
-      );
+      log?.(`sandbox bug on ${req.method} ${printable(pathOf(req.url) ?? '?')}: ${errorStack(err)}`);
       send(
         req,
         res,

@@ -87,6 +87,24 @@ export function workflowOf(id: string): Workflow {
   return id.startsWith('tsk_') ? 'import' : id.startsWith('wup_') ? 'number' : 'lead';
 }
 
+/**
+ * A task that ends `ms` after `now` as the contract's example `example` says, with this id and what
+ * `edit` changes: every outcome the sandbox decides is one of the vendor's documented bodies.
+ */
+function exampleTask(
+  example: string,
+  workflow: Workflow,
+  id: string,
+  now: number,
+  ms: number,
+  edit?: (body: Task) => void,
+): TaskRecord {
+  const body = specExample<Task>(example);
+  body.id = id;
+  edit?.(body);
+  return record(id, workflow, now, now + ms, body);
+}
+
 export function convertedTask(
   id: string,
   now: number,
@@ -94,42 +112,33 @@ export function convertedTask(
   shortName: string,
   guid: string,
 ): TaskRecord {
-  const body = specExample<Task>('TaskConverted');
-  body.id = id;
-  body.executionMessages = [
-    { level: 'Information', message: `SBC sbc-onboarding done for site ${shortName}.` },
-    { level: 'Information', message: 'Site created in Ovoc' },
-  ];
-  body.outputData = { umpCustomerGuid: guid };
-  return record(id, 'lead', now, now + ms, body);
+  return exampleTask('TaskConverted', 'lead', id, now, ms, (body) => {
+    body.executionMessages = [
+      { level: 'Information', message: `SBC sbc-onboarding done for site ${shortName}.` },
+      { level: 'Information', message: 'Site created in Ovoc' },
+    ];
+    body.outputData = { umpCustomerGuid: guid };
+  });
 }
 
 export function failedTask(id: string, now: number, ms: number, messages: string[]): TaskRecord {
-  const body = specExample<Task>('TaskFailedShortNameLength');
-  body.id = id;
-  body.executionMessages = messages.map((message) => ({ level: 'Error', message }));
-  return record(id, 'lead', now, now + ms, body);
+  return exampleTask('TaskFailedShortNameLength', 'lead', id, now, ms, (body) => {
+    body.executionMessages = messages.map((message) => ({ level: 'Error', message }));
+  });
 }
 
 export function noLeadTask(id: string, now: number, ms: number): TaskRecord {
-  const body = specExample<Task>('TaskValidationFailedNoLead');
-  body.id = id;
-  const output = body.outputData as { ocUploadNumberResult: string; workflowVersion: number };
-  body.outputData = { ...output, createTime: vendorTicks(now), completeTime: vendorTicks(now + ms) };
-  return record(id, 'number', now, now + ms, body);
+  return exampleTask('TaskValidationFailedNoLead', 'number', id, now, ms, (body) => {
+    const output = body.outputData as { ocUploadNumberResult: string; workflowVersion: number };
+    body.outputData = { ...output, createTime: vendorTicks(now), completeTime: vendorTicks(now + ms) };
+  });
 }
 
-export function alreadyConvertedTask(id: string, now: number, ms: number): TaskRecord {
-  const body = specExample<Task>('TaskCustomerAlreadyConverted');
-  body.id = id;
-  return record(id, 'lead', now, now + ms, body);
-}
+export const alreadyConvertedTask = (id: string, now: number, ms: number): TaskRecord =>
+  exampleTask('TaskCustomerAlreadyConverted', 'lead', id, now, ms);
 
-export function importTask(id: string, now: number, ms: number): TaskRecord {
-  const body = specExample<Task>('TaskImportCompleted');
-  body.id = id;
-  return record(id, 'import', now, now + ms, body);
-}
+export const importTask = (id: string, now: number, ms: number): TaskRecord =>
+  exampleTask('TaskImportCompleted', 'import', id, now, ms);
 
 /** The vendor's name rules for create-from-lead, checked by the task (the request accepts any). */
 export function leadNameErrors(shortName: string, fullName: string | undefined): string[] {

@@ -91,5 +91,10 @@ describe('live-platform proxy', () => {
     const wrong = await runCli(['proxy', '--upstream', 'ftp://x']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/must start with http/);
+    // The one base-URL rule: credentials in the upstream are refused, and never echoed.
+    const secret = await runCli(['proxy', '--upstream', 'https://user:hunter2@live.example.com']);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toMatch(/--upstream must not carry a user name or password/);
+    expect(secret.stderr).not.toContain('hunter2');
   });
 });

@@ -28,6 +28,7 @@ import { followTask, type WorkflowContext } from '../arazzo.js';
 import { readTaskId } from '../../internal/task-status.js';
 import { KnownIds } from './links.js';
 import { stopIfAborted, stopOn } from '../stop.js';
+import { is2xx } from '../../internal/status.js';
 
 /** Valid and invalid requests per operation by default: a sandbox run stays well under 10 s. */
 export const DEFAULT_MAX_EXAMPLES = 25;
@@ -46,8 +47,6 @@ export const newSeed = () => randomInt(0, 2 ** 31 - 1);
 /** The seed of operation `i` and property `p`: independent streams, each replayable on its own. */
 const streamSeed = (seed: number, i: number, p: number) =>
   (Math.imul(seed ^ 0x9e3779b9, 31) + i * 7919 + p * 104729) | 0;
-
-const is2xx = (s: number) => s >= 200 && s < 300;
 
 /**
  * 429s in a row after which generation for an operation stops: a server that throttles every request

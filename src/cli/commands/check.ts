@@ -25,8 +25,9 @@ import { parse, UsageError, wholeNumberOption } from '../args.js';
 import { warnAboutCheckFlags } from '../check-notes.js';
 import { redactor } from '../../internal/redact.js';
 import { HarRecorder } from '../../har/record.js';
-import { writeWhole } from '../../har/write.js';
+import { writeReport } from '../../har/write.js';
 import { version } from '../version.js';
+import { errorText } from '../../internal/error-text.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
@@ -113,7 +114,7 @@ function baseUrlOption(raw: string, source: string): string {
   try {
     return normalizeBaseUrl(raw, source);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorText(e));
   }
 }
 
@@ -123,7 +124,7 @@ function tokenOption(raw: string | undefined, source: string): string | undefine
   try {
     return bareToken(raw, source) || undefined;
   } catch (err) {
-    throw new UsageError(`${(err as Error).message} Pass the token exactly as it was issued.`);
+    throw new UsageError(`${errorText(err)} Pass the token exactly as it was issued.`);
   }
 }
 
@@ -402,14 +403,10 @@ export async function run(argv: string[]): Promise<number> {
     for (const option of REPORT_OPTIONS) {
       const path = paths[option];
       if (path === undefined) continue;
-      const text = redact(rendered[option](), secrets);
-      if (path === '-') process.stdout.write(`${text}\n`);
-      else await writeWhole(path, text);
+      await writeReport(path, redact(rendered[option](), secrets));
     }
   } catch (err) {
-    console.error(
-      `live-platform check: could not write a report: ${redact((err as Error).message, secrets)}`,
-    );
+    console.error(`live-platform check: could not write a report: ${redact(errorText(err), secrets)}`);
     return 2;
   }
   if (signalExit !== undefined) return signalExit;

@@ -9,6 +9,8 @@ import {
 import { parse, portOption, UsageError, wholeNumberOption } from '../args.js';
 import { version } from '../version.js';
 import { writablePath } from './check.js';
+import { errorText } from '../../internal/error-text.js';
+import { normalizeBaseUrl, UPSTREAM_WORDING } from '../../internal/base-url.js';
 
 export const usage = `Usage: live-platform proxy --upstream URL [--port 4030] [--host 127.0.0.1] [--har FILE]
                           [--strict] [--upstream-timeout ms] [--quiet]
@@ -44,25 +46,14 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The one base-URL rule (src/internal/base-url.ts) for the upstream, as exit 2; never quotes the URL. */
 function upstreamOption(raw: string | undefined): string {
   if (!raw) throw new UsageError(`--upstream is required: the URL of the server to forward to.\n\n${usage}`);
-  let url: URL;
   try {
-    url = new URL(raw);
-  } catch {
-    throw new UsageError(
-      `--upstream must be an http(s) URL such as https://live.example.com, not ${JSON.stringify(raw)}.`,
-    );
+    return normalizeBaseUrl(raw, '--upstream', UPSTREAM_WORDING);
+  } catch (e) {
+    throw new UsageError(errorText(e));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(
-      `--upstream must start with http:// or https://, not ${JSON.stringify(url.protocol)}.`,
-    );
-  if (url.username || url.password)
-    throw new UsageError('--upstream must not carry credentials; the application sends its own token.');
-  if (url.search || url.hash)
-    throw new UsageError('--upstream must not have a query or fragment; give the API root only.');
-  return url.toString().replace(/\/+$/, '');
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -129,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
   let writing = Promise.resolve();
   const onDemand = () => {
     writing = writing.then(writeHar).catch((err: unknown) => {
-      console.error(`live-platform proxy: could not write ${harPath}: ${(err as Error).message}`);
+      console.error(`live-platform proxy: could not write ${harPath}: ${errorText(err)}`);
     });
   };
   // Windows has no SIGUSR2: there the recording is written when the proxy stops.
@@ -147,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
           await writeHar();
           resolve(0);
         } catch (err) {
-          console.error(`live-platform proxy: could not write ${harPath}: ${(err as Error).message}`);
+          console.error(`live-platform proxy: could not write ${harPath}: ${errorText(err)}`);
           resolve(2);
         }
       })();

@@ -3,6 +3,7 @@
 import { ASPNET_SWITCHES, parseAspNetFlag } from '../../sandbox/aspnet.js';
 import { DEFAULT_CLIENT_SECRET, type RunningSandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { UsageError } from '../args.js';
+import { errorText } from '../../internal/error-text.js';
 
 export const authFlags = {
   auth: { type: 'string' },
@@ -48,7 +49,7 @@ export function authOptions(values: {
     try {
       out.aspnet = parseAspNetFlag(values.aspnet);
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(errorText(e));
     }
   }
   return out;

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import { isConformant, redact, renderJson, renderJUnit, renderText } from '../../check/index.js';
 import { driftText } from '../../har/drift.js';
 import { HarInputError, MAX_HAR_BYTES, readRecording } from '../../har/read.js';
 import { validateRecording, type RecordingReport } from '../../har/validate.js';
 import { parseWithOperands, UsageError } from '../args.js';
 import { writablePath } from './check.js';
+import { errorText } from '../../internal/error-text.js';
+import { writeReport } from '../../har/write.js';
 
 export const usage = `Usage: live-platform validate FILE.har [--strict] [--json FILE|-] [--junit FILE]
 
@@ -88,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   if (jsonPath === '-') process.stderr.write(`${text}\n`);
   else console.log(text);
   try {
-    if (junitPath) await writeFile(junitPath, redact(renderJUnit([report]), secrets));
+    if (junitPath) await writeReport(junitPath, redact(renderJUnit([report]), secrets));
     if (jsonPath) {
       const json = JSON.parse(renderJson([report])) as Record<string, unknown>;
       const whole = JSON.stringify(
@@ -107,13 +108,10 @@ export async function run(argv: string[]): Promise<number> {
         undefined,
         2,
       );
-      if (jsonPath === '-') process.stdout.write(`${redact(whole, secrets)}\n`);
-      else await writeFile(jsonPath, redact(whole, secrets));
+      await writeReport(jsonPath, redact(whole, secrets));
     }
   } catch (err) {
-    console.error(
-      `live-platform validate: could not write a report: ${redact((err as Error).message, secrets)}`,
-    );
+    console.error(`live-platform validate: could not write a report: ${redact(errorText(err), secrets)}`);
     return 2;
   }
   return isConformant(report) ? 0 : 1;
