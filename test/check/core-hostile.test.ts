@@ -2,24 +2,17 @@
 // a token no header can carry and a base URL with what a request cannot keep are refused before
 // any request; a redirect to another origin sends that origin nothing; an observer sees each
 // exchange redacted.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { test as it } from '../support/fixtures.js';
 import { checkTarget } from '../../src/check/index.js';
 import type { ObservedExchange } from '../../src/internal/exchange.js';
-import { hostile, send, type HostileServer } from '../client/hostile-server.js';
-
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(handler: Parameters<typeof hostile>[0]) {
-  const s = await hostile(handler);
-  servers.push(s);
-  return s;
-}
+import { send } from '../client/hostile-server.js';
 
 describe('checkTarget refuses what no request can carry, before any request', () => {
-  it('a token with a line break, a NUL or a character beyond Latin-1, without quoting it', async () => {
-    const s = await server((_req, res) => send(res, 200, {}));
+  it('a token with a line break, a NUL or a character beyond Latin-1, without quoting it', async ({
+    hostileServer,
+  }) => {
+    const s = await hostileServer((_req, res) => send(res, 200, {}));
     for (const token of ['secret-part\r\nX-Injected: 1', 'secret-part\0x', 'secret-part\u2028x']) {
       const e = (await checkTarget({ baseUrl: s.url, token, fetch }).catch((x: unknown) => x)) as Error;
       expect(e).toBeInstanceOf(TypeError);
@@ -34,8 +27,8 @@ describe('checkTarget refuses what no request can carry, before any request', ()
     expect(s.received).toHaveLength(0);
   });
 
-  it('a base URL with a password, a query or a fragment, quoting none of them', async () => {
-    const s = await server((_req, res) => send(res, 200, {}));
+  it('a base URL with a password, a query or a fragment, quoting none of them', async ({ hostileServer }) => {
+    const s = await hostileServer((_req, res) => send(res, 200, {}));
     const host = s.url.replace('http://', '');
     for (const baseUrl of [`http://u:Pa55-w0rd@${host}`, `${s.url}/?k=Pa55-w0rd`, `${s.url}/#Pa55-w0rd`]) {
       const e = (await checkTarget({ baseUrl, token: 't', fetch }).catch((x: unknown) => x)) as Error;
@@ -48,9 +41,13 @@ describe('checkTarget refuses what no request can carry, before any request', ()
 });
 
 describe('checkTarget({ fetch }) and redirects', () => {
-  it('does not follow a redirect to another origin: the other origin gets no request, the token stays home', async () => {
-    const other = await server((_req, res) => send(res, 200, { id: 'wst_1', status: 'CompletedSuccess' }));
-    const redirecting = await server((req, res) => {
+  it('does not follow a redirect to another origin: the other origin gets no request, the token stays home', async ({
+    hostileServer,
+  }) => {
+    const other = await hostileServer((_req, res) =>
+      send(res, 200, { id: 'wst_1', status: 'CompletedSuccess' }),
+    );
+    const redirecting = await hostileServer((req, res) => {
       res.writeHead(307, { location: `${other.url}${req.path}` });
       res.end();
     });
@@ -90,9 +87,9 @@ describe('checkTarget and a refused certificate', () => {
 });
 
 describe('checkTarget({ onExchange })', () => {
-  it('hands each exchange to the observer, redacted as the report keeps it', async () => {
+  it('hands each exchange to the observer, redacted as the report keeps it', async ({ hostileServer }) => {
     const token = 'tok-observed-123';
-    const s = await server((req, res) =>
+    const s = await hostileServer((req, res) =>
       send(res, 404, { title: 'Not Found', detail: `echo ${req.headers.authorization}` }),
     );
     const seen: ObservedExchange[] = [];

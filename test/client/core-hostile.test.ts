@@ -4,7 +4,8 @@
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { test as it } from '../support/fixtures.js';
 import {
   ConnectionFailedError,
   LivePlatformError,
@@ -15,7 +16,7 @@ import {
   clientCredentials,
   createLivePlatformClient,
 } from '../../src/index.js';
-import { hostile, send, type HostileServer } from './hostile-server.js';
+import { send } from './hostile-server.js';
 
 // Header-safe, and needing escaping in JSON, XML and URLs, with base64 that has + and /.
 const TOKEN = 'Sk7"Vq2<Lm9&Xw4/Rt8+Np3=Zc\\ü~~~';
@@ -50,19 +51,11 @@ function echoes(secret: string): string {
   ].join(' | ');
 }
 
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(handler: Parameters<typeof hostile>[0]) {
-  const s = await hostile(handler);
-  servers.push(s);
-  return s;
-}
-
 describe('the client quotes no token, in any encoding', () => {
-  it('blanks an echoed token in LivePlatformError, UnexpectedResponseError and TaskFailedError, messages and logs', async () => {
-    const s = await server((req, res) => {
+  it('blanks an echoed token in LivePlatformError, UnexpectedResponseError and TaskFailedError, messages and logs', async ({
+    hostileServer,
+  }) => {
+    const s = await hostileServer((req, res) => {
       const echoed = echoes(TOKEN);
       if (req.path.endsWith('/fail')) return send(res, 502, echoed, { 'content-type': 'text/plain' });
       if (req.path.endsWith('/problem'))
@@ -102,8 +95,8 @@ describe('the client quotes no token, in any encoding', () => {
     expect((errors[0] as Error).message).toContain('a missing bearer token is ordinary');
   });
 
-  it('blanks the token a token function gave, as the server echoed it', async () => {
-    const s = await server((req, res) =>
+  it('blanks the token a token function gave, as the server echoed it', async ({ hostileServer }) => {
+    const s = await hostileServer((req, res) =>
       send(res, 502, `got ${encodeURIComponent(req.headers.authorization ?? '')}`, {
         'content-type': 'text/plain',
       }),
@@ -114,9 +107,11 @@ describe('the client quotes no token, in any encoding', () => {
     for (const piece of pieces(encodings(TOKEN))) expect(inspect(e), piece).not.toContain(piece);
   });
 
-  it('clientCredentials blanks a secret the token endpoint echoes URL-encoded (or any other way)', async () => {
+  it('clientCredentials blanks a secret the token endpoint echoes URL-encoded (or any other way)', async ({
+    hostileServer,
+  }) => {
     const secret = 'cs~8Q+/a b=c&d"e';
-    const s = await server((req, res) =>
+    const s = await hostileServer((req, res) =>
       send(res, 401, {
         error: 'invalid_client',
         error_description: `${echoes(secret)} | the form was ${req.body}`,
@@ -156,8 +151,10 @@ describe('base URLs and path parameters', () => {
     }
   });
 
-  it("getTask('.'), getTask('..') and a lone surrogate are refused, naming the operation and the parameter; nothing is sent", async () => {
-    const s = await server((_req, res) => send(res, 200, { id: 'x', status: 'InProgress' }));
+  it("getTask('.'), getTask('..') and a lone surrogate are refused, naming the operation and the parameter; nothing is sent", async ({
+    hostileServer,
+  }) => {
+    const s = await hostileServer((_req, res) => send(res, 200, { id: 'x', status: 'InProgress' }));
     const lp = createLivePlatformClient({ baseUrl: s.url, token: 't' });
     for (const id of ['.', '..', '', 'tsk_\uD800']) {
       const e = (await lp.getTask(id).catch((x: unknown) => x)) as Error;
@@ -172,8 +169,10 @@ describe('base URLs and path parameters', () => {
     expect(s.received).toHaveLength(0);
   });
 
-  it('a server that answers ".." as a task id gets an UnexpectedResponseError, not a poll of another path', async () => {
-    const s = await server((_req, res) => send(res, 202, { taskId: '..' }));
+  it('a server that answers ".." as a task id gets an UnexpectedResponseError, not a poll of another path', async ({
+    hostileServer,
+  }) => {
+    const s = await hostileServer((_req, res) => send(res, 202, { taskId: '..' }));
     const lp = createLivePlatformClient({ baseUrl: s.url, token: 't' });
     const e = await lp
       .beginCreateCustomerFromLead({ msTenantId: 'x' } as never, { intervalMs: 1 })
@@ -185,8 +184,10 @@ describe('base URLs and path parameters', () => {
 });
 
 describe('signals and connections', () => {
-  it('20,000 calls sharing one AbortSignal leave no listener on it and no warning', async () => {
-    const s = await server((_req, res) => send(res, 200, { id: 'wst_1', status: 'InProgress' }));
+  it('20,000 calls sharing one AbortSignal leave no listener on it and no warning', async ({
+    hostileServer,
+  }) => {
+    const s = await hostileServer((_req, res) => send(res, 200, { id: 'wst_1', status: 'InProgress' }));
     const lp = createLivePlatformClient({ baseUrl: s.url, token: 't' });
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
@@ -213,8 +214,8 @@ describe('signals and connections', () => {
     }
   }, 120_000);
 
-  it('an abort of the shared signal still stops a call in flight', async () => {
-    const s = await server(() => {
+  it('an abort of the shared signal still stops a call in flight', async ({ hostileServer }) => {
+    const s = await hostileServer(() => {
       // never answers
     });
     const lp = createLivePlatformClient({ baseUrl: s.url, token: 't' });

@@ -18,6 +18,7 @@ import {
   type RunningSandbox,
   type SandboxOptions,
 } from '../../src/sandbox/index.js';
+import { hostile } from '../client/hostile-server.js';
 import { ManualClock } from './clock.js';
 
 export { ManualClock } from './clock.js';
@@ -95,6 +96,13 @@ export const test = base
       return s;
     };
   })
+  /** A small hostile `node:http` server (test/client/hostile-server.ts), closed when the test ends. */
+  .extend(
+    'hostileServer',
+    ({ serve }) =>
+      (handler: Parameters<typeof hostile>[0]) =>
+        serve(hostile(handler)),
+  )
   /** `live-platform <args>` of the built CLI (bin/, dist/), with none of the developer's LIVE_PLATFORM_*. */
   .extend('cli', () => {
     assertBuilt();
