@@ -575,9 +575,7 @@ const proxy = () =>
     median,
     fmt,
     rounds: ROUNDS,
-    callsPerRound: CALLS_PER_ROUND,
     token: TOKEN,
-    shuffled,
     childServer,
   });
 const sections = {

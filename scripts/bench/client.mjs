@@ -74,7 +74,7 @@ export function clientCallers(baseUrl) {
 }
 
 /** Each caller's time per call (µs) in blocks, wall and CPU, one entry per round. */
-async function inBlocks(callers, rounds, calls) {
+export async function inBlocks(callers, rounds, calls) {
   const names = Object.keys(callers);
   const wall = Object.fromEntries(names.map((n) => [n, []]));
   const cpu = Object.fromEntries(names.map((n) => [n, []]));
