@@ -4,6 +4,7 @@
 # against the sandbox and the Prism mock, each started here on a free port and stopped on exit.
 #
 #   scripts/schemathesis.sh [--max-examples N] [--seed S] [--target sandbox|mock|both]
+#   scripts/schemathesis.sh --install-only   (what `npm run bench` calls: the venv, no run)
 #
 # Exit 0 when both runs end with no failure; every exclusion is named in spec/README.md
 # ("Schemathesis") and lives in scripts/schemathesis/hooks.py or on the command lines below.
@@ -14,12 +15,14 @@ cd "$(dirname "$0")/.."
 max_examples=100
 seed=20
 target=both
+install_only=0
 while (($#)); do
   case "$1" in
     --max-examples) max_examples="${2:?--max-examples needs a number}"; shift 2 ;;
     --seed) seed="${2:?--seed needs a number}"; shift 2 ;;
     --target) target="${2:?--target needs sandbox, mock or both}"; shift 2 ;;
-    *) echo "schemathesis.sh: unknown option $1 (use --max-examples N, --seed S, --target sandbox|mock|both)" >&2; exit 2 ;;
+    --install-only) install_only=1; shift ;;
+    *) echo "schemathesis.sh: unknown option $1 (use --max-examples N, --seed S, --target sandbox|mock|both, --install-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -37,6 +40,7 @@ if ! cmp -s "$requirements" "$venv/.requirements" 2>/dev/null; then
     { echo "schemathesis.sh: pip could not install $requirements (is PyPI reachable?)." >&2; exit 2; }
   cp "$requirements" "$venv/.requirements"
 fi
+((install_only)) && exit 0
 [[ -f dist/cli/main.js ]] || npm run -s build || exit 2
 
 logs=$(mktemp -d)

@@ -5,7 +5,7 @@
 // with its defect (a 5xx; for a server whose defect is a wrong answer, the first contract-valid
 // request in its trigger slice). Needs the virtual environment of scripts/schemathesis.sh; without
 // it the section says so and adds no row.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -125,8 +125,14 @@ const failureKeys = (failures) => new Set(failures.flatMap((f) => (f.operations 
 export async function schemathesisSideBySide({ root, row, quick }) {
   process.stderr.write('9. side by side with Schemathesis\n');
   const st = join(root, '.venv-schemathesis/bin/st');
-  if (!existsSync(st)) {
-    process.stderr.write('  skipped: run scripts/schemathesis.sh once to install Schemathesis\n');
+  // The bench installs its peer itself, pinned, into .venv-schemathesis/ (never the user's Python);
+  // the script reinstalls only when the pinned list changed. Without Python it says what to do.
+  const install = spawnSync('bash', [join(root, 'scripts/schemathesis.sh'), '--install-only'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (install.status !== 0 || !existsSync(st)) {
+    process.stderr.write('  skipped: Schemathesis could not be installed (see the message above)\n');
     return [];
   }
   const { checkTarget } = await import(pathToFileURL(join(root, 'dist/check/index.js')).href);
