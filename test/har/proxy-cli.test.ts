@@ -88,6 +88,9 @@ describe('live-platform proxy', () => {
     const none = await runCli(['proxy']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--upstream is required/);
+    // The error and one pointer to --help, not the whole help after it.
+    expect(none.stderr.trim().split('\n')).toHaveLength(2);
+    expect(none.stderr).toMatch(/Run "live-platform proxy --help" for its options/);
     const wrong = await runCli(['proxy', '--upstream', 'ftp://x']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/must start with http/);

@@ -120,6 +120,9 @@ describe('validate: bad input', () => {
     const none = await runCli(['validate']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/name the HAR file to validate/);
+    // The error and one pointer to --help, not the whole help after it.
+    expect(none.stderr.trim().split('\n')).toHaveLength(2);
+    expect(none.stderr).toMatch(/Run "live-platform validate --help" for its options/);
     const offTopic = await runCli([
       'validate',
       file('web.har', har(entry(response('{}'), 'https://example.com/index.html'))),

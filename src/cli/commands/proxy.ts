@@ -6,7 +6,7 @@ import {
   VIOLATIONS_HEADER,
   type RunningProxy,
 } from '../../proxy/index.js';
-import { parse, portOption, UsageError, wholeNumberOption } from '../args.js';
+import { helpHint, parse, portOption, UsageError, wholeNumberOption } from '../args.js';
 import { version } from '../version.js';
 import { writablePath } from './check.js';
 import { errorText } from '../../internal/error-text.js';
@@ -48,7 +48,10 @@ const FLAGS = {
 
 /** The one base-URL rule (src/internal/base-url.ts) for the upstream, as exit 2; never quotes the URL. */
 function upstreamOption(raw: string | undefined): string {
-  if (!raw) throw new UsageError(`--upstream is required: the URL of the server to forward to.\n\n${usage}`);
+  if (!raw)
+    throw new UsageError(
+      `--upstream is required: the URL of the server to forward to.\n${helpHint('proxy')}`,
+    );
   try {
     return normalizeBaseUrl(raw, '--upstream', UPSTREAM_WORDING);
   } catch (e) {

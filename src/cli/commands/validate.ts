@@ -2,7 +2,7 @@ import { isConformant, redact, renderJson, renderJUnit, renderText } from '../..
 import { driftText } from '../../har/drift.js';
 import { HarInputError, MAX_HAR_BYTES, readRecording } from '../../har/read.js';
 import { validateRecording, type RecordingReport } from '../../har/validate.js';
-import { parseWithOperands, UsageError } from '../args.js';
+import { helpHint, parseWithOperands, UsageError } from '../args.js';
 import { writablePath } from './check.js';
 import { errorText } from '../../internal/error-text.js';
 import { writeReport } from '../../har/write.js';
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(
       positionals.length
         ? `validate takes one HAR file, not ${positionals.length}; validate them one at a time.`
-        : `name the HAR file to validate, e.g. live-platform validate session.har\n\n${usage}`,
+        : `name the HAR file to validate, e.g. live-platform validate session.har\n${helpHint('validate')}`,
     );
   const file = positionals[0]!;
   const junitPath = await writablePath(values.junit, '--junit');
