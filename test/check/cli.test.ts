@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDirForFile } from '../support/temp-dir.js';
 import { freePort } from '../../src/mock/net.js';
 import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js';
 import { startEchoesToken } from './broken/echoes-token.js';
@@ -13,13 +13,8 @@ const cli = (args: string[], env = cleanEnv()): Promise<CliResult> => runCli(['c
 let dir: string;
 /** The no-URL run's output, which must say that live was not configured. */
 let embeddedStdout = '';
-beforeAll(async () => {
-  assertBuilt();
-  dir = await mkdtemp(join(tmpdir(), 'lp-check-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForFile('lp-check-', (made) => (dir = made));
+beforeAll(() => assertBuilt());
 
 describe('live-platform check (src/cli/commands/check.ts), run as a process', () => {
   it('with no URL checks the mock and the sandbox side by side, says live is not configured, writes JUnit and JSON', async () => {

@@ -2,23 +2,18 @@
 // before any request (with one line that points at --help), a setup mistake printed first, and
 // SIGINT/SIGTERM, which stop the run within 2 s, leave no server running and write the reports.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDirForFile } from '../support/temp-dir.js';
 import { GOOD_TOKEN, startConforming } from './broken/conforming.js';
 import { assertBuilt, bin, cleanEnv, root, runCli, type CliResult } from './cli-process.js';
 
 const cli = (args: string[], env = cleanEnv()): Promise<CliResult> => runCli(['check', ...args], { env });
 
 let dir: string;
-beforeAll(async () => {
-  assertBuilt();
-  dir = await mkdtemp(join(tmpdir(), 'lp-edges-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForFile('lp-edges-cli-', (made) => (dir = made));
+beforeAll(() => assertBuilt());
 
 describe('usage mistakes: the error, a suggestion, and one line pointing at --help', () => {
   it('an unknown option prints no help text', async () => {

@@ -1,10 +1,10 @@
 // The checker's edges (issue 18 item 7, issue 22): a token no header can carry, a report written
 // whole or not at all, a run that always ends, polls with a floor, a replayed seed that passes, a
 // created list that says what each write left, and a setup mistake that stops the run first.
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirForFile } from '../support/temp-dir.js';
 import { checkTarget, renderText } from '../../src/check/index.js';
 import { writeWhole as writeReportFile } from '../../src/har/write.js';
 import { runSequences } from '../../src/check/fuzz/sequence.js';
@@ -18,12 +18,7 @@ import { GOOD_TOKEN, LEAD_TENANT, startConforming } from './broken/conforming.js
 import { checkFresh } from './tenant.js';
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lp-edges-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForFile('lp-edges-', (made) => (dir = made));
 
 describe('checkTarget refuses a token no HTTP header can carry', () => {
   it('throws before any request, without quoting the token', async () => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
+import { tempDirForFile } from '../support/temp-dir.js';
 import { startPrismMock } from '../../src/mock/prism.js';
 import { GOOD_TOKEN, startConforming } from './broken/conforming.js';
 import { startBigJson } from './hostile/big-json.js';
@@ -15,13 +15,8 @@ import { assertBuilt, bin, cleanEnv, root, runCli, type CliResult } from './cli-
 const cli = (args: string[], timeout = 90_000): Promise<CliResult> => runCli(['check', ...args], { timeout });
 
 let dir: string;
-beforeAll(async () => {
-  assertBuilt();
-  dir = await mkdtemp(join(tmpdir(), 'lp-hostile-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+tempDirForFile('lp-hostile-', (made) => (dir = made));
+beforeAll(() => assertBuilt());
 
 /** Every substring of `token` of `n` characters. */
 const pieces = (token: string, n: number) =>
