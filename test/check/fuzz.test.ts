@@ -13,7 +13,7 @@ import {
   specExample,
   validateRequestBody,
 } from '../../src/contract/index.js';
-import { checkTarget, evidenceOf, isLenient } from '../../src/check/index.js';
+import { checkTarget, evidenceOf, isLenient, renderText } from '../../src/check/index.js';
 import { freshName, newRunPrefix } from '../../src/check/names.js';
 import { idLinks } from '../../src/check/fuzz/links.js';
 import { invalidCases, isValidCase, validCases } from '../../src/check/fuzz/index.js';
@@ -317,6 +317,48 @@ describe('generated phase against servers', () => {
     const failed = report.outcomes.filter((o) => o.check === 'task_lifecycle' && o.verdict === 'failed');
     expect(failed.map((o) => o.reason)).toEqual([expect.stringMatching(/still InProgress after 500 ms/)]);
     expect(started).toBeGreaterThan(1);
+  });
+
+  it('follows at most 20 tasks of generated writes per run; the rest are checked on their first answer', async ({
+    serve,
+  }) => {
+    const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
+    let started = 0; // generated conversions answered with a task that never ends
+    const polled = new Set<string>();
+    const server = await serve(
+      startConforming({
+        taskDurationMs: 0,
+        override: ({ operationId, req, body, route, send }) => {
+          if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
+            const tenant = (body as { msTenantId: string }).msTenantId;
+            if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
+            send(200, { taskId: `gen_${++started}` });
+            return true;
+          }
+          const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
+          if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
+          polled.add(id);
+          send(200, { ...specExample<object>('TaskInProgress'), id });
+          return true;
+        },
+      }),
+    );
+    // The task timeout outlasts the generated requests, so the cap, not a timed-out task, is what
+    // stops the following.
+    const report = await checkAsTenant(server.url, {
+      only: 'createCustomerFromLead',
+      seed: 3,
+      maxExamples: 40,
+      pollIntervalMs: 500,
+      taskTimeoutMs: 3_000,
+    });
+    expect(started).toBeGreaterThan(20);
+    expect(polled.size).toBe(20);
+    const line = `followed 20 of ${started} tasks started by generated writes; the rest were checked on their first answer (at most 20 are followed per run)`;
+    expect(renderText([report])).toContain(line);
+    expect(report.outcomes).toContainEqual(
+      expect.objectContaining({ check: 'task_lifecycle', verdict: 'skipped', reason: line }),
+    );
   });
 
   it('writes use ids the run created: an import names a customer a generated create made', async ({
