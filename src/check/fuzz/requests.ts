@@ -7,6 +7,7 @@
 // (`referenceMembers`).
 import fc from 'fast-check';
 import { segmentProblem } from '../../internal/path-params.js';
+import { routeMatcher } from '../../internal/routes.js';
 import {
   coerceParams,
   validateParams,
@@ -35,7 +36,6 @@ import {
   charUnit,
   integerArbitrary,
   patternedIdEdges,
-  repeatedClass,
   stringLimits,
   stringOf,
   type Schema,
@@ -82,31 +82,27 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
           { arbitrary: integerArbitrary(schema), weight: 1 },
         );
     }
-    if (options.prefix !== undefined && path.length === 1 && names.has(path[0]!)) {
-      const prefix = options.prefix;
-      const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
-      const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : NAME_LIMIT;
-      const min = Math.max(0, minLength - prefix.length);
-      const max = maxLength - prefix.length;
-      if (max < min) return undefined;
-      const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
-      // A name the request does not constrain (v3: the task checks it) gets any character: an
-      // apostrophe or a space the vendor allows, and the ones it forbids.
-      const chars = charUnit(unit);
-      return stringOf(chars, boundedLength(min, max)).map((s) => prefix + s);
-    }
-    return undefined;
+    if (options.prefix === undefined || path.length !== 1 || !names.has(path[0]!)) return undefined;
+    const prefix = options.prefix;
+    const { min, max, unit } = stringLimits({ maxLength: NAME_LIMIT, ...schema });
+    if (max - prefix.length < Math.max(0, min - prefix.length)) return undefined;
+    // A name the request does not constrain (v3: the task checks it) gets any character: an
+    // apostrophe or a space the vendor allows, and the ones it forbids.
+    const length = boundedLength(Math.max(0, min - prefix.length), max - prefix.length);
+    return stringOf(charUnit(unit), length).map((s) => prefix + s);
   };
 }
 
-function toRequest(op: OperationInfo, parts: RequestParts): CheckRequest {
+/** The case with these parts, its request built from them. */
+function withParts<C extends object>(op: OperationInfo, c: C, parts: RequestParts): C & GeneratedCase {
   const raw = Object.fromEntries(Object.entries(parts.params).map(([k, v]) => [k, String(v)]));
-  return {
+  const request: CheckRequest = {
     method: op.method,
     path: examplePath(op, raw),
     auth: 'token',
     ...(parts.body !== undefined ? { body: parts.body } : {}),
   };
+  return { ...c, request, parts };
 }
 
 /** Params as they arrive at a server: strings, coerced the way the contract's validator reads them. */
@@ -139,20 +135,15 @@ function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrar
 
 /** Valid requests of the operation; the caller still discards any its validators refuse. */
 export function validCases(op: OperationInfo, options: RequestOptions = {}): fc.Arbitrary<GeneratedCase> {
-  return partsArbitrary(op, options).map((parts) => ({ request: toRequest(op, parts), parts }));
+  return partsArbitrary(op, options).map((parts) => withParts(op, {}, parts));
 }
 
 const INT_EDGES = [2 ** 31 - 1, 2 ** 31, 2 ** 32, Number.MAX_SAFE_INTEGER];
 
 /** The path parameters' own examples, as the deterministic cases send them. */
 function exampleParams(op: OperationInfo): Record<string, unknown> {
-  const path = examplePath(op);
-  const names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-  const re = new RegExp(
-    `^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`,
-  );
-  const m = re.exec(path);
-  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m?.[i + 1] ?? '')]));
+  const m = routeMatcher([op])(op.method, examplePath(op));
+  return m.kind === 'operation' ? m.pathParams : {};
 }
 
 /**
@@ -255,8 +246,7 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
       }
       body = b;
     }
-    const next = { ...parts, body };
-    return { request: toRequest(op, next), parts: next };
+    return withParts(op, {}, { ...parts, body });
   });
 }
 
@@ -303,9 +293,9 @@ export function withReplays(
         changed = true;
       }
     }
-    if (!changed) return { ...base, repeats: 'same' as const };
-    const parts = { ...base.parts, body };
-    return { request: toRequest(op, parts), parts, repeats: 'case' as const };
+    return changed
+      ? withParts(op, { repeats: 'case' as const }, { ...base.parts, body })
+      : { ...base, repeats: 'same' as const };
   });
 }
 
@@ -344,9 +334,7 @@ export function withFreshNames(
       changed = true;
     }
   }
-  if (!changed) return c;
-  const parts = { ...c.parts, body };
-  return { ...c, request: toRequest(op, parts), parts };
+  return changed ? withParts(op, c, { ...c.parts, body }) : c;
 }
 
 /**
@@ -370,73 +358,65 @@ export function withKnownIds(
       if (k === undefined || !known.length) return;
       params = { ...params, [link.param]: known[known.length - 1 - (k % known.length)]! };
     });
-    if (params === c.parts.params) return c;
-    const parts = { ...c.parts, params };
-    return { ...c, request: toRequest(op, parts), parts };
+    return params === c.parts.params ? c : withParts(op, c, { ...c.parts, params });
   });
 }
 
-interface PlacedBreaker extends Breaker {
-  in: 'body' | 'params';
-}
-
-/** Every keyword one invalid request can break, body and path parameters alike. */
-export function breakersFor(op: OperationInfo, options: BreakerOptions = {}): PlacedBreaker[] {
-  const out: PlacedBreaker[] = [];
-  for (const p of pathParams(op)) {
-    for (const b of breakersOf(schemaAt(p.schemaPointer), [p.name], 0, options))
-      // A parameter reaches the server as text: only what still reads as a broken rule there counts.
-      if (b.keyword !== 'type' && b.keyword !== 'required') out.push({ ...b, in: 'params' });
-  }
-  if (op.requestBody)
-    for (const b of breakersOf(schemaAt(op.requestBody.schemaPointer), [], 0, options))
-      out.push({ ...b, in: 'body' });
-  return out;
-}
+type PlacedBreaker = Breaker & { in: 'body' | 'params' };
 
 /**
- * Invalid requests that break one keyword each, on top of a generated valid request. `keep` drops
- * the breakers that may not be sent (lenient rules as writes to a server the checker did not start,
- * names that could not carry the run prefix).
+ * Invalid requests that break one keyword each (of the body or a path parameter), on top of a
+ * generated valid request. `keep` drops the breakers that may not be sent (lenient rules as writes
+ * to a server the checker did not start, names that could not carry the run prefix).
  */
 export function invalidCases(
   op: OperationInfo,
   options: RequestOptions & BreakerOptions & { keep?: (b: PlacedBreaker, lenient: boolean) => boolean } = {},
 ): fc.Arbitrary<GeneratedCase | undefined> | undefined {
   const names = new Set(nameFields(op));
-  const breakers = breakersFor(op, options).filter((b) => {
-    const lenient = isLenient(evidenceOf(b.schema, b.keyword));
-    if (options.keep && !options.keep(b, lenient)) return false;
-    // On a real tenant a name always starts with the run prefix, even a broken one.
-    const isName = b.in === 'body' && b.path.length === 1 && names.has(b.path[0]!);
-    return !(
-      options.prefix !== undefined &&
-      isName &&
-      (b.keyword === 'type' || b.keyword === 'minLength' || b.bad === 'remove')
-    );
-  });
+  const isName = (b: PlacedBreaker) => b.in === 'body' && b.path.length === 1 && names.has(b.path[0]!);
+  const breakers: PlacedBreaker[] = [
+    ...pathParams(op).flatMap((p) =>
+      breakersOf(schemaAt(p.schemaPointer), [p.name], 0, options)
+        // A parameter reaches the server as text: only what still reads as a broken rule there counts.
+        .filter((b) => b.keyword !== 'type' && b.keyword !== 'required')
+        .map((b) => ({ ...b, in: 'params' as const })),
+    ),
+    ...(op.requestBody
+      ? breakersOf(schemaAt(op.requestBody.schemaPointer), [], 0, options).map((b) => ({
+          ...b,
+          in: 'body' as const,
+        }))
+      : []),
+  ].filter(
+    (b) =>
+      (!options.keep || options.keep(b, isLenient(evidenceOf(b.schema, b.keyword)))) &&
+      // On a real tenant a name always starts with the run prefix, even a broken one.
+      !(
+        options.prefix !== undefined &&
+        isName(b) &&
+        (b.keyword === 'type' || b.keyword === 'minLength' || b.bad === 'remove')
+      ),
+  );
   if (!breakers.length) return undefined;
-  const isName = (b: Breaker) => b.path.length === 1 && names.has(b.path[0]!);
   return fc.integer({ min: 0, max: breakers.length - 1 }).chain((i) => {
     const b = breakers[i]!;
     const bad = b.bad === 'remove' ? fc.constant(REMOVE as unknown) : b.bad;
+    const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
     return fc.tuple(partsArbitrary(op, options), bad).map(([parts, value]): GeneratedCase | undefined => {
-      let v = value;
-      if (options.prefix !== undefined && b.in === 'body' && isName(b) && typeof v === 'string')
-        v = options.prefix + v;
-      const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
-      if (b.in === 'params') {
-        const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
-        // An empty segment, `.` or `..` changes the route, not the parameter.
-        if (!params || Object.values(params).some((x) => segmentProblem(String(x)))) return undefined;
-        if (!paramIssues(op, params).length) return undefined;
-        const next = { ...parts, params };
-        return { request: toRequest(op, next), parts: next, broken };
+      const v =
+        options.prefix !== undefined && isName(b) && typeof value === 'string'
+          ? options.prefix + value
+          : value;
+      if (b.in === 'body') {
+        const body = applyBreaker(parts.body, b.path, v);
+        if (body === undefined || validateRequestBody(op, body).length === 0) return undefined;
+        return withParts(op, { broken }, { ...parts, body });
       }
-      const body = applyBreaker(parts.body, b.path, v);
-      if (body === undefined || validateRequestBody(op, body).length === 0) return undefined;
-      const next = { ...parts, body };
-      return { request: toRequest(op, next), parts: next, broken };
+      const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
+      // An empty segment, `.` or `..` changes the route, not the parameter.
+      if (!params || Object.values(params).some((x) => segmentProblem(String(x)))) return undefined;
+      return paramIssues(op, params).length ? withParts(op, { broken }, { ...parts, params }) : undefined;
     });
   });
 }
