@@ -164,7 +164,7 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
       schema.type === 'integer'
         ? INT_EDGES.map(String)
         : typeof schema.pattern === 'string'
-          ? patternedIdEdges(schema, new RegExp(schema.pattern, 'u'), stringLimits(schema))
+          ? patternedIdEdges(schema)
           : [];
     for (const v of values) out.push({ params: { ...baseParams, [p.name]: v } });
   }
