@@ -93,24 +93,45 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
   };
 }
 
+/** Params as they arrive at a server: text. */
+const asText = (params: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+
 /** The case with these parts, its request built from them. */
 function withParts<C extends object>(op: OperationInfo, c: C, parts: RequestParts): C & GeneratedCase {
-  const raw = Object.fromEntries(Object.entries(parts.params).map(([k, v]) => [k, String(v)]));
   const request: CheckRequest = {
     method: op.method,
-    path: examplePath(op, raw),
+    path: examplePath(op, asText(parts.params)),
     auth: 'token',
     ...(parts.body !== undefined ? { body: parts.body } : {}),
   };
   return { ...c, request, parts };
 }
 
-/** Params as they arrive at a server: strings, coerced the way the contract's validator reads them. */
+/** The params' issues as a server reads them: text, coerced the way the contract's validator does. */
 const paramIssues = (op: OperationInfo, params: Record<string, unknown>) =>
-  validateParams(
-    op,
-    coerceParams(op, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))),
-  );
+  validateParams(op, coerceParams(op, asText(params)));
+
+/**
+ * The case with each name its body carries renamed, itself when none changed; undefined when
+ * `rename` finds no name that fits.
+ */
+function renameCase<C extends GeneratedCase>(
+  op: OperationInfo,
+  c: C,
+  rename: (name: string, key: string) => string | undefined,
+): C | undefined {
+  const body = c.parts.body as Record<string, unknown>;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return c;
+  const next = { ...body };
+  for (const k of nameFields(op)) {
+    if (typeof body[k] !== 'string') continue;
+    const name = rename(body[k], k);
+    if (name === undefined) return undefined;
+    next[k] = name;
+  }
+  return nameFields(op).some((k) => next[k] !== body[k]) ? withParts(op, c, { ...c.parts, body: next }) : c;
+}
 
 /** Whether the contract's own validators accept the request (a "valid" case they reject is never sent). */
 export function isValidCase(op: OperationInfo, parts: RequestParts): boolean {
@@ -203,7 +224,7 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
         // on it is already minimal (an example case is not shrunk).
         const put = (v: unknown) => {
           edged.set(out.length, at.join('.'));
-          out.push({ params: baseParams, body: setAt(requiredOnly, at, v) });
+          out.push({ params: baseParams, body: applyBreaker(requiredOnly, at, v) });
         };
         if (schema.type === 'string' && typeof schema.maxLength === 'number' && !schema.format) {
           const n = Math.min(schema.maxLength, 500);
@@ -223,38 +244,22 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
     };
     members(root, body, []);
   }
-  const names = nameFields(op);
   const prefix = options.prefix ?? '';
-  return out.map((parts, i) => {
-    let body = parts.body;
-    if (body && typeof body === 'object') {
-      const b = { ...(body as Record<string, unknown>) };
-      for (const k of names) {
-        const v = b[k];
-        if (typeof v !== 'string') continue;
-        // A fresh name per case: the run prefix and the case's number, then what the edge put
-        // there (its last characters, so its length and its tail stay).
-        const head = [...`${prefix}e${i.toString(36)}`];
-        const cps = [...v];
-        const name =
-          edged.get(i) !== k
-            ? head
-            : cps.length > head.length
-              ? [...head, ...cps.slice(head.length)]
-              : [...head, ...cps].slice(0, Math.max(head.length, NAME_LIMIT));
-        b[k] = name.join('').padEnd(3, 'x');
-      }
-      body = b;
-    }
-    return withParts(op, {}, { ...parts, body });
-  });
-}
-
-function setAt(value: Record<string, unknown>, path: string[], v: unknown): Record<string, unknown> {
-  const [head, ...rest] = path;
-  const out = { ...value };
-  out[head!] = rest.length ? setAt((value[head!] ?? {}) as Record<string, unknown>, rest, v) : v;
-  return out;
+  return out.map((parts, i) =>
+    renameCase(op, withParts(op, {}, parts), (v, k) => {
+      // A fresh name per case: the run prefix and the case's number, then what the edge put
+      // there (its last characters, so its length and its tail stay).
+      const head = [...`${prefix}e${i.toString(36)}`];
+      const cps = [...v];
+      const name =
+        edged.get(i) !== k
+          ? head
+          : cps.length > head.length
+            ? [...head, ...cps.slice(head.length)]
+            : [...head, ...cps].slice(0, Math.max(head.length, NAME_LIMIT));
+      return name.join('').padEnd(3, 'x');
+    })!,
+  );
 }
 
 /** Writes a server accepted in this run, newest last, that later cases may send again. */
@@ -272,29 +277,17 @@ export function withReplays(
   accepted: GeneratedCase[],
   options: RequestOptions = {},
 ): fc.Arbitrary<GeneratedCase> {
-  const names = nameFields(op);
   const replay = fc.option(fc.tuple(fc.nat(), fc.constantFrom('same' as const, 'case' as const)), {
     freq: 4,
     nil: undefined,
   });
+  const keep = options.prefix?.length ?? 0;
   return fc.tuple(fresh, replay).map(([c, r]) => {
     if (!r || !accepted.length) return c;
     const base = accepted[accepted.length - 1 - (r[0] % accepted.length)]!;
-    if (r[1] === 'same') return { ...base, repeats: 'same' as const };
-    const body = { ...(base.parts.body as Record<string, unknown>) };
-    const keep = options.prefix?.length ?? 0;
-    let changed = false;
-    for (const k of names) {
-      const v = body[k];
-      if (typeof v !== 'string') continue;
-      const other = v.slice(0, keep) + caseTwin(v.slice(keep));
-      if (other !== v) {
-        body[k] = other;
-        changed = true;
-      }
-    }
-    return changed
-      ? withParts(op, { repeats: 'case' as const }, { ...base.parts, body })
+    const twin = r[1] === 'case' && renameCase(op, base, (v) => v.slice(0, keep) + caseTwin(v.slice(keep)));
+    return twin && twin !== base
+      ? { ...twin, repeats: 'case' as const }
       : { ...base, repeats: 'same' as const };
   });
 }
@@ -313,28 +306,18 @@ export function withFreshNames(
   isTaken: (name: string) => boolean,
   options: RequestOptions = {},
 ): GeneratedCase | undefined {
-  if (c.repeats || !c.parts.body || typeof c.parts.body !== 'object' || Array.isArray(c.parts.body)) return c;
-  const body = { ...(c.parts.body as Record<string, unknown>) };
-  const properties = (resolve(schemaAt(op.requestBody!.schemaPointer)).properties ?? {}) as Record<
+  if (c.repeats || !op.requestBody) return c;
+  const properties = (resolve(schemaAt(op.requestBody.schemaPointer)).properties ?? {}) as Record<
     string,
     unknown
   >;
-  let changed = false;
-  for (const k of nameFields(op)) {
-    const v = body[k];
-    if (typeof v !== 'string') continue;
+  return renameCase(op, c, (v, k) => {
     const maxLength = resolve(properties[k]).maxLength;
-    const fresh = freshName(v, options.prefix?.length ?? 0, isTaken, {
+    return freshName(v, options.prefix?.length ?? 0, isTaken, {
       maxLength: typeof maxLength === 'number' ? maxLength : NAME_LIMIT,
       append: !c.broken,
     });
-    if (fresh === undefined) return undefined;
-    if (fresh !== v) {
-      body[k] = fresh;
-      changed = true;
-    }
-  }
-  return changed ? withParts(op, c, { ...c.parts, body }) : c;
+  });
 }
 
 /**
