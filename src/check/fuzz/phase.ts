@@ -66,47 +66,34 @@ interface OperationNames {
   prefix?: string;
 }
 
-interface CaseProperty {
-  kind: 'valid' | 'invalid';
-  arbitrary: fc.Arbitrary<GeneratedCase | undefined>;
-  seed: number;
-  /** Writes the server accepted, for later cases to send again (requests.ts withReplays). */
-  accepted?: GeneratedCase[];
-  /** Cases run before the generated ones (requests.ts edgeCases). */
-  examples?: GeneratedCase[];
-}
-
-/** Everything one run of the phase shares across its operations. */
-interface Phase {
-  ctx: GeneratedContext;
-  summary: GeneratedSummary;
-  /** performance.now() when the phase started, for firstFailureMs. */
-  started: number;
-  /** Follows a task an accepted write started (undefined where tasks cannot be followed). */
-  tasks: TaskFollower | undefined;
-  /** Ids the run's answers gave, for later cases to use (links.ts). */
-  ids: KnownIds;
-}
-
-function checkCases(phase: Phase, op: OperationInfo, names: OperationNames, p: CaseProperty) {
-  const { ctx, summary, tasks, ids } = phase;
-  const { kind, accepted } = p;
+/**
+ * One property of an operation's generated cases. `accepted`: writes the server accepted, for later
+ * cases to send again (requests.ts withReplays); `examples`: cases run first (requests.ts edgeCases).
+ */
+function checkCases(
+  ctx: GeneratedContext,
+  summary: GeneratedSummary,
+  op: OperationInfo,
+  names: OperationNames,
+  kind: 'valid' | 'invalid',
+  arbitrary: fc.Arbitrary<GeneratedCase | undefined>,
+  seed: number,
+  state: { started: number; ids: KnownIds; tasks?: ReturnType<typeof taskFollower> },
+  accepted?: GeneratedCase[],
+  examples: GeneratedCase[] = [],
+) {
+  const { ids, tasks } = state;
   const writes = isWrite(op);
   const caseName = `generated: ${kind} requests`;
   const isTaken = (name: string) => names.taken.has(name.toLowerCase());
   let throttled = 0;
   let failedOnce = false;
   return runProperty(ctx, summary, {
-    arbitrary: p.arbitrary,
-    params: {
-      seed: p.seed,
-      numRuns: ctx.maxExamples,
-      examples: (p.examples ?? []).map((c) => [c]),
-      // Invalid requests are drawn on top of valid ones; some land where no parent holds them.
-      maxSkipsPerRun: 20,
-    },
+    arbitrary,
+    // Invalid requests are drawn on top of valid ones; some land where no parent holds them.
+    params: { seed, numRuns: ctx.maxExamples, examples: examples.map((c) => [c]), maxSkipsPerRun: 20 },
     budget: ctx.maxExamples + SHRINK_BUDGET,
-    started: phase.started,
+    started: state.started,
     caseName,
     kind,
     minimal: (_o, n, label) => {
@@ -194,13 +181,6 @@ function checkCases(phase: Phase, op: OperationInfo, names: OperationNames, p: C
   });
 }
 
-interface TaskFollower {
-  /** Starts following a task to its end; returns at once (a task can take seconds). */
-  follow(op: OperationInfo, taskId: string): void;
-  /** Waits for every task followed, then records what they did. */
-  settle(): Promise<void>;
-}
-
 /**
  * Tasks generated writes start are polled to their end and checked (task_lifecycle, with arazzo.ts
  * followTask: its bounds, the run's task timeout and the phase's signal), in parallel with the
@@ -209,11 +189,7 @@ interface TaskFollower {
  * the operation that started the task: each failure (the first per operation and check), the
  * passes as one line. Undefined on the mock (stateless) or without the run's poll settings.
  */
-function taskFollower(
-  ctx: GeneratedContext,
-  summary: GeneratedSummary,
-  ids: KnownIds,
-): TaskFollower | undefined {
+function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: KnownIds) {
   const { http, pollIntervalMs, taskTimeoutMs } = ctx;
   // The deterministic task workflow already failed here: following more tasks would only repeat it.
   const unset = pollIntervalMs === undefined || taskTimeoutMs === undefined;
@@ -235,7 +211,8 @@ function taskFollower(
   /** Set once a task used up the task timeout without ending cleanly (not by a quick failure). */
   let broken = false;
   return {
-    follow(op, taskId) {
+    /** Starts following a task to its end; returns at once (a task can take seconds). */
+    follow(op: OperationInfo, taskId: string) {
       const n = counts.get(op.operationId) ?? { started: 0, followed: 0, ended: 0 };
       counts.set(op.operationId, n);
       n.started++;
@@ -279,6 +256,7 @@ function taskFollower(
         ),
       );
     },
+    /** Waits for every task followed, then records what they did. */
     async settle() {
       await Promise.all(pending);
       if (errors.length) throw errors[0];
@@ -323,13 +301,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
     warnings: [],
   };
   const ids = new KnownIds();
-  const phase: Phase = {
-    ctx,
-    summary,
-    started: performance.now(),
-    ids,
-    tasks: taskFollower(ctx, summary, ids),
-  };
+  const state = { started: performance.now(), ids, tasks: taskFollower(ctx, summary, ids) };
   const embedded = ctx.targetKind !== 'live';
   const prefix = embedded ? {} : { prefix: ctx.prefix };
   const sequences = runSequences(ctx, streamSeed(ctx.seed, operations.length, 2), summary);
@@ -359,13 +331,20 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
     const names: OperationNames = { created: [], taken: new Set(), ...prefix };
     const accepted: GeneratedCase[] = [];
     const valid = withKnownIds(op, validCases(op, prefix), ids);
-    await checkCases(phase, op, names, {
-      kind: 'valid',
-      arbitrary: writes ? withReplays(op, valid, accepted, prefix) : valid,
-      seed: streamSeed(ctx.seed, i, 0),
+    const arbitrary = writes ? withReplays(op, valid, accepted, prefix) : valid;
+    const seed = (p: number) => streamSeed(ctx.seed, i, p);
+    await checkCases(
+      ctx,
+      summary,
+      op,
+      names,
+      'valid',
+      arbitrary,
+      seed(0),
+      state,
       accepted,
-      examples: edgeCases(op, prefix),
-    });
+      edgeCases(op, prefix),
+    );
     validDone.get(op.operationId)!.resolve();
     const invalid = invalidCases(op, {
       ...prefix,
@@ -375,12 +354,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
       keep: (b, lenient) =>
         (embedded || !writes || !lenient) && !(ctx.targetKind === 'mock' && PRISM_UNENFORCED.has(b.keyword)),
     });
-    if (invalid)
-      await checkCases(phase, op, names, {
-        kind: 'invalid',
-        arbitrary: invalid,
-        seed: streamSeed(ctx.seed, i, 1),
-      });
+    if (invalid) await checkCases(ctx, summary, op, names, 'invalid', invalid, seed(1), state);
     // What a tenant now holds is listed; a server the checker started is thrown away with it.
     if (names.created.length && !embedded) ctx.created(op.operationId, [...new Set(names.created)]);
   }
@@ -399,7 +373,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
       }
     }),
   ]);
-  await phase.tasks?.settle();
-  summary.durationMs = Math.round(performance.now() - phase.started);
+  await state.tasks?.settle();
+  summary.durationMs = Math.round(performance.now() - state.started);
   return summary;
 }
