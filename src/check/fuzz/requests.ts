@@ -175,10 +175,14 @@ function exampleParams(op: OperationInfo): Record<string, unknown> {
  * the limits. Every name differs from the others' (a fresh name per case), so no edge ends at a 409.
  */
 export function edgeCases(op: OperationInfo, options: RequestOptions = {}): GeneratedCase[] {
-  const baseParams = exampleParams(op);
+  const params = exampleParams(op);
   const out: RequestParts[] = [];
   /** Which member each body case puts at an edge (by the case's index). */
   const edged = new Map<number, string>();
+  const add = (body: unknown, member?: string) => {
+    if (member) edged.set(out.length, member);
+    out.push({ params, body });
+  };
   for (const p of pathParams(op)) {
     const schema = resolve(schemaAt(p.schemaPointer));
     const values =
@@ -187,63 +191,57 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
         : typeof schema.pattern === 'string'
           ? patternedIdEdges(schema)
           : [];
-    for (const v of values) out.push({ params: { ...baseParams, [p.name]: v } });
+    for (const v of values) out.push({ params: { ...params, [p.name]: v } });
   }
-  const example = exampleBody(op);
-  if (op.requestBody && example && typeof example === 'object' && !Array.isArray(example)) {
-    const root = resolve(schemaAt(op.requestBody.schemaPointer));
-    const body = example as Record<string, unknown>;
-    const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
-    // Only the required members, once per value of each required enum (an optional member left
-    // out can matter for one value only).
-    const requiredOnly = Object.fromEntries(Object.entries(body).filter(([k]) => required.has(k)));
-    out.push({ params: baseParams, body: requiredOnly });
-    for (const k of required) {
-      const values = resolve(((root.properties ?? {}) as Record<string, unknown>)[k]).enum;
-      if (Array.isArray(values))
-        for (const v of values)
-          if (v !== requiredOnly[k]) out.push({ params: baseParams, body: { ...requiredOnly, [k]: v } });
-    }
-    // The body's own open map (customer variables beside the named fields): one entry whose value
-    // holds letters outside ASCII and the BMP and an apostrophe, two entries, two keys that differ
-    // only in letter case.
-    const extra = [root.additionalProperties, root.unevaluatedProperties].find(
-      (x) => x && typeof x === 'object',
-    );
-    if (extra && resolve(extra).type === 'string') {
-      const value = "Éé𝔸'x";
-      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: value } });
-      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: 'x', EdgeVariable2: 'y' } });
-      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable: 'x', eDGEvARIABLE: 'y' } });
-    }
-    const members = (node: Schema, value: Record<string, unknown>, path: string[]) => {
-      for (const [k, sub] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
-        const schema = resolve(sub);
-        const at = [...path, k];
-        // On the required members only: the edge is the one thing the case adds, so a failure
-        // on it is already minimal (an example case is not shrunk).
-        const put = (v: unknown) => {
-          edged.set(out.length, at.join('.'));
-          out.push({ params: baseParams, body: applyBreaker(requiredOnly, at, v) });
-        };
-        if (schema.type === 'string' && typeof schema.maxLength === 'number' && !schema.format) {
-          const n = Math.min(schema.maxLength, 500);
-          put('x'.repeat(n));
-          put('x'.repeat(n - 1) + '𝔸');
-          put('x'.repeat(Math.max(0, n - 2)) + "'x");
-        } else if (schema.type === 'string' && !schema.enum && !schema.format && !schema.pattern) {
-          put("x'x 𝔸");
-        } else if (schema.type === 'integer') {
-          for (const e of INT_EDGES) put(e);
-        } else if (schema.type === 'object' && !schema.properties) {
-          put({});
-        } else if (schema.type === 'object' && value[k] && typeof value[k] === 'object' && required.has(k)) {
-          members(schema, value[k] as Record<string, unknown>, at);
-        }
+  const example = exampleBody(op) as Record<string, unknown> | undefined;
+  if (!op.requestBody || !example || typeof example !== 'object' || Array.isArray(example))
+    return out.map((parts) => withParts(op, {}, parts));
+  const root = resolve(schemaAt(op.requestBody.schemaPointer));
+  const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
+  // Only the required members, once per value of each required enum (an optional member left
+  // out can matter for one value only).
+  const requiredOnly = Object.fromEntries(Object.entries(example).filter(([k]) => required.has(k)));
+  add(requiredOnly);
+  for (const k of required) {
+    const values = resolve(((root.properties ?? {}) as Record<string, unknown>)[k]).enum;
+    for (const v of Array.isArray(values) ? values : [])
+      if (v !== requiredOnly[k]) add({ ...requiredOnly, [k]: v });
+  }
+  // The body's own open map (customer variables beside the named fields): one entry whose value
+  // holds letters outside ASCII and the BMP and an apostrophe, two entries, two keys that differ
+  // only in letter case.
+  const extra = [root.additionalProperties, root.unevaluatedProperties].find(
+    (x) => x && typeof x === 'object',
+  );
+  if (extra && resolve(extra).type === 'string') {
+    add({ ...requiredOnly, EdgeVariable1: "Éé𝔸'x" });
+    add({ ...requiredOnly, EdgeVariable1: 'x', EdgeVariable2: 'y' });
+    add({ ...requiredOnly, EdgeVariable: 'x', eDGEvARIABLE: 'y' });
+  }
+  // On the required members only: the edge is the one thing the case adds, so a failure on it is
+  // already minimal (an example case is not shrunk).
+  const members = (node: Schema, value: Record<string, unknown>, path: string[]) => {
+    for (const [k, sub] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
+      const schema = resolve(sub);
+      const at = [...path, k];
+      const put = (v: unknown) => add(applyBreaker(requiredOnly, at, v), at.join('.'));
+      if (schema.type === 'string' && typeof schema.maxLength === 'number' && !schema.format) {
+        const n = Math.min(schema.maxLength, 500);
+        put('x'.repeat(n));
+        put('x'.repeat(n - 1) + '𝔸');
+        put('x'.repeat(Math.max(0, n - 2)) + "'x");
+      } else if (schema.type === 'string' && !schema.enum && !schema.format && !schema.pattern) {
+        put("x'x 𝔸");
+      } else if (schema.type === 'integer') {
+        for (const e of INT_EDGES) put(e);
+      } else if (schema.type === 'object' && !schema.properties) {
+        put({});
+      } else if (schema.type === 'object' && value[k] && typeof value[k] === 'object' && required.has(k)) {
+        members(schema, value[k] as Record<string, unknown>, at);
       }
-    };
-    members(root, body, []);
-  }
+    }
+  };
+  members(root, example, []);
   const prefix = options.prefix ?? '';
   return out.map((parts, i) =>
     renameCase(op, withParts(op, {}, parts), (v, k) => {
