@@ -248,11 +248,9 @@ function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: Kno
           (result) => {
             if (result.failure !== undefined && Date.now() - startedAt >= taskTimeoutMs) broken = true;
           },
-          // Stopped by the phase's signal: the run reports the phase as incomplete.
-          // Anything else is the checker's own error, thrown by settle() (not left unhandled here).
-          (err: unknown) => {
-            if (!ctx.signal?.aborted) errors.push(err);
-          },
+          // Stopped by the phase's signal: the run reports the phase as incomplete. Anything else is
+          // the checker's own error, thrown by settle() (not left unhandled here).
+          (err: unknown) => void (ctx.signal?.aborted || errors.push(err)),
         ),
       );
     },

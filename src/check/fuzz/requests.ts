@@ -145,12 +145,14 @@ function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrar
       pathParams(op).map((p) => [
         p.name,
         // A value that cannot be one path segment (`.`, `..`, a lone surrogate) changes the route.
-        arbitraryFor(schemaAt(p.schemaPointer), {}, [p.name]).filter((v) => !segmentProblem(String(v))),
+        arbitraryFor(schemaAt(p.schemaPointer), undefined, [p.name]).filter(
+          (v) => !segmentProblem(String(v)),
+        ),
       ]),
     ),
   );
   if (!op.requestBody) return params.map((p) => ({ params: p }));
-  const body = arbitraryFor(schemaAt(op.requestBody.schemaPointer), { override: bodyOverride(op, options) });
+  const body = arbitraryFor(schemaAt(op.requestBody.schemaPointer), bodyOverride(op, options));
   return fc.record({ params, body });
 }
 

@@ -160,35 +160,29 @@ export function keyArbitrary(schema: Schema, taken: Set<string>, ascii = false):
   return base.filter((k) => !taken.has(k) && k !== '__proto__');
 }
 
-export interface GenerateOptions {
-  /**
-   * Replaces the arbitrary at a JSON path (keys joined by `/`), e.g. a name that must carry the
-   * run prefix or an id the server must already know. Return undefined to generate freely.
-   */
-  override?: (path: string[], schema: Schema) => fc.Arbitrary<unknown> | undefined;
-}
+/**
+ * Replaces the arbitrary at a JSON path, e.g. a name that must carry the run prefix or an id the
+ * server must already know; undefined generates freely.
+ */
+export type Override = (path: string[], schema: Schema) => fc.Arbitrary<unknown> | undefined;
 
 const MAX_DEPTH = 8;
 
 /** Values the schema accepts, boundary-biased. Validity is still checked by the caller's validator. */
-export function arbitraryFor(
-  node: unknown,
-  options: GenerateOptions = {},
-  path: string[] = [],
-): fc.Arbitrary<unknown> {
+export function arbitraryFor(node: unknown, override?: Override, path: string[] = []): fc.Arbitrary<unknown> {
   const schema = resolve(node);
-  const custom = options.override?.(path, schema);
+  const custom = override?.(path, schema);
   if (custom) return custom;
   if (path.length > MAX_DEPTH) return fc.constant(null);
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   if ('const' in schema) return fc.constant(schema.const);
   for (const key of ['anyOf', 'oneOf'] as const) {
     const subs = schema[key];
-    if (Array.isArray(subs)) return fc.oneof(...subs.map((s) => arbitraryFor(s, options, path)));
+    if (Array.isArray(subs)) return fc.oneof(...subs.map((s) => arbitraryFor(s, override, path)));
   }
   const types = typesOf(schema);
   if (types.length > 1) {
-    return fc.oneof(...types.map((t) => arbitraryFor({ ...schema, type: t }, options, path)));
+    return fc.oneof(...types.map((t) => arbitraryFor({ ...schema, type: t }, override, path)));
   }
   const type = types[0] ?? 'object';
   if (type === 'null') return fc.constant(null);
@@ -197,19 +191,23 @@ export function arbitraryFor(
   if (type === 'number')
     return fc.oneof(integerArbitrary(schema), fc.double({ noNaN: true, noDefaultInfinity: true }));
   if (type === 'string') return stringArbitrary(schema);
-  if (type === 'object') return objectArbitrary(schema, options, path);
+  if (type === 'object') return objectArbitrary(schema, override, path);
   if (type !== 'array') return fc.constant(null);
-  const items = arbitraryFor(schema.items ?? {}, options, [...path, '0']);
+  const items = arbitraryFor(schema.items ?? {}, override, [...path, '0']);
   const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
   const max = typeof schema.maxItems === 'number' ? schema.maxItems : Math.max(min, 5);
   return mapSize(min, max).chain((n) => fc.array(items, { minLength: n, maxLength: n }));
 }
 
-function objectArbitrary(schema: Schema, options: GenerateOptions, path: string[]): fc.Arbitrary<unknown> {
+function objectArbitrary(
+  schema: Schema,
+  override: Override | undefined,
+  path: string[],
+): fc.Arbitrary<unknown> {
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const model = Object.fromEntries(
-    Object.entries(properties).map(([k, v]) => [k, arbitraryFor(v, options, [...path, k])]),
+    Object.entries(properties).map(([k, v]) => [k, arbitraryFor(v, override, [...path, k])]),
   );
   const declared = fc.record(model, { requiredKeys: [...required].filter((k) => k in model) });
   // An open map (customer variables, script parameters): extra members from its value schema.
@@ -219,7 +217,7 @@ function objectArbitrary(schema: Schema, options: GenerateOptions, path: string[
   if (!extraSchema) return declared;
   const taken = new Set(Object.keys(properties));
   const key = keyArbitrary(schema, taken);
-  const value = arbitraryFor(extraSchema, options, [...path, '*']);
+  const value = arbitraryFor(extraSchema, override, [...path, '*']);
   const maxKeys = typeof schema.maxProperties === 'number' ? schema.maxProperties : 20;
   const extras = mapSize(0, maxKeys).chain((n) =>
     fc.uniqueArray(fc.tuple(key, value), { minLength: n, maxLength: n, selector: ([k]) => k }),
