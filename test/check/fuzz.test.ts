@@ -349,8 +349,8 @@ describe('generated phase against servers', () => {
       only: 'createCustomerFromLead',
       seed: 3,
       maxExamples: 60,
-      pollIntervalMs: 500,
-      taskTimeoutMs: 3_000,
+      pollIntervalMs: 1_000,
+      taskTimeoutMs: 5_000,
     });
     // Of the tasks the run saw (these, and the sandbox-like ones of the example's tenant), 20
     // were polled; the never-ending ones past the cap never were.
@@ -358,7 +358,7 @@ describe('generated phase against servers', () => {
     expect(polled.size).toBeGreaterThan(0);
     expect(polled.size).toBeLessThanOrEqual(20);
     const line =
-      /followed 20 of (\d+) tasks started by generated writes; the rest were checked on their first answer \(at most 20 are followed per run\)/.exec(
+      /followed 20 of (\d+) tasks started by generated writes; the rest were checked on their first answer \(at most 20 are followed per run/.exec(
         renderText([report]),
       );
     expect(Number(line?.[1])).toBeGreaterThanOrEqual(started);

@@ -210,6 +210,11 @@ function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: Kno
   };
   /** Set once a task used up the task timeout without ending cleanly (not by a quick failure). */
   let broken = false;
+  /** Why tasks were not followed. */
+  const notFollowed = new Set<string>();
+  const capped = `at most ${max} are followed per run`;
+  const timedOut =
+    'a task of a generated write already did not end within the task timeout, see task_lifecycle';
   return {
     /** Starts following a task to its end; returns at once (a task can take seconds). */
     follow(op: OperationInfo, taskId: string) {
@@ -217,7 +222,7 @@ function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: Kno
       counts.set(op.operationId, n);
       n.started++;
       total.started++;
-      if (broken || total.followed >= max) return;
+      if (broken || total.followed >= max) return void notFollowed.add(broken ? timedOut : capped);
       n.followed++;
       total.followed++;
       summary.cases++;
@@ -258,11 +263,6 @@ function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: Kno
     async settle() {
       await Promise.all(pending);
       if (errors.length) throw errors[0];
-      const why = [
-        total.followed >= max && `at most ${max} are followed per run`,
-        broken &&
-          'a task of a generated write already did not end within the task timeout, see task_lifecycle',
-      ].filter(Boolean);
       for (const [operationId, n] of counts) {
         if (n.followed < n.started)
           ctx.record(
@@ -270,7 +270,7 @@ function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: Kno
               operationId,
               'task_lifecycle',
               caseName,
-              `followed ${total.followed} of ${total.started} tasks started by generated writes; the rest were checked on their first answer (${why.join('; ')})`,
+              `followed ${total.followed} of ${total.started} tasks started by generated writes; the rest were checked on their first answer (${[...notFollowed].join('; ')})`,
             ),
           );
         // A failure of one task is the operation's verdict; the passes are not listed beside it.
