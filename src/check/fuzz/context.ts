@@ -76,10 +76,7 @@ export interface PropertyRun<T> {
   budget: number;
   /** performance.now() the phase started: when given, failures say when the first one came. */
   started?: number;
-  /**
-   * One run. `spend()` says whether the budget allows requests (false once spent or stopped);
-   * undefined discards the value (fc.pre), a Trial is judged.
-   */
+  /** One run: `spend()` is false once the budget is spent or the property stopped; undefined discards. */
   trial(value: T, spend: () => boolean): Promise<Trial | undefined>;
   /** The case name of a minimal failure's outcomes (`label`: the failing trial's). */
   minimal(o: CheckOutcome, numShrinks: number, label?: string): string;
@@ -92,9 +89,8 @@ export interface PropertyRun<T> {
 }
 
 /**
- * Runs a property whose runs send requests and records what it found: the minimal failure (shrunk
- * by fast-check; a failure that stops the property is recorded as it is), the first warning per
- * operation and check, and each check that always passed as one line. The budget ends shrinking.
+ * Runs a property whose runs send requests, within the budget, and records the minimal failure
+ * (one that stops the property as it is), the first warning per check, and the passes as one line.
  */
 export async function runProperty<T>(
   ctx: GeneratedContext,

@@ -66,10 +66,7 @@ interface OperationNames {
   prefix?: string;
 }
 
-/**
- * One property of an operation's generated cases. `accepted`: writes the server accepted, for later
- * cases to send again (requests.ts withReplays); `examples`: cases run first (requests.ts edgeCases).
- */
+/** One property of an operation's cases; `accepted` feeds withReplays, `examples` run first. */
 function checkCases(
   ctx: GeneratedContext,
   summary: GeneratedSummary,
@@ -182,12 +179,10 @@ function checkCases(
 }
 
 /**
- * Tasks generated writes start are polled to their end and checked (task_lifecycle, with arazzo.ts
- * followTask: its bounds, the run's task timeout and the phase's signal), in parallel with the
- * requests that follow, so a task's seconds do not add up per case; at most maxFollowedTasks per
- * run, and none once a task used up the task timeout (each would wait it out again). Recorded under
- * the operation that started the task: each failure (the first per operation and check), the
- * passes as one line. Undefined on the mock (stateless) or without the run's poll settings.
+ * Polls the tasks generated writes start to their end (arazzo.ts followTask, task_lifecycle) beside
+ * the requests that follow, so a task's seconds do not add up per case: at most maxFollowedTasks per
+ * run, none once a task used up the task timeout (each would wait it out again). Recorded under the
+ * write's operation: the first failure per check, the passes as one line. Undefined on the mock.
  */
 function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: KnownIds) {
   const { http, pollIntervalMs, taskTimeoutMs } = ctx;

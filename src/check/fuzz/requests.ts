@@ -1,10 +1,8 @@
-// Requests of one operation, valid or breaking one keyword, built from the operation's schemas in
-// the bundled contract. Names carry the run prefix on a server the checker did not start, then any
-// character (the vendor's rules for v3 names are the task's, not the request's). Ids the server
-// must already know (the int64 members of a body the example gives: SBC and script ids) mostly keep
-// the example's value, so the request gets past the lookup; the rest of the time they go to the
-// integer limits, and a 400 that names only such members is the server's state, not a refusal
-// (`referenceMembers`).
+// Requests of one operation, valid or breaking one keyword, from its schemas in the bundled contract.
+// Names carry the run prefix on a server the checker did not start, then any character (v3 names
+// are the task's rule, not the request's). Ids the server must already know (int64 members the
+// example gives: SBC, script ids) mostly keep the example's value, so the request gets past the
+// lookup (a 400 naming only those is the server's state: `referenceMembers`).
 import fc from 'fast-check';
 import { segmentProblem } from '../../internal/path-params.js';
 import { routeMatcher } from '../../internal/routes.js';
@@ -54,11 +52,7 @@ export interface GeneratedCase {
   parts: RequestParts;
   /** For an invalid case: the keyword it breaks, where, and what that rule rests on. */
   broken?: { label: string; evidence: Evidence; in: 'body' | 'params' };
-  /**
-   * A write the server accepted earlier in the run, sent again as it was or with its names in
-   * another letter case: its names are meant to be taken. Every other case's names are meant to be
-   * fresh (`withFreshNames`).
-   */
+  /** A write accepted earlier, sent again as it was or with its names in another letter case. */
   repeats?: 'same' | 'case';
 }
 
@@ -170,11 +164,8 @@ function exampleParams(op: OperationInfo): Record<string, unknown> {
 }
 
 /**
- * The first valid cases of a property, one edge at a time on the operation's own example (the
- * coverage a generic tool starts with): only the required members; each string member at its
- * longest, with a character outside the BMP at the end, and with an apostrophe; each integer at
- * the int32 and int64 limits; each open map empty; each integer path parameter and patterned id at
- * the limits. Every name differs from the others' (a fresh name per case), so no edge ends at a 409.
+ * The first valid cases of a property, one edge at a time on the operation's example (the coverage
+ * a generic tool starts with; docs/checker.md lists them). Each has a fresh name, so none ends at a 409.
  */
 export function edgeCases(op: OperationInfo, options: RequestOptions = {}): GeneratedCase[] {
   const params = exampleParams(op);
@@ -266,10 +257,9 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
 export const MAX_REPLAYS = 50;
 
 /**
- * Valid cases that now and then repeat a write the server accepted earlier in the run (`accepted`,
- * filled by the caller as answers come): the same request again, or with its names in another
- * letter case (after the run prefix). A server must answer both as the contract says: 2xx or a 409
- * for the name, never a crash. Drawn when the case is drawn, so the state it reads is the run's.
+ * Valid cases that now and then repeat a write accepted earlier in the run (`accepted`, filled as
+ * answers come), as it was or with its names in another letter case after the run prefix: 2xx or a
+ * 409 for the name, never a crash. Drawn when the case is drawn, so the state it reads is the run's.
  */
 export function withReplays(
   op: OperationInfo,
@@ -293,12 +283,10 @@ export function withReplays(
 }
 
 /**
- * The case with every name it carries made fresh against the names `isTaken` knows (those the run
- * created, or a server said were taken): a case drawn or shrunk onto such a name would end at a 409,
- * which a valid case takes as a pass, and would hide what the case is about. The swap keeps the run
- * prefix, the name's length and its other characters (names.ts freshName). A replay keeps its names
- * (they are meant to be taken); an invalid case is never lengthened (a name too short would become
- * valid). Undefined when no fresh name fits: the caller discards the case.
+ * The case with each name made fresh against `isTaken` (names.ts freshName): a case drawn or shrunk
+ * onto a taken name would end at a 409, which passes for a valid case and hides what it is about. A
+ * replay keeps its names; an invalid one is never lengthened (a short name would become valid).
+ * Undefined when no fresh name fits: the caller discards the case.
  */
 export function withFreshNames(
   op: OperationInfo,
@@ -321,9 +309,8 @@ export function withFreshNames(
 }
 
 /**
- * Valid cases whose linked path parameters (links.ts) now and then take an id the run's answers
- * gave (a customer the run created, a task it started) instead of a random one that names nothing
- * and is always 404: the newest first. Drawn when the case is drawn, so the ids are the run's.
+ * Valid cases whose linked path parameters (links.ts) now and then take an id the run's answers gave,
+ * newest first, not only a random one that is always 404. Drawn when the case is drawn.
  */
 export function withKnownIds(
   op: OperationInfo,
@@ -348,9 +335,8 @@ export function withKnownIds(
 type PlacedBreaker = Breaker & { in: 'body' | 'params' };
 
 /**
- * Invalid requests that break one keyword each (of the body or a path parameter), on top of a
- * generated valid request. `keep` drops the breakers that may not be sent (lenient rules as writes
- * to a server the checker did not start, names that could not carry the run prefix).
+ * Invalid requests that break one keyword each (of the body or a path parameter) of a generated
+ * valid request. `keep` drops the breakers that may not be sent (lenient rules as live writes).
  */
 export function invalidCases(
   op: OperationInfo,

@@ -1,9 +1,6 @@
-// Stateful sequences from the workflow description beside the contract
-// (spec/workflows/provisioning.arazzo.json), run by the Arazzo runner (../arazzo.ts) with
-// generated inputs: each step's request body is generated from the operation's schema, the fields
-// the workflow binds ($inputs, $steps) are set from earlier answers, every response gets the
-// per-response checks, and a task step is followed with the task_lifecycle check. Runs where state
-// exists and writes are allowed, like the other workflows.
+// Stateful sequences from spec/workflows/provisioning.arazzo.json, run by ../arazzo.ts with
+// generated inputs and bodies (the fields the workflow binds come from earlier answers): every
+// response checked, every task followed. Runs where state exists and writes are allowed.
 import fc from 'fast-check';
 import { operationById } from '../../contract/index.js';
 import { skipped } from '../checks.js';
@@ -25,11 +22,9 @@ import { validCases } from './requests.js';
 import { stopOn } from '../stop.js';
 
 /**
- * What the answers about one task must agree on across the polls of a sequence's step (the
- * task_lifecycle check follows the status only): each names the task asked for, its createTime
- * never changes, and once it is terminal its outputData and completeTime do not either (a later step
- * reads them). Returns why they disagree, or undefined. Answers that are not a task object were
- * judged by the per-response checks already and are left out.
+ * Why the answers about one task across a step's polls disagree, or undefined: each names the task
+ * asked for, its createTime never changes, and once terminal its outputData and completeTime do not
+ * either (a later step reads them). Answers that are no task object were judged already.
  */
 export function taskAnswersDisagree(taskId: string, answers: unknown[]): string | undefined {
   const tasks = answers.filter(
