@@ -66,118 +66,6 @@ interface OperationNames {
   prefix?: string;
 }
 
-/** One property of an operation's cases; `accepted` feeds withReplays, `examples` run first. */
-function checkCases(
-  ctx: GeneratedContext,
-  summary: GeneratedSummary,
-  op: OperationInfo,
-  names: OperationNames,
-  kind: 'valid' | 'invalid',
-  arbitrary: fc.Arbitrary<GeneratedCase | undefined>,
-  seed: number,
-  state: { started: number; ids: KnownIds; tasks?: ReturnType<typeof taskFollower> },
-  accepted?: GeneratedCase[],
-  examples: GeneratedCase[] = [],
-) {
-  const { ids, tasks } = state;
-  const writes = isWrite(op);
-  const caseName = `generated: ${kind} requests`;
-  const isTaken = (name: string) => names.taken.has(name.toLowerCase());
-  let throttled = 0;
-  let failedOnce = false;
-  return runProperty(ctx, summary, {
-    arbitrary,
-    // Invalid requests are drawn on top of valid ones; some land where no parent holds them.
-    params: { seed, numRuns: ctx.maxExamples, examples: examples.map((c) => [c]), maxSkipsPerRun: 20 },
-    budget: ctx.maxExamples + SHRINK_BUDGET,
-    started: state.started,
-    caseName,
-    kind,
-    minimal: (_o, n, label) => {
-      const minimal = `generated: ${kind} request, minimal after ${n} shrinks (seed ${ctx.seed})`;
-      return label ? `${minimal}: ${label}` : minimal;
-    },
-    skip: (why) =>
-      ctx.record(
-        skipped(
-          op.operationId,
-          primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
-          caseName,
-          `generation stopped: ${why}`,
-        ),
-      ),
-    passed: (n) => `${n} generated ${kind} requests (seed ${ctx.seed})`,
-    async trial(drawn, spend) {
-      // Freshness is part of the case, not of the shrinker: a drawn or shrunk case whose name the run
-      // already holds gets a fresh one here, so no candidate ends at a 409 that passes for it.
-      const c = drawn && withFreshNames(op, drawn, isTaken, names);
-      if (!c || (kind === 'valid' && !isValidCase(op, c.parts))) return undefined;
-      if (!spend()) return { outcomes: [] };
-      summary.cases++;
-      const sent = await ctx.send(c.request).catch(stopOn(ctx.signal));
-      const res = sent.exchange.response;
-      if (res && is2xx(res.status)) {
-        ids.note(op.operationId, sent.json);
-        const taskId = writes ? readTaskId(sent.json) : undefined;
-        if (taskId !== undefined) tasks?.follow(op, taskId);
-      }
-      const outcomes = judge(ctx, op, caseName, sent, {
-        kind: kind === 'valid' ? 'positive' : 'negative',
-        // Generated ids may name nothing the server holds, generated names one it already has.
-        stateUnknown: true,
-        ...(ctx.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: ctx.maxResponseTimeMs } : {}),
-        // applyChecks decides lenient or failed from the evidence, --strict included.
-        ...(c.broken ? { evidence: c.broken.evidence } : {}),
-      });
-      // No complete answer (the request deadline, a reset): shrinking would only wait it out again.
-      if (res === undefined)
-        return {
-          outcomes,
-          stop: `no complete response to a generated request (${sent.exchange.networkError ?? 'no answer'}); the failure is reported as it is, not shrunk`,
-        };
-      if (res.status === 429) {
-        if (++throttled >= MAX_THROTTLED)
-          return {
-            outcomes: [],
-            stop: `the server answered 429 to ${MAX_THROTTLED} generated requests in a row; run again later, or with a lower --max-examples`,
-          };
-        // The shared floor (src/internal/timers.ts), and no wait past 30 s: generation goes on.
-        const retryAfter = parseRetryAfter(res.headers['retry-after']);
-        await sleep(Math.min(nextAskWait(MIN_THROTTLE_WAIT_MS, 0, retryAfter), 30_000), ctx.signal).catch(
-          stopOn(ctx.signal),
-        );
-      } else throttled = 0;
-      if (writes && (is2xx(res.status) || res.status === 409))
-        for (const n of namesIn(op, c.request.body)) names.taken.add(n.toLowerCase());
-      if (writes && is2xx(res.status)) {
-        names.created.push(...namesIn(op, c.request.body));
-        // Frozen from the first failure on: a shrink candidate then replays what the failing case
-        // replayed, not a write some earlier candidate made.
-        if (accepted && !failedOnce && accepted.length < MAX_REPLAYS) {
-          const { repeats: _repeats, ...sent } = c;
-          accepted.push(sent);
-        }
-      }
-      // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure:
-      // listed in the summary, not counted as passed.
-      const i = outcomes.findIndex((o) => o.check === 'negative_data_rejection' && o.verdict === 'lenient');
-      if (c.broken && i >= 0) {
-        outcomes.splice(i, 1);
-        if (summary.warnings.length < 50)
-          summary.warnings.push({
-            operationId: op.operationId,
-            label: c.broken.label,
-            evidence: c.broken.evidence,
-            status: res.status,
-            request: c.request,
-          });
-      }
-      failedOnce ||= outcomes.some((o) => o.verdict === 'failed');
-      return { outcomes, ...(c.broken ? { label: c.broken.label } : {}) };
-    },
-  });
-}
-
 /**
  * Polls the tasks generated writes start to their end (arazzo.ts followTask, task_lifecycle) beside
  * the requests that follow, so a task's seconds do not add up per case: at most maxFollowedTasks per
@@ -293,8 +181,9 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
     failures: [],
     warnings: [],
   };
+  const started = performance.now();
   const ids = new KnownIds();
-  const state = { started: performance.now(), ids, tasks: taskFollower(ctx, summary, ids) };
+  const tasks = taskFollower(ctx, summary, ids);
   const embedded = ctx.targetKind !== 'live';
   const prefix = embedded ? {} : { prefix: ctx.prefix };
   const sequences = runSequences(ctx, streamSeed(ctx.seed, operations.length, 2), summary);
@@ -308,6 +197,113 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
   for (const op of operations) {
     let resolve!: () => void;
     validDone.set(op.operationId, { promise: new Promise<void>((r) => (resolve = r)), resolve });
+  }
+  /** One property of an operation's cases; `accepted` feeds withReplays, `examples` run first. */
+  function checkCases(
+    op: OperationInfo,
+    names: OperationNames,
+    kind: 'valid' | 'invalid',
+    arbitrary: fc.Arbitrary<GeneratedCase | undefined>,
+    seed: number,
+    accepted?: GeneratedCase[],
+    examples: GeneratedCase[] = [],
+  ) {
+    const writes = isWrite(op);
+    const caseName = `generated: ${kind} requests`;
+    const isTaken = (name: string) => names.taken.has(name.toLowerCase());
+    let throttled = 0;
+    let failedOnce = false;
+    return runProperty(ctx, summary, {
+      arbitrary,
+      // Invalid requests are drawn on top of valid ones; some land where no parent holds them.
+      params: { seed, numRuns: ctx.maxExamples, examples: examples.map((c) => [c]), maxSkipsPerRun: 20 },
+      budget: ctx.maxExamples + SHRINK_BUDGET,
+      started,
+      caseName,
+      kind,
+      minimal: (_o, n, label) => {
+        const minimal = `generated: ${kind} request, minimal after ${n} shrinks (seed ${ctx.seed})`;
+        return label ? `${minimal}: ${label}` : minimal;
+      },
+      skip: (why) =>
+        ctx.record(
+          skipped(
+            op.operationId,
+            primaryCheck(kind === 'valid' ? 'positive' : 'negative'),
+            caseName,
+            `generation stopped: ${why}`,
+          ),
+        ),
+      passed: (n) => `${n} generated ${kind} requests (seed ${ctx.seed})`,
+      async trial(drawn, spend) {
+        // Freshness is part of the case, not of the shrinker: a drawn or shrunk case whose name the run
+        // already holds gets a fresh one here, so no candidate ends at a 409 that passes for it.
+        const c = drawn && withFreshNames(op, drawn, isTaken, names);
+        if (!c || (kind === 'valid' && !isValidCase(op, c.parts))) return undefined;
+        if (!spend()) return { outcomes: [] };
+        summary.cases++;
+        const sent = await ctx.send(c.request).catch(stopOn(ctx.signal));
+        const res = sent.exchange.response;
+        if (res && is2xx(res.status)) {
+          ids.note(op.operationId, sent.json);
+          const taskId = writes ? readTaskId(sent.json) : undefined;
+          if (taskId !== undefined) tasks?.follow(op, taskId);
+        }
+        const outcomes = judge(ctx, op, caseName, sent, {
+          kind: kind === 'valid' ? 'positive' : 'negative',
+          // Generated ids may name nothing the server holds, generated names one it already has.
+          stateUnknown: true,
+          ...(ctx.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: ctx.maxResponseTimeMs } : {}),
+          // applyChecks decides lenient or failed from the evidence, --strict included.
+          ...(c.broken ? { evidence: c.broken.evidence } : {}),
+        });
+        // No complete answer (the request deadline, a reset): shrinking would only wait it out again.
+        if (res === undefined)
+          return {
+            outcomes,
+            stop: `no complete response to a generated request (${sent.exchange.networkError ?? 'no answer'}); the failure is reported as it is, not shrunk`,
+          };
+        if (res.status === 429) {
+          if (++throttled >= MAX_THROTTLED)
+            return {
+              outcomes: [],
+              stop: `the server answered 429 to ${MAX_THROTTLED} generated requests in a row; run again later, or with a lower --max-examples`,
+            };
+          // The shared floor (src/internal/timers.ts), and no wait past 30 s: generation goes on.
+          const retryAfter = parseRetryAfter(res.headers['retry-after']);
+          await sleep(Math.min(nextAskWait(MIN_THROTTLE_WAIT_MS, 0, retryAfter), 30_000), ctx.signal).catch(
+            stopOn(ctx.signal),
+          );
+        } else throttled = 0;
+        if (writes && (is2xx(res.status) || res.status === 409))
+          for (const n of namesIn(op, c.request.body)) names.taken.add(n.toLowerCase());
+        if (writes && is2xx(res.status)) {
+          names.created.push(...namesIn(op, c.request.body));
+          // Frozen from the first failure on: a shrink candidate then replays what the failing case
+          // replayed, not a write some earlier candidate made.
+          if (accepted && !failedOnce && accepted.length < MAX_REPLAYS) {
+            const { repeats: _repeats, ...sent } = c;
+            accepted.push(sent);
+          }
+        }
+        // A server that ignores a rule we chose (not the vendor's) gets a warning, not a failure:
+        // listed in the summary, not counted as passed.
+        const i = outcomes.findIndex((o) => o.check === 'negative_data_rejection' && o.verdict === 'lenient');
+        if (c.broken && i >= 0) {
+          outcomes.splice(i, 1);
+          if (summary.warnings.length < 50)
+            summary.warnings.push({
+              operationId: op.operationId,
+              label: c.broken.label,
+              evidence: c.broken.evidence,
+              status: res.status,
+              request: c.request,
+            });
+        }
+        failedOnce ||= outcomes.some((o) => o.verdict === 'failed');
+        return { outcomes, ...(c.broken ? { label: c.broken.label } : {}) };
+      },
+    });
   }
   async function runOperation(op: OperationInfo, i: number) {
     if (ctx.only && op.operationId !== ctx.only) return;
@@ -326,18 +322,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
     const valid = withKnownIds(op, validCases(op, prefix), ids);
     const arbitrary = writes ? withReplays(op, valid, accepted, prefix) : valid;
     const seed = (p: number) => streamSeed(ctx.seed, i, p);
-    await checkCases(
-      ctx,
-      summary,
-      op,
-      names,
-      'valid',
-      arbitrary,
-      seed(0),
-      state,
-      accepted,
-      edgeCases(op, prefix),
-    );
+    await checkCases(op, names, 'valid', arbitrary, seed(0), accepted, edgeCases(op, prefix));
     validDone.get(op.operationId)!.resolve();
     const invalid = invalidCases(op, {
       ...prefix,
@@ -347,7 +332,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
       keep: (b, lenient) =>
         (embedded || !writes || !lenient) && !(ctx.targetKind === 'mock' && PRISM_UNENFORCED.has(b.keyword)),
     });
-    if (invalid) await checkCases(ctx, summary, op, names, 'invalid', invalid, seed(1), state);
+    if (invalid) await checkCases(op, names, 'invalid', invalid, seed(1));
     // What a tenant now holds is listed; a server the checker started is thrown away with it.
     if (names.created.length && !embedded) ctx.created(op.operationId, [...new Set(names.created)]);
   }
@@ -366,7 +351,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
       }
     }),
   ]);
-  await state.tasks?.settle();
-  summary.durationMs = Math.round(performance.now() - state.started);
+  await tasks?.settle();
+  summary.durationMs = Math.round(performance.now() - started);
   return summary;
 }
