@@ -14,9 +14,11 @@ export interface Breaker {
   keyword: string;
   /** The schema object that holds the keyword (its `x-evidence` says what the rule rests on). */
   schema: Schema;
-  /** The bad value to put at `path`, or `remove` to leave a required member out. */
-  bad: fc.Arbitrary<unknown> | 'remove';
+  /** The bad value to put at `path`: REMOVE leaves a required member out. */
+  bad: fc.Arbitrary<unknown>;
 }
+
+const REMOVE: unique symbol = Symbol('remove');
 
 /** A value of each JSON type; `null` first, as "sent null, not omitted". */
 const WRONG_TYPES: Record<string, fc.Arbitrary<unknown>> = {
@@ -129,7 +131,7 @@ export function breakersOf(
   if (!types.includes('object') && !schema.properties) return out;
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : [])
-    push('required', 'remove', [...path, name]);
+    push('required', fc.constant(REMOVE), [...path, name]);
   for (const [name, child] of Object.entries(properties))
     out.push(...breakersOf(child, [...path, name], depth + 1, options));
   const taken = new Set(Object.keys(properties));
@@ -177,7 +179,5 @@ export function applyBreaker(value: unknown, path: string[], bad: unknown): unkn
   } else parent[last] = bad;
   return root;
 }
-
-export const REMOVE: unique symbol = Symbol('remove');
 
 export const breakerLabel = (b: Breaker) => `/${b.path.join('/')} ${b.keyword}`.replace(/^\/ /, '/ ');

@@ -19,14 +19,7 @@ import { freshName, nameFields } from '../names.js';
 import { at, exampleBody } from '../references.js';
 import type { CheckRequest } from '../types.js';
 import type { KnownIds } from './links.js';
-import {
-  applyBreaker,
-  breakerLabel,
-  breakersOf,
-  REMOVE,
-  type Breaker,
-  type BreakerOptions,
-} from './invalid.js';
+import { applyBreaker, breakerLabel, breakersOf, type Breaker, type BreakerOptions } from './invalid.js';
 import {
   arbitraryFor,
   boundedLength,
@@ -364,15 +357,14 @@ export function invalidCases(
       !(
         options.prefix !== undefined &&
         isName(b) &&
-        (b.keyword === 'type' || b.keyword === 'minLength' || b.bad === 'remove')
+        (b.keyword === 'type' || b.keyword === 'minLength' || b.keyword === 'required')
       ),
   );
   if (!breakers.length) return undefined;
   return fc.integer({ min: 0, max: breakers.length - 1 }).chain((i) => {
     const b = breakers[i]!;
-    const bad = b.bad === 'remove' ? fc.constant(REMOVE as unknown) : b.bad;
     const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
-    return fc.tuple(partsArbitrary(op, options), bad).map(([parts, value]): GeneratedCase | undefined => {
+    return fc.tuple(partsArbitrary(op, options), b.bad).map(([parts, value]): GeneratedCase | undefined => {
       const v =
         options.prefix !== undefined && isName(b) && typeof value === 'string'
           ? options.prefix + value
