@@ -34,7 +34,6 @@ export interface RecordedEntry {
 
 export interface Recording {
   path: string;
-  creator: string;
   entries: RecordedEntry[];
 }
 
@@ -123,7 +122,6 @@ export function readRecording(path: string): Recording {
     throw new HarInputError(
       `${path} is JSON but not a HAR: a HAR is an object {"log": {"version": "1.2", "entries": [...]}}.`,
     );
-  const { creator } = raw.log;
   const entries = raw.log.entries.map((e, index): RecordedEntry => {
     const where = `${path}: log.entries[${index}]`;
     if (!isObject(e) || !isObject(e.request))
@@ -162,9 +160,5 @@ export function readRecording(path: string): Recording {
       timeMs: typeof e.time === 'number' && e.time >= 0 ? e.time : 0,
     };
   });
-  return {
-    path,
-    creator: isObject(creator) && typeof creator.name === 'string' ? creator.name : '',
-    entries,
-  };
+  return { path, entries };
 }

@@ -20,17 +20,6 @@ export interface RecordingReport {
   secrets: string[];
 }
 
-/**
- * The operation a recorded URL addresses: its path as is, or, for an API behind a path prefix
- * (`https://gw.example.com/lp/api/v2/...`), from the first `/api/` on.
- */
-function route(method: string, pathname: string) {
-  const direct = matchRoute(method, pathname);
-  if (direct.kind !== 'not-found') return direct;
-  const at = pathname.indexOf('/api/');
-  return at > 0 ? matchRoute(method, pathname.slice(at)) : direct;
-}
-
 function checkRequest(e: RecordedEntry, redact: Redactor): CheckRequest {
   const text = e.requestBody && redact(e.requestBody);
   let body: unknown = text;
@@ -58,7 +47,9 @@ export function validateRecording(recording: Recording, options: { strict?: bool
   const drift = new DriftCollector();
   const origins = new Set<string>();
   for (const e of recording.entries) {
-    const match = route(e.method, e.url.pathname);
+    // The path as is, or, for an API behind a prefix (`https://gw.example.com/lp/api/v2/...`), from
+    // the first `/api/` on.
+    const match = matchRoute(e.method, e.url.pathname.slice(Math.max(0, e.url.pathname.indexOf('/api/'))));
     if (match.kind !== 'operation') {
       const key = `${e.method} ${e.url.pathname}`;
       const seen = unknown.get(key);

@@ -81,6 +81,23 @@ function violationsOf(outcomes: CheckOutcome[]): string {
   return [...new Set([...named('failed'), ...named('lenient', ';lenient')])].join(', ') || 'none';
 }
 
+const PROBLEM_HEADERS = {
+  'content-type': 'application/problem+json; charset=utf-8',
+  [VIOLATIONS_HEADER]: 'none',
+};
+
+/** Writes a whole answer, unless one went out already. */
+function reply(res: ServerResponse, status: number, body: string, headers: Record<string, string>) {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) }).end(body);
+}
+
+const problemReply = (res: ServerResponse, status: number, detail: string, close = false) =>
+  reply(res, status, problemBody(status, detail), {
+    ...PROBLEM_HEADERS,
+    ...(close && { connection: 'close' }),
+  });
+
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = normalizeBaseUrl(options.upstream, 'startProxy: upstream', UPSTREAM_WORDING);
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
@@ -98,31 +115,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       redactSeen = redactor([...secrets]);
     }
   };
-
-  function reply(
-    res: ServerResponse,
-    status: number,
-    headers: Record<string, string>,
-    body: string,
-    close = false,
-  ) {
-    if (res.headersSent || res.destroyed) return;
-    res.writeHead(status, {
-      ...headers,
-      'content-length': String(Buffer.byteLength(body)),
-      ...(close && { connection: 'close' }),
-    });
-    res.end(body);
-  }
-
-  const problemReply = (res: ServerResponse, status: number, detail: string, close = false) =>
-    reply(
-      res,
-      status,
-      { 'content-type': 'application/problem+json; charset=utf-8', [VIOLATIONS_HEADER]: 'none' },
-      problemBody(status, detail),
-      close,
-    );
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
@@ -183,13 +175,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       error,
       timings: { startedAt, totalMs: performance.now() - started },
     });
-    if (!answer)
-      return refuse(
-        502,
-        `The upstream ${upstream} gave no complete answer: ${error}.`,
-        false,
-        'upstream-failed',
-      );
+    if (!answer) {
+      const detail = `The upstream ${upstream} gave no complete answer: ${error}.`;
+      return refuse(502, detail, false, 'upstream-failed');
+    }
     if (answer.truncated) {
       const detail = `The upstream answered more than ${MAX_RESPONSE_BYTES} bytes, the most the proxy reads; the contract's bodies are a few kB.`;
       return refuse(502, detail, false, 'upstream-too-large');
@@ -198,19 +187,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const match = matchRoute(method, pathname);
     let violations = 'unknown-operation';
     if (match.kind === 'operation') {
+      const auth = req.headers.authorization ? 'token' : 'none';
+      const request = { method, path: redact(target), auth } as const;
       const { response, json } = parsedResponse(answer, Math.round(performance.now() - started), redact);
-      const request = {
-        method,
-        path: redact(target),
-        auth: req.headers.authorization ? 'token' : 'none',
-      } as const;
       const caseName = `${method} ${pathname}`;
       violations = violationsOf(
         judgeExchange(match.operation, { request, response }, json, { caseName, strict: options.strict }),
       );
     }
     logLine(answer.status, violations);
-    reply(res, answer.status, { ...forwarded(answer.headers), [VIOLATIONS_HEADER]: violations }, answer.text);
+    reply(res, answer.status, answer.text, { ...forwarded(answer.headers), [VIOLATIONS_HEADER]: violations });
   }
 
   const server = createServer(serverOptions(limits), (req, res) => {
