@@ -3,9 +3,8 @@ import { errorText } from '../internal/error-text.js';
 import { cappedChunks, errorCode, errorCodeOrText } from '../internal/exchange.js';
 
 /**
- * The largest HAR read (64 MiB). A recording of API traffic is kilobytes to a few megabytes; a
- * larger file is refused before it is read, rather than streamed, because the whole parsed HAR is
- * what is validated and seeded from, and 64 MiB of JSON already parses to a few hundred MB of heap.
+ * The largest HAR read (64 MiB; API traffic records to a few MB): refused before reading, not streamed,
+ * since the whole parsed HAR is validated and seeded from, and 64 MiB of JSON parses to hundreds of MB.
  */
 export const MAX_HAR_BYTES = 64 * 1024 * 1024;
 
@@ -37,7 +36,7 @@ export interface Recording {
   entries: RecordedEntry[];
 }
 
-/** The file's text, BOM removed; read to the cap whatever stat said, since a pipe or a growing file has no honest size. */
+/** The file's text, BOM removed. Read to the cap whatever stat said: a pipe has no honest size. */
 function readText(path: string): string {
   let fd: number;
   try {
