@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorText } from '../internal/error-text.js';
-import { cappedChunks, errorCode, errorCodeOrText } from '../internal/exchange.js';
+import { errorCode, errorCodeOrText } from '../internal/exchange.js';
 
 /**
  * The largest HAR read (64 MiB; API traffic records to a few MB): refused before reading, not streamed,
@@ -56,11 +56,14 @@ function readText(path: string): string {
     const info = fstatSync(fd);
     if (info.isDirectory()) throw new HarInputError(`${path} is a directory; pass the path of a .har file.`);
     if (info.size > MAX_HAR_BYTES) throw tooLarge();
-    const text = cappedChunks(MAX_HAR_BYTES);
     const chunk = Buffer.allocUnsafe(1024 * 1024);
-    for (let n; (n = readSync(fd, chunk)) > 0;)
-      if (!text.add(Buffer.from(chunk.subarray(0, n)))) throw tooLarge();
-    return new TextDecoder().decode(text.bytes());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (let n; (n = readSync(fd, chunk)) > 0;) {
+      if ((size += n) > MAX_HAR_BYTES) throw tooLarge();
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
   } finally {
     closeSync(fd);
   }
