@@ -40,6 +40,13 @@ export interface GeneratedContext extends Partial<
   created(operationId: string, names: string[], id?: string): void;
 }
 
+/** The run's poll settings as a workflow's context (writes allowed); undefined without them. */
+export function workflowContext(ctx: GeneratedContext): WorkflowContext | undefined {
+  const { http, exchange, pollIntervalMs, taskTimeoutMs } = ctx;
+  if (!http || !exchange || pollIntervalMs === undefined || taskTimeoutMs === undefined) return undefined;
+  return { ...ctx, http, exchange, pollIntervalMs, taskTimeoutMs, writesAllowed: true };
+}
+
 /** The per-response checks (src/check/checks.ts) of one exchange, with the run's --strict. */
 export const judge = (
   ctx: GeneratedContext,

@@ -14,7 +14,7 @@ import { primaryCheck, skipped } from '../checks.js';
 import { namesIn } from '../names.js';
 import { stopOn } from '../stop.js';
 import type { CheckOutcome, GeneratedSummary } from '../types.js';
-import { judge, runProperty, type GeneratedContext } from './context.js';
+import { judge, runProperty, workflowContext, type GeneratedContext } from './context.js';
 import { KnownIds } from './links.js';
 import {
   edgeCases,
@@ -73,10 +73,9 @@ interface OperationNames {
  * write's operation: the first failure per check, the passes as one line. Undefined on the mock.
  */
 function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: KnownIds) {
-  const { http, pollIntervalMs, taskTimeoutMs } = ctx;
   // The deterministic task workflow already failed here: following more tasks would only repeat it.
-  const unset = pollIntervalMs === undefined || taskTimeoutMs === undefined;
-  if (ctx.targetKind === 'mock' || ctx.tasksBroken || !http || unset) return undefined;
+  const workflowCtx = ctx.targetKind === 'mock' || ctx.tasksBroken ? undefined : workflowContext(ctx);
+  if (!workflowCtx) return undefined;
   const caseName = 'generated: the tasks of accepted writes';
   const max = ctx.maxFollowedTasks ?? DEFAULT_MAX_FOLLOWED_TASKS;
   const pending: Promise<void>[] = [];
@@ -112,11 +111,7 @@ function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: Kno
       const startedAt = Date.now();
       const followed = followTask(
         {
-          ...ctx,
-          http,
-          pollIntervalMs,
-          taskTimeoutMs,
-          writesAllowed: true,
+          ...workflowCtx,
           exchange: async (poll, request) => {
             const sent = await ctx.send(request);
             if (is2xx(sent.exchange.response?.status ?? 0)) ids.note(poll.operationId, sent.json);
@@ -134,7 +129,8 @@ function taskFollower(ctx: GeneratedContext, summary: GeneratedSummary, ids: Kno
       pending.push(
         followed.then(
           (result) => {
-            if (result.failure !== undefined && Date.now() - startedAt >= taskTimeoutMs) broken = true;
+            if (result.failure !== undefined && Date.now() - startedAt >= workflowCtx.taskTimeoutMs)
+              broken = true;
           },
           // Stopped by the phase's signal: the run reports the phase as incomplete. Anything else is
           // the checker's own error, thrown by settle() (not left unhandled here).

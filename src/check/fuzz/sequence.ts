@@ -14,10 +14,9 @@ import {
   workflowDocument,
   type StepIo,
   type Workflow,
-  type WorkflowContext,
 } from '../arazzo.js';
 import type { CheckOutcome, GeneratedSummary } from '../types.js';
-import { judge, runProperty, type GeneratedContext } from './context.js';
+import { judge, runProperty, workflowContext, type GeneratedContext } from './context.js';
 import { validCases } from './requests.js';
 import { stopOn } from '../stop.js';
 
@@ -90,16 +89,9 @@ async function runSequence(
     return void skip('the sequence writes: pass --allow-writes to run it against this server');
   if (ctx.targetKind === 'live' && needsLead && !ctx.leadTenantId)
     return void skip('needs a lead that may be converted: pass --lead-tenant <msTenantId>');
-  const { http, exchange, pollIntervalMs, taskTimeoutMs } = ctx;
-  if (!http || !exchange || pollIntervalMs === undefined || taskTimeoutMs === undefined) return;
-  const workflowCtx: WorkflowContext = {
-    ...ctx,
-    http,
-    exchange,
-    pollIntervalMs,
-    taskTimeoutMs,
-    writesAllowed: true,
-  };
+  const workflowCtx = workflowContext(ctx);
+  if (!workflowCtx) return;
+  const { http, exchange } = workflowCtx;
 
   // A name that passes the conversion task's rule, so that the sequence goes on to the import.
   // Other text inputs (the full name) are optional and, when sent, keep to the task's rule too
