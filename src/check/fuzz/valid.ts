@@ -16,7 +16,7 @@ const EDGE_CHARS = [' ', '_', "'", '-', '.', '/', '"', '\\', '%', '&', '+', '#',
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
 
 /** `^[...]+$`, `^[...]*$`, `^[...]{m,n}$`: a pattern that is one character class repeated. */
-export function repeatedClass(pattern: string): RegExp | undefined {
+function repeatedClass(pattern: string): RegExp | undefined {
   const m = /^\^(\[(?:\\.|[^\]\\])+\]|\\[dws]|\.)(?:[+*]|\{\d+(?:,\d*)?\})\$$/.exec(pattern);
   if (!m) return undefined;
   try {
@@ -28,17 +28,16 @@ export function repeatedClass(pattern: string): RegExp | undefined {
 
 /** One character: mostly ASCII letters and digits, often a letter outside ASCII or an edge character. */
 export function charUnit(allowed?: RegExp): fc.Arbitrary<string> {
-  const pools: fc.WeightedArbitrary<string>[] = (
-    [
-      [ALNUM, 6],
-      [NON_ASCII, 2],
-      [EDGE_CHARS, 2],
-      [ASTRAL, 1],
-    ] as const
-  )
-    .map(([chars, weight]) => ({ chars: chars.filter((c) => !allowed || allowed.test(c)), weight }))
-    .filter(({ chars }) => chars.length)
-    .map(({ chars, weight }) => ({ arbitrary: fc.constantFrom(...chars), weight }));
+  const pools: fc.WeightedArbitrary<string>[] = [];
+  for (const [chars, weight] of [
+    [ALNUM, 6],
+    [NON_ASCII, 2],
+    [EDGE_CHARS, 2],
+    [ASTRAL, 1],
+  ] as const) {
+    const ok = chars.filter((c) => !allowed || allowed.test(c));
+    if (ok.length) pools.push({ arbitrary: fc.constantFrom(...ok), weight });
+  }
   pools.push({
     arbitrary: allowed
       ? fc.stringMatching(allowed)
