@@ -69,14 +69,14 @@ export const judge = (
   );
 
 /** One run of a property: its outcomes, and why the property stops there (later runs then pass unsent). */
-export interface Trial {
+interface Trial {
   outcomes: CheckOutcome[];
   stop?: string;
   /** The broken rule, for the report's failure line. */
   label?: string;
 }
 
-export interface PropertyRun<T> {
+interface PropertyRun<T> {
   arbitrary: fc.Arbitrary<T>;
   params: fc.Parameters<[T]>;
   /** Runs (shrink candidates included) that send requests at most; the later ones pass unsent. */

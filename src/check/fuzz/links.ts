@@ -21,9 +21,9 @@ export interface IdLink {
 const STEP_OUTPUT = /^\$steps\.[^.]+\.outputs\.(.+)$/;
 const RESPONSE_BODY = /^\$response\.body(?:#(\/.*))?$/;
 
-/** The links of a workflow document (the project's by default). */
-export function idLinks(document = workflowDocument): IdLink[] {
-  const steps = document.workflows.flatMap((w) => w.steps);
+/** The links of the project's workflow document. */
+export function idLinks(): IdLink[] {
+  const steps = workflowDocument.workflows.flatMap((w) => w.steps);
   const sources = new Map<string, IdLink['sources']>();
   for (const { operationId, outputs } of steps)
     for (const [name, expression] of Object.entries(outputs ?? {})) {
@@ -50,7 +50,7 @@ const MAX_KNOWN_IDS = 50;
 /** The ids the run's answers gave, by kind: filled as 2xx answers come, read when a case is drawn. */
 export class KnownIds {
   readonly #byName = new Map<string, string[]>();
-  constructor(readonly links: IdLink[] = idLinks()) {}
+  readonly links = idLinks();
 
   /** Notes the ids a 2xx answer of `operationId` holds. */
   note(operationId: string, json: unknown): void {

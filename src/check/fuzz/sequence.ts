@@ -25,7 +25,7 @@ import { stopOn } from '../stop.js';
  * asked for, its createTime never changes, and once terminal its outputData and completeTime do not
  * either (a later step reads them). Answers that are no task object were judged already.
  */
-export function taskAnswersDisagree(taskId: string, answers: unknown[]): string | undefined {
+function taskAnswersDisagree(taskId: string, answers: unknown[]): string | undefined {
   const tasks = answers.filter(
     (a): a is Record<string, unknown> => !!a && typeof a === 'object' && !Array.isArray(a),
   );
