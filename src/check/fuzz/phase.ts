@@ -189,11 +189,10 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
     ids.sourcesOf(operationId).filter((s) => s !== operationId && isWrite(operationById(s)));
   const waitsFor = (from: string, to: string, seen = new Set<string>()): boolean =>
     writeSources(from).some((s) => s === to || (!seen.has(s) && (seen.add(s), waitsFor(s, to, seen))));
-  const validDone = new Map<string, { promise: Promise<void>; resolve: () => void }>();
-  for (const op of operations) {
-    let resolve!: () => void;
-    validDone.set(op.operationId, { promise: new Promise<void>((r) => (resolve = r)), resolve });
-  }
+  const validEnded = new Map<string, () => void>();
+  const validDone = new Map(
+    operations.map((op) => [op.operationId, new Promise<void>((r) => validEnded.set(op.operationId, r))]),
+  );
   /** One property of an operation's cases; `accepted` feeds withReplays, `examples` run first. */
   function checkCases(
     op: OperationInfo,
@@ -319,7 +318,7 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
     const arbitrary = writes ? withReplays(op, valid, accepted, prefix) : valid;
     const seed = (p: number) => streamSeed(ctx.seed, i, p);
     await checkCases(op, names, 'valid', arbitrary, seed(0), accepted, edgeCases(op, prefix));
-    validDone.get(op.operationId)!.resolve();
+    validEnded.get(op.operationId)!();
     const invalid = invalidCases(op, {
       ...prefix,
       asciiKeys: ctx.targetKind === 'mock',
@@ -339,11 +338,11 @@ export async function runGenerated(ctx: GeneratedContext): Promise<GeneratedSumm
         await Promise.all(
           writeSources(op.operationId)
             .filter((s) => !waitsFor(s, op.operationId))
-            .map((s) => validDone.get(s)!.promise),
+            .map((s) => validDone.get(s)),
         );
         await runOperation(op, i);
       } finally {
-        validDone.get(op.operationId)!.resolve();
+        validEnded.get(op.operationId)!();
       }
     }),
   ]);
