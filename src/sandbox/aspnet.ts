@@ -49,26 +49,6 @@ export const EXTRA_MEMBERS = Object.freeze({
   extraObject: Object.freeze({ addedBy: 'aspnet.extraMembers' }),
 });
 
-export function checkAspNetOptions(value: unknown): AspNetOptions {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(
-      `startSandbox: aspnet must be an object of switches (${ASPNET_SWITCHES.join(', ')}).`,
-    );
-  }
-  const out: AspNetOptions = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (!(ASPNET_SWITCHES as readonly string[]).includes(k)) {
-      throw new TypeError(
-        `startSandbox: unknown aspnet switch ${JSON.stringify(k)}; the switches are ${ASPNET_SWITCHES.join(', ')}.`,
-      );
-    }
-    if (typeof v !== 'boolean') throw new TypeError(`startSandbox: aspnet.${k} must be true or false.`);
-    out[k as AspNetSwitch] = v;
-  }
-  return out;
-}
-
 /** `--aspnet all` or `--aspnet name,name`; throws an Error whose message lists the names. */
 export function parseAspNetFlag(value: string): AspNetOptions {
   const names = value

@@ -2,7 +2,7 @@ import { wholeNumber } from '../internal/whole-number.js';
 import { UUID } from '../contract/index.js';
 import type { FaultQueue } from './faults.js';
 import { addError, errorMap, problemReply, validationReply, type Reply } from '../internal/problems.js';
-import { capReached } from './problems.js';
+import { capReached } from './limits.js';
 import { customerView, type SandboxState } from './state.js';
 
 /** What the control plane may touch: the state (replaced on reset) and the fault queue. */

@@ -1,7 +1,7 @@
 // Flat uuid strings: each kept entity costs 440 bytes less than with crypto's (see ids.ts).
 import { newUuid as randomUUID } from '../ids.js';
 import type { CreateCustomerFromLeadRequest } from '../../types.js';
-import { capReached, tasksBusy } from '../problems.js';
+import { capReached, tasksBusy } from '../limits.js';
 import {
   alreadyConvertedTask,
   convertedTask,

@@ -2,7 +2,7 @@ import { schemaPropertyNames, specExample } from '../../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer } from '../../types.js';
 import { newUuid } from '../ids.js';
 import { addError, errorMap, problemReply, validationReply } from '../../internal/problems.js';
-import { capReached } from '../problems.js';
+import { capReached } from '../limits.js';
 import { tenantKey, type SandboxState } from '../state.js';
 import { ok, type Handler } from './handler.js';
 

@@ -1,5 +1,5 @@
 import { problemReply, quote } from '../../internal/problems.js';
-import { tasksBusy } from '../problems.js';
+import { tasksBusy } from '../limits.js';
 import { importTask } from '../tasks.js';
 import { ok, type Handler } from './handler.js';
 
