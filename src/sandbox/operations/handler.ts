@@ -12,5 +12,3 @@ export interface HandlerContext {
  * passed the contract's validators before a handler sees them.
  */
 export type Handler = (ctx: HandlerContext, params: Record<string, unknown>, body: unknown) => Reply;
-
-export const ok = (value: unknown): Reply => ({ status: 200, json: JSON.stringify(value) });
