@@ -88,26 +88,16 @@ function branches(schema: unknown, out: Schema[] = [], depth = 0): Schema[] {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** Where a member's schema is: a branch that declares it, else one's `additionalProperties`. */
 function memberSchema(all: Schema[], key: string): unknown {
-  for (const b of all) {
-    const props = b.properties as Record<string, unknown> | undefined;
-    if (props && Object.hasOwn(props, key)) return props[key];
-  }
-  for (const b of all) if (isObject(b.additionalProperties)) return b.additionalProperties;
-  return undefined;
-}
-
-function itemsSchema(all: Schema[]): unknown {
-  for (const b of all) if (b.items) return b.items;
-  return undefined;
+  const declaring = all.find((b) => isObject(b.properties) && Object.hasOwn(b.properties, key));
+  if (declaring) return (declaring.properties as Schema)[key];
+  return all.find((b) => isObject(b.additionalProperties))?.additionalProperties;
 }
 
 /** A map (`additionalProperties: {schema}` and no declared members) takes no extra key; a record does. */
-function isMap(all: Schema[]): boolean {
-  return (
-    !all.some((b) => b.properties) && all.some((b) => isObject(b.additionalProperties) || b.propertyNames)
-  );
-}
+const isMap = (all: Schema[]) =>
+  !all.some((b) => b.properties) && all.some((b) => isObject(b.additionalProperties) || b.propertyNames);
 
 /**
  * Calls `visit` on every record in the value, its members first, with the schema branches that
@@ -122,7 +112,7 @@ function eachRecord(
   if (depth > 32) return;
   const all = branches(schema);
   if (Array.isArray(value)) {
-    const items = itemsSchema(all);
+    const items = all.find((b) => b.items)?.items;
     for (const v of value) eachRecord(v, items, visit, depth + 1);
     return;
   }
@@ -180,20 +170,14 @@ export function acceptsJsonFirst(accept: string | undefined): boolean {
 
 // --- the shaper ---
 
-function rewriteJson(reply: Reply, edit: (value: unknown) => unknown): Reply {
-  let value: unknown;
-  try {
-    value = JSON.parse(reply.json);
-  } catch {
-    return reply;
-  }
-  return { status: reply.status, json: JSON.stringify(edit(value)) };
-}
+/** The reply with its body edited; every reply's body is JSON the sandbox wrote. */
+const rewriteJson = (reply: Reply, edit: (value: any) => unknown): Reply => ({
+  status: reply.status,
+  json: JSON.stringify(edit(JSON.parse(reply.json))),
+});
 
-function jsonPathKey(key: string): string {
-  if (key.startsWith('$')) return key;
-  return key.startsWith('[') ? `$${key}` : `$.${key}`;
-}
+const jsonPathKey = (key: string) =>
+  key.startsWith('$') ? key : key.startsWith('[') ? `$${key}` : `$.${key}`;
 
 /** The shaper and the request-body hook for the switches that are on; undefined when none is. */
 export function createAspNet(options: AspNetOptions): {
@@ -225,24 +209,17 @@ export function createAspNet(options: AspNetOptions): {
     if (status === 429 && on('noRetryAfter') && head['retry-after']) {
       const { 'retry-after': _dropped, ...rest } = head;
       head = rest;
-      reply = rewriteJson(reply, (p) => ({ ...(p as object), detail: 'Rate limited (a sandbox fault).' }));
+      reply = rewriteJson(reply, (p) => ({ ...p, detail: 'Rate limited (a sandbox fault).' }));
     }
     if (status === 400 && on('dollarErrorKeys')) {
       reply = rewriteJson(reply, (p) => {
-        const problem = p as { errors?: Record<string, string[]> };
-        if (isObject(problem.errors)) {
-          problem.errors = Object.fromEntries(
-            Object.entries(problem.errors).map(([k, v]) => [jsonPathKey(k), v]),
-          );
-        }
-        return problem;
+        if (isObject(p.errors))
+          p.errors = Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [jsonPathKey(k), v]));
+        return p;
       });
     }
     if (status === 200 && op?.operationId === 'createCustomerFromLead' && on('jobIdStart')) {
-      reply = rewriteJson(reply, (v) => {
-        const { taskId, ...rest } = v as { taskId: string };
-        return { jobId: taskId, ...rest };
-      });
+      reply = rewriteJson(reply, ({ taskId, ...rest }) => ({ jobId: taskId, ...rest }));
     }
     if (on('extraMembers') && reply.json) {
       const schemaPointer = op?.responses[String(status)]?.schemaPointer;

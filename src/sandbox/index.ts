@@ -106,22 +106,20 @@ const OPTION_RULES: Record<string, Rule> = {
   clock: [(v) => typeof v?.now === 'function', 'an object with a now() that returns ms, like Date'],
 };
 
-const bool: Rule = [(v) => typeof v === 'boolean', 'true or false'];
 const text: Rule = [visible(200), '1-200 visible ASCII characters without spaces'];
+const bool: Rule = [(v) => typeof v === 'boolean', 'true or false'];
+const count: Rule = [whole(1, Number.MAX_SAFE_INTEGER), 'a whole number of at least 1'];
+const timeout: Rule = [
+  whole(1, MAX_TIMEOUT_MS),
+  `at most ${MAX_TIMEOUT_MS} ms, and a whole number of at least 1`,
+];
+const rulesOf = (names: readonly string[], rule: (name: string) => Rule) =>
+  Object.fromEntries(names.map((name) => [name, rule(name)]));
 /** The options that are objects: the name of one member (for the messages), and each member's rule. */
 const RECORD_RULES: Record<string, [member: string, rules: Record<string, Rule>]> = {
-  jwt: ['jwt option', { clientId: text, clientSecret: text, audience: text }],
-  aspnet: ['aspnet switch', Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, bool]))],
-  limits: [
-    'limit',
-    Object.fromEntries(
-      Object.keys(DEFAULT_LIMITS).map((k): [string, Rule] =>
-        k.endsWith('Ms')
-          ? [k, [whole(1, MAX_TIMEOUT_MS), `at most ${MAX_TIMEOUT_MS} ms, and a whole number of at least 1`]]
-          : [k, [whole(1, Number.MAX_SAFE_INTEGER), 'a whole number of at least 1']],
-      ),
-    ),
-  ],
+  jwt: ['jwt option', rulesOf(['clientId', 'clientSecret', 'audience'], () => text)],
+  aspnet: ['aspnet switch', rulesOf(ASPNET_SWITCHES, () => bool)],
+  limits: ['limit', rulesOf(Object.keys(DEFAULT_LIMITS), (k) => (k.endsWith('Ms') ? timeout : count))],
 };
 
 /** Throws a TypeError that says what `name` must be when its value is set and breaks its rule. */
@@ -132,12 +130,11 @@ function check(name: string, value: unknown, [test, must]: Rule) {
     );
 }
 
-function checkOptions(options: SandboxOptions) {
-  const given = options as Record<string, unknown>;
-  for (const [name, rule] of Object.entries(OPTION_RULES)) check(name, given[name], rule);
+/** The object options, checked member by member; members set to undefined are left out. */
+function checkRecords(options: Record<string, unknown>) {
   const records: Record<string, Record<string, unknown>> = {};
   for (const [name, [member, rules]] of Object.entries(RECORD_RULES)) {
-    const value = given[name] ?? {};
+    const value = options[name] ?? {};
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw new TypeError(`startSandbox: ${name} must be an object of ${Object.keys(rules).join(', ')}.`);
     for (const [k, v] of Object.entries(value)) {
@@ -149,6 +146,17 @@ function checkOptions(options: SandboxOptions) {
     }
     records[name] = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
   }
+  return records;
+}
+
+/**
+ * Starts a stateful sandbox of the Live Platform API: the vendor's fixtures, tasks that progress,
+ * a control plane under /_sandbox/. Always close() it (in afterAll), even when a test fails.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  for (const [name, rule] of Object.entries(OPTION_RULES))
+    check(name, options[name as keyof SandboxOptions], rule);
+  const records = checkRecords(options as Record<string, unknown>);
   const {
     port = 0,
     host = '127.0.0.1',
@@ -173,17 +181,8 @@ function checkOptions(options: SandboxOptions) {
   };
   if (limits.headersTimeoutMs > limits.requestTimeoutMs)
     throw new TypeError('startSandbox: limits.headersTimeoutMs must not exceed limits.requestTimeoutMs.');
-  const jwt = auth === 'jwt' ? jwtSettings(records.jwt, options.tokenLifetimeMs) : undefined;
   const clock: SandboxClock = options.clock ?? Date;
-  return { port, host, taskDurationMs, tokens, limits, jwt, aspnet: records.aspnet as AspNetOptions, clock };
-}
-
-/**
- * Starts a stateful sandbox of the Live Platform API: the vendor's fixtures, tasks that progress,
- * a control plane under /_sandbox/. Always close() it (in afterAll), even when a test fails.
- */
-export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { port, host, taskDurationMs, tokens, limits, jwt, aspnet, clock } = checkOptions(options);
+  const jwt = auth === 'jwt' ? jwtSettings(records.jwt, options.tokenLifetimeMs) : undefined;
   const authority = jwt ? await createJwtAuthority(jwt, () => clock.now()) : undefined;
   const seed = options.seed === undefined ? undefined : loadSeed(options.seed);
   const target = {
@@ -198,7 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     target,
     authenticate: authority ? authority.authenticate : createAuthenticator(tokens),
     openRoute: authority?.openRoute,
-    ...createAspNet(aspnet),
+    ...createAspNet(records.aspnet as AspNetOptions),
     taskDurationMs,
     now: () => clock.now(),
     connections: limits,

@@ -125,16 +125,13 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
   async function operation(req: IncomingMessage, op: OperationInfo, raw: Record<string, string>) {
     const fault = target.faults.take(op.operationId);
     // A 429 or 503 fault leaves the body unused: drop it (up to the discard limit) first.
-    if (fault?.fault === '429') {
-      const detail = `Rate limited (a sandbox fault). Retry after ${fault.retryAfter} seconds.`;
-      return unread(req, problemReply(429, detail, { 'retry-after': fault.retryAfter! }));
-    }
-    if (fault?.fault === '503') {
-      const detail = 'The service is unavailable (a sandbox fault). Retry later.';
-      return unread(
-        req,
-        problemReply(503, detail, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
-      );
+    if (fault && fault.fault !== 'delay') {
+      const detail =
+        fault.fault === '429'
+          ? `Rate limited (a sandbox fault). Retry after ${fault.retryAfter} seconds.`
+          : 'The service is unavailable (a sandbox fault). Retry later.';
+      const headers = fault.retryAfter ? { 'retry-after': fault.retryAfter } : undefined;
+      return unread(req, problemReply(Number(fault.fault), detail, headers));
     }
     if (fault?.fault === 'delay')
       await delay(fault.delayMs!, undefined, { signal: cutDelays.signal }).catch(() => {});
@@ -254,7 +251,7 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await tracker.idle(drainMs);
-      if (tracker.inFlight() > 0) {
+      if (tracker.inFlight > 0) {
         // Out of patience: the delays end now and their requests are answered as usual.
         cutDelays.abort();
         await tracker.idle(500);

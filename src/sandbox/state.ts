@@ -74,19 +74,13 @@ const SHOWN_VARIABLES = 20;
 const SHOWN_VARIABLE_CHARS = 200;
 
 /** One page of a map's values, in insertion order (oldest first). */
-function page<T, R = T>(
-  map: Map<unknown, T>,
-  offset: number,
-  limit: number,
-  view = (v: T) => v as unknown as R,
-) {
-  const out: R[] = [];
-  if (offset >= map.size) return out;
+function page<T>(map: Map<unknown, T>, offset: number, limit: number): T[] {
+  const out: T[] = [];
   let i = 0;
+  if (offset >= map.size) return out;
   for (const v of map.values()) {
-    if (i++ < offset) continue;
-    out.push(view(v));
     if (out.length === limit) break;
+    if (i++ >= offset) out.push(v);
   }
   return out;
 }
@@ -264,9 +258,9 @@ export class SandboxState {
     return {
       leads: page(this.leads, offset, limit),
       sbcs: page(this.sbcs, offset, limit),
-      customers: page(this.customers, offset, limit, customerView),
+      customers: page(this.customers, offset, limit).map(customerView),
       ovocCustomers: page(this.ovocCustomers, offset, limit),
-      tasks: page(this.tasks, offset, limit, (t) => ({
+      tasks: page(this.tasks, offset, limit).map((t) => ({
         id: t.id,
         workflow: t.workflow,
         status: taskStatus(t, now),
