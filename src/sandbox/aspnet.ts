@@ -31,14 +31,10 @@ export type AspNetSwitch = (typeof ASPNET_SWITCHES)[number];
 export type AspNetOptions = Partial<Record<AspNetSwitch, boolean>>;
 
 type Headers = Record<string, string>;
-/** What the server routed a request by: its path without the query, and its method (HEAD as GET). */
-export interface Routed {
-  path: string;
-  method: string;
-}
+/** Rewrites an answer; `routed` is what the server routed the request by (path without query, HEAD as GET). */
 export type Shape = (
   req: IncomingMessage,
-  routed: Routed,
+  routed: { path: string; method: string },
   reply: Reply,
   head: Headers,
 ) => { reply: Reply; head: Headers };
@@ -55,8 +51,7 @@ export function parseAspNetFlag(value: string): AspNetOptions {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 1 && names[0] === 'all')
-    return Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, true]));
+  if (names.join() === 'all') return Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, true]));
   const unknown = names.filter((n) => !(ASPNET_SWITCHES as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length) {
     throw new Error(

@@ -185,22 +185,14 @@ export async function createJwtAuthority(
       ));
     } catch (err) {
       const e = err as { code?: string; claim?: string; reason?: string; payload?: Record<string, unknown> };
-      switch (e.code) {
-        case 'ERR_JWT_EXPIRED':
-          return `The token expired at '${invariantDate(Number(e.payload?.exp))}'`;
-        case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-          if (e.claim === 'exp' && e.reason === 'missing') return 'The token has no expiration';
-          if (e.claim === 'nbf')
-            return `The token is not valid before '${invariantDate(Number(e.payload?.nbf))}'`;
-          return null;
-        case 'ERR_JWKS_NO_MATCHING_KEY':
-          return 'The signature key was not found';
-        case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-        case 'ERR_JOSE_ALG_NOT_ALLOWED':
-          return 'The signature is invalid';
-        default:
-          return null;
-      }
+      const at = (claim: string) => invariantDate(Number(e.payload?.[claim]));
+      if (e.code === 'ERR_JWT_EXPIRED') return `The token expired at '${at('exp')}'`;
+      if (e.code === 'ERR_JWKS_NO_MATCHING_KEY') return 'The signature key was not found';
+      if (e.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || e.code === 'ERR_JOSE_ALG_NOT_ALLOWED')
+        return 'The signature is invalid';
+      if (e.code !== 'ERR_JWT_CLAIM_VALIDATION_FAILED') return null;
+      if (e.claim === 'exp' && e.reason === 'missing') return 'The token has no expiration';
+      return e.claim === 'nbf' ? `The token is not valid before '${at('nbf')}'` : null;
     }
     const aud = payload.aud;
     if (!(aud === settings.audience || (Array.isArray(aud) && aud.includes(settings.audience))))

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
@@ -85,16 +85,7 @@ async function takeBody(
   }
 }
 
-export interface SandboxServer {
-  server: Server;
-  /**
-   * Stops accepting, lets the requests in flight finish (a delay fault included) for up to
-   * `drainMs`, then cuts the remaining delays short, answers them, and closes every connection.
-   */
-  stop(drainMs: number): Promise<void>;
-}
-
-export function createSandboxServer(config: ServerConfig): SandboxServer {
+export function createSandboxServer(config: ServerConfig) {
   const { target, authenticate, taskDurationMs, now, log, connections: limits } = config;
   const tracker = new ConnectionTracker(limits.maxConnections);
   /** Aborted when stopping runs out of patience: pending delay faults end and are answered. */
@@ -246,6 +237,10 @@ export function createSandboxServer(config: ServerConfig): SandboxServer {
 
   return {
     server,
+    /**
+     * Stops accepting, lets the requests in flight finish (a delay fault included) for up to
+     * `drainMs`, then cuts the remaining delays short, answers them, and closes every connection.
+     */
     async stop(drainMs: number) {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
