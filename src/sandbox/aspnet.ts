@@ -138,8 +138,7 @@ export const dropUnknownMembers = (value: unknown, schema: unknown): void =>
  * tried by quality, and the string formatter comes first for `text/*`; no match falls back to it.
  */
 export function acceptsJsonFirst(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const ranges = accept
+  const ranges = (accept ?? '')
     .split(',')
     .slice(0, 50)
     .map((part, i) => {
@@ -150,18 +149,10 @@ export function acceptsJsonFirst(accept: string | undefined): boolean {
     .filter((r) => r.type && r.q > 0);
   if (ranges.some((r) => r.type === '*/*')) return false;
   ranges.sort((a, b) => b.q - a.q || a.i - b.i);
-  for (const { type } of ranges) {
-    if (type === 'text/plain' || type === 'text/*') return false;
-    if (
-      type === 'application/json' ||
-      type === 'text/json' ||
-      type === 'application/*' ||
-      /^application\/[^/]*\+json$/.test(type)
-    )
-      return true;
-  }
-  return false;
+  const first = ranges.find((r) => r.type === 'text/plain' || r.type === 'text/*' || JSON_RANGE.test(r.type));
+  return first !== undefined && JSON_RANGE.test(first.type);
 }
+const JSON_RANGE = /^(application\/(json|\*|[^/]*\+json)|text\/json)$/;
 
 // --- the shaper ---
 

@@ -68,15 +68,13 @@ async function takeBody(
     return unread(req, problemReply(415, detail), true);
   }
   const body = await readBody(req);
-  switch (body.kind) {
-    case 'aborted':
-      return null;
-    case 'too-large':
-      const detail = `The request body exceeds ${BODY_LIMIT} bytes; send a smaller body.`;
-      return { ...problemReply(413, detail), close: body.closeConnection };
-    case 'invalid-utf8':
-      return badRequest('The body is not valid UTF-8; encode it as UTF-8 JSON.');
+  if (body.kind === 'aborted') return null;
+  if (body.kind === 'too-large') {
+    const detail = `The request body exceeds ${BODY_LIMIT} bytes; send a smaller body.`;
+    return { ...problemReply(413, detail), close: body.closeConnection };
   }
+  if (body.kind === 'invalid-utf8')
+    return badRequest('The body is not valid UTF-8; encode it as UTF-8 JSON.');
   if (body.text.trim() === '') return badRequest('The body is empty; send a JSON object.');
   try {
     return { value: JSON.parse(body.text) as unknown };

@@ -15,9 +15,7 @@ export function fieldName(pointer: string, child?: string): string {
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
-  let out = '';
-  for (const p of parts) out += /^[0-9]+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
-  return out || '$';
+  return parts.reduce((out, p) => (/^[0-9]+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '') || '$';
 }
 
 const SHORT_NAME_RULES = 'The short name must be 3-15 characters long.';
