@@ -57,13 +57,13 @@ export const controlRoutes: Record<string, ControlRoute> = {
       const offset = read('offset', 0, 0, Number.MAX_SAFE_INTEGER);
       const limit = read('limit', STATE_PAGE_MAX, 1, STATE_PAGE_MAX);
       if (Object.keys(errors).length) return validationReply(errors);
-      const counts = { ...state.counts(), faults: faults.size };
+      const counts = { ...state.counts(), faults: faults.list.length };
       // The page after this one exists while any list is longer than this page reaches.
       const { variableBytes: _bytes, ...lists } = counts;
       const next = offset + limit < Math.max(...Object.values(lists)) ? offset + limit : null;
       return jsonReply({
         ...state.snapshot(now, offset, limit),
-        faults: faults.pending(offset, limit),
+        faults: faults.list.slice(offset, offset + limit),
         counts,
         limits: state.limits,
         page: { offset, limit, next },
@@ -108,7 +108,7 @@ export const controlRoutes: Record<string, ControlRoute> = {
     method: 'POST',
     json: true,
     run({ state, faults }, body) {
-      if (faults.size >= faults.max) return capReached('maxFaults', state.limits, 'faults');
+      if (faults.list.length >= faults.max) return capReached('maxFaults', state.limits, 'faults');
       const result = faults.add(body);
       return 'errors' in result ? validationReply(result.errors) : jsonReply(result.fault, 201);
     },

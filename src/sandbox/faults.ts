@@ -69,17 +69,14 @@ function parseFault(body: unknown, id: number): { fault: Fault } | { errors: Rec
   };
 }
 
-/** The pending faults, oldest first; each public request takes at most one. */
+/** The pending faults; each public request takes at most one. */
 export class FaultQueue {
-  private list: Fault[] = [];
+  /** Oldest first. */
+  readonly list: Fault[] = [];
   private nextId = 1;
 
   /** `max` caps the queue (StateLimits.maxFaults): each request scans it, so it stays short. */
   constructor(readonly max = 1_000) {}
-
-  get size(): number {
-    return this.list.length;
-  }
 
   add(body: unknown): { fault: Fault } | { errors: Record<string, string[]> } {
     const parsed = parseFault(body, this.nextId);
@@ -91,20 +88,13 @@ export class FaultQueue {
   }
 
   take(operationId: string): Fault | undefined {
-    if (this.list.length === 0) return undefined;
     const i = this.list.findIndex((f) => f.operationId === null || f.operationId === operationId);
-    if (i === -1) return undefined;
-    const fault = this.list[i]!;
-    if (--fault.remaining === 0) this.list.splice(i, 1);
+    const fault = this.list[i];
+    if (fault && --fault.remaining === 0) this.list.splice(i, 1);
     return fault;
   }
 
-  /** Faults `offset` to `offset + limit`, oldest first (GET /_sandbox/state pages them). */
-  pending(offset: number, limit: number): Fault[] {
-    return this.list.slice(offset, offset + limit).map((f) => ({ ...f }));
-  }
-
   clear(): void {
-    this.list = [];
+    this.list.length = 0;
   }
 }
