@@ -59,37 +59,17 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Reads and drops a body the sandbox does not use, up to DISCARD_LIMIT bytes. Resolves `true`
- * when the connection must close after the answer (the body was larger, or broke off).
+ * Reads and drops a body the sandbox does not use, up to DISCARD_LIMIT bytes (readBody keeping
+ * none of it). Resolves `true` when the connection must close after the answer (the body was
+ * larger, or broke off).
  */
-export function discardBody(req: IncomingMessage): Promise<boolean> | boolean {
+export async function discardBody(req: IncomingMessage): Promise<boolean> {
   if (!hasBody(req) || req.complete) {
     req.resume();
     return false;
   }
-  if (Number(req.headers['content-length']) > DISCARD_LIMIT) {
-    // Known to be too large: answer at once rather than wait for bytes that will be dropped.
-    req.pause();
-    return true;
-  }
-  return new Promise((resolve) => {
-    let size = 0;
-    const done = (close: boolean) => {
-      req.off('data', onData);
-      resolve(close);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > DISCARD_LIMIT) {
-        req.pause();
-        done(true);
-      }
-    };
-    req.on('data', onData);
-    req.once('end', () => done(false));
-    req.once('close', () => done(true));
-    req.resume();
-  });
+  const read = await readBody(req, 0);
+  return read.kind === 'aborted' || (read.kind === 'too-large' && read.closeConnection);
 }
 
 /**

@@ -222,9 +222,8 @@ export function createSandboxServer(config: ServerConfig) {
     const stalled = tracker.pendingOn(socket).find((res) => !res.headersSent && !res.req.complete);
     if (reply.status === 408 && stalled)
       return send(stalled.req, stalled, performance.now(), { ...reply, close: true });
-    // Pipelined requests before the bad bytes took effect: their answers go out first, then this
-    // one, then the connection ends. A handler that never finishes cannot hold the socket open
-    // past the request timeout.
+    // Pipelined answers already due go out first, then this one; a handler that never finishes
+    // cannot hold the socket open past the request timeout.
     const guard = setTimeout(() => socket.destroy(), limits.requestTimeoutMs);
     guard.unref();
     tracker.afterPending(socket, () => {
@@ -235,10 +234,7 @@ export function createSandboxServer(config: ServerConfig) {
 
   return {
     server,
-    /**
-     * Stops accepting, lets the requests in flight finish (a delay fault included) for up to
-     * `drainMs`, then cuts the remaining delays short, answers them, and closes every connection.
-     */
+    /** RunningSandbox.close(), with `drainMs` for the requests in flight. */
     async stop(drainMs: number) {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

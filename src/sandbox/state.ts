@@ -64,10 +64,7 @@ let template: OvocCustomer | undefined;
 /** The vendor's OVOC customer, frozen: the base of every OVOC customer the sandbox creates. */
 const ovocTemplate = () => (template ??= deepFreeze(specExample<OvocCustomer>('OvocCustomerBrad984')));
 
-/**
- * How many run-time tasks eviction looks at for a finished one before it calls the tasks busy
- * (keeps it O(1) beyond the fixtures and the seed's tasks, which it steps over).
- */
+/** How many run-time tasks eviction looks at for a finished one before it calls them busy (O(1)). */
 const EVICTION_SCAN = 1_000;
 /** In GET /_sandbox/state, how much of each customer variable is shown (the state stays small). */
 const SHOWN_VARIABLES = 20;
@@ -163,10 +160,7 @@ export class SandboxState {
     return id;
   }
 
-  /**
-   * Makes room for one more task: at the cap the oldest finished task created at run time goes
-   * (fixtures and seeded tasks stay). False when none of the oldest has finished yet.
-   */
+  /** Makes room for a task: at the cap the oldest finished run-time task goes; false if none has finished. */
   roomForTask(now: number): boolean {
     if (this.tasks.size < this.limits.maxTasks) return true;
     let scanned = 0;
@@ -249,11 +243,7 @@ export class SandboxState {
     };
   }
 
-  /**
-   * A JSON-ready page of everything, for GET /_sandbox/state: entries `offset` to
-   * `offset + limit` of each list, oldest first. Paged so the answer stays small and quick however
-   * large the state has grown.
-   */
+  /** A page of every list for GET /_sandbox/state, oldest first: small and quick however large the state. */
   snapshot(now: number, offset: number, limit: number) {
     return {
       leads: page(this.leads, offset, limit),
