@@ -54,11 +54,7 @@ export function invariantDate(seconds: number): string {
  * backslash, and short, so it can neither break the header nor reach a 5xx.
  */
 function claimText(value: unknown): string {
-  const text = Array.isArray(value)
-    ? value.map(String).join(', ')
-    : value === undefined
-      ? '(null)'
-      : String(value);
+  const text = value === undefined ? '(null)' : [value].flat().map(String).join(', ');
   const clean = text.replace(/[^\x20-\x7e]|["\\]/g, '?');
   return clean.length > 100 ? `${clean.slice(0, 100)}...` : clean;
 }

@@ -3,7 +3,7 @@ import { matchRoute, UUID, validateResponseBody } from '../contract/index.js';
 import { HarInputError, readRecording, type Recording } from '../har/read.js';
 import type { OvocCustomer, Task } from '../types.js';
 import type { StateLimits } from './limits.js';
-import { fixtures, SandboxState, type NewCustomer, type SandboxSeed } from './state.js';
+import { fixtureSeed, SandboxState, type NewCustomer, type SandboxSeed } from './state.js';
 import { storedTask } from './tasks.js';
 import { is2xx } from '../internal/status.js';
 import { errorText } from '../internal/error-text.js';
@@ -144,11 +144,17 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
   return raw as SandboxSeed;
 }
 
+let fixtures: SandboxSeed | undefined;
+
 /** The state a sandbox starts (and resets) to: the fixtures, then the seed. */
 export function initialState(seed: SandboxSeed | undefined, limits?: StateLimits): SandboxState {
   const state = new SandboxState(limits);
-  if (!seed?.replace) fixtures(state);
-  if (!seed) return state;
+  if (!seed?.replace) addSeed(state, (fixtures ??= fixtureSeed()), 'fixture');
+  if (seed) addSeed(state, seed, 'seed');
+  return state;
+}
+
+function addSeed(state: SandboxState, seed: SandboxSeed, source: 'fixture' | 'seed') {
   for (const { id, onboardingScripts, cleanupScripts } of seed.sbcs ?? [])
     state.sbcs.set(id, {
       id,
@@ -163,10 +169,9 @@ export function initialState(seed: SandboxSeed | undefined, limits?: StateLimits
         `seed: customer ${c.id} names OVOC customer ${c.ovocCustomerId}, which is neither a fixture nor in "ovocCustomers".`,
       );
     }
-    state.addCustomer({ ...c, source: 'seed' });
+    state.addCustomer({ ...c, source });
   }
   for (const t of seed.tasks ?? []) state.addTask(storedTask(structuredClone(t)));
-  return state;
 }
 
 const asObject = (text: string | undefined): Record<string, unknown> | undefined => {

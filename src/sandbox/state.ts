@@ -2,7 +2,7 @@ import { newUuid } from './ids.js';
 import { loadSpec, specExample } from '../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer, OvocCustomer, Task } from '../types.js';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './limits.js';
-import { ovocTime, storedTask, taskStatus, type TaskRecord } from './tasks.js';
+import { ovocTime, taskStatus, type TaskRecord } from './tasks.js';
 
 /** An Operator Connect lead of a Microsoft tenant; create-from-lead converts it once. */
 export interface Lead {
@@ -261,29 +261,28 @@ export class SandboxState {
   }
 }
 
-/** The entities of the vendor's examples, so that every example request works against the sandbox. */
-export function fixtures(state: SandboxState): void {
+/** The entities of the vendor's examples as a seed, so that every example request works against the sandbox. */
+export function fixtureSeed(): SandboxSeed {
   const request = specExample<CreateEssentialsCustomerRequest>('CreateEssentialsCustomerRequest');
   const essentials = specExample<EssentialsCustomer>('EssentialsCustomerCreated');
   const { sbcId, sbcOnboardingScript, sbcCleanupScript } = request.siteLocation;
-  state.addLead(specExample<{ msTenantId: string }>('CreateCustomerFromLeadRequest').msTenantId);
-  state.sbcs.set(sbcId, {
-    id: sbcId,
-    onboardingScripts: [sbcOnboardingScript],
-    cleanupScripts: [sbcCleanupScript],
-  });
-  state.addCustomer({
+  const customer = {
     id: essentials.id,
     shortName: essentials.customerId,
     fullName: request.fullName ?? null,
     msTenantId: request.msTenantId ?? null,
     siteLocationIds: essentials.siteLocationIds,
     sbcId,
-    source: 'fixture',
-  });
-  state.addOvocCustomer(specExample<OvocCustomer>('OvocCustomerBrad984'));
-  // Every task the vendor shows can be polled by its id; the in-progress one never finishes, which
-  // is what a poller's timeout test needs.
-  for (const name of Object.keys(loadSpec().components.examples).filter((n) => n.startsWith('Task')))
-    state.addTask(storedTask(specExample<Task>(name)));
+  };
+  return {
+    leads: [{ msTenantId: specExample<{ msTenantId: string }>('CreateCustomerFromLeadRequest').msTenantId }],
+    sbcs: [{ id: sbcId, onboardingScripts: [sbcOnboardingScript], cleanupScripts: [sbcCleanupScript] }],
+    customers: [customer],
+    ovocCustomers: [specExample<OvocCustomer>('OvocCustomerBrad984')],
+    // Every task the vendor shows can be polled by its id; the in-progress one never finishes, which
+    // is what a poller's timeout test needs.
+    tasks: Object.keys(loadSpec().components.examples)
+      .filter((name) => name.startsWith('Task'))
+      .map((name) => specExample<Task>(name)),
+  };
 }
