@@ -24,22 +24,15 @@ const SHORT_NAME_CHARS = 'The short name cannot contain \\ / : * ? " < > |, a do
 function describe(e: ErrorObject): [string, string] {
   const p = e.params as Record<string, string>;
   const member = memberOf(e as AjvError);
-  if (e.propertyName !== undefined) {
-    return [
-      fieldName(e.instancePath, member),
-      `This name is not allowed here; names must match ${p.pattern ?? 'the contract'}.`,
-    ];
-  }
-  switch (e.keyword) {
-    case 'required':
-      return [fieldName(e.instancePath, member), `The ${member} field is required.`];
-    case 'additionalProperties':
-    case 'unevaluatedProperties':
-      return [
-        fieldName(e.instancePath, member),
-        'This field is not part of the request; check its spelling or remove it.',
-      ];
-  }
+  const aboutMember =
+    e.propertyName !== undefined
+      ? `This name is not allowed here; names must match ${p.pattern ?? 'the contract'}.`
+      : e.keyword === 'required'
+        ? `The ${member} field is required.`
+        : e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties'
+          ? 'This field is not part of the request; check its spelling or remove it.'
+          : undefined;
+  if (aboutMember) return [fieldName(e.instancePath, member), aboutMember];
   const field = fieldName(e.instancePath);
   if (field === 'shortName' && (e.keyword === 'minLength' || e.keyword === 'maxLength'))
     return [field, SHORT_NAME_RULES];
