@@ -30,17 +30,12 @@ import type {
   TargetKind,
 } from './types.js';
 
-interface Parameter {
-  name: string;
-  in: string;
-  value: unknown;
-}
+/** The parts of an Arazzo step, workflow and input the checker reads. */
 export interface Step {
   stepId: string;
   operationId: string;
-  description?: string;
-  parameters?: Parameter[];
-  requestBody?: { contentType?: string; payload?: unknown };
+  parameters?: { name: string; in: string; value: unknown }[];
+  requestBody?: { payload?: unknown };
   successCriteria?: Criterion[];
   onFailure?: { type: string; criteria?: Criterion[] }[];
   outputs?: Record<string, string>;
@@ -56,7 +51,6 @@ interface InputSchema {
 }
 export interface Workflow {
   workflowId: string;
-  summary?: string;
   inputs?: { required?: string[]; properties?: Record<string, InputSchema> };
   steps: Step[];
 }
