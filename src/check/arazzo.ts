@@ -24,6 +24,7 @@ import type {
   CheckName,
   CheckOutcome,
   CheckRequest,
+  CreatedEntity,
   Criterion,
   Exchange,
   ExpressionScope,
@@ -263,7 +264,7 @@ export interface WorkflowRun {
     reason: string;
   };
   /** What successful writes created: names and the id the server answered. */
-  created: { operationId: string; names: string[]; id?: string }[];
+  created: Omit<CreatedEntity, 'result'>[];
 }
 
 /** Runs one workflow with the given inputs, step by step, until a step fails or the last one ends. */
