@@ -1,9 +1,6 @@
 // The vendor's workflows as data (spec/workflows/provisioning.arazzo.json, copied to generated/ by
-// `npm run generate`) and a small runner for them. A step sends its operation's request (the
-// payload's runtime expressions bound to earlier answers), a step that polls a task follows it with
-// the task_lifecycle check, and a step's success criteria are judged by the check the workflow
-// names (`x-check`), or by positive_data_acceptance for `$statusCode`. The deterministic phase runs
-// each workflow that names a check once, with the contract's examples; the generated phase
+// `npm run generate`) and a small runner for them. The deterministic phase runs each workflow that
+// names a check (`x-check`) once, with the contract's examples; the generated phase
 // (fuzz/sequence.ts) runs the others with generated bodies.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -267,7 +264,11 @@ export interface WorkflowRun {
   created: Omit<CreatedEntity, 'result'>[];
 }
 
-/** Runs one workflow with the given inputs, step by step, until a step fails or the last one ends. */
+/**
+ * Runs one workflow with the given inputs, step by step, until a step fails or the last one ends: a
+ * step sends its operation's request (the payload's expressions bound to earlier answers), or
+ * follows the task it polls with the task_lifecycle check; then its success criteria are judged.
+ */
 export async function runWorkflow(
   workflow: Workflow,
   inputs: Record<string, unknown>,
@@ -307,10 +308,7 @@ export async function runWorkflow(
       const body = step.requestBody && bind(io.baseBody(step, op), step.requestBody.payload, scope);
       if (body !== undefined && validateRequestBody(op, body).length)
         return stop('invalid-body', 'the bound body breaks the contract');
-      const path = examplePath(
-        op,
-        Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
-      );
+      const path = examplePath(op, params);
       const answer = await io.send(op, { method: op.method, path, auth: 'token', body }, stepCase);
       sent = answer.sent;
       run.outcomes.push(...answer.outcomes);

@@ -59,7 +59,7 @@ function parameterExample(operation: OperationInfo, name: string): string {
  * The operation's path with its example parameters, or `overrides`; each stays one segment
  * (src/internal/path-params.ts: `.`, `..` or a lone surrogate throws PathParameterError).
  */
-export function examplePath(operation: OperationInfo, overrides: Record<string, string> = {}): string {
+export function examplePath(operation: OperationInfo, overrides: Record<string, unknown> = {}): string {
   const valueOf = (name: string) => overrides[name] ?? parameterExample(operation, name);
   return expandPath(operation.path, valueOf, operation.operationId);
 }
