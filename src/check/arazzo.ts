@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { operationById, validateRequestBody, type OperationInfo } from '../contract/index.js';
 import { exampleBody } from './references.js';
 import { segmentProblem } from '../internal/path-params.js';
-import { isTerminal, readTaskId } from '../internal/task-status.js';
+import { isKnownStatus, isTerminal, readTaskId } from '../internal/task-status.js';
 import { parseRetryAfter, sleep } from '../internal/timers.js';
 import type { Task } from '../types.js';
 import { examplePath, isWrite } from './cases.js';
@@ -159,9 +159,9 @@ export async function followTask(
       if (terminal) {
         if (status !== terminal) return end(`a terminal task changed: ${seen.join(' -> ')}`, sent);
         if (++confirmations >= 2) return end(undefined, sent);
-      } else if (isTerminal({ status: status as Task['status'] })) terminal = status;
-      else if (status !== 'InProgress')
+      } else if (!isKnownStatus(status))
         return end(`unknown task status ${JSON.stringify(status)} (${seen.join(' -> ')})`, sent);
+      else if (isTerminal({ status: status as Task['status'] })) terminal = status;
     }
     const remainingMs = deadline - Date.now();
     const gap = nextPollGap({
