@@ -126,14 +126,13 @@ export function mutationsOf(schemaNode: unknown, base: unknown): Mutation[] {
       value === undefined && types.includes('object') && !(schema.required as unknown[] | undefined)?.length;
     if (!isObject && !emptyIsValid) return;
     const present = (isObject ? value : {}) as Record<string, unknown>;
-    for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+    for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : [])
       if (name in present)
         push(
           'required',
           setAt(base, [...path, name], undefined, true),
           `${pointer([...path, name])} required`,
         );
-    }
     // Only descend into objects the base body has; inventing whole sub-objects would break
     // more than one rule at a time.
     if (isObject)
