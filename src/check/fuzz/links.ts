@@ -5,7 +5,7 @@
 // ids. So an import is sent for a customer the run itself created, not only for a random uuid that
 // is always 404.
 import { workflowDocument } from '../arazzo.js';
-import { pointer } from '../expressions.js';
+import { atPointer } from '../../../scripts/spec-walk.mjs';
 
 /**
  * A path parameter that takes ids of kind `name`, and where such ids come from: the 2xx bodies of
@@ -56,7 +56,7 @@ export class KnownIds {
   note(operationId: string, json: unknown): void {
     for (const link of this.links)
       for (const s of link.sources) {
-        const v = s.operationId === operationId ? pointer(json, s.pointer) : undefined;
+        const v = s.operationId === operationId ? atPointer(json, s.pointer) : undefined;
         const list = this.of(link.name);
         if ((typeof v === 'string' || typeof v === 'number') && !list.includes(String(v)))
           this.#byName.set(link.name, [...list, String(v)].slice(-MAX_KNOWN_IDS));
