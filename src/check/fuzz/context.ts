@@ -153,13 +153,9 @@ export async function runProperty<T>(
       ...first,
     });
   }
-  if (stopped !== undefined || (details.failed && !failure))
-    run.skip(
-      stopped ??
-        String(details.errorInstance ?? `${details.numSkips} generated requests were discarded`).split(
-          '\n',
-        )[0]!,
-    );
+  // Stopped, too many values discarded, or an error of the checker itself: said, not hidden.
+  const error = String(details.errorInstance ?? `${details.numSkips} generated requests were discarded`);
+  if (stopped !== undefined || (details.failed && !failure)) run.skip(stopped ?? error.split('\n')[0]!);
   const failedKeys = new Set(failure?.outcomes.map((o) => `${o.operationId} ${o.check}`));
   for (const [key, o] of lenient) if (!failedKeys.has(key)) ctx.record(o);
   for (const [key, { outcome, n }] of passed)
