@@ -3,32 +3,23 @@ import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
 import { redactor, type Redactor } from '../internal/redact.js';
 import { parseRetryAfter } from '../internal/timers.js';
 import { quoted } from '../tasks/errors.js';
-import { failedResponseOperation, operationIdOf, responseCredentials } from './operations.js';
+import { operationIdOf, sentWith } from './operations.js';
 
-export {
-  ConnectionFailedError,
-  RedirectError,
-  ResponseTooLargeError,
-  type RedirectRefusal,
-} from '../internal/exchange.js';
-
-let lastRedactor: { credential: string; redact: Redactor } | undefined;
+let last: { credential: string; redact: Redactor } | undefined;
 
 /**
- * Blanks, in text quoted from an answer, the token the request carried (as `Authorization`), in
- * every encoding (src/internal/redact.ts), and any JWT. One is kept: a client has one token at a time.
+ * The redactor for text quoted from this response: it blanks the token the request carried (as
+ * `Authorization`), in every encoding (src/internal/redact.ts), and any JWT. One is kept: a client
+ * has one token at a time.
  */
-export function redactorFor(credential: string | null | undefined): Redactor {
-  const key = credential ?? '';
-  if (lastRedactor?.credential !== key) {
-    const token = key.replace(/^Bearer\s+/i, '').trim();
-    lastRedactor = { credential: key, redact: redactor(token ? [token] : [], { jwts: true }) };
+export function redactorOf(response: Response): Redactor {
+  const credential = sentWith.get(response)?.credential ?? '';
+  if (last?.credential !== credential) {
+    const token = credential.replace(/^Bearer\s+/i, '').trim();
+    last = { credential, redact: redactor(token ? [token] : [], { jwts: true }) };
   }
-  return lastRedactor.redact;
+  return last.redact;
 }
-
-/** The redactor for text quoted from this response (see redactorFor). */
-export const redactorOf = (response: Response): Redactor => redactorFor(responseCredentials.get(response));
 
 /** The problem body a status carries: `400` adds the `errors` map. */
 export type ProblemFor<S extends number> = number extends S
@@ -66,18 +57,19 @@ export class LivePlatformError<S extends number = number> extends Error {
 
   constructor(status: S, body: unknown, headers?: Headers, operationId?: OperationId, redact?: Redactor) {
     const problem = body && typeof body === 'object' && 'title' in body ? (body as ProblemFor<S>) : undefined;
-    const text = typeof body === 'string' ? body : undefined;
     const rawTraceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
-    // The server's words too: a hostile one may echo the token as its trace id.
+    // The server's words, bounded and with credentials blanked, like any quoted body: a hostile
+    // server may echo the token as its trace id. Any other body (a gateway's JSON, HTML) is quoted
+    // too, shortened: it may be a whole page.
     const traceId = rawTraceId === undefined ? undefined : quoted(String(rawTraceId), redact);
+    const detail = problem?.detail ? `: ${quoted(String(problem.detail), redact)}` : '';
     super(
       `${operationId ?? 'Live Platform request'} failed with ${status}` +
-        // The server's words, bounded and with credentials blanked, like any quoted body.
         (problem
-          ? `: ${quoted(String(problem.title), redact)}${problem.detail ? `: ${quoted(String(problem.detail), redact)}` : ''}`
-          : '') +
-        // Any other body (a gateway's JSON, HTML) is quoted, shortened: it may be a whole page.
-        (!problem && body != null && body !== '' ? `: ${quoted(body, redact)}` : '') +
+          ? `: ${quoted(String(problem.title), redact)}${detail}`
+          : body != null && body !== ''
+            ? `: ${quoted(body, redact)}`
+            : '') +
         (traceId ? ` (traceId ${traceId})` : '') +
         (HINTS[status] ? `. ${HINTS[status]}` : ''),
     );
@@ -85,7 +77,7 @@ export class LivePlatformError<S extends number = number> extends Error {
     this.operationId = operationId;
     Object.defineProperties(this, {
       problem: { value: problem, enumerable: false },
-      text: { value: text, enumerable: false },
+      text: { value: typeof body === 'string' ? body : undefined, enumerable: false },
     });
     this.traceId = traceId;
     this.retryAfterMs = parseRetryAfter(headers?.get('retry-after'));
@@ -113,7 +105,7 @@ export function unwrap<R extends Result>(result: R): Exclude<R['data'], undefine
     res.status,
     result.error,
     res.headers,
-    failedResponseOperation.get(res) ?? operationIdOf(undefined, res.url),
+    sentWith.get(res)?.operationId ?? operationIdOf(undefined, res.url),
     redactorOf(res),
   );
 }

@@ -16,17 +16,19 @@ export {
   type ClientCredentialsOptions,
 } from './token-source.js';
 export {
-  ConnectionFailedError,
   LivePlatformError,
-  RedirectError,
-  ResponseTooLargeError,
   ResponseValidationError,
   isLivePlatformError,
   unwrap,
   type ProblemFor,
-  type RedirectRefusal,
   type ResponseIssue,
 } from './errors.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, LightRequest, type RetryInfo, type RetryOptions } from './transport.js';
-export { MAX_REDIRECTS } from '../internal/exchange.js';
+export {
+  ConnectionFailedError,
+  MAX_REDIRECTS,
+  RedirectError,
+  ResponseTooLargeError,
+  type RedirectRefusal,
+} from '../internal/exchange.js';
 export { PathParameterError } from '../internal/path-params.js';

@@ -1,5 +1,4 @@
-import { operationIds } from '../../generated/operation-ids.js';
-import type { OperationId } from '../../generated/operation-ids.js';
+import { operationIds, type OperationId } from '../../generated/operation-ids.js';
 import { routeMatcher } from '../internal/routes.js';
 
 // From the small generated map, not operations.json: this module is on the client entry's path.
@@ -11,32 +10,22 @@ const matchUrl = routeMatcher(
   true,
 );
 
-/** The operation a request went to, from its method and URL (any base path before it). */
+/**
+ * The operation a request went to, from its method (any, when undefined) and URL (any base path
+ * before it); a path template matches too (`{taskId}` is one segment).
+ */
 export function operationIdOf(method: string | undefined, url: string): OperationId | undefined {
   const match = matchUrl(method, url.replace(/[?#].*$/, ''));
   return match.kind === 'operation' ? match.operation.id : undefined;
-}
-
-/**
- * The operation (or operations, `a/b`) of a path template, for errors about its parameters;
- * openapi-fetch hands the template with the base URL in front.
- */
-export function operationOfTemplate(template: string): string {
-  const ids = Object.entries(operationIds)
-    .filter(([key]) => template.endsWith(key.slice(key.indexOf(' ') + 1)))
-    .map(([, id]) => id);
-  return ids.length ? ids.join('/') : template;
 }
 
 /** The operation of an openapi-fetch call, from its method and schema path. */
 export const operationIdFor = (method: string, schemaPath: string): OperationId | undefined =>
   (operationIds as Record<string, OperationId>)[`${method} ${schemaPath}`];
 
-/** The operation of each failed response the transport saw; unwrap() reads it (response.url may be empty). */
-export const failedResponseOperation = new WeakMap<Response, OperationId>();
-
 /**
- * The Authorization header each response's request carried (set by the transport): errors that
- * quote an answer blank that token in every encoding a server may echo it in.
+ * What the transport knew of each response it handed on, for unwrap(): the Authorization its
+ * request carried (errors that quote the answer blank that token in every encoding a server may
+ * echo it in) and, when it failed, its operation (response.url may be empty).
  */
-export const responseCredentials = new WeakMap<Response, string>();
+export const sentWith = new WeakMap<Response, { credential: string | null; operationId?: OperationId }>();

@@ -5,6 +5,8 @@
 import { connectionFailureText, readCapped } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
+import { MAX_TIMER_MS } from '../internal/timers.js';
+import { numberOption } from '../internal/whole-number.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
 
 export interface ClientCredentialsOptions {
@@ -46,6 +48,12 @@ const MAX_LIFETIME_S = 86_400;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
+const HINTS = new Map([
+  ['invalid_client', ' (check clientId and clientSecret)'],
+  ['invalid_scope', " (Entra ID wants the API's app id URI with /.default, e.g. api://<app>/.default)"],
+  ['unauthorized_client', ' (the app is not registered in this tenant, or lacks the grant)'],
+]);
+
 function checkOptions(o: ClientCredentialsOptions) {
   const fail = (what: string) => {
     throw new TypeError(`clientCredentials: ${what}`);
@@ -64,17 +72,17 @@ function checkOptions(o: ClientCredentialsOptions) {
   if (typeof scope !== 'string' || !scope.trim())
     fail('scope must be a non-empty string such as "api://<app>/.default" (or an array of them).');
   if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch must be a function.');
-  const num = (name: string, v: unknown, fallback: number) => {
-    if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${name} must be a number of ms >= 0.`);
-    return v as number;
-  };
   return {
     url: url!.href,
     origin: url!.origin + url!.pathname,
     scope: scope as string,
-    timeoutMs: num('timeoutMs', o.timeoutMs, 10_000),
-    refreshBeforeMs: num('refreshBeforeExpiryMs', o.refreshBeforeExpiryMs, 300_000),
+    // An AbortSignal.timeout() beyond 2^31-1 ms would fire at once.
+    timeoutMs: numberOption('clientCredentials: timeoutMs', o.timeoutMs, 10_000, 0, MAX_TIMER_MS),
+    refreshBeforeMs: numberOption(
+      'clientCredentials: refreshBeforeExpiryMs',
+      o.refreshBeforeExpiryMs,
+      300_000,
+    ),
   };
 }
 
@@ -128,38 +136,41 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
         res.status,
       );
     }
-    const text = await readTokenResponse(res, signal).catch((e: Error) => {
+    const { bytes } = await readCapped(res, MAX_TOKEN_RESPONSE_BYTES, {
+      signal,
+      tooLarge: () =>
+        new Error(`sent more than ${MAX_TOKEN_RESPONSE_BYTES} bytes; that is not a token response.`),
+    }).catch((e: Error) => {
       throw error(signal.aborted ? `sent no complete answer within ${timeoutMs} ms.` : e.message, res.status);
     });
-    let body: Record<string, unknown> | undefined;
+    let body: Record<string, unknown> = {};
     try {
-      const parsed = JSON.parse(text) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-        body = parsed as Record<string, unknown>;
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as typeof body;
     } catch {
-      body = undefined;
+      // Not JSON: no error code and no token in it.
     }
     if (!res.ok) {
-      const code = typeof body?.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
-      const description = typeof body?.error_description === 'string' ? `: ${body.error_description}` : '';
+      const code = typeof body.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
+      const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';
       throw error(
-        `failed with ${res.status}${code ? ` ${code}` : ''}${description}${hint(code)}`,
+        `failed with ${res.status}${code ? ` ${code}` : ''}${description}${HINTS.get(code ?? '') ?? ''}`,
         res.status,
         code,
       );
     }
-    const token = body?.access_token;
+    const token = body.access_token;
     if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
       throw error(
         'answered without a usable access_token (a JSON object with a token string is expected).',
         res.status,
       );
     }
-    if (typeof body!.token_type !== 'string' || body!.token_type.toLowerCase() !== 'bearer') {
+    if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
       throw error('answered a token whose token_type is not Bearer.', res.status);
     }
     // Entra ID's v1 endpoint sent expires_in as a string; both forms are read.
-    const seconds = Number(body!.expires_in ?? UNKNOWN_LIFETIME_S);
+    const seconds = Number(body.expires_in ?? UNKNOWN_LIFETIME_S);
     const lifetimeMs =
       1000 * (Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), MAX_LIFETIME_S) : UNKNOWN_LIFETIME_S);
     const expiresAt = sentAt + lifetimeMs;
@@ -168,13 +179,10 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
   }
 
   return (context?: TokenRequestContext) => {
-    const now = Date.now();
-    if (!context?.forceRefresh && cached && now < cached.refreshAt) return cached.token;
-    if (!inflight) {
-      inflight = request().finally(() => {
-        inflight = undefined;
-      });
-    }
+    if (!context?.forceRefresh && cached && Date.now() < cached.refreshAt) return cached.token;
+    inflight ??= request().finally(() => {
+      inflight = undefined;
+    });
     const stale = cached;
     // A refresh that fails while the cached token is still valid leaves that token in use.
     return context?.forceRefresh || !stale
@@ -184,27 +192,4 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
           throw e;
         });
   };
-}
-
-function hint(code: string | undefined): string {
-  switch (code) {
-    case 'invalid_client':
-      return ' (check clientId and clientSecret)';
-    case 'invalid_scope':
-      return " (Entra ID wants the API's app id URI with /.default, e.g. api://<app>/.default)";
-    case 'unauthorized_client':
-      return ' (the app is not registered in this tenant, or lacks the grant)';
-    default:
-      return '';
-  }
-}
-
-/** The body as text, at most MAX_TOKEN_RESPONSE_BYTES; the timeout's abort ends a stalled read. */
-async function readTokenResponse(res: Response, signal: AbortSignal): Promise<string> {
-  const { bytes } = await readCapped(res, MAX_TOKEN_RESPONSE_BYTES, {
-    signal,
-    tooLarge: () =>
-      new Error(`sent more than ${MAX_TOKEN_RESPONSE_BYTES} bytes; that is not a token response.`),
-  });
-  return new TextDecoder().decode(bytes);
 }

@@ -1,7 +1,7 @@
 // The fetch that openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the
-// size bound in one plain function (a token function is applied around it, by ./reauth.ts).
-// It is not openapi-fetch middleware on purpose: middleware costs an id, a frozen options object and
-// several awaits per call, and needs a real Request to clone for a retry.
+// size bound in one plain function (a token function is applied around it, by ./auth.ts). Not
+// openapi-fetch middleware on purpose: that costs an id, a frozen options object and several awaits
+// per call, and needs a real Request to clone for a retry.
 import type { OperationId } from '../../generated/operation-ids.js';
 import {
   boundedResponse,
@@ -16,8 +16,9 @@ import {
   RedirectError,
   ResponseTooLargeError,
 } from '../internal/exchange.js';
-import { fullJitterDelay, parseRetryAfter, sleep } from '../internal/timers.js';
-import { failedResponseOperation, operationIdOf, responseCredentials } from './operations.js';
+import { fullJitterDelay, MAX_TIMER_MS, parseRetryAfter, sleep } from '../internal/timers.js';
+import { numberOption } from '../internal/whole-number.js';
+import { operationIdOf, sentWith } from './operations.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4; 1 turns retries off. */
@@ -114,16 +115,36 @@ export async function lightRequest(input: Request): Promise<LightRequest> {
   });
 }
 
-export interface TransportOptions {
-  fetch: typeof globalThis.fetch;
-  retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
-  timeoutMs: number;
-  /** The most decoded bytes of one response body. */
-  maxResponseBytes: number;
+/** The options of createLivePlatformClient() the transport reads, checked here. */
+interface TransportOptions {
+  fetch?: typeof globalThis.fetch;
+  retry?: RetryOptions | false;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
 }
 
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
-  const { retry, timeoutMs, maxResponseBytes } = o;
+  const { retry: given = {} } = o;
+  for (const [name, fn] of [
+    ['fetch', o.fetch],
+    ['retry.onRetry', given ? given.onRetry : undefined],
+  ] as const) {
+    if (fn !== undefined && typeof fn !== 'function') {
+      throw new TypeError(
+        `createLivePlatformClient: ${name} must be a function, not ${typeof fn}; leave it out for the default.`,
+      );
+    }
+  }
+  const r = given || { maxAttempts: 1 };
+  const count = (name: string, value: unknown, fallback: number, min: number, max?: number) =>
+    numberOption(`createLivePlatformClient: ${name}`, value, fallback, min, max);
+  // AbortSignal.timeout() beyond 2^31-1 ms would fire after 1 ms: refused rather than wrong.
+  const timeoutMs = count('timeoutMs', o.timeoutMs, 0, 0, MAX_TIMER_MS);
+  const maxBytes = count('maxResponseBytes', o.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1);
+  const maxAttempts = Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1));
+  const baseDelayMs = count('retry.baseDelayMs', r.baseDelayMs, 500, 0);
+  const maxDelayMs = count('retry.maxDelayMs', r.maxDelayMs, 10_000, 0);
+  const fetch = o.fetch ?? globalThis.fetch;
   const links: SignalLinks = new WeakMap();
   return async (input) => {
     const { url, init } = input instanceof Request ? await lightRequest(input) : input;
@@ -140,10 +161,9 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     // The token this request carries: errors that quote the answer blank it (see unwrap()).
     const credential = init.headers.get('authorization');
     const done = (res: Response, failed: boolean, release: () => void): Response => {
-      const bounded = releaseWhenRead(boundedResponse(res, maxResponseBytes, opId), release);
-      if (credential) responseCredentials.set(bounded, credential);
-      const id = failed ? opId() : undefined;
-      if (id) failedResponseOperation.set(bounded, id);
+      const bounded = releaseWhenRead(boundedResponse(res, maxBytes, opId), release);
+      if (credential || failed)
+        sentWith.set(bounded, { credential, operationId: failed ? opId() : undefined });
       return bounded;
     };
     try {
@@ -154,8 +174,8 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
         let res: Response | undefined;
         let err: unknown;
         try {
-          res = await o.fetch(url, init);
-          if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
+          res = await fetch(url, init);
+          if (isRedirectish(res)) res = await followRedirects(fetch, url, init, res, opId);
           if (res.ok) return done(res, false, link.release);
         } catch (e) {
           link.release();
@@ -184,13 +204,13 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
             !(paced && isPacedAnswer(res.status, retryAfter))
           : // A refused certificate stays refused: never retried.
             !isCertificateError(err) && (idempotent() || (!timedOut && isConnectionRefused(err)));
-        const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
-        if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
+        const delay = retryAfter ?? fullJitterDelay(attempt, baseDelayMs, maxDelayMs - waited);
+        if (!mayRetry || attempt >= maxAttempts || waited + delay > maxDelayMs) {
           if (!res) throw err;
           return done(res, true, link.release);
         }
         link.release();
-        retry.onRetry?.({
+        r.onRetry?.({
           attempt: attempt + 1,
           delayMs: delay,
           reason: res ? 'status' : timedOut ? 'timeout' : 'network',
@@ -205,7 +225,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
         waited += delay;
       }
     } finally {
-      // The caller's signal again, for a repeat after a refused token (./reauth.ts).
+      // The caller's signal again, for a repeat after a refused token (./auth.ts).
       init.signal = caller ?? null;
     }
   };

@@ -1,7 +1,7 @@
 import type { ExecutionMessage, Task } from '../types.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor, type Redactor } from '../internal/redact.js';
-import { outcomeOf, type FailedTaskOutcome } from '../internal/task-status.js';
+import { outcomeOf, readTaskId, type FailedTaskOutcome } from '../internal/task-status.js';
 
 /** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
 export const EXCERPT_CHARS = 200;
@@ -32,13 +32,40 @@ export class UnexpectedResponseError extends Error {
   }
 }
 
+/**
+ * The body of a Get Task answer as a Task, or an UnexpectedResponseError quoting it: a poller that
+ * took `{}`, `null` or an HTML page for a task would report a success that never happened. Checks
+ * only what the poller relies on (an object with a string `id` and `status`); the rest is the
+ * contract's business (`validateResponses`).
+ */
+export function taskFrom(body: unknown, taskId?: string, redact?: Redactor): Task {
+  const t = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Partial<Task>;
+  if (typeof t.id === 'string' && typeof t.status === 'string') return t as Task;
+  throw new UnexpectedResponseError(
+    `Get Task${taskId ? ` for ${taskId}` : ''} answered with something that is not a task (an object with a string id and status)`,
+    body,
+    redact,
+  );
+}
+
+/** The task id from an operation's first answer (see readTaskId), or an UnexpectedResponseError quoting it. */
+export function taskIdFrom(initial: unknown, redact?: Redactor): string {
+  const id = readTaskId(initial);
+  if (id !== undefined) return id;
+  throw new UnexpectedResponseError(
+    'No task id (a string, {taskId} or {jobId}) in the answer',
+    initial,
+    redact,
+  );
+}
+
 /** A task ended `CompletedFailed`. Carries the whole task, its details and its log. */
 export class TaskFailedError extends Error {
   override readonly name = 'TaskFailedError';
   declare readonly task: Task;
-  declare readonly taskId: string;
+  readonly taskId: string;
   /** `validation-failed` (the tenant has no active lead) or `failed` (any other reason). */
-  declare readonly outcome: FailedTaskOutcome;
+  readonly outcome: FailedTaskOutcome;
   declare readonly details: Task['details'];
   declare readonly executionMessages: ExecutionMessage[];
 
@@ -61,25 +88,23 @@ export class TaskFailedError extends Error {
       details: hidden(details),
       executionMessages: hidden(log),
     });
+    this.taskId = task.id;
     // Whatever the task passed in says, this error is a failure: the outcome is one of the two.
-    const outcome: FailedTaskOutcome =
-      outcomeOf(task) === 'validation-failed' ? 'validation-failed' : 'failed';
-    Object.assign(this, { taskId: task.id, outcome });
+    this.outcome = outcomeOf(task) === 'validation-failed' ? 'validation-failed' : 'failed';
   }
 }
 
 /** The overall deadline passed while the task was still running. The task itself goes on. */
 export class TaskTimeoutError extends Error {
   override readonly name = 'TaskTimeoutError';
-  declare readonly taskId: string | undefined;
-  declare readonly timeoutMs: number;
-  /** The last state a poll returned, if any did. */
-  declare readonly lastTask: Task | undefined;
-
-  constructor(taskId: string | undefined, timeoutMs: number, lastTask?: Task) {
+  constructor(
+    readonly taskId: string | undefined,
+    readonly timeoutMs: number,
+    /** The last state a poll returned, if any did. */
+    readonly lastTask: Task | undefined = undefined,
+  ) {
     super(
       `Task ${taskId ?? '(not started)'} still running after ${timeoutMs} ms: raise timeoutMs, or resume later (resumeTask)`,
     );
-    Object.assign(this, { taskId, timeoutMs, lastTask });
   }
 }

@@ -5,8 +5,13 @@ export {
   type PolledTask,
   type WaitOptions,
 } from './poller.js';
-export { TaskFailedError, TaskTimeoutError, UnexpectedResponseError } from './errors.js';
-export { taskFrom, taskIdFrom } from './status.js';
+export {
+  TaskFailedError,
+  TaskTimeoutError,
+  UnexpectedResponseError,
+  taskFrom,
+  taskIdFrom,
+} from './errors.js';
 export {
   isKnownStatus,
   isTerminal,

@@ -1,11 +1,11 @@
 // The poll engine: when to ask, when to stop, what the answer means. It knows nothing of HTTP; the
-// binding in src/client/task-requests.ts supplies `poll` (Azure core-lro's split), so the engine is tested with plain
-// functions and a different transport needs no change here.
+// binding in src/client/task-requests.ts supplies `poll` (Azure core-lro's split), so the engine is
+// tested with plain functions and a different transport needs no change here.
 import type { Task } from '../types.js';
 import { isTerminal } from '../internal/task-status.js';
 import { nextAskWait, setLongTimeout, sleep } from '../internal/timers.js';
-import { TaskFailedError, TaskTimeoutError } from './errors.js';
-import { taskFrom } from './status.js';
+import { numberOption } from '../internal/whole-number.js';
+import { taskFrom, TaskFailedError, TaskTimeoutError } from './errors.js';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
@@ -127,9 +127,12 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
 
   async #loop(callerSignal: AbortSignal | undefined): Promise<Task> {
     const o = this.options;
-    const timeoutMs = duration('timeoutMs', o.timeoutMs, DEFAULT_TASK_TIMEOUT_MS);
-    const interval = duration('intervalMs', o.intervalMs, DEFAULT_POLL_INTERVAL_MS);
-    const maxInterval = duration('maxIntervalMs', o.maxIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS);
+    // Durations: any number >= 0, Infinity included.
+    const ms = (name: keyof WaitOptions, fallback: number) =>
+      numberOption(`TaskPoller: ${name}`, o[name], fallback, 0, Infinity);
+    const timeoutMs = ms('timeoutMs', DEFAULT_TASK_TIMEOUT_MS);
+    const interval = ms('intervalMs', DEFAULT_POLL_INTERVAL_MS);
+    const maxInterval = ms('maxIntervalMs', DEFAULT_MAX_POLL_INTERVAL_MS);
     const deadline = Date.now() + timeoutMs;
     const timedOut = () => new TaskTimeoutError(this.#id, timeoutMs, this.latest);
     // One controller carries both the caller's abort and the deadline into every sleep and request.
@@ -139,7 +142,12 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
     callerSignal?.addEventListener('abort', onAbort, { once: true });
     const cancelDeadline = setLongTimeout(() => ctl.abort(timedOut()), timeoutMs);
     try {
-      const id = this.#id ?? (await untilAborted(this.taskId, ctl.signal));
+      ctl.signal.throwIfAborted();
+      const aborted = new Promise<never>((_, reject) =>
+        ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true }),
+      );
+      aborted.catch(() => {});
+      const id = this.#id ?? (await Promise.race([this.taskId, aborted]));
       // A task we just started is not done yet; a resumed one may be, so it is read at once.
       let n = this.#fresh ? 1 : 0;
       let wait = this.#fresh ? pollDelay(0, interval, maxInterval) : 0;
@@ -174,23 +182,6 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
       callerSignal?.removeEventListener('abort', onAbort);
     }
   }
-}
-
-/** A wait option: a number >= 0 (Infinity allowed), or its default when left out. */
-function duration(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
-    throw new TypeError(`TaskPoller: ${name} must be a number of ms >= 0, not ${String(value)}.`);
-  return value;
-}
-
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** The task id inside a string that `poller.serialize()` wrote. */
