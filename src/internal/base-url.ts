@@ -1,21 +1,18 @@
 // The base URL of a Live Platform tenant, read one way by the client and the checker's CLI and
 // library: an absolute http(s) URL of the API root, nothing a request could not keep.
 
-/** What the refusals advise besides the rule itself; by default, a Live Platform tenant's. */
-export interface BaseUrlWording {
-  /** Where else the value may come from, after "like https://live.example.com". */
-  orElse: string;
-  /** What authenticates instead of user-info in the URL. */
-  noCredentials: string;
-}
-
-const LIVE_PLATFORM: BaseUrlWording = {
+/**
+ * What the refusals advise besides the rule itself, by default a Live Platform tenant's: where else
+ * the value may come from (after "like https://live.example.com"), and what authenticates instead
+ * of user-info in the URL.
+ */
+const LIVE_PLATFORM = {
   orElse: ' (or set LIVE_PLATFORM_BASE_URL)',
   noCredentials: 'the token authenticates; pass it as the token (LIVE_PLATFORM_TOKEN)',
 };
 
 /** The proxy's upstream: the application behind it sends its own token. */
-export const UPSTREAM_WORDING: BaseUrlWording = {
+export const UPSTREAM_WORDING: typeof LIVE_PLATFORM = {
   orElse: '',
   noCredentials: 'the application sends its own token',
 };
@@ -25,11 +22,7 @@ export const UPSTREAM_WORDING: BaseUrlWording = {
  * to write: not an absolute http(s) URL, or one with user-info (never quoted: it is a password),
  * a query or a fragment (not quoted either: they may hold a key), which requests would drop or leak.
  */
-export function normalizeBaseUrl(
-  raw: unknown,
-  whose: string,
-  wording: BaseUrlWording = LIVE_PLATFORM,
-): string {
+export function normalizeBaseUrl(raw: unknown, whose: string, wording = LIVE_PLATFORM): string {
   const text = String(raw);
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || !/^https?:$/.test(url.protocol)) {

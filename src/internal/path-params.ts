@@ -26,18 +26,10 @@ export class PathParameterError extends TypeError {
   }
 }
 
-/** The value encoded as one path segment; throws PathParameterError naming the operation and parameter. */
-function pathSegment(value: unknown, operation: string | (() => string), parameter: string): string {
-  const text = String(value);
-  const why = segmentProblem(text);
-  if (why)
-    throw new PathParameterError(typeof operation === 'string' ? operation : operation(), parameter, why);
-  return encodeURIComponent(text);
-}
-
 /**
- * A path template (`/api/v2/task/{taskId}`) with each parameter filled as one segment (see
- * pathSegment); a parameter without a value stays as written. The one filler of the client's
+ * A path template (`/api/v2/task/{taskId}`) with each parameter filled as one encoded segment; a
+ * parameter without a value stays as written, and one that cannot be a segment (see segmentProblem)
+ * throws PathParameterError naming the operation and the parameter. The one filler of the client's
  * calls and the checker's cases.
  */
 export function expandPath(
@@ -47,6 +39,9 @@ export function expandPath(
 ): string {
   return template.replace(/\{([^}]+)\}/g, (m, name: string) => {
     const v = valueOf(name);
-    return v === undefined || v === null ? m : pathSegment(v, operation, name);
+    if (v === undefined || v === null) return m;
+    const why = segmentProblem(String(v));
+    if (why) throw new PathParameterError(typeof operation === 'string' ? operation : operation(), name, why);
+    return encodeURIComponent(String(v));
   });
 }

@@ -48,30 +48,22 @@ export function secretForms(secrets: readonly string[]): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
-/** Replaces every form of every secret, whatever its length (a 3-character token too). */
-export function redactWith(text: string, forms: readonly string[]): string {
-  let out = text;
-  for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
-  return out;
-}
-
 export type Redactor = (text: string) => string;
 
 /** A JSON Web Token's shape (base64url header `{"...`): a credential whoever it belongs to. */
 const JWT = /eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g;
 
-export interface RedactorOptions {
-  /**
-   * Also blank every JWT-shaped string, not only the given secrets' forms: the client quotes bodies
-   * of servers that may echo another credential (an id token, a proxy's). Ordinary words, "bearer"
-   * among them, are never touched.
-   */
-  jwts?: boolean;
-}
-
-/** Blanks every form of the given secrets (and, with `jwts`, any JWT) in a text; nothing else. */
-export function redactor(secrets: readonly string[], options: RedactorOptions = {}): Redactor {
+/**
+ * Blanks every form of the given secrets, whatever their length (a 3-character token too), in a
+ * text; nothing else. `jwts` also blanks every JWT-shaped string: the client quotes bodies of servers
+ * that may echo another credential (an id token, a proxy's). Ordinary words, "bearer" among them,
+ * are never touched.
+ */
+export function redactor(secrets: readonly string[], options: { jwts?: boolean } = {}): Redactor {
   const forms = secretForms(secrets);
-  if (!options.jwts) return (text) => redactWith(text, forms);
-  return (text) => redactWith(text, forms).replace(JWT, '[redacted JWT]');
+  return (text) => {
+    let out = text;
+    for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
+    return options.jwts ? out.replace(JWT, '[redacted JWT]') : out;
+  };
 }

@@ -42,11 +42,24 @@ export class MissingPrismError extends Error {
   }
 }
 
+/** The path of Prism's bin script; MissingPrismError when the optional peer is not installed. */
+function prismBin(): string {
+  const require = createRequire(import.meta.url);
+  let pkgJson: string;
+  try {
+    pkgJson = require.resolve('@stoplight/prism-cli/package.json');
+  } catch {
+    throw new MissingPrismError();
+  }
+  const pkg = require(pkgJson) as { bin: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin.prism ?? Object.values(pkg.bin)[0]!);
+  return join(dirname(pkgJson), bin);
+}
+
 /** Prism is an optional peer: true when this install can start the mock. */
 export function prismInstalled(): boolean {
   try {
-    createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json');
-    return true;
+    return !!prismBin();
   } catch {
     return false;
   }
@@ -76,25 +89,12 @@ export function prismFailureLine(output: string, code: number | null): string {
   return `Prism exited (code ${code}) before listening${reason ? `: ${reason.slice(0, 300)}` : ''}`;
 }
 
-function prismBin(): string {
-  const require = createRequire(import.meta.url);
-  let pkgJson: string;
-  try {
-    pkgJson = require.resolve('@stoplight/prism-cli/package.json');
-  } catch {
-    throw new MissingPrismError();
-  }
-  const pkg = require(pkgJson) as { bin: string | Record<string, string> };
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin.prism ?? Object.values(pkg.bin)[0]!);
-  return join(dirname(pkgJson), bin);
-}
-
 /** How long Prism gets to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 1000;
 /** The same when the caller aborted (Ctrl-C): the command has 2 s to end, Prism keeps nothing. */
 const ABORT_GRACE_MS = 250;
 
-function stop(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<void> {
+function stop(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -126,25 +126,16 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
   const bin = prismBin();
   // A taken port would let the readiness probe below reach the other server, and a host that is
   // not ours would keep Prism retrying: both are refused here, in milliseconds.
-  const requested = options.port ?? 0;
-  await assertCanListen(requested, host);
+  await assertCanListen(options.port ?? 0, host);
   // Port 0 means "any": Prism itself cannot report which one it took, so pick it here.
-  const port = requested || (await freePort(host));
-  const args = [
-    bin,
-    'mock',
-    options.spec ?? bundledSpecPath,
-    '--host',
-    host,
-    '--port',
-    String(port),
-    '--verboseLevel',
-    options.verboseLevel ?? 'warn',
-  ];
+  const port = options.port || (await freePort(host));
+  const args = ['mock', options.spec ?? bundledSpecPath, '--host', host, '--port', String(port)];
+  args.push('--verboseLevel', options.verboseLevel ?? 'warn');
   options.signal?.throwIfAborted();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(child);
-  const onAbort = () => void stop(child, ABORT_GRACE_MS);
+  const halt = () => stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
+  const onAbort = () => void halt();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let output = '';
   let listening = false;
@@ -168,7 +159,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     if (child.exitCode !== null) await exited;
   } catch (err) {
     options.signal?.removeEventListener('abort', onAbort);
-    await stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
+    await halt();
     throw options.signal?.aborted ? options.signal.reason : err;
   }
   listening = true;
@@ -177,7 +168,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     url: `http://${urlHost}:${port}`,
     close: () => {
       options.signal?.removeEventListener('abort', onAbort);
-      return stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
+      return halt();
     },
     exited: exitCode,
   };
