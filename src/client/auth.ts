@@ -1,7 +1,5 @@
-// Bearer tokens from a token function, and one repeat after a refused token. Entra ID tokens live
-// about an hour, so a long poll or a bulk run crosses an expiry; JwtBearer then answers 401 with
-// `error="invalid_token"` before the request reaches any handler, so repeating it (a POST included)
-// cannot act twice.
+// Token sources, and one repeat after a refused token: an Entra ID token lives about an hour, and
+// JwtBearer refuses an expired one before any handler runs, so a repeat (a POST too) cannot act twice.
 import { bareToken } from '../internal/token.js';
 import { lightRequest, type LightRequest } from './transport.js';
 
@@ -30,7 +28,7 @@ export function assertTokenSource(token: unknown): asserts token is TokenSource 
   }
 }
 
-/** The bare token (see bareToken) the function returns. Never echoes the token. */
+/** The bare token (see bareToken) the function returns, never echoed. */
 async function resolveToken(tokenFn: TokenFunction, context?: TokenRequestContext): Promise<string> {
   const value = await (context ? tokenFn(context) : tokenFn());
   if (typeof value !== 'string' || !value.trim())
@@ -44,9 +42,8 @@ const REFUSED_TOKEN = /(?:^|[\s,])error\s*=\s*"?invalid_token"?/i;
 type Send = (input: LightRequest | Request) => Promise<Response>;
 
 /**
- * Wraps the transport: sets `Authorization` from the token function, and when the answer is a 401
- * with `error="invalid_token"`, asks the function for a new token (`{ forceRefresh: true }`) and
- * sends the request once more. The second answer is returned as it is, whatever it is.
+ * The transport with `Authorization` from the token function; a 401 `invalid_token` gets a new token
+ * (`{ forceRefresh: true }`) and the request is sent once more, its answer returned whatever it is.
  */
 export function withReauth(send: Send, tokenFn: TokenFunction): Send {
   // Requests that fail together on one expired token share a single forced refresh.
@@ -71,7 +68,7 @@ export function withReauth(send: Send, tokenFn: TokenFunction): Send {
     const res = await send(request);
     if (res.status !== 401 || !REFUSED_TOKEN.test(res.headers.get('www-authenticate') ?? '')) return res;
     const fresh = await freshAfter(token).catch((e: unknown) => {
-      // The refresh failed (say, a TokenRequestError): that is the caller's error; free the 401's connection.
+      // The refresh failed (a TokenRequestError, say): the caller's error; free the 401's connection.
       res.body?.cancel().catch(() => {});
       throw e;
     });

@@ -105,41 +105,36 @@ export function normalizeBaseUrl(baseUrl: unknown): string {
 export function createLivePlatformClient(options: LivePlatformClientOptions): LivePlatformClient {
   assertTokenSource(options?.token);
   const { token } = options;
-  // Checks the retry, timeout and size options.
   const transport = createTransport(options);
   const lp = createClient<paths>({
     baseUrl: normalizeBaseUrl(options.baseUrl),
     Request: LightRequest as unknown as typeof Request,
-    // The default serializer, built once: given none, openapi-fetch builds one per call.
+    // Built once: given none, openapi-fetch builds one per call.
     querySerializer: createQuerySerializer(),
-    // Every path parameter of the contract is a primitive in `simple` style, so one replace does what
-    // openapi-fetch's general serializer (label, matrix, exploded arrays...) does per call. Each value
-    // stays one segment: `getTask('..')` throws, naming the operation and the parameter.
+    // The contract's path parameters are all `simple` primitives: one replace, each value one segment.
     pathSerializer: (path, params) =>
       expandPath(
         path,
         (name) => params[name],
         () => operationIdOf(undefined, path) ?? path,
       ),
-    // A token function is applied by withReauth, which also repeats a request once on invalid_token.
+    // withReauth also repeats a request once on invalid_token.
     fetch: (typeof token === 'function' ? withReauth(transport, token) : transport) as (
       input: Request,
     ) => Promise<Response>,
     headers: {
-      // Without it undici sends */*, and an ASP.NET server answers a string result as text/plain.
-      // problem+json is named too: errors come as RFC 9457 problems, and a server that negotiates
-      // strictly (Prism) would otherwise answer a declared error status with something else.
+      // Without it undici sends */*, and ASP.NET answers a string result as text/plain; problem+json
+      // too, or a strict server (Prism) answers a declared error status with something else.
       Accept: ACCEPT_JSON,
       ...options.headers,
-      // A fixed token travels as a default header: no per-request work. A function runs per request.
+      // A fixed token is a default header: no per-request work.
       ...(typeof token === 'string' && {
         Authorization: `Bearer ${bareToken(token, 'createLivePlatformClient: token')}`,
       }),
     },
   }) as LivePlatformClient;
 
-  // The poller and the starts read bodies as text (a text/plain task id, an HTML page) and parse
-  // them themselves; they check the parsed body here. Other text reads are not validated.
+  // Text reads are not validated here: the poller and the starts parse them and check the result.
   const check = (method: string, path: string): ResultCheck | undefined =>
     options.validateResponses ? (result) => validateResult(operationIdFor(method, path), result) : undefined;
   if (options.validateResponses) {
@@ -176,7 +171,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
       (init) =>
         lp.POST(importPath, {
           params: { path: { customerGuid } },
-          // The documented default, sent explicitly so the request means the same on any server version.
+          // The documented default, sent so the request means the same on any server version.
           body: { allowSbcIdUpdateForOvoc: false, ...body },
           ...init,
         }),

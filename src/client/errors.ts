@@ -5,13 +5,10 @@ import { parseRetryAfter } from '../internal/timers.js';
 import { quoted } from '../tasks/errors.js';
 import { operationIdOf, sentWith } from './operations.js';
 
+// The last one made: a client has one token at a time.
 let last: { credential: string; redact: Redactor } | undefined;
 
-/**
- * The redactor for text quoted from this response: it blanks the token the request carried (as
- * `Authorization`), in every encoding (src/internal/redact.ts), and any JWT. One is kept: a client
- * has one token at a time.
- */
+/** Blanks, in text quoted from this response, its request's token in every encoding, and any JWT. */
 export function redactorOf(response: Response): Redactor {
   const credential = sentWith.get(response)?.credential ?? '';
   if (last?.credential !== credential) {
@@ -92,7 +89,8 @@ export function isLivePlatformError<S extends number = number>(
   return e instanceof LivePlatformError && (status === undefined || e.status === status);
 }
 
-type Result = { data?: unknown; error?: unknown; response: Response };
+/** An openapi-fetch result. */
+export type Result = { data?: unknown; error?: unknown; response: Response };
 
 /**
  * The data of an openapi-fetch result, or a thrown LivePlatformError when the status is not 2xx:

@@ -1,5 +1,5 @@
-// The HTTP binding of the poll engine (src/tasks/, which knows no HTTP): Get Task through the typed
-// client, and the start requests. It lives with the client, as Azure core-lro's bindings do.
+// The HTTP binding of the poll engine (src/tasks/ knows no HTTP, as in Azure core-lro): Get Task
+// through the typed client, and the start requests.
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { readAnswerBody } from '../internal/answer-body.js';
@@ -8,22 +8,19 @@ import { parseRetryAfter } from '../internal/timers.js';
 import { taskFrom, taskIdFrom } from '../tasks/errors.js';
 import type { PollTask } from '../tasks/poller.js';
 import type { Task } from '../types.js';
-import { redactorOf, unwrap } from './errors.js';
+import { redactorOf, unwrap, type Result } from './errors.js';
 import { isPacedAnswer, PACED } from './transport.js';
 
 type HttpClient = Client<paths, `${string}/${string}`>;
-type Result = { data?: unknown; error?: unknown; response: Response };
 
-/** Checks a parsed 2xx result against the contract (the client's `validateResponses`), or nothing. */
+/** Checks a parsed 2xx result against the contract (the client's `validateResponses`). */
 export type ResultCheck = (result: Result) => unknown;
 
 /**
- * A result read as text (`parseAs: 'text'`), as what `shape` makes of its body: a non-2xx throws
- * LivePlatformError, a body `shape` refuses its UnexpectedResponseError, and only a body of the
- * right shape goes on to the contract check. The body is parsed the way the server meant it
- * (src/internal/answer-body.ts): ASP.NET answers a string result as unquoted `text/plain`
- * (`tsk_185510`), and a proxy may answer HTML; text that is not JSON stays text, for the shape
- * checks to quote.
+ * A result read as text, as `shape` makes it of its body: a non-2xx throws LivePlatformError, a body
+ * `shape` refuses its UnexpectedResponseError, and only a shaped body goes on to the contract check.
+ * Read as the server meant it (src/internal/answer-body.ts): ASP.NET may answer a string unquoted as
+ * text/plain, a proxy HTML; text that is not JSON stays text, for the error to quote.
  */
 async function readAs<T>(
   result: Result,
@@ -39,11 +36,7 @@ async function readAs<T>(
   return value;
 }
 
-/**
- * Get Task, read as text. `paced` marks the request (./transport.ts PACED) so that its 429/503
- * answers with a Retry-After come straight back: the poller paces them itself, one Get Task
- * request per poll, whatever the server says.
- */
+/** Get Task as text; `paced` (see PACED): the poller, one request per poll, paces a busy server itself. */
 const getTask = (client: HttpClient, taskId: string, signal: AbortSignal | undefined, paced = false) =>
   client.GET('/api/v2/task/{taskId}', {
     params: { path: { taskId } },
@@ -55,10 +48,7 @@ const getTask = (client: HttpClient, taskId: string, signal: AbortSignal | undef
 const taskOf = (result: Result, taskId: string, check?: ResultCheck) =>
   readAs(result, (body, redact) => taskFrom(body, taskId, redact), check);
 
-/**
- * Get Task once, for `lp.getTask()`: the task, a LivePlatformError for a non-2xx, or an
- * UnexpectedResponseError for a 2xx that is not a task (never `{}` typed as a Task).
- */
+/** Get Task once, for `lp.getTask()`: a 2xx that is not a task is an UnexpectedResponseError. */
 export async function readTask(
   client: HttpClient,
   taskId: string,
@@ -69,9 +59,8 @@ export async function readTask(
 }
 
 /**
- * Reads a task with Get Task for the poller. Retry-After paces the next poll; a 429 or 503 that
- * carries one means "ask again then" (the poller never asks sooner than its interval); any other
- * non-2xx throws LivePlatformError, and a 2xx that is not a task throws UnexpectedResponseError.
+ * Get Task for the poller: a 429 or 503 with a Retry-After means "ask again then"; any other non-2xx
+ * throws LivePlatformError, and a 2xx that is not a task UnexpectedResponseError.
  */
 export function httpPollTask(client: HttpClient, check?: ResultCheck): PollTask {
   return async (taskId, signal) => {
@@ -83,10 +72,7 @@ export function httpPollTask(client: HttpClient, check?: ResultCheck): PollTask 
   };
 }
 
-/**
- * The task id from the answer of an operation that queues a task, whichever of the shapes it has
- * (JSON string, unquoted text/plain, `{taskId}`, `{jobId}`). The request is made with `parseAs: 'text'`.
- */
+/** The task id in a start's answer (read as text), whichever shape it has (see taskIdFrom). */
 export async function startTask(request: Promise<Result>, check?: ResultCheck): Promise<string> {
   return readAs(await request, taskIdFrom, check);
 }

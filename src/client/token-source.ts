@@ -1,7 +1,5 @@
-// A token function for the OAuth 2.0 client-credentials grant (RFC 6749 4.4), as Microsoft Entra ID's
-// v2 endpoint serves it: cached until shortly before expiry, one request in flight at a time, and
-// bounded in time and bytes. Errors name the endpoint and the server's error code, never the secret
-// or a token.
+// The OAuth 2.0 client-credentials grant (RFC 6749 4.4) as Entra ID's v2 endpoint serves it. Errors
+// name the endpoint and the server's error code, never the secret or a token.
 import { connectionFailureText, readCapped } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
@@ -66,7 +64,7 @@ function checkOptions(o: ClientCredentialsOptions) {
   if (url!.protocol === 'http:' && !LOOPBACK.test(url!.hostname))
     fail(`tokenUrl must use https (http is allowed only for localhost): ${url!.origin}.`);
   if (typeof o.clientId !== 'string' || !o.clientId.trim()) fail('clientId must be a non-empty string.');
-  // The secret's value is never quoted, not even its type's neighbours.
+  // The secret's value is never quoted.
   if (typeof o.clientSecret !== 'string' || !o.clientSecret) fail('clientSecret must be a non-empty string.');
   const scope = Array.isArray(o.scope) ? o.scope.join(' ') : o.scope;
   if (typeof scope !== 'string' || !scope.trim())
@@ -99,9 +97,8 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
   let cached: { token: string; refreshAt: number; expiresAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 
-  // The secret in every encoding an endpoint may echo it in (URL-encoded above all: it went in a form).
+  // Text the endpoint wrote, without the secret it may echo (in any encoding), controls, or length past 300.
   const redactSecret = redactor([clientSecret], { jwts: true });
-  /** Removes the secret from text the endpoint wrote (an echo), controls, and length past 300. */
   const clean = (text: string) => excerpt(text, 300, { redact: redactSecret, flatten: true });
   const error = (message: string, status?: number, code?: string) =>
     new TokenRequestError(`Token request to ${origin} ${clean(message)}`, status, code);

@@ -1,7 +1,5 @@
-// The fetch that openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the
-// size bound in one plain function (a token function is applied around it, by ./auth.ts). Not
-// openapi-fetch middleware on purpose: that costs an id, a frozen options object and several awaits
-// per call, and needs a real Request to clone for a retry.
+// The fetch openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the size
+// bound in one plain function, not middleware (that costs several awaits per call and a real Request).
 import type { OperationId } from '../../generated/operation-ids.js';
 import {
   boundedResponse,
@@ -53,10 +51,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 2 ** 20;
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const LIGHT = Symbol.for('live-platform-openapi.request');
-/**
- * A request-init mark (openapi-fetch passes unknown init keys through): its 429/503 answers that
- * carry a Retry-After go straight back to the caller, which paces them itself (the task poller).
- */
+/** A request-init mark (openapi-fetch passes unknown keys through): the task poller paces its 429/503s. */
 export const PACED = Symbol('live-platform-openapi.paced');
 
 /** The answers a PACED request gets back at once: a 429 or 503 that says when to ask again. */
@@ -101,10 +96,7 @@ export class LightRequest {
 }
 Object.defineProperty(LightRequest.prototype, LIGHT, { value: true });
 
-/**
- * A real Request (one a user's middleware returned) as a LightRequest: its body is read once, so a
- * retry, or the repeat after a refused token, can send it again.
- */
+/** A real Request (a user's middleware returned one) as a LightRequest, its body read once to resend. */
 export async function lightRequest(input: Request): Promise<LightRequest> {
   return new LightRequest(input.url, {
     method: input.method,
@@ -115,7 +107,6 @@ export async function lightRequest(input: Request): Promise<LightRequest> {
   });
 }
 
-/** The options of createLivePlatformClient() the transport reads, checked here. */
 interface TransportOptions {
   fetch?: typeof globalThis.fetch;
   retry?: RetryOptions | false;
@@ -123,6 +114,7 @@ interface TransportOptions {
   maxResponseBytes?: number;
 }
 
+/** The transport of createLivePlatformClient(), which checks the options it reads. */
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
   const { retry: given = {} } = o;
   for (const [name, fn] of [
@@ -151,14 +143,13 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     const caller = init.signal ?? undefined;
     const method = init.method;
     const paced = (init as { [PACED]?: boolean })[PACED] === true;
-    // The client follows redirects itself, and only on the configured origin (src/internal/exchange.ts).
+    // Redirects are followed here, on the configured origin only (src/internal/exchange.ts).
     init.redirect = 'manual';
     let op: OperationId | undefined | null = null;
     const opId = () => (op === null ? (op = operationIdOf(method, url)) : op);
     // Safe to resend: the reads. verifyLcCustomer is a read the vendor exposes as PUT.
     const idempotent = () => method === 'GET' || method === 'HEAD' || opId() === 'verifyLcCustomer';
     let waited = 0;
-    // The token this request carries: errors that quote the answer blank it (see unwrap()).
     const credential = init.headers.get('authorization');
     const done = (res: Response, failed: boolean, release: () => void): Response => {
       const bounded = releaseWhenRead(boundedResponse(res, maxBytes, opId), release);
@@ -194,9 +185,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
             `${opId() ?? `${method} ${new URL(url).pathname}`} got no answer within ${timeoutMs} ms; raise timeoutMs if the server is slow.`,
             'TimeoutError',
           );
-        } else if (!res) {
-          err = new ConnectionFailedError(opId(), method, url, err);
-        }
+        } else if (!res) err = new ConnectionFailedError(opId(), method, url, err);
         const retryAfter = parseRetryAfter(res?.headers.get('retry-after'));
         const mayRetry = res
           ? RETRY_STATUSES.has(res.status) &&

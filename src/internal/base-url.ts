@@ -1,5 +1,4 @@
-// The base URL of a Live Platform tenant, read one way by the client and the checker's CLI and
-// library: an absolute http(s) URL of the API root, nothing a request could not keep.
+// The base URL of a tenant, one rule for the client and the checker: an absolute http(s) API root.
 
 /**
  * What the refusals advise besides the rule itself, by default a Live Platform tenant's: where else

@@ -1,8 +1,5 @@
-// Path parameters: each value stays one segment of its operation's path template, whoever sends it
-// (the client, the checker's cases, its workflows) and wherever the value came from (a caller, a
-// generator, a server's answer). Encoding alone is not enough: `.` and `..` survive
-// encodeURIComponent and are then resolved away by URL parsing (`getTask('..')` became
-// `GET /api/v2/`), and a lone surrogate makes encodeURIComponent throw a bare URIError.
+// Each path parameter stays one segment, whoever sends it. Encoding is not enough: URL parsing
+// resolves `.` and `..` away (`getTask('..')` became `GET /api/v2/`), and a lone surrogate throws.
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -1,7 +1,5 @@
-// A secret must not leave the process in any form a server might echo it in: the checker's reports,
-// the client's errors and the token function's errors all redact here. Redaction runs on
-// whole texts (a body before its excerpt is cut, every header, every reason), because a cut made
-// first can split the token so that no full copy is left to find, while part of it survives.
+// A secret must not leave the process in any form a server might echo it in; reports and errors all
+// redact here, on whole texts: a cut made first could leave part of a token that no match finds.
 import { xmlEscape } from './xml.js';
 
 export const REDACTED = '[redacted]';

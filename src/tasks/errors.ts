@@ -7,9 +7,8 @@ import { outcomeOf, readTaskId, type FailedTaskOutcome } from '../internal/task-
 export const EXCERPT_CHARS = 200;
 
 /**
- * A body quoted in an error: bounded, on one line, with `redact` (the client's, which knows the
- * token it sent) applied to the whole before the cut. Without one, JWT-shaped strings are still
- * blanked: a server that echoes the request must not put a credential into logs through us.
+ * A body quoted in an error: bounded, on one line, `redact` (the client's, which knows its token)
+ * applied before the cut. Without one, JWTs are still blanked: an echo must not reach a log.
  */
 export function quoted(body: unknown, redact: Redactor = jwtsOnly): string {
   return excerpt(body, EXCERPT_CHARS, { redact, flatten: true });
@@ -33,10 +32,9 @@ export class UnexpectedResponseError extends Error {
 }
 
 /**
- * The body of a Get Task answer as a Task, or an UnexpectedResponseError quoting it: a poller that
- * took `{}`, `null` or an HTML page for a task would report a success that never happened. Checks
- * only what the poller relies on (an object with a string `id` and `status`); the rest is the
- * contract's business (`validateResponses`).
+ * A Get Task body as a Task, or an UnexpectedResponseError quoting it (`{}` or HTML taken for a task
+ * would be a success that never happened). Checks only what the poller relies on; the rest is
+ * `validateResponses`' business.
  */
 export function taskFrom(body: unknown, taskId?: string, redact?: Redactor): Task {
   const t = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Partial<Task>;
@@ -77,11 +75,9 @@ export class TaskFailedError extends Error {
     const text =
       `Task ${task.id} failed${details.length ? ` (${details.join()})` : ''}` +
       (errors.length ? `: ${errors.join(' ')}` : '');
-    // The server's words, quoted like any body: credentials blanked, no line breaks (not cut: a
-    // failed task's log is what its caller needs).
+    // Quoted like any body, but not cut: a failed task's log is what its caller needs.
     super(excerpt(text, Infinity, { redact: redact ?? jwtsOnly, flatten: true }));
-    // The task as the server sent it, but not enumerable, like LivePlatformError's `problem`: a
-    // logger that prints the error's fields prints the redacted message, never an echoed token.
+    // Not enumerable, like LivePlatformError's `problem`: a logger prints the redacted message only.
     const hidden = (value: unknown) => ({ value, enumerable: false });
     Object.defineProperties(this, {
       task: hidden(task),
