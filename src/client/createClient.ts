@@ -13,7 +13,7 @@ import type {
   Task,
 } from '../types.js';
 import { assertTokenSource, withReauth, type TokenSource } from './auth.js';
-import { operationIdFor, operationIdOf } from './operations.js';
+import { operationIdOf } from './errors.js';
 import { httpPollTask, readTask, startTask, type ResultCheck } from './task-requests.js';
 import { createTransport, LightRequest, type RetryOptions } from './transport.js';
 import { validateResult } from './validate.js';
@@ -136,7 +136,7 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
 
   // Text reads are not validated here: the poller and the starts parse them and check the result.
   const check = (method: string, path: string): ResultCheck | undefined =>
-    options.validateResponses ? (result) => validateResult(operationIdFor(method, path), result) : undefined;
+    options.validateResponses ? (result) => validateResult(operationIdOf(method, path), result) : undefined;
   if (options.validateResponses) {
     for (const method of ['GET', 'PUT', 'POST'] as const) {
       const send = lp[method] as (

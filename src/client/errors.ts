@@ -1,9 +1,27 @@
-import type { OperationId } from '../../generated/operation-ids.js';
+import { operationIds, type OperationId } from '../../generated/operation-ids.js';
 import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
 import { redactor, type Redactor } from '../internal/redact.js';
+import { routeMatcher } from '../internal/routes.js';
 import { parseRetryAfter } from '../internal/timers.js';
 import { quoted } from '../tasks/errors.js';
-import { operationIdOf, sentWith } from './operations.js';
+
+// From the small generated map, not operations.json: this module is on the client entry's path.
+const matchUrl = routeMatcher(
+  Object.entries(operationIds).map(([key, id]) => {
+    const [method, path] = key.split(' ') as [string, string];
+    return { method, path, id };
+  }),
+  true,
+);
+
+/** The operation of a method (any, when undefined) and URL or path template, after any base path. */
+export function operationIdOf(method: string | undefined, url: string): OperationId | undefined {
+  const match = matchUrl(method, url.replace(/[?#].*$/, ''));
+  return match.kind === 'operation' ? match.operation.id : undefined;
+}
+
+/** For unwrap(), per response: the Authorization its request carried and, when it failed, its operation. */
+export const sentWith = new WeakMap<Response, { credential: string | null; operationId?: OperationId }>();
 
 // The last one made: a client has one token at a time.
 let last: { credential: string; redact: Redactor } | undefined;

@@ -16,7 +16,7 @@ import {
 } from '../internal/exchange.js';
 import { fullJitterDelay, MAX_TIMER_MS, parseRetryAfter, sleep } from '../internal/timers.js';
 import { numberOption } from '../internal/whole-number.js';
-import { operationIdOf, sentWith } from './operations.js';
+import { operationIdOf, sentWith } from './errors.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4; 1 turns retries off. */
