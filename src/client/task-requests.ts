@@ -17,10 +17,8 @@ type HttpClient = Client<paths, `${string}/${string}`>;
 export type ResultCheck = (result: Result) => unknown;
 
 /**
- * A result read as text, as `shape` makes it of its body: a non-2xx throws LivePlatformError, a body
- * `shape` refuses its UnexpectedResponseError, and only a shaped body goes on to the contract check.
- * Read as the server meant it (src/internal/answer-body.ts): ASP.NET may answer a string unquoted as
- * text/plain, a proxy HTML; text that is not JSON stays text, for the error to quote.
+ * A result read as text (ASP.NET may answer a string unquoted as text/plain, a proxy HTML), as `shape`
+ * makes it of its body; only a shaped body goes on to the contract check. Non-JSON stays text to quote.
  */
 async function readAs<T>(
   result: Result,

@@ -61,10 +61,8 @@ export const isPacedAnswer = (status: number, retryAfterMs: number | undefined):
 type Init = RequestInit & { headers: Headers; method: string };
 
 /**
- * What openapi-fetch builds for each call in place of a WHATWG Request (its `Request` option): the
- * URL and init as they are. Building an undici Request costs about as much as the rest of a loopback
- * call, and fetch(url, init) builds its own anyway. Middleware added with `lp.use()` sees `url`,
- * `method`, `headers`, `body` and `signal`; `clone()` gives a real Request.
+ * What openapi-fetch builds per call in place of a Request (an undici one costs as much as the rest of
+ * a loopback call). Middleware sees `url`, `method`, `headers`, `body`, `signal`; `clone()` gives a Request.
  */
 export class LightRequest {
   constructor(

@@ -1,10 +1,6 @@
 // The base URL of a tenant, one rule for the client and the checker: an absolute http(s) API root.
 
-/**
- * What the refusals advise besides the rule itself, by default a Live Platform tenant's: where else
- * the value may come from (after "like https://live.example.com"), and what authenticates instead
- * of user-info in the URL.
- */
+/** What a refusal advises besides the rule: where else the value may come from, what authenticates. */
 const LIVE_PLATFORM = {
   orElse: ' (or set LIVE_PLATFORM_BASE_URL)',
   noCredentials: 'the token authenticates; pass it as the token (LIVE_PLATFORM_TOKEN)',
@@ -17,9 +13,8 @@ export const UPSTREAM_WORDING: typeof LIVE_PLATFORM = {
 };
 
 /**
- * The base URL without a trailing slash. Throws a TypeError that starts with `whose` and says what
- * to write: not an absolute http(s) URL, or one with user-info (never quoted: it is a password),
- * a query or a fragment (not quoted either: they may hold a key), which requests would drop or leak.
+ * The base URL without a trailing slash, or a TypeError that starts with `whose` and says what to
+ * write. User-info, a query or a fragment (which requests would drop or leak) is never quoted.
  */
 export function normalizeBaseUrl(raw: unknown, whose: string, wording = LIVE_PLATFORM): string {
   const text = String(raw);

@@ -24,10 +24,8 @@ export class PathParameterError extends TypeError {
 }
 
 /**
- * A path template (`/api/v2/task/{taskId}`) with each parameter filled as one encoded segment; a
- * parameter without a value stays as written, and one that cannot be a segment (see segmentProblem)
- * throws PathParameterError naming the operation and the parameter. The one filler of the client's
- * calls and the checker's cases.
+ * A path template with each parameter filled as one encoded segment (left as written without a
+ * value), or a PathParameterError: the one filler of the client's calls and the checker's cases.
  */
 export function expandPath(
   template: string,

@@ -5,9 +5,8 @@ import { xmlEscape } from './xml.js';
 export const REDACTED = '[redacted]';
 
 /**
- * The token's base64 in each of the three byte alignments it can have inside a longer base64 text
- * (e.g. `Basic base64(user:token)`): only the 4-character groups made of token bytes alone, which
- * are the same whatever surrounds the token.
+ * The secret's base64 inside a longer base64 text (`Basic base64(user:token)`), in each of the three
+ * byte alignments: only the 4-character groups of its bytes alone, the same whatever surrounds it.
  */
 function base64Cores(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
@@ -52,10 +51,8 @@ export type Redactor = (text: string) => string;
 const JWT = /eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g;
 
 /**
- * Blanks every form of the given secrets, whatever their length (a 3-character token too), in a
- * text; nothing else. `jwts` also blanks every JWT-shaped string: the client quotes bodies of servers
- * that may echo another credential (an id token, a proxy's). Ordinary words, "bearer" among them,
- * are never touched.
+ * Blanks every form of the given secrets, however short, and nothing else; `jwts` also blanks any
+ * JWT-shaped string, as a server may echo another credential (an id token, a proxy's).
  */
 export function redactor(secrets: readonly string[], options: { jwts?: boolean } = {}): Redactor {
   const forms = secretForms(secrets);

@@ -106,11 +106,7 @@ function stop(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
-/**
- * Kills the child when this process exits first (a `process.exit` on Ctrl-C, an uncaught error),
- * so that no Prism outlives the command that started it. An exit handler may only do synchronous
- * work: kill() is one system call.
- */
+/** No Prism outlives the command that started it (an exit handler may only do synchronous work). */
 function killOnExit(child: ChildProcess): void {
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);

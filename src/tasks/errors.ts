@@ -46,7 +46,7 @@ export function taskFrom(body: unknown, taskId?: string, redact?: Redactor): Tas
   );
 }
 
-/** The task id from an operation's first answer (see readTaskId), or an UnexpectedResponseError quoting it. */
+/** The task id in a start's answer (see readTaskId), or an UnexpectedResponseError quoting it. */
 export function taskIdFrom(initial: unknown, redact?: Redactor): string {
   const id = readTaskId(initial);
   if (id !== undefined) return id;
