@@ -76,11 +76,7 @@ function checkOptions(o: ClientCredentialsOptions) {
     scope: scope as string,
     // An AbortSignal.timeout() beyond 2^31-1 ms would fire at once.
     timeoutMs: numberOption('clientCredentials: timeoutMs', o.timeoutMs, 10_000, 0, MAX_TIMER_MS),
-    refreshBeforeMs: numberOption(
-      'clientCredentials: refreshBeforeExpiryMs',
-      o.refreshBeforeExpiryMs,
-      300_000,
-    ),
+    refreshMs: numberOption('clientCredentials: refreshBeforeExpiryMs', o.refreshBeforeExpiryMs, 300_000),
   };
 }
 
@@ -91,7 +87,7 @@ function checkOptions(o: ClientCredentialsOptions) {
  * passes it after a 401 `invalid_token`), gets a new one at once.
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenFunction {
-  const { url, origin, scope, timeoutMs, refreshBeforeMs } = checkOptions(options);
+  const { url, origin, scope, timeoutMs, refreshMs } = checkOptions(options);
   const { clientId, clientSecret } = options;
   const doFetch = options.fetch ?? globalThis.fetch;
   let cached: { token: string; refreshAt: number; expiresAt: number } | undefined;
@@ -171,7 +167,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
     const lifetimeMs =
       1000 * (Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), MAX_LIFETIME_S) : UNKNOWN_LIFETIME_S);
     const expiresAt = sentAt + lifetimeMs;
-    cached = { token, expiresAt, refreshAt: expiresAt - Math.min(refreshBeforeMs, lifetimeMs / 2) };
+    cached = { token, expiresAt, refreshAt: expiresAt - Math.min(refreshMs, lifetimeMs / 2) };
     return token;
   }
 
