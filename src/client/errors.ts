@@ -73,9 +73,8 @@ export class LivePlatformError<S extends number = number> extends Error {
   constructor(status: S, body: unknown, headers?: Headers, operationId?: OperationId, redact?: Redactor) {
     const problem = body && typeof body === 'object' && 'title' in body ? (body as ProblemFor<S>) : undefined;
     const rawTraceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
-    // The server's words, bounded and with credentials blanked, like any quoted body: a hostile
-    // server may echo the token as its trace id. Any other body (a gateway's JSON, HTML) is quoted
-    // too, shortened: it may be a whole page.
+    // The server's words (a trace id too: a hostile server may echo the token in it), and any other
+    // body (a gateway's JSON, HTML), quoted: bounded, credentials blanked.
     const traceId = rawTraceId === undefined ? undefined : quoted(String(rawTraceId), redact);
     const detail = problem?.detail ? `: ${quoted(String(problem.detail), redact)}` : '';
     super(

@@ -1,6 +1,5 @@
-// Opt-in response validation. The validators are Ajv standalone code compiled at generate time, so
-// nothing compiles here; they are 380 kB, so they load with a dynamic import() the first time a
-// client with `validateResponses: true` gets an answer, never with the package entry.
+// Opt-in response validation with the generated Ajv standalone validators: 380 kB, so they load on
+// a validating client's first answer, never with the package entry.
 import type { OperationId } from '../../generated/operation-ids.js';
 import { issuesOf, type AjvError } from '../internal/ajv-issues.js';
 import { ResponseValidationError } from './errors.js';

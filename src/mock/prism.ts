@@ -120,10 +120,9 @@ function killOnExit(child: ChildProcess): void {
 export async function startPrismMock(options: PrismMockOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const bin = prismBin();
-  // A taken port would let the readiness probe below reach the other server, and a host that is
-  // not ours would keep Prism retrying: both are refused here, in milliseconds.
+  // A taken port (the readiness probe would reach the other server) or a host not ours (Prism would
+  // retry it) is refused here, in milliseconds. Prism cannot report the port it took for 0: pick it.
   await assertCanListen(options.port ?? 0, host);
-  // Port 0 means "any": Prism itself cannot report which one it took, so pick it here.
   const port = options.port || (await freePort(host));
   const args = ['mock', options.spec ?? bundledSpecPath, '--host', host, '--port', String(port)];
   args.push('--verboseLevel', options.verboseLevel ?? 'warn');
