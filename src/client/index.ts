@@ -1,20 +1,6 @@
-export {
-  createLivePlatformClient,
-  resumeTask,
-  normalizeBaseUrl,
-  type CallOptions,
-  type ImportCustomerBody,
-  type LivePlatformClient,
-  type LivePlatformClientOptions,
-  type LivePlatformHttpClient,
-} from './createClient.js';
+export * from './createClient.js';
 export type { TokenFunction, TokenRequestContext, TokenSource } from './auth.js';
-export {
-  clientCredentials,
-  TokenRequestError,
-  MAX_TOKEN_RESPONSE_BYTES,
-  type ClientCredentialsOptions,
-} from './token-source.js';
+export * from './token-source.js';
 export {
   LivePlatformError,
   ResponseValidationError,

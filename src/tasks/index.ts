@@ -1,10 +1,5 @@
-export {
-  TaskPoller,
-  taskIdFromSerialized,
-  type PollTask,
-  type PolledTask,
-  type WaitOptions,
-} from './poller.js';
+export * from './poller.js';
+export * from './timing.js';
 export {
   TaskFailedError,
   TaskTimeoutError,
@@ -19,13 +14,6 @@ export {
   type FailedTaskOutcome,
   type TaskOutcome,
 } from '../internal/task-status.js';
-export {
-  DEFAULT_MAX_POLL_INTERVAL_MS,
-  DEFAULT_POLL_INTERVAL_MS,
-  DEFAULT_TASK_TIMEOUT_MS,
-  POLL_JITTER,
-  pollDelay,
-} from './timing.js';
 export {
   MAX_TIMER_MS,
   fullJitterDelay,
