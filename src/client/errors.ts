@@ -3,7 +3,7 @@ import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
 import { redactor, type Redactor } from '../internal/redact.js';
 import { routeMatcher } from '../internal/routes.js';
 import { parseRetryAfter } from '../internal/timers.js';
-import { quoted } from '../tasks/errors.js';
+import { hide, quoted } from '../tasks/errors.js';
 
 // From the small generated map, not operations.json: this module is on the client entry's path.
 const matchUrl = routeMatcher(
@@ -89,10 +89,7 @@ export class LivePlatformError<S extends number = number> extends Error {
     );
     this.status = status;
     this.operationId = operationId;
-    Object.defineProperties(this, {
-      problem: { value: problem, enumerable: false },
-      text: { value: typeof body === 'string' ? body : undefined, enumerable: false },
-    });
+    hide(this, { problem, text: typeof body === 'string' ? body : undefined });
     this.traceId = traceId;
     this.retryAfterMs = parseRetryAfter(headers?.get('retry-after'));
   }

@@ -1,5 +1,6 @@
 // The OAuth 2.0 client-credentials grant (RFC 6749 4.4) as Entra ID's v2 endpoint serves it. Errors
 // name the endpoint and the server's error code, never the secret or a token.
+import { readAnswerBody } from '../internal/answer-body.js';
 import { connectionFailureText, readCapped } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
@@ -136,13 +137,12 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
     }).catch((e: Error) => {
       throw error(signal.aborted ? `sent no complete answer within ${timeoutMs} ms.` : e.message, res.status);
     });
-    let body: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as typeof body;
-    } catch {
-      // Not JSON: no error code and no token in it.
-    }
+    const answer = readAnswerBody(new TextDecoder().decode(bytes), res.headers.get('content-type'));
+    const json = answer.kind === 'json' ? answer.value : undefined;
+    const body = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as Record<
+      string,
+      unknown
+    >;
     if (!res.ok) {
       const code = typeof body.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
       const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';

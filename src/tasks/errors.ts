@@ -16,6 +16,12 @@ export function quoted(body: unknown, redact: Redactor = jwtsOnly): string {
 
 const jwtsOnly = redactor([], { jwts: true });
 
+/** Sets the server's words as sent as fields a logger does not print (it prints the redacted message). */
+export function hide(error: Error, fields: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(fields))
+    Object.defineProperty(error, key, { value, enumerable: false });
+}
+
 /**
  * A 2xx answer whose body is not what the operation returns: Get Task without a task, a start
  * without a task id. Quotes an excerpt of the body (never headers, so never the token).
@@ -77,13 +83,7 @@ export class TaskFailedError extends Error {
       (errors.length ? `: ${errors.join(' ')}` : '');
     // Quoted like any body, but not cut: a failed task's log is what its caller needs.
     super(excerpt(text, Infinity, { redact: redact ?? jwtsOnly, flatten: true }));
-    // Not enumerable, like LivePlatformError's `problem`: a logger prints the redacted message only.
-    const hidden = (value: unknown) => ({ value, enumerable: false });
-    Object.defineProperties(this, {
-      task: hidden(task),
-      details: hidden(details),
-      executionMessages: hidden(log),
-    });
+    hide(this, { task, details, executionMessages: log });
     this.taskId = task.id;
     // Whatever the task passed in says, this error is a failure: the outcome is one of the two.
     this.outcome = outcomeOf(task) === 'validation-failed' ? 'validation-failed' : 'failed';
