@@ -106,13 +106,6 @@ function stop(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
-/** No Prism outlives the command that started it (an exit handler may only do synchronous work). */
-function killOnExit(child: ChildProcess): void {
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  child.once('exit', () => process.off('exit', kill));
-}
-
 /**
  * Serves the contract with Prism (static examples, `Prefer: code=…, example=…` honoured) and
  * resolves once it accepts connections. Always call close(), even when a test fails.
@@ -128,10 +121,17 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
   args.push('--verboseLevel', options.verboseLevel ?? 'warn');
   options.signal?.throwIfAborted();
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  killOnExit(child);
+  // No Prism outlives the command that started it (an exit handler may only do synchronous work).
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   const halt = () => stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
   const onAbort = () => void halt();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const close = () => {
+    options.signal?.removeEventListener('abort', onAbort);
+    return halt();
+  };
   let output = '';
   let listening = false;
   const onData = (chunk: Buffer) => {
@@ -153,18 +153,14 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     // Something answered; make sure it is Prism and not a server that took the port meanwhile.
     if (child.exitCode !== null) await exited;
   } catch (err) {
-    options.signal?.removeEventListener('abort', onAbort);
-    await halt();
+    await close();
     throw options.signal?.aborted ? options.signal.reason : err;
   }
   listening = true;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}`,
-    close: () => {
-      options.signal?.removeEventListener('abort', onAbort);
-      return halt();
-    },
+    close,
     exited: exitCode,
   };
 }
