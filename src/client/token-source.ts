@@ -5,7 +5,7 @@ import { connectionFailureText, readCapped } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
 import { MAX_TIMER_MS } from '../internal/timers.js';
-import { numberOption } from '../internal/whole-number.js';
+import { functionOption, numberOption } from '../internal/options.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
 
 export interface ClientCredentialsOptions {
@@ -70,7 +70,6 @@ function checkOptions(o: ClientCredentialsOptions) {
   const scope = Array.isArray(o.scope) ? o.scope.join(' ') : o.scope;
   if (typeof scope !== 'string' || !scope.trim())
     fail('scope must be a non-empty string such as "api://<app>/.default" (or an array of them).');
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch must be a function.');
   return {
     url: url!.href,
     origin: url!.origin + url!.pathname,
@@ -90,7 +89,7 @@ function checkOptions(o: ClientCredentialsOptions) {
 export function clientCredentials(options: ClientCredentialsOptions): TokenFunction {
   const { url, origin, scope, timeoutMs, refreshMs } = checkOptions(options);
   const { clientId, clientSecret } = options;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = functionOption('clientCredentials: fetch', options.fetch) ?? globalThis.fetch;
   let cached: { token: string; refreshAt: number; expiresAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 

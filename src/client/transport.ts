@@ -15,7 +15,7 @@ import {
   ResponseTooLargeError,
 } from '../internal/exchange.js';
 import { fullJitterDelay, MAX_TIMER_MS, parseRetryAfter, sleep } from '../internal/timers.js';
-import { numberOption } from '../internal/whole-number.js';
+import { functionOption, numberOption } from '../internal/options.js';
 import { operationIdOf, sentWith } from './errors.js';
 
 export interface RetryOptions {
@@ -115,16 +115,8 @@ interface TransportOptions {
 /** The transport of createLivePlatformClient(), which checks the options it reads. */
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
   const { retry: given = {} } = o;
-  for (const [name, fn] of [
-    ['fetch', o.fetch],
-    ['retry.onRetry', given ? given.onRetry : undefined],
-  ] as const) {
-    if (fn !== undefined && typeof fn !== 'function') {
-      throw new TypeError(
-        `createLivePlatformClient: ${name} must be a function, not ${typeof fn}; leave it out for the default.`,
-      );
-    }
-  }
+  const fetch = functionOption('createLivePlatformClient: fetch', o.fetch) ?? globalThis.fetch;
+  functionOption('createLivePlatformClient: retry.onRetry', given ? given.onRetry : undefined);
   const r = given || { maxAttempts: 1 };
   const count = (name: string, value: unknown, fallback: number, min: number, max?: number) =>
     numberOption(`createLivePlatformClient: ${name}`, value, fallback, min, max);
@@ -134,7 +126,6 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
   const maxAttempts = Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1));
   const baseDelayMs = count('retry.baseDelayMs', r.baseDelayMs, 500, 0);
   const maxDelayMs = count('retry.maxDelayMs', r.maxDelayMs, 10_000, 0);
-  const fetch = o.fetch ?? globalThis.fetch;
   const links: SignalLinks = new WeakMap();
   return async (input) => {
     const { url, init } = input instanceof Request ? await lightRequest(input) : input;

@@ -3,7 +3,7 @@
 import type { Task } from '../types.js';
 import { isTerminal } from '../internal/task-status.js';
 import { nextAskWait, setLongTimeout, sleep } from '../internal/timers.js';
-import { numberOption } from '../internal/whole-number.js';
+import { numberOption } from '../internal/options.js';
 import { taskFrom, TaskFailedError, TaskTimeoutError } from './errors.js';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
