@@ -45,6 +45,8 @@ export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 const UNKNOWN_LIFETIME_S = 300;
 const MAX_LIFETIME_S = 86_400;
 
+type JsonObject = Record<string, unknown>;
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 const HINTS = new Map([
@@ -138,10 +140,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
     });
     const answer = readAnswerBody(new TextDecoder().decode(bytes), res.headers.get('content-type'));
     const json = answer.kind === 'json' ? answer.value : undefined;
-    const body = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as Record<
-      string,
-      unknown
-    >;
+    const body = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as JsonObject;
     if (!res.ok) {
       const code = typeof body.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
       const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';
