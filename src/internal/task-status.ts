@@ -36,18 +36,10 @@ export const isKnownStatus = (status: unknown): boolean =>
 export function outcomeOf(task: Pick<Task, 'status' | 'details'>): TaskOutcome {
   const details: unknown = task.details;
   const has = (word: string) => Array.isArray(details) && details.includes(word);
-  switch (task.status) {
-    case 'CompletedFailed':
-      return has('ValidationFailed') ? 'validation-failed' : 'failed';
-    case 'CompletedSuccess':
-      return has('CustomerAlreadyConverted')
-        ? 'already-converted'
-        : has('Converted')
-          ? 'converted'
-          : 'succeeded';
-    default:
-      return 'in-progress';
-  }
+  if (task.status === 'CompletedFailed') return has('ValidationFailed') ? 'validation-failed' : 'failed';
+  if (task.status !== 'CompletedSuccess') return 'in-progress';
+  if (has('CustomerAlreadyConverted')) return 'already-converted';
+  return has('Converted') ? 'converted' : 'succeeded';
 }
 
 /** A task id (`tsk_185510`, `wst_<uuid>`): one token, so an error page is never taken for one. */
