@@ -1,5 +1,8 @@
-import { wholeNumber } from '../internal/whole-number.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { normalizeBaseUrl, type BaseUrlWording } from '../internal/base-url.js';
+import { errorText } from '../internal/error-text.js';
+import { bareToken } from '../internal/token.js';
+import { wholeNumber } from '../internal/whole-number.js';
 import { didYouMean } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -12,36 +15,31 @@ export class UsageError extends Error {
 /** The line under a usage error: where the options are, instead of all of them. */
 export const helpHint = (command: string) => `Run "live-platform ${command} --help" for its options.`;
 
-/** A value that starts with a dash but is no option: a negative number such as `-1`. */
-const NEGATIVE_NUMBER = /^-[0-9.]/;
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
-type Parsed<T extends Options, P extends boolean> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: P }>
->;
-
-/** Like parse, for a command that takes operands (`validate FILE.har`). */
-export const parseWithOperands = <T extends Options>(
+/**
+ * node:util's parseArgs, strict, with `--help`/`-h` added; a mistake is a UsageError pointing at the
+ * command's --help. Operands (`validate FILE.har`) only with `operands`.
+ */
+export function parse<T extends Options, P extends boolean = false>(
   argv: string[],
   options: T,
   command: string,
-): Parsed<T, true> => parseStrict(argv, options, command, true);
-
-export const parse = <T extends Options>(argv: string[], options: T, command: string): Parsed<T, false> =>
-  parseStrict(argv, options, command, false);
-
-/** node:util's parseArgs, strict; a mistake is a UsageError pointing at the command's --help. */
-function parseStrict<T extends Options, P extends boolean>(
-  argv: string[],
-  options: T,
-  /** The command's name, for the line that points at its --help. */
-  command: string,
-  allowPositionals: P,
-): Parsed<T, P> {
+  operands?: P,
+) {
+  const all = { ...options, ...HELP };
+  const config = { args: withNegativeValues(argv, all), options: all, strict: true as const };
   try {
-    return parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals });
+    return parseArgs({ ...config, allowPositionals: (operands ?? false) as P });
   } catch (err) {
-    throw new UsageError(`${explain(err as Error & { code?: string }, argv, options)}\n${helpHint(command)}`);
+    throw new UsageError(`${explain(err as Error & { code?: string }, argv, all)}\n${helpHint(command)}`);
   }
+}
+
+/** Prints a command's usage for `--help`: exit code 0. */
+export function printed(usage: string, out: (text: string) => void = console.log): number {
+  out(usage);
+  return 0;
 }
 
 /**
@@ -53,11 +51,9 @@ function withNegativeValues(argv: string[], options: Options): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const next = argv[i + 1];
     const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
-    if (name && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
+    if (name && options[name]?.type === 'string' && /^-[0-9.]/.test(argv[i + 1] ?? '')) {
+      out.push(`${arg}=${argv[++i]}`);
     } else out.push(arg);
   }
   return out;
@@ -100,18 +96,82 @@ export function wholeNumberOption(
   return n;
 }
 
-export const portOption = (value: string | undefined, fallback: number, name = '--port'): number =>
-  wholeNumberOption(value, name, 0, 65535) ?? fallback;
+/** A duration in milliseconds, from 1 to a day. */
+export const msOption = (value: string | undefined, flag: string) =>
+  wholeNumberOption(value, flag, 1, 86_400_000, 'a whole number of milliseconds above 0');
 
-/** Keeps a long-running server command alive until Ctrl-C, then closes it cleanly. */
-export function untilSignal(close: () => Promise<void>): Promise<number> {
+export const portOption = (value: string | undefined, fallback: number): number =>
+  wholeNumberOption(value, '--port', 0, 65535) ?? fallback;
+
+export function hostOption(value: string | undefined): string {
+  const host = value ?? '127.0.0.1';
+  if (!host.trim()) throw new UsageError('--host must name an interface, such as 127.0.0.1.');
+  return host;
+}
+
+/** An option's value from its flag, else from its environment variable; `source` names which. */
+export const flagOrEnv = (value: string | undefined, flag: string, env: string) =>
+  value !== undefined ? { raw: value, source: flag } : { raw: process.env[env], source: env };
+
+/** The one base-URL rule the client and checkTarget use too (src/internal/base-url.ts), as exit 2. */
+export function urlOption(raw: string, source: string, wording?: BaseUrlWording): string {
+  try {
+    return normalizeBaseUrl(raw, source, wording);
+  } catch (e) {
+    throw new UsageError(errorText(e));
+  }
+}
+
+/** The token as it goes on the wire, refused before any request when no HTTP header can carry it. */
+export function tokenOption(raw: string, source: string): string {
+  try {
+    return bareToken(raw, source);
+  } catch (err) {
+    throw new UsageError(`${errorText(err)} Pass the token exactly as it was issued.`);
+  }
+}
+
+/**
+ * Starts a server on `port` and `host`: a taken port or an address not of this machine is a usage
+ * error, and so is whatever `setupError` words (a bad seed, a missing Prism).
+ */
+export async function listen<S>(
+  start: () => Promise<S>,
+  port: number,
+  host: string,
+  setupError: (err: unknown) => string | undefined = () => undefined,
+): Promise<S> {
+  try {
+    return await start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message =
+      setupError(err) ??
+      (code === 'EADDRINUSE'
+        ? `port ${port} is in use; pick another with --port (0 picks a free one).`
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`
+          : undefined);
+    throw message === undefined ? err : new UsageError(message);
+  }
+}
+
+/** Calls `stop` on SIGINT and SIGTERM; returns the function that stops listening for them. */
+export function onStopSignal(stop: (signal: NodeJS.Signals) => void): () => void {
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+}
+
+/** Keeps a long-running server command alive until Ctrl-C, then closes it: its exit code (0 by default). */
+export function untilSignal(close: () => Promise<number | void>): Promise<number> {
   return new Promise((resolve) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      void close().then(() => resolve(0));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const off = onStopSignal(() => {
+      off();
+      void close().then((code) => resolve(code ?? 0));
+    });
   });
 }

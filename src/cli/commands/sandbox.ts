@@ -1,6 +1,9 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorText } from '../../internal/error-text.js';
+import { ASPNET_SWITCHES, parseAspNetFlag } from '../../sandbox/aspnet.js';
 import {
+  DEFAULT_CLIENT_SECRET,
   DEFAULT_LIMITS,
   DEFAULT_SANDBOX_TOKEN,
   exposesDefaultToken,
@@ -8,12 +11,21 @@ import {
   startSandbox,
   type RunningSandbox,
   type SandboxLimits,
+  type SandboxOptions,
   type SandboxSeed,
 } from '../../sandbox/index.js';
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
 import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
-import { parse, portOption, untilSignal, UsageError, wholeNumberOption } from '../args.js';
-import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
+import {
+  hostOption,
+  listen,
+  parse,
+  portOption,
+  printed,
+  untilSignal,
+  UsageError,
+  wholeNumberOption,
+} from '../args.js';
 
 /**
  * The sandbox guide as shipped with the package (docs/ beside src/ and dist/), relative to where the
@@ -62,7 +74,11 @@ Caps and timeouts, for a sandbox shared for days (whole numbers of at least 1):
 ${LIMIT_FLAGS.map(([flag, key, meaning]) => `  --${flag.padEnd(19)} ${meaning} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
 
 Authentication and ASP.NET Core behaviours (off by default):
-${authUsage}`;
+  --auth static|jwt   static: the --token tokens (default); jwt: signed JWTs from POST /_sandbox/token
+                      (client credentials), validated like ASP.NET JwtBearer
+  --token-lifetime T  JWT mode: how long a token lives: ms, or 90s, 5m, 1h (default 1h)
+  --aspnet LIST       ASP.NET behaviours: all, or names separated by commas (see docs/sandbox.md):
+${ASPNET_SWITCHES.map((n) => `                        ${n}`).join('\n')}`;
 
 function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   const limits: Partial<SandboxLimits> = {};
@@ -88,6 +104,44 @@ function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   return limits;
 }
 
+/** `1500`, `90s`, `5m`, `1h` -> ms. */
+function lifetime(value: string): number {
+  const m = /^([0-9]+)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms']! : NaN;
+  if (!(ms >= 1 && ms <= 86_400_000)) {
+    throw new UsageError(
+      `--token-lifetime must be a duration from 1 ms to 24 h such as 1500, 90s, 5m or 1h, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return ms;
+}
+
+/** --auth, --token-lifetime and --aspnet. */
+function authOptions(values: {
+  auth?: string | undefined;
+  'token-lifetime'?: string | undefined;
+  aspnet?: string | undefined;
+  token?: string[] | undefined;
+}): Partial<SandboxOptions> {
+  const auth = values.auth ?? 'static';
+  if (auth !== 'static' && auth !== 'jwt')
+    throw new UsageError(`--auth must be static or jwt, not ${JSON.stringify(auth)}.`);
+  if (auth === 'jwt' && values.token)
+    throw new UsageError('--token is for --auth static; JWT mode issues its own tokens.');
+  const ttl = values['token-lifetime'];
+  if (auth !== 'jwt' && ttl !== undefined) throw new UsageError('--token-lifetime needs --auth jwt.');
+  const tokenLifetimeMs = ttl === undefined ? undefined : lifetime(ttl);
+  try {
+    return {
+      auth,
+      tokenLifetimeMs,
+      aspnet: values.aspnet === undefined ? undefined : parseAspNetFlag(values.aspnet),
+    };
+  } catch (e) {
+    throw new UsageError(errorText(e));
+  }
+}
+
 export interface CommandIo {
   out(line: string): void;
   err(line: string): void;
@@ -102,31 +156,16 @@ function seedOption(file: string | undefined, har: string | undefined): string |
     const recorded = loadRecordingSeed(har);
     if (file === undefined) return recorded;
     const given = loadSeed(file);
-    const both = (k: 'leads' | 'customers' | 'ovocCustomers' | 'tasks') => [
-      ...(given[k] ?? []),
-      ...(recorded[k] ?? []),
-    ];
-    return {
-      ...given,
-      leads: both('leads'),
-      customers: both('customers'),
-      ovocCustomers: both('ovocCustomers'),
-      tasks: both('tasks'),
-    } as SandboxSeed;
+    const lists = (['leads', 'customers', 'ovocCustomers', 'tasks'] as const).map((k) => [
+      k,
+      [...(given[k] ?? []), ...(recorded[k] ?? [])],
+    ]);
+    return { ...given, ...Object.fromEntries(lists) } as SandboxSeed;
   } catch (err) {
     if (err instanceof SeedError) throw new UsageError(`--seed-har: ${err.message}`);
     throw err;
   }
 }
-
-const durationOption = (value: string | undefined) =>
-  wholeNumberOption(
-    value,
-    '--task-duration',
-    0,
-    86_400_000,
-    'a whole number of milliseconds from 0 to 86400000',
-  );
 
 /** The command with its output and its lifetime injected, so tests run it in-process. */
 export async function runSandbox(argv: string[], io: CommandIo): Promise<number> {
@@ -140,25 +179,21 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       seed: { type: 'string' },
       'seed-har': { type: 'string' },
       log: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
-      ...authFlags,
+      auth: { type: 'string' },
+      'token-lifetime': { type: 'string' },
+      aspnet: { type: 'string' },
     },
     'sandbox',
   );
-  if (values.help) {
-    io.out(usage);
-    return 0;
-  }
+  if (values.help) return printed(usage, io.out);
   const port = portOption(values.port, 4020);
   const tokens = values.token;
   if (tokens?.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
     throw new UsageError('--token must be a non-empty token of visible ASCII characters without spaces.');
   }
   const limits = limitOptions(values);
-  const host = values.host ?? '127.0.0.1';
-  if (host.trim() === '')
-    throw new UsageError('--host must name an interface, such as 127.0.0.1 or 0.0.0.0.');
+  const host = hostOption(values.host);
   // Refused before listening: the default token is in every README, so on an address other
   // machines reach it would let anyone in.
   if (values.auth !== 'jwt' && exposesDefaultToken(host, tokens ?? [DEFAULT_SANDBOX_TOKEN]))
@@ -166,37 +201,38 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       `--host ${host} is reachable from other machines, and the default token ${DEFAULT_SANDBOX_TOKEN} is public: pass --token with a secret of your own (or listen on 127.0.0.1).`,
     );
   const seed = seedOption(values.seed, values['seed-har']);
-  let server: RunningSandbox;
-  try {
-    server = await startSandbox({
-      port,
-      host,
-      ...(tokens ? { tokens } : {}),
-      ...(values['task-duration'] !== undefined
-        ? { taskDurationMs: durationOption(values['task-duration']) }
-        : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      limits,
-      ...authOptions(values),
-      // Off by default: a line per request costs throughput under load and floods a benchmark's output.
-      ...(values.log ? { log: (line: string) => io.err(line) } : {}),
-    });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e instanceof SeedError) throw new UsageError(`--seed: ${e.message}`);
-    if (e.code === 'EADDRINUSE')
-      throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one).`);
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
-      throw new UsageError(
-        `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
-      );
-    }
-    throw err;
-  }
+  const options: SandboxOptions = {
+    port,
+    host,
+    tokens,
+    taskDurationMs: wholeNumberOption(
+      values['task-duration'],
+      '--task-duration',
+      0,
+      86_400_000,
+      'a whole number of milliseconds from 0 to 86400000',
+    ),
+    seed,
+    limits,
+    ...authOptions(values),
+    // Off by default: a line per request costs throughput under load and floods a benchmark's output.
+    log: values.log ? (line: string) => io.err(line) : undefined,
+  };
+  const server = await listen(
+    () => startSandbox(options),
+    port,
+    host,
+    (e) => (e instanceof SeedError ? `--seed: ${e.message}` : undefined),
+  );
   io.out(`Live Platform sandbox listening on ${server.url}`);
-  // A token the user chose is a secret: it is never echoed. Only the well-known default is.
-  if (server.jwt) jwtBanner(server).forEach((line) => io.out(line));
-  else
+  // A token or secret the user chose is never echoed: only the well-known defaults are.
+  const jwt = server.jwt;
+  if (jwt) {
+    io.out(`Tokens: POST ${jwt.tokenUrl} (form: grant_type=client_credentials, client_id=${jwt.clientId},`);
+    io.out(
+      `  client_secret=${jwt.clientSecret === DEFAULT_CLIENT_SECRET ? jwt.clientSecret : '(yours)'}, scope=${jwt.scope}); signing keys at ${server.url}/_sandbox/keys`,
+    );
+  } else
     io.out(
       tokens
         ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
