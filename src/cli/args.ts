@@ -1,7 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { normalizeBaseUrl, type BaseUrlWording } from '../internal/base-url.js';
 import { errorText } from '../internal/error-text.js';
-import { bareToken } from '../internal/token.js';
 import { wholeNumber } from '../internal/whole-number.js';
 import { didYouMean } from './suggest.js';
 
@@ -96,9 +94,15 @@ export function wholeNumberOption(
   return n;
 }
 
-/** A duration in milliseconds, from 1 to a day. */
-export const msOption = (value: string | undefined, flag: string) =>
-  wholeNumberOption(value, flag, 1, 86_400_000, 'a whole number of milliseconds above 0');
+/** A duration in milliseconds, from `min` to a day. */
+export const msOption = (value: string | undefined, flag: string, min: 0 | 1 = 1) =>
+  wholeNumberOption(
+    value,
+    flag,
+    min,
+    86_400_000,
+    `a whole number of milliseconds ${min ? 'above 0' : 'from 0 to 86400000'}`,
+  );
 
 export const portOption = (value: string | undefined, fallback: number): number =>
   wholeNumberOption(value, '--port', 0, 65535) ?? fallback;
@@ -113,46 +117,28 @@ export function hostOption(value: string | undefined): string {
 export const flagOrEnv = (value: string | undefined, flag: string, env: string) =>
   value !== undefined ? { raw: value, source: flag } : { raw: process.env[env], source: env };
 
-/** The one base-URL rule the client and checkTarget use too (src/internal/base-url.ts), as exit 2. */
-export function urlOption(raw: string, source: string, wording?: BaseUrlWording): string {
+/** What `read` returns; what it throws, as a usage error (exit 2) worded `prefix` + its message + `suffix`. */
+export function usageOf<T>(read: () => T, prefix = '', suffix = ''): T {
   try {
-    return normalizeBaseUrl(raw, source, wording);
-  } catch (e) {
-    throw new UsageError(errorText(e));
-  }
-}
-
-/** The token as it goes on the wire, refused before any request when no HTTP header can carry it. */
-export function tokenOption(raw: string, source: string): string {
-  try {
-    return bareToken(raw, source);
+    return read();
   } catch (err) {
-    throw new UsageError(`${errorText(err)} Pass the token exactly as it was issued.`);
+    throw new UsageError(`${prefix}${errorText(err)}${suffix}`);
   }
 }
 
-/**
- * Starts a server on `port` and `host`: a taken port or an address not of this machine is a usage
- * error, and so is whatever `setupError` words (a bad seed, a missing Prism).
- */
-export async function listen<S>(
-  start: () => Promise<S>,
-  port: number,
-  host: string,
-  setupError: (err: unknown) => string | undefined = () => undefined,
-): Promise<S> {
+/** Starts a server on `port` and `host`: a taken port or an address not of this machine is a usage error. */
+export async function listen<S>(start: () => Promise<S>, port: number, host: string): Promise<S> {
   try {
     return await start();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const message =
-      setupError(err) ??
-      (code === 'EADDRINUSE'
-        ? `port ${port} is in use; pick another with --port (0 picks a free one).`
-        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
-          ? `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`
-          : undefined);
-    throw message === undefined ? err : new UsageError(message);
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one).`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UsageError(
+        `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
+      );
+    throw err;
   }
 }
 

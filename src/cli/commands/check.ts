@@ -16,6 +16,8 @@ import {
 } from '../../check/index.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
 import { HarRecorder } from '../../har/record.js';
+import { normalizeBaseUrl } from '../../internal/base-url.js';
+import { bareToken } from '../../internal/token.js';
 import { redactor } from '../../internal/redact.js';
 import {
   flagOrEnv,
@@ -23,8 +25,7 @@ import {
   onStopSignal,
   parse,
   printed,
-  tokenOption,
-  urlOption,
+  usageOf,
   UsageError,
   wholeNumberOption,
 } from '../args.js';
@@ -142,10 +143,13 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, FLAGS, 'check');
   if (values.help) return printed(usage);
   const url = flagOrEnv(values['base-url'], '--base-url', 'LIVE_PLATFORM_BASE_URL');
-  const baseUrl = url.raw ? urlOption(url.raw, url.source) : undefined;
+  const baseUrl = url.raw ? normalizeBaseUrl(url.raw, url.source) : undefined;
   const { raw: rawToken, source } = flagOrEnv(values.token, '--token', 'LIVE_PLATFORM_TOKEN');
   // The servers the checker starts bring their own tokens: only a URL's token is read.
-  const token = baseUrl && rawToken !== undefined ? tokenOption(rawToken, source) : rawToken;
+  const token =
+    baseUrl && rawToken !== undefined
+      ? usageOf(() => bareToken(rawToken, source), '', ' Pass the token exactly as it was issued.')
+      : rawToken;
   if (baseUrl && !token) {
     throw new UsageError(`no token for ${baseUrl}: set LIVE_PLATFORM_TOKEN (or pass --token).`);
   }

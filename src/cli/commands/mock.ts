@@ -1,6 +1,5 @@
-import { ListenError } from '../../mock/net.js';
-import { MissingPrismError, PrismStartError, startPrismMock } from '../../mock/prism.js';
-import { hostOption, listen, parse, portOption, printed, untilSignal } from '../args.js';
+import { startPrismMock } from '../../mock/prism.js';
+import { hostOption, parse, portOption, printed, untilSignal } from '../args.js';
 
 export const usage = `Usage: live-platform mock [--port 4010] [--host 127.0.0.1]
 
@@ -20,17 +19,15 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return printed(usage);
   const port = portOption(values.port, 4010);
   const host = hostOption(values.host);
-  const server = await listen(
-    // Someone running the mock by hand wants to see each request and how Prism chose its answer.
-    () => startPrismMock({ port, host, log: (line) => console.error(line), verboseLevel: 'info' }),
+  // A taken port, a host not of this machine, no Prism or a Prism that would not start: its
+  // error is the one line main() prints, exit 2, never "listening".
+  const server = await startPrismMock({
     port,
     host,
-    // Setup mistakes and a Prism that would not start: one line, exit 2, never "listening".
-    (err) =>
-      err instanceof ListenError || err instanceof MissingPrismError || err instanceof PrismStartError
-        ? err.message
-        : undefined,
-  );
+    log: (line) => console.error(line),
+    // Someone running the mock by hand wants to see each request and how Prism chose its answer.
+    verboseLevel: 'info',
+  });
   console.log(`Prism mock listening on ${server.url} (any bearer token is accepted)`);
   let closing = false;
   const stopped = server.exited!.then((code) => {

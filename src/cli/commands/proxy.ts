@@ -1,6 +1,6 @@
 import { HarRecorder } from '../../har/record.js';
 import { writeWhole } from '../../har/write.js';
-import { UPSTREAM_WORDING } from '../../internal/base-url.js';
+import { normalizeBaseUrl, UPSTREAM_WORDING } from '../../internal/base-url.js';
 import { errorText } from '../../internal/error-text.js';
 import {
   DEFAULT_UPSTREAM_TIMEOUT_MS,
@@ -17,7 +17,6 @@ import {
   portOption,
   printed,
   untilSignal,
-  urlOption,
   UsageError,
 } from '../args.js';
 import { reportPaths } from '../reports.js';
@@ -63,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(
       `--upstream is required: the URL of the server to forward to.\n${helpHint('proxy')}`,
     );
-  const upstream = urlOption(values.upstream, '--upstream', UPSTREAM_WORDING);
+  const upstream = normalizeBaseUrl(values.upstream, '--upstream', UPSTREAM_WORDING);
   const port = portOption(values.port, 4030);
   const host = hostOption(values.host);
   const upstreamTimeoutMs = msOption(values['upstream-timeout'], '--upstream-timeout');

@@ -1,13 +1,11 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { errorText } from '../../internal/error-text.js';
 import { ASPNET_SWITCHES, parseAspNetFlag } from '../../sandbox/aspnet.js';
 import {
   DEFAULT_CLIENT_SECRET,
   DEFAULT_LIMITS,
   DEFAULT_SANDBOX_TOKEN,
   exposesDefaultToken,
-  SeedError,
   startSandbox,
   type RunningSandbox,
   type SandboxLimits,
@@ -19,11 +17,13 @@ import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
 import {
   hostOption,
   listen,
+  msOption,
   parse,
   portOption,
   printed,
   untilSignal,
   UsageError,
+  usageOf,
   wholeNumberOption,
 } from '../args.js';
 
@@ -116,32 +116,6 @@ function lifetime(value: string): number {
   return ms;
 }
 
-/** --auth, --token-lifetime and --aspnet. */
-function authOptions(values: {
-  auth?: string | undefined;
-  'token-lifetime'?: string | undefined;
-  aspnet?: string | undefined;
-  token?: string[] | undefined;
-}): Partial<SandboxOptions> {
-  const auth = values.auth ?? 'static';
-  if (auth !== 'static' && auth !== 'jwt')
-    throw new UsageError(`--auth must be static or jwt, not ${JSON.stringify(auth)}.`);
-  if (auth === 'jwt' && values.token)
-    throw new UsageError('--token is for --auth static; JWT mode issues its own tokens.');
-  const ttl = values['token-lifetime'];
-  if (auth !== 'jwt' && ttl !== undefined) throw new UsageError('--token-lifetime needs --auth jwt.');
-  const tokenLifetimeMs = ttl === undefined ? undefined : lifetime(ttl);
-  try {
-    return {
-      auth,
-      tokenLifetimeMs,
-      aspnet: values.aspnet === undefined ? undefined : parseAspNetFlag(values.aspnet),
-    };
-  } catch (e) {
-    throw new UsageError(errorText(e));
-  }
-}
-
 export interface CommandIo {
   out(line: string): void;
   err(line: string): void;
@@ -149,22 +123,16 @@ export interface CommandIo {
   until(close: () => Promise<void>, server: RunningSandbox): Promise<number>;
 }
 
-/** --seed and --seed-har: a file as is, a recording as the seed it shows, both merged (the recording last). */
-function seedOption(file: string | undefined, har: string | undefined): string | SandboxSeed | undefined {
-  if (har === undefined) return file;
-  try {
-    const recorded = loadRecordingSeed(har);
-    if (file === undefined) return recorded;
-    const given = loadSeed(file);
-    const lists = (['leads', 'customers', 'ovocCustomers', 'tasks'] as const).map((k) => [
-      k,
-      [...(given[k] ?? []), ...(recorded[k] ?? [])],
-    ]);
-    return { ...given, ...Object.fromEntries(lists) } as SandboxSeed;
-  } catch (err) {
-    if (err instanceof SeedError) throw new UsageError(`--seed-har: ${err.message}`);
-    throw err;
-  }
+/** --seed and --seed-har, read before listening: both merged, the recording's last. */
+function seedOption(file: string | undefined, har: string | undefined): SandboxSeed | undefined {
+  const given = file === undefined ? undefined : usageOf(() => loadSeed(file), '--seed: ');
+  const recorded = har === undefined ? undefined : usageOf(() => loadRecordingSeed(har), '--seed-har: ');
+  if (!given || !recorded) return given ?? recorded;
+  const lists = (['leads', 'customers', 'ovocCustomers', 'tasks'] as const).map((k) => [
+    k,
+    [...(given[k] ?? []), ...(recorded[k] ?? [])],
+  ]);
+  return { ...given, ...Object.fromEntries(lists) } as SandboxSeed;
 }
 
 /** The command with its output and its lifetime injected, so tests run it in-process. */
@@ -201,29 +169,27 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       `--host ${host} is reachable from other machines, and the default token ${DEFAULT_SANDBOX_TOKEN} is public: pass --token with a secret of your own (or listen on 127.0.0.1).`,
     );
   const seed = seedOption(values.seed, values['seed-har']);
+  const auth = values.auth ?? 'static';
+  if (auth !== 'static' && auth !== 'jwt')
+    throw new UsageError(`--auth must be static or jwt, not ${JSON.stringify(auth)}.`);
+  if (auth === 'jwt' && tokens)
+    throw new UsageError('--token is for --auth static; JWT mode issues its own tokens.');
+  const ttl = values['token-lifetime'];
+  if (auth !== 'jwt' && ttl !== undefined) throw new UsageError('--token-lifetime needs --auth jwt.');
   const options: SandboxOptions = {
     port,
     host,
     tokens,
-    taskDurationMs: wholeNumberOption(
-      values['task-duration'],
-      '--task-duration',
-      0,
-      86_400_000,
-      'a whole number of milliseconds from 0 to 86400000',
-    ),
+    taskDurationMs: msOption(values['task-duration'], '--task-duration', 0),
     seed,
     limits,
-    ...authOptions(values),
+    auth,
+    tokenLifetimeMs: ttl === undefined ? undefined : lifetime(ttl),
+    aspnet: values.aspnet === undefined ? undefined : usageOf(() => parseAspNetFlag(values.aspnet!)),
     // Off by default: a line per request costs throughput under load and floods a benchmark's output.
     log: values.log ? (line: string) => io.err(line) : undefined,
   };
-  const server = await listen(
-    () => startSandbox(options),
-    port,
-    host,
-    (e) => (e instanceof SeedError ? `--seed: ${e.message}` : undefined),
-  );
+  const server = await listen(() => startSandbox(options), port, host);
   io.out(`Live Platform sandbox listening on ${server.url}`);
   // A token or secret the user chose is never echoed: only the well-known defaults are.
   const jwt = server.jwt;
@@ -245,9 +211,5 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
 }
 
 export function run(argv: string[]): Promise<number> {
-  return runSandbox(argv, {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-    until: (close) => untilSignal(close),
-  });
+  return runSandbox(argv, { out: console.log, err: console.error, until: untilSignal });
 }

@@ -1,6 +1,6 @@
 import { isConformant, renderJson, renderJUnit, renderText } from '../../check/index.js';
 import { driftText } from '../../har/drift.js';
-import { HarInputError, MAX_HAR_BYTES, readRecording } from '../../har/read.js';
+import { MAX_HAR_BYTES, readRecording } from '../../har/read.js';
 import { validateRecording, type RecordingReport } from '../../har/validate.js';
 import { helpHint, parse, printed, UsageError } from '../args.js';
 import { deliver, reportPaths } from '../reports.js';
@@ -24,25 +24,22 @@ Credentials found in the recording's Authorization headers never appear in a rep
 
 Exit codes: 0 every answer conforms, 1 one does not, 2 the file is not a usable recording.`;
 
-function sections(result: RecordingReport): string[] {
+function sections({ unknown, noResponse, drift }: RecordingReport): string[] {
   const out: string[] = [];
-  if (result.unknown.length) {
-    out.push('', `Not in the contract (${result.unknown.length}; listed, not judged):`);
-    for (const u of result.unknown.slice(0, 50))
+  if (unknown.length) {
+    out.push('', `Not in the contract (${unknown.length}; listed, not judged):`);
+    for (const u of unknown.slice(0, 50))
       out.push(`  ${u.method} ${u.path} — ${u.count}× (first in entry ${u.firstEntry})`);
-    if (result.unknown.length > 50)
-      out.push(`  … and ${result.unknown.length - 50} more in the JSON report.`);
+    if (unknown.length > 50) out.push(`  … and ${unknown.length - 50} more in the JSON report.`);
   }
-  if (result.noResponse.length)
+  const more = noResponse.length > 20 ? ', …' : '';
+  if (noResponse.length)
     out.push(
       '',
-      `No answer recorded (${result.noResponse.length}; failed or cancelled while recording): entries ${result.noResponse.slice(0, 20).join(', ')}${result.noResponse.length > 20 ? ', …' : ''}`,
+      `No answer recorded (${noResponse.length}; failed or cancelled while recording): entries ${noResponse.slice(0, 20).join(', ')}${more}`,
     );
-  if (result.drift.length) {
-    out.push('', `Drift (${result.drift.length}; accepted by the contract, but never seen in it):`);
-    for (const d of result.drift) out.push(`  ~ ${driftText(d)}`);
-  }
-  return out;
+  if (drift.length) out.push('', `Drift (${drift.length}; accepted by the contract, but never seen in it):`);
+  return [...out, ...drift.map((d) => `  ~ ${driftText(d)}`)];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -61,13 +58,8 @@ export async function run(argv: string[]): Promise<number> {
     );
   const file = positionals[0]!;
   const paths = await reportPaths(values, ['junit', 'json']);
-  let result: RecordingReport;
-  try {
-    result = validateRecording(readRecording(file), { strict: values.strict });
-  } catch (err) {
-    if (err instanceof HarInputError) throw new UsageError(err.message);
-    throw err;
-  }
+  // A file that is not a usable recording throws HarInputError: its message, exit 2 (main.ts).
+  const result = validateRecording(readRecording(file), { strict: values.strict });
   const { report, secrets, unknown, noResponse, drift } = result;
   const judged = report.requests - unknown.reduce((n, u) => n + u.count, 0) - noResponse.length;
   if (judged === 0) {
