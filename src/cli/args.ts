@@ -15,6 +15,10 @@ export const helpHint = (command: string) => `Run "live-platform ${command} --he
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
+/** parseArgs options of one type: `flags('string', 'port', 'host')`. */
+export const flags = <T extends 'string' | 'boolean', N extends string>(type: T, ...names: N[]) =>
+  Object.fromEntries(names.map((name) => [name, { type }])) as Record<N, { type: T }>;
+
 /**
  * node:util's parseArgs, strict, with `--help`/`-h` added; a mistake is a UsageError pointing at the
  * command's --help. Operands (`validate FILE.har`) only with `operands`.
@@ -86,7 +90,7 @@ export function wholeNumberOption(
   flag: string,
   min: number,
   max: number,
-  says = `a whole number from ${min} to ${max}`,
+  says = `a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`,
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = wholeNumber(value, min, max);

@@ -3,13 +3,19 @@
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { HarRecorder } from '../har/record.js';
 import { writeReport } from '../har/write.js';
 import { errorText } from '../internal/error-text.js';
-import { redactor } from '../internal/redact.js';
+import { redactor, type Redactor } from '../internal/redact.js';
 import { UsageError } from './args.js';
+import { version } from './version.js';
+
+/** The recorder behind `--har`: every exchange as HAR 1.2, credentials redacted as they are recorded. */
+export const harRecorder = (command: string, redact: Redactor) =>
+  new HarRecorder({ creator: { name: `live-platform ${command}`, version: version() }, redact });
 
 /** A report option: a file, or `-` for stdout where allowed (--json only). */
-export type ReportOption = 'junit' | 'json' | 'har';
+type ReportOption = 'junit' | 'json' | 'har';
 
 /** Each given report option's path: writable, and no two naming one file, which the second would overwrite. */
 export async function reportPaths<K extends ReportOption>(

@@ -3,7 +3,6 @@ import {
   checkEmbedded,
   checkTarget,
   embeddedPlan,
-  ConnectionError,
   isConformant,
   renderJson,
   renderJUnit,
@@ -15,12 +14,13 @@ import {
   type TargetReport,
 } from '../../check/index.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed } from '../../check/fuzz/index.js';
-import { HarRecorder } from '../../har/record.js';
 import { normalizeBaseUrl } from '../../internal/base-url.js';
 import { bareToken } from '../../internal/token.js';
+import { errorText } from '../../internal/error-text.js';
 import { redactor } from '../../internal/redact.js';
 import {
   flagOrEnv,
+  flags,
   msOption,
   onStopSignal,
   parse,
@@ -30,8 +30,7 @@ import {
   wholeNumberOption,
 } from '../args.js';
 import { checkFlagWarnings } from '../check-notes.js';
-import { deliver, reportPaths } from '../reports.js';
-import { version } from '../version.js';
+import { deliver, harRecorder, reportPaths } from '../reports.js';
 
 export const usage = `Usage: live-platform check [--base-url URL] [--token T] [--target live|sandbox|mock]
                           [--allow-writes] [--junit FILE] [--json FILE|-] [--max-response-time ms]
@@ -79,27 +78,13 @@ Exit codes: 0 conformant, 1 a check failed, 2 usage, connection or setup error (
 a base URL that is not the API root).`;
 
 const FLAGS = {
-  'base-url': { type: 'string' },
-  token: { type: 'string' },
-  target: { type: 'string' },
-  'allow-writes': { type: 'boolean' },
-  junit: { type: 'string' },
-  json: { type: 'string' },
-  'max-response-time': { type: 'string' },
-  only: { type: 'string' },
-  'lead-tenant': { type: 'string' },
-  'request-timeout': { type: 'string' },
-  'task-timeout': { type: 'string' },
-  'phase-timeout': { type: 'string' },
-  concurrency: { type: 'string' },
-  strict: { type: 'boolean' },
-  seed: { type: 'string' },
-  'max-examples': { type: 'string' },
-  'no-generate': { type: 'boolean' },
-  har: { type: 'string' },
-} as const;
+  ...flags('string', 'base-url', 'token', 'target', 'junit', 'json', 'max-response-time', 'only'),
+  ...flags('string', 'lead-tenant', 'request-timeout', 'task-timeout', 'phase-timeout', 'concurrency'),
+  ...flags('string', 'seed', 'max-examples', 'har'),
+  ...flags('boolean', 'allow-writes', 'strict', 'no-generate'),
+};
 
-const TARGET_KINDS: readonly string[] = ['live', 'sandbox', 'mock'] satisfies TargetKind[];
+const TARGET_KINDS: readonly TargetKind[] = ['live', 'sandbox', 'mock'];
 /** After SIGINT or SIGTERM the process ends within this, whatever is still running. */
 const STOP_DEADLINE_MS = 1_800;
 /** A line on stderr this often when stderr is not a terminal, so a long CI run is never silent. */
@@ -153,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
   if (baseUrl && !token) {
     throw new UsageError(`no token for ${baseUrl}: set LIVE_PLATFORM_TOKEN (or pass --token).`);
   }
-  const kind = values.target;
+  const kind = values.target as TargetKind | undefined;
   if (kind !== undefined && !TARGET_KINDS.includes(kind))
     throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}, not ${JSON.stringify(kind)}.`);
   if (kind !== undefined && !baseUrl)
@@ -166,10 +151,11 @@ export async function run(argv: string[]): Promise<number> {
       `--only ${JSON.stringify(only)} is not an operationId of the contract; choose one of ${operations.map((o) => o.operationId).join(', ')}.`,
     );
   }
-  const leadTenantId = values['lead-tenant'] ?? process.env.LIVE_PLATFORM_LEAD_TENANT;
+  const lead = flagOrEnv(values['lead-tenant'], '--lead-tenant', 'LIVE_PLATFORM_LEAD_TENANT');
+  const leadTenantId = lead.raw;
   if (leadTenantId !== undefined && !UUID.test(leadTenantId)) {
     throw new UsageError(
-      `--lead-tenant must be a Microsoft tenant id (a uuid), not ${JSON.stringify(leadTenantId)}.`,
+      `${lead.source} must be a Microsoft tenant id (a uuid), not ${JSON.stringify(leadTenantId)}.`,
     );
   }
   // A seed is always chosen here, so it can be printed first.
@@ -193,12 +179,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const w of checkFlagWarnings(values)) console.error(`live-platform check: warning: ${w}`);
   const secrets = [...new Set([rawToken, token].filter((t): t is string => !!t))];
   const hide = redactor(secrets);
-  const recorder = paths.har
-    ? new HarRecorder({
-        creator: { name: 'live-platform check', version: version() },
-        redact: hide,
-      })
-    : undefined;
+  const recorder = paths.har ? harRecorder('check', hide) : undefined;
 
   const progress = progressReporter();
   if (options.generate)
@@ -239,7 +220,7 @@ export async function run(argv: string[]): Promise<number> {
             ...common,
             baseUrl,
             token: token!,
-            kind: (kind as TargetKind | undefined) ?? 'live',
+            kind: kind ?? 'live',
             allowWrites: values['allow-writes'] === true,
             leadTenantId,
           }),
@@ -248,11 +229,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     progress.finish([]);
     if (signalExit !== undefined) return signalExit;
-    if (err instanceof ConnectionError) {
-      console.error(`live-platform check: ${hide(err.message)}`);
-      return 2;
-    }
-    throw err;
+    // An unreachable server (ConnectionError) or anything else: one line, exit 2, never the token.
+    throw new Error(hide(errorText(err)));
   } finally {
     stopListening();
   }

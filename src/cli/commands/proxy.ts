@@ -1,4 +1,3 @@
-import { HarRecorder } from '../../har/record.js';
 import { writeWhole } from '../../har/write.js';
 import { normalizeBaseUrl, UPSTREAM_WORDING } from '../../internal/base-url.js';
 import { errorText } from '../../internal/error-text.js';
@@ -9,6 +8,7 @@ import {
   type RunningProxy,
 } from '../../proxy/index.js';
 import {
+  flags,
   helpHint,
   hostOption,
   listen,
@@ -19,8 +19,7 @@ import {
   untilSignal,
   UsageError,
 } from '../args.js';
-import { reportPaths } from '../reports.js';
-import { version } from '../version.js';
+import { harRecorder, reportPaths } from '../reports.js';
 
 export const usage = `Usage: live-platform proxy --upstream URL [--port 4030] [--host 127.0.0.1] [--har FILE]
                           [--strict] [--upstream-timeout ms] [--quiet]
@@ -46,14 +45,9 @@ Bounds: request bodies over 64 KiB get 413; an upstream that fails, times out or
 4 MiB gets the client a 502 with a problem body. Then: live-platform validate FILE.`;
 
 const FLAGS = {
-  upstream: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  har: { type: 'string' },
-  strict: { type: 'boolean' },
-  'upstream-timeout': { type: 'string' },
-  quiet: { type: 'boolean' },
-} as const;
+  ...flags('string', 'upstream', 'port', 'host', 'har', 'upstream-timeout'),
+  ...flags('boolean', 'strict', 'quiet'),
+};
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, FLAGS, 'proxy');
@@ -68,12 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   const upstreamTimeoutMs = msOption(values['upstream-timeout'], '--upstream-timeout');
   const { har } = await reportPaths(values, ['har']);
 
-  const recorder = har
-    ? new HarRecorder({
-        creator: { name: 'live-platform proxy', version: version() },
-        redact: (text) => proxy.redact(text),
-      })
-    : undefined;
+  const recorder = har ? harRecorder('proxy', (text) => proxy.redact(text)) : undefined;
   const proxy: RunningProxy = await listen(
     () =>
       startProxy({

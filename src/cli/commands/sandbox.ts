@@ -15,6 +15,7 @@ import {
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
 import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
 import {
+  flags,
   hostOption,
   listen,
   msOption,
@@ -83,23 +84,14 @@ ${ASPNET_SWITCHES.map((n) => `                        ${n}`).join('\n')}`;
 function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   const limits: Partial<SandboxLimits> = {};
   for (const [flag, key] of LIMIT_FLAGS) {
-    const value = values[flag];
-    if (value === undefined) continue;
-    const n = wholeNumberOption(
-      value,
-      `--${flag}`,
-      1,
-      Number.MAX_SAFE_INTEGER,
-      'a whole number of at least 1',
-    )!;
+    const n = wholeNumberOption(values[flag], `--${flag}`, 1, Number.MAX_SAFE_INTEGER);
+    if (n === undefined) continue;
     if (key.endsWith('Ms') && n > MAX_TIMEOUT_MS)
       throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), not ${n}.`);
     limits[key] = n;
   }
-  if (
-    (limits.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs) >
-    (limits.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs)
-  )
+  const { headersTimeoutMs, requestTimeoutMs } = { ...DEFAULT_LIMITS, ...limits };
+  if (headersTimeoutMs > requestTimeoutMs)
     throw new UsageError('--headers-timeout must not exceed --request-timeout.');
   return limits;
 }
@@ -140,17 +132,11 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   const { values } = parse(
     argv,
     {
-      port: { type: 'string' },
-      host: { type: 'string' },
+      ...flags('string', 'port', 'host', 'task-duration', 'seed', 'seed-har'),
+      ...flags('string', 'auth', 'token-lifetime', 'aspnet'),
+      ...flags('string', ...LIMIT_FLAGS.map(([flag]) => flag)),
+      ...flags('boolean', 'log'),
       token: { type: 'string', multiple: true },
-      'task-duration': { type: 'string' },
-      seed: { type: 'string' },
-      'seed-har': { type: 'string' },
-      log: { type: 'boolean' },
-      ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
-      auth: { type: 'string' },
-      'token-lifetime': { type: 'string' },
-      aspnet: { type: 'string' },
     },
     'sandbox',
   );

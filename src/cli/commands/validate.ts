@@ -2,7 +2,7 @@ import { isConformant, renderJson, renderJUnit, renderText } from '../../check/i
 import { driftText } from '../../har/drift.js';
 import { MAX_HAR_BYTES, readRecording } from '../../har/read.js';
 import { validateRecording, type RecordingReport } from '../../har/validate.js';
-import { helpHint, parse, printed, UsageError } from '../args.js';
+import { flags, helpHint, parse, printed, UsageError } from '../args.js';
 import { deliver, reportPaths } from '../reports.js';
 
 export const usage = `Usage: live-platform validate FILE.har [--strict] [--json FILE|-] [--junit FILE]
@@ -45,7 +45,7 @@ function sections({ unknown, noResponse, drift }: RecordingReport): string[] {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { strict: { type: 'boolean' }, json: { type: 'string' }, junit: { type: 'string' } },
+    { ...flags('string', 'json', 'junit'), ...flags('boolean', 'strict') },
     'validate',
     true,
   );
