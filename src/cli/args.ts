@@ -23,16 +23,15 @@ export const flags = <T extends 'string' | 'boolean', N extends string>(type: T,
  * node:util's parseArgs, strict, with `--help`/`-h` added; a mistake is a UsageError pointing at the
  * command's --help. Operands (`validate FILE.har`) only with `operands`.
  */
-export function parse<T extends Options, P extends boolean = false>(
-  argv: string[],
-  options: T,
-  command: string,
-  operands?: P,
-) {
+export function parse<T extends Options>(argv: string[], options: T, command: string, operands = false) {
   const all = { ...options, ...HELP };
-  const config = { args: withNegativeValues(argv, all), options: all, strict: true as const };
   try {
-    return parseArgs({ ...config, allowPositionals: (operands ?? false) as P });
+    return parseArgs({
+      args: withNegativeValues(argv, all),
+      options: all,
+      strict: true,
+      allowPositionals: operands,
+    });
   } catch (err) {
     throw new UsageError(`${explain(err as Error & { code?: string }, argv, all)}\n${helpHint(command)}`);
   }
@@ -130,17 +129,20 @@ export function usageOf<T>(read: () => T, prefix = '', suffix = ''): T {
   }
 }
 
-/** Starts a server on `port` and `host`: a taken port or an address not of this machine is a usage error. */
-export async function listen<S>(start: () => Promise<S>, port: number, host: string): Promise<S> {
+/** Starts a server with `options`: a taken port or an address not of this machine is a usage error. */
+export async function listen<O, S>(
+  start: (options: O) => Promise<S>,
+  options: O & { port: number; host: string },
+): Promise<S> {
   try {
-    return await start();
+    return await start(options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
-      throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one).`);
+      throw new UsageError(`port ${options.port} is in use; pick another with --port (0 picks a free one).`);
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
       throw new UsageError(
-        `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
+        `cannot listen on ${JSON.stringify(options.host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
       );
     throw err;
   }

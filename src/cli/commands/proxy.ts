@@ -57,26 +57,18 @@ export async function run(argv: string[]): Promise<number> {
       `--upstream is required: the URL of the server to forward to.\n${helpHint('proxy')}`,
     );
   const upstream = normalizeBaseUrl(values.upstream, '--upstream', UPSTREAM_WORDING);
-  const port = portOption(values.port, 4030);
-  const host = hostOption(values.host);
-  const upstreamTimeoutMs = msOption(values['upstream-timeout'], '--upstream-timeout');
   const { har } = await reportPaths(values, ['har']);
 
   const recorder = har ? harRecorder('proxy', (text) => proxy.redact(text)) : undefined;
-  const proxy: RunningProxy = await listen(
-    () =>
-      startProxy({
-        upstream,
-        port,
-        host,
-        upstreamTimeoutMs,
-        strict: values.strict,
-        onExchange: recorder?.observe,
-        ...(values.quiet ? {} : { log: (line: string) => console.error(line) }),
-      }),
-    port,
-    host,
-  );
+  const proxy: RunningProxy = await listen(startProxy, {
+    upstream,
+    port: portOption(values.port, 4030),
+    host: hostOption(values.host),
+    upstreamTimeoutMs: msOption(values['upstream-timeout'], '--upstream-timeout'),
+    strict: values.strict,
+    onExchange: recorder?.observe,
+    log: values.quiet ? undefined : console.error,
+  });
   console.log(`live-platform proxy listening on ${proxy.url}, forwarding to ${upstream}`);
   // Windows has no SIGUSR2: there the recording is written when the proxy stops.
   const onDemand = har && process.platform !== 'win32';

@@ -9,7 +9,6 @@ import {
   startSandbox,
   type RunningSandbox,
   type SandboxLimits,
-  type SandboxOptions,
   type SandboxSeed,
 } from '../../sandbox/index.js';
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
@@ -162,7 +161,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
     throw new UsageError('--token is for --auth static; JWT mode issues its own tokens.');
   const ttl = values['token-lifetime'];
   if (auth !== 'jwt' && ttl !== undefined) throw new UsageError('--token-lifetime needs --auth jwt.');
-  const options: SandboxOptions = {
+  const server = await listen(startSandbox, {
     port,
     host,
     tokens,
@@ -173,9 +172,8 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
     tokenLifetimeMs: ttl === undefined ? undefined : lifetime(ttl),
     aspnet: values.aspnet === undefined ? undefined : usageOf(() => parseAspNetFlag(values.aspnet!)),
     // Off by default: a line per request costs throughput under load and floods a benchmark's output.
-    log: values.log ? (line: string) => io.err(line) : undefined,
-  };
-  const server = await listen(() => startSandbox(options), port, host);
+    log: values.log ? io.err : undefined,
+  });
   io.out(`Live Platform sandbox listening on ${server.url}`);
   // A token or secret the user chose is never echoed: only the well-known defaults are.
   const jwt = server.jwt;
