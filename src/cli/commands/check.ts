@@ -90,10 +90,7 @@ const STOP_DEADLINE_MS = 1_800;
 /** A line on stderr this often when stderr is not a terminal, so a long CI run is never silent. */
 const PROGRESS_EVERY_MS = 5_000;
 
-/**
- * A live progress line on a terminal; in CI logs, a plain line per target at the start, then one
- * every few seconds (operation, done/total, failures), so a five-minute live run is never silent.
- */
+/** A live progress line on a terminal; in CI logs, a line per target at its start, then one every few seconds. */
 function progressReporter() {
   const tty = process.stderr.isTTY === true;
   const state = new Map<string, CheckProgress>();

@@ -19,8 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return printed(usage);
   const port = portOption(values.port, 4010);
   const host = hostOption(values.host);
-  // A taken port, a host not of this machine, no Prism or a Prism that would not start: its
-  // error is the one line main() prints, exit 2, never "listening".
+  // A taken port, a bad host, no Prism or one that will not start: main() prints its one line, exit 2.
   const server = await startPrismMock({
     port,
     host,

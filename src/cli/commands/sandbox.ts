@@ -27,11 +27,7 @@ import {
   wholeNumberOption,
 } from '../args.js';
 
-/**
- * The sandbox guide as shipped with the package (docs/ beside src/ and dist/), relative to where the
- * command runs when it is below it: `docs/sandbox.md` in a clone, `node_modules/live-platform-openapi/
- * docs/sandbox.md` in a project. README only links to it.
- */
+/** The shipped sandbox guide (docs/ beside dist/), relative to the working directory when below it. */
 function guidePath(): string {
   const guide = fileURLToPath(new URL('../../../docs/sandbox.md', import.meta.url));
   const near = relative(process.cwd(), guide);
