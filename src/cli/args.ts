@@ -63,7 +63,7 @@ function withNegativeValues(argv: string[], options: Options): string[] {
 /** One sentence for each parseArgs error, with a "did you mean" for a mistyped flag. */
 function explain(err: Error & { code?: string }, argv: string[], options: Options): string {
   const flags = Object.keys(options).map((name) => `--${name}`);
-  const quoted = /'(-{1,2}[^' =<]+)/.exec(err.message)?.[1];
+  const quoted = /'(?:-[^-], )?(-{1,2}[^' =<]+)/.exec(err.message)?.[1];
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) {
     const flag = quoted.startsWith('--') ? quoted : `-${quoted}`;
     return `Unknown option '${quoted}'.${didYouMean(flag, flags)}`;

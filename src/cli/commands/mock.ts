@@ -17,12 +17,10 @@ contract. Choose a response with
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' } }, 'mock');
   if (values.help) return printed(usage);
-  const port = portOption(values.port, 4010);
-  const host = hostOption(values.host);
   // A taken port, a bad host, no Prism or one that will not start: main() prints its one line, exit 2.
   const server = await startPrismMock({
-    port,
-    host,
+    port: portOption(values.port, 4010),
+    host: hostOption(values.host),
     log: (line) => console.error(line),
     // Someone running the mock by hand wants to see each request and how Prism chose its answer.
     verboseLevel: 'info',
