@@ -107,13 +107,11 @@ export const msOption = (value: string | undefined, flag: string, min: 0 | 1 = 1
     `a whole number of milliseconds ${min ? 'above 0' : 'from 0 to 86400000'}`,
   );
 
-export const portOption = (value: string | undefined, fallback: number): number =>
-  wholeNumberOption(value, '--port', 0, 65535) ?? fallback;
-
-export function hostOption(value: string | undefined): string {
-  const host = value ?? '127.0.0.1';
+/** --port (`port` by default; 0 picks a free one) and --host (127.0.0.1 by default) of a server command. */
+export function address(values: { port?: string | undefined; host?: string | undefined }, port: number) {
+  const host = values.host ?? '127.0.0.1';
   if (!host.trim()) throw new UsageError('--host must name an interface, such as 127.0.0.1.');
-  return host;
+  return { port: wholeNumberOption(values.port, '--port', 0, 65535) ?? port, host };
 }
 
 /** An option's value from its flag, else from its environment variable; `source` names which. */

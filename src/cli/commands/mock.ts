@@ -1,5 +1,5 @@
 import { startPrismMock } from '../../mock/prism.js';
-import { hostOption, parse, portOption, printed, untilSignal } from '../args.js';
+import { address, parse, printed, untilSignal } from '../args.js';
 
 export const usage = `Usage: live-platform mock [--port 4010] [--host 127.0.0.1]
 
@@ -19,8 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return printed(usage);
   // A taken port, a bad host, no Prism or one that will not start: main() prints its one line, exit 2.
   const server = await startPrismMock({
-    port: portOption(values.port, 4010),
-    host: hostOption(values.host),
+    ...address(values, 4010),
     log: (line) => console.error(line),
     // Someone running the mock by hand wants to see each request and how Prism chose its answer.
     verboseLevel: 'info',

@@ -8,13 +8,12 @@ import {
   type RunningProxy,
 } from '../../proxy/index.js';
 import {
+  address,
   flags,
   helpHint,
-  hostOption,
   listen,
   msOption,
   parse,
-  portOption,
   printed,
   untilSignal,
   UsageError,
@@ -62,8 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   const recorder = har ? harRecorder('proxy', (text) => proxy.redact(text)) : undefined;
   const proxy: RunningProxy = await listen(startProxy, {
     upstream,
-    port: portOption(values.port, 4030),
-    host: hostOption(values.host),
+    ...address(values, 4030),
     upstreamTimeoutMs: msOption(values['upstream-timeout'], '--upstream-timeout'),
     strict: values.strict,
     onExchange: recorder?.observe,

@@ -14,12 +14,11 @@ import {
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
 import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
 import {
+  address,
   flags,
-  hostOption,
   listen,
   msOption,
   parse,
-  portOption,
   printed,
   untilSignal,
   UsageError,
@@ -136,13 +135,12 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
     'sandbox',
   );
   if (values.help) return printed(usage, io.out);
-  const port = portOption(values.port, 4020);
+  const { port, host } = address(values, 4020);
   const tokens = values.token;
   if (tokens?.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
     throw new UsageError('--token must be a non-empty token of visible ASCII characters without spaces.');
   }
   const limits = limitOptions(values);
-  const host = hostOption(values.host);
   // Refused before listening: the default token is in every README, so on an address other
   // machines reach it would let anyone in.
   if (values.auth !== 'jwt' && exposesDefaultToken(host, tokens ?? [DEFAULT_SANDBOX_TOKEN]))
