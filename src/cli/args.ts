@@ -15,6 +15,11 @@ export const helpHint = (command: string) => `Run "live-platform ${command} --he
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
+/** Written out because declaration emit cannot name node:util's option types on its own. */
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T & typeof HELP; strict: true; allowPositionals: boolean }>
+>;
+
 /** parseArgs options of one type: `flags('string', 'port', 'host')`. */
 export const flags = <T extends 'string' | 'boolean', N extends string>(type: T, ...names: N[]) =>
   Object.fromEntries(names.map((name) => [name, { type }])) as Record<N, { type: T }>;
@@ -23,7 +28,12 @@ export const flags = <T extends 'string' | 'boolean', N extends string>(type: T,
  * node:util's parseArgs, strict, with `--help`/`-h` added; a mistake is a UsageError pointing at the
  * command's --help. Operands (`validate FILE.har`) only with `operands`.
  */
-export function parse<T extends Options>(argv: string[], options: T, command: string, operands = false) {
+export function parse<T extends Options>(
+  argv: string[],
+  options: T,
+  command: string,
+  operands = false,
+): Parsed<T> {
   const all = { ...options, ...HELP };
   try {
     return parseArgs({
