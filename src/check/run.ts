@@ -13,9 +13,9 @@ import {
   type Sent,
 } from './http.js';
 import { createdBy, newRunPrefix, renameBody } from './names.js';
-import { PhaseStopped, phaseSignal, untilStopped } from './stop.js';
+import { PhaseStopped, phaseSignal } from './stop.js';
 import { normalizeBaseUrl } from '../internal/base-url.js';
-import type { ExchangeObserver } from '../internal/exchange.js';
+import { untilAborted, type ExchangeObserver } from '../internal/exchange.js';
 import { redactor } from '../internal/redact.js';
 import { bareToken } from '../internal/token.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
@@ -200,7 +200,7 @@ async function checkWith(
     options.phaseTimeoutMs ?? (embedded ? DEFAULT_PHASE_TIMEOUT_MS.embedded : DEFAULT_PHASE_TIMEOUT_MS.live);
   // The phase under way: every request and every wait of it ends when its signal aborts.
   let phase = phaseSignal('deterministic phase', phaseMs, options.signal);
-  await untilStopped(phase.signal, assertReachable(http)).catch((err: unknown) => {
+  await untilAborted(phase.signal, assertReachable(http)).catch((err: unknown) => {
     phase.end();
     throw err;
   });
@@ -232,7 +232,7 @@ async function checkWith(
   };
   const sendNow = (request: CheckRequest) => {
     requests++;
-    return untilStopped(phase.signal, send(http, request, badToken));
+    return untilAborted(phase.signal, send(http, request, badToken));
   };
   // The id comes from the server, which may echo anything, the token included. A 2xx answer without
   // a task is a creation; one that started a task may exist until the task's end says what it was.

@@ -34,17 +34,6 @@ export function phaseSignal(phase: string, ms: number, parent: AbortSignal | und
   };
 }
 
-/** `work`, or a rejection with the signal's PhaseStopped as soon as it aborts, whichever is first. */
-export function untilStopped<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-
 /**
  * Ends fast-check's whole run, shrinking included, once `signal` aborted: an interrupting
  * precondition failure is fast-check's own way to stop (what its time limits use). Called at the

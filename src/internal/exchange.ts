@@ -161,35 +161,11 @@ export function boundedResponse(
 }
 
 /**
- * Collects a body's chunks up to `max` bytes, for a web stream (readCapped) and a node:http stream
- * (the checker's default transport) alike. `add` returns false once the cap is reached: the chunk
- * that crossed it is kept only up to the cap, and the caller stops reading.
- */
-export function cappedChunks(max: number) {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  return {
-    add(chunk: Uint8Array): boolean {
-      const room = max - size;
-      if (chunk.byteLength > room) {
-        chunks.push(chunk.subarray(0, room));
-        size = max;
-        return false;
-      }
-      size += chunk.byteLength;
-      chunks.push(chunk);
-      return true;
-    },
-    bytes: (): Uint8Array => Buffer.concat(chunks),
-  };
-}
-
-/**
  * Reads a body whole, at most `max` bytes: past that it stops (the download is cancelled) and says
  * `truncated`, or with `tooLarge` throws what that returns. An abort of `signal` ends a stalled read.
  */
 export async function readCapped(
-  res: Response,
+  res: { body: ReadableStream<Uint8Array> | null },
   max: number,
   options: { signal?: AbortSignal | undefined; tooLarge?: () => Error } = {},
 ): Promise<{ bytes: Uint8Array; truncated: boolean }> {
@@ -200,17 +176,21 @@ export async function readCapped(
   // An injected fetch that ignores the signal may answer after it fired: no 'abort' event comes then.
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
-  const body = cappedChunks(max);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   let truncated = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!body.add(value)) {
+      if (value.byteLength > max - size) {
         if (options.tooLarge) throw options.tooLarge();
+        chunks.push(value.subarray(0, max - size));
         truncated = true;
         break;
       }
+      size += value.byteLength;
+      chunks.push(value);
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -218,7 +198,18 @@ export async function readCapped(
     reader.cancel().catch(() => {});
   }
   if (signal?.aborted) throw signal.reason;
-  return { bytes: body.bytes(), truncated };
+  return { bytes: Buffer.concat(chunks), truncated };
+}
+
+/** `work`, or a rejection with the signal's reason as soon as it aborts, whichever comes first. */
+export function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 // --- redirects -------------------------------------------------------------------------------------
