@@ -11,7 +11,6 @@ import {
   isConnectionRefused,
   isRedirectish,
   linkSignal,
-  releaseWhenRead,
   type SignalLinks,
   RedirectError,
   ResponseTooLargeError,
@@ -140,7 +139,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     // The token this request carries: errors that quote the answer blank it (see unwrap()).
     const credential = init.headers.get('authorization');
     const done = (res: Response, failed: boolean, release: () => void): Response => {
-      const bounded = releaseWhenRead(boundedResponse(res, maxResponseBytes, opId), release);
+      const bounded = boundedResponse(res, maxResponseBytes, opId, release);
       if (credential) responseCredentials.set(bounded, credential);
       const id = failed ? opId() : undefined;
       if (id) failedResponseOperation.set(bounded, id);
