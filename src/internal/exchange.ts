@@ -1,6 +1,5 @@
-// One bounded HTTP exchange, for the client's transport, its token function and the checker's two
-// transports: a deadline, a byte cap on the decoded body, same-origin redirects only, no listener
-// left on a caller's signal once the exchange is over, and failures that say what failed.
+// The rules of one bounded HTTP exchange, for the client, its token function and the checker: a
+// deadline, a byte cap, same-origin redirects only, no listener left behind, failures in words.
 import type { OperationId } from '../../generated/operation-ids.js';
 import { errorText } from './error-text.js';
 
@@ -9,10 +8,9 @@ export type SignalLinks = WeakMap<AbortSignal, { controllers: Set<AbortControlle
 
 /**
  * A signal for one exchange that follows the caller's signal and, given `timeoutMs` > 0, a deadline.
- * Never the caller's own: undici's fetch leaves a listener on the signal it is given until garbage
- * collection (thousands on a long-lived signal), and Node 20's AbortSignal.any() keeps a reference
- * per call on each source for good. So the caller's signal carries one listener while any exchange
- * linked to it is in flight, and none once `release()` was called for each (its body read, or no answer).
+ * Never the caller's own (undici leaves a listener on it until garbage collection; Node 20's
+ * AbortSignal.any() keeps a reference per call on each source): the caller's signal carries one
+ * listener while exchanges linked to it are in flight, none once each called `release()`.
  */
 export function linkSignal(
   caller: AbortSignal | null | undefined,
@@ -23,10 +21,8 @@ export function linkSignal(
   if (!caller) return { signal: timer, timer, release: noop };
   const own = new AbortController();
   if (timer) timer.addEventListener('abort', () => own.abort(timer.reason), { once: true });
-  if (caller.aborted) {
-    own.abort(caller.reason);
-    return { signal: own.signal, timer, release: noop };
-  }
+  // An aborted caller's listener never fires; the exchange fails at once and releases its link.
+  if (caller.aborted) own.abort(caller.reason);
   let link = links.get(caller);
   if (!link) {
     const controllers = new Set<AbortController>();
@@ -109,10 +105,7 @@ export function boundedResponse(
     Object.defineProperty(answer, 'url', { value: res.url });
   }
   if (release === noop) return answer;
-  let released = false;
-  const once = () => {
-    if (!released) ((released = true), release());
-  };
+  let once = () => ((once = noop), release());
   // A body dropped unread (a 401 before a new token, a retried answer) ends the exchange too.
   const hooks = [[answer.body!, 'cancel'], ...READS.map((m) => [answer, m])] as [object, string][];
   for (const [target, m] of hooks) {
@@ -129,32 +122,30 @@ export function boundedResponse(
 
 /**
  * Reads a body whole, at most `max` bytes: past that it stops (the download is cancelled) and says
- * `truncated`, or with `tooLarge` throws what that returns. An abort of `signal` ends a stalled read.
+ * `truncated`, or with `tooLarge` throws what that returns. An abort of `signal` cancels the
+ * download, also one that fired before the answer came (an injected fetch may ignore its signal).
  */
 export async function readCapped(
   res: { body: ReadableStream<Uint8Array> | null },
   max: number,
   options: { signal?: AbortSignal | undefined; tooLarge?: () => Error } = {},
 ): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  if (!res.body) return { bytes: new Uint8Array(0), truncated: false };
   const chunks: Uint8Array[] = [];
   let size = 0;
-  let truncated = false;
-  if (!res.body) return { bytes: new Uint8Array(0), truncated };
-  // The signal's abort cancels the download, also when it fired before the answer came (an injected
-  // fetch may ignore it); leaving the loop early cancels it too.
-  const { signal, tooLarge } = options;
-  const piped = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>(), signal ? { signal } : {});
+  const piped = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>(), {
+    signal: options.signal,
+  });
   for await (const chunk of piped as unknown as AsyncIterable<Uint8Array>) {
-    if (chunk.byteLength > max - size) {
-      if (tooLarge) throw tooLarge();
-      chunks.push(chunk.subarray(0, max - size));
-      truncated = true;
-      break;
-    }
     size += chunk.byteLength;
+    if (size > max) {
+      if (options.tooLarge) throw options.tooLarge();
+      chunks.push(chunk.subarray(0, chunk.byteLength - (size - max)));
+      return { bytes: Buffer.concat(chunks), truncated: true };
+    }
     chunks.push(chunk);
   }
-  return { bytes: Buffer.concat(chunks), truncated };
+  return { bytes: Buffer.concat(chunks), truncated: false };
 }
 
 /** Same-origin hops followed before giving up (fetch's own limit is 20; a sane API needs one). */
@@ -242,11 +233,10 @@ export async function followRedirects(
 export function errorCode(e: unknown, depth = 0): string | undefined {
   if (!e || typeof e !== 'object' || depth > 5) return undefined;
   const x = e as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof x.code === 'string' && x.code !== 'UND_ERR_SOCKET') return x.code;
-  const inner =
-    errorCode(x.cause, depth + 1) ??
-    (Array.isArray(x.errors) ? x.errors.map((y) => errorCode(y, depth + 1)).find(Boolean) : undefined);
-  return inner ?? (typeof x.code === 'string' ? x.code : undefined);
+  const own = typeof x.code === 'string' ? x.code : undefined;
+  if (own && own !== 'UND_ERR_SOCKET') return own;
+  const nested = [x.cause, ...(Array.isArray(x.errors) ? x.errors : [])];
+  return nested.map((y) => errorCode(y, depth + 1)).find(Boolean) ?? own;
 }
 
 /** Whether a failed connection certainly never reached the server (so even a POST may be resent). */
@@ -259,10 +249,8 @@ export const errorCodeOrText = (e: unknown): string => errorCode(e) ?? errorText
  * Whether the TLS handshake refused the server's certificate (expired, self-signed, another host's):
  * a setup problem that no retry fixes, and that must not read as "the server is down".
  */
-export const isCertificateError = (e: unknown): boolean =>
-  /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME|DEPTH_ZERO|HOSTNAME/i.test(
-    errorCode(e) ?? '',
-  );
+export const isCertificateError = (e: unknown): boolean => CERTIFICATE.test(errorCode(e) ?? '');
+const CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME|DEPTH_ZERO|HOSTNAME/i;
 
 /** What a failed connection means and what to check, in words (no secrets: only the code). */
 export function connectionFailureText(e: unknown): string {
