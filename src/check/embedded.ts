@@ -90,10 +90,8 @@ export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise
     () => startSandbox({ port: 0, taskDurationMs: 100 }),
     (server) => server.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
   ).catch(unlessAborted);
+  // Both settle first, so that both servers are closed before a failure is thrown.
   const settled = await Promise.allSettled([mock, sandbox]);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled
-    .map((s) => (s as PromiseFulfilledResult<TargetReport | undefined>).value)
-    .filter((r): r is TargetReport => r !== undefined);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
 }

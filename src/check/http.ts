@@ -32,19 +32,15 @@ export interface RawResponse {
   truncated?: boolean;
 }
 
-/** How far a failed request got: no connection, connected but no answer, or an answer that broke off. */
-export type FailurePhase = 'connect' | 'response' | 'body';
-
 /**
- * Why a request got no complete response; the message says it in words a report can show, so the
- * user can tell a dead server from a broken one. `deadline` is the run's hard per-request limit
- * (connect, headers and body together), which an idle timer cannot give against a server that
- * drips a byte a second.
+ * Why a request got no complete response, and how far it got: no connection, connected but no
+ * answer, or an answer that broke off. The message says it in words a report can show: the user
+ * must tell a dead server from a broken one.
  */
 export class RequestFailure extends Error {
   override name = 'RequestFailure';
   constructor(
-    readonly phase: FailurePhase,
+    readonly phase: 'connect' | 'response' | 'body',
     readonly code: string,
     readonly deadlineMs?: number,
     cause?: unknown,
@@ -94,24 +90,21 @@ export function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<
 }
 
 /** What a transport opened: the answer's status and headers, its body still to read. */
-interface Opened {
-  status: number;
-  headers: Record<string, string>;
-  body: ReadableStream<Uint8Array> | null;
-}
+type Opened = Pick<RawResponse, 'status' | 'headers'> & { body: ReadableStream<Uint8Array> | null };
 
 /**
- * The one bounded exchange under both transports: one deadline (AbortSignal.timeout, as the client's)
- * for connect, headers and body together, the body read up to MAX_RESPONSE_BYTES (then `truncated`,
- * and a cut body fails the JSON and schema checks like any broken one), and every failure a
- * RequestFailure that says how far it got. `open` calls `connected()` once the server is reached.
+ * The one bounded exchange under both transports: one hard deadline (AbortSignal.timeout, as the
+ * client's) for connect, headers and body together, which an idle timer cannot give against a
+ * server that drips a byte a second; the body read up to MAX_RESPONSE_BYTES (then `truncated`: a
+ * cut body fails the JSON and schema checks like any broken one); every failure a RequestFailure.
+ * `open` calls `connected()` once the server is reached.
  */
 async function bounded(
   timeoutMs: number,
   open: (signal: AbortSignal, connected: () => void) => Promise<Opened>,
 ): Promise<RawResponse> {
   const signal = AbortSignal.timeout(timeoutMs);
-  let phase: FailurePhase = 'connect';
+  let phase: RequestFailure['phase'] = 'connect';
   try {
     // Raced, so that a fetch which ignores its signal cannot outlive the deadline.
     const res = await untilAborted(

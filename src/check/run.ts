@@ -196,13 +196,9 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
     outcomes.push(o);
     if (o.verdict === 'failed') failures++;
   };
-  const base = {
-    targetKind: kind,
-    ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
-    // Every exchange, not just the negative cases: an answer that breaks only our own response
-    // rules is lenient too, and --strict fails it wherever it came from.
-    ...(options.strict ? { strict: true } : {}),
-  };
+  // `strict` for every exchange, not just the negative cases: an answer that breaks only our own
+  // response rules is lenient too, and --strict fails it wherever it came from.
+  const base = { targetKind: kind, maxResponseTimeMs: options.maxResponseTimeMs, strict: options.strict };
   const sendNow = (request: CheckRequest) => {
     requests++;
     return untilAborted(phase.signal, send(http, request, badToken));
@@ -234,7 +230,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
       operation: c.operation,
       caseName: c.name,
       kind: c.kind,
-      ...(c.evidence ? { evidence: c.evidence } : {}),
+      evidence: c.evidence,
     };
     for (const o of applyChecks(checkCtx, sent.exchange, sent.json)) record(o);
     const status = sent.exchange.response?.status ?? 0;
@@ -302,10 +298,6 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
       incomplete ??= s.reason.message;
     }
   };
-  const endPhase = () => {
-    if (phase.signal.reason instanceof PhaseStopped) incomplete ??= phase.signal.reason.message;
-    phase.end();
-  };
 
   let generated: GeneratedSummary | undefined;
   try {
@@ -320,7 +312,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
       await settle(workflows ?? Promise.resolve(), pool(rest, concurrency, phase.signal, runCase));
     }
     await settle(...followers);
-    endPhase();
+    incomplete ??= phase.end();
     if (!early && options.generate !== false && !options.signal?.aborted) {
       phase = phaseSignal('generated phase', phaseMs, options.signal);
       await settle(
@@ -335,7 +327,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
           send: sendNow,
         }).then((summary) => (generated = summary)),
       );
-      endPhase();
+      incomplete ??= phase.end();
     }
     const poll = taskPollOperation();
     if (

@@ -11,25 +11,26 @@ export class PhaseStopped extends Error {
 
 /**
  * A phase's own signal: aborted by the run's signal or at the phase's deadline, whichever comes
- * first, with a PhaseStopped that says which. `end()` drops the timer and the listener.
+ * first, with a PhaseStopped that says which. `end()` drops the timer and the listener, and says
+ * why the phase stopped, if it did.
  */
 export function phaseSignal(phase: string, ms: number, parent: AbortSignal | undefined) {
   const controller = new AbortController();
   // Every request and wait in flight listens, and removes its listener when it ends: many at once
   // is the design, not a leak.
   setMaxListeners(0, controller.signal);
-  const stop = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(new PhaseStopped(why));
-  };
+  // A second abort is a no-op: the first reason stays.
+  const stop = (why: string) => controller.abort(new PhaseStopped(why));
   const onParent = () => stop(`interrupted during the ${phase}`);
   const cancelTimer = setLongTimeout(() => stop(`the ${phase} reached its deadline of ${ms} ms`), ms);
   if (parent?.aborted) onParent();
   else parent?.addEventListener('abort', onParent, { once: true });
   return {
     signal: controller.signal,
-    end() {
+    end(): string | undefined {
       cancelTimer();
       parent?.removeEventListener('abort', onParent);
+      return (controller.signal.reason as PhaseStopped | undefined)?.message;
     },
   };
 }
