@@ -10,7 +10,6 @@ import {
   notify,
   readCapped,
   type ExchangeObserver,
-  type ObservedExchange,
 } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { readAnswerBody } from '../internal/answer-body.js';
@@ -215,10 +214,7 @@ export function failureText(err: unknown): string {
 /** One exchange as a report keeps it, and the parsed body for the caller to use and drop. */
 export interface Sent {
   exchange: Exchange;
-  /**
-   * The parsed JSON body (or a short text/plain body's text), or undefined; never stored, so that
-   * memory stays bounded.
-   */
+  /** The parsed JSON body (or a short text/plain body's text); never stored, so memory stays bounded. */
   json: unknown;
 }
 
@@ -249,59 +245,50 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
   const headers: Record<string, string> = { accept: ACCEPT_JSON };
   if (request.auth !== 'none')
     headers.authorization = `Bearer ${request.auth === 'token' ? target.token : badToken}`;
-  let body: string | undefined;
-  if (request.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(request.body);
-  }
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const url = joinUrl(target.baseUrl, request.path);
   const started = performance.now();
   const startedAt = Date.now();
-  const url = joinUrl(target.baseUrl, request.path);
-  // What an observer (a HAR recorder) gets: the request as sent, redacted like everything kept.
-  const observe = (outcome: Pick<ObservedExchange, 'response' | 'error'>, headersMs?: number) =>
+  let res: RawResponse | undefined;
+  let networkError: string | undefined;
+  try {
+    res = await target.transport(url, { method: request.method, headers, body, timeoutMs: target.timeoutMs });
+  } catch (err) {
+    networkError = failureText(err);
+  }
+  const elapsedMs = Math.round(performance.now() - started);
+  const parsed = res && parsedResponse(res, elapsedMs, target.redact);
+  // What an observer (a HAR recorder) gets: the exchange as sent and answered, redacted like all kept.
+  if (target.observe) {
+    const redacted = Object.entries(headers).map(([k, v]) => [k, target.redact(v)]);
     notify(target.observe, {
       request: {
         method: request.method,
         url: target.redact(url),
-        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, target.redact(v)])),
+        headers: Object.fromEntries(redacted),
         ...(body !== undefined ? { body: target.redact(body) } : {}),
       },
-      ...outcome,
+      ...(res && parsed
+        ? {
+            response: {
+              status: res.status,
+              headers: parsed.response.headers,
+              body: target.redact(res.text),
+              ...(res.truncated ? { truncated: true } : {}),
+            },
+          }
+        : { error: target.redact(networkError ?? '') }),
+      // The transport reads the body whole: headers and body arrive together as far as it can tell.
       timings: {
         startedAt,
         totalMs: Math.round(performance.now() - started),
-        ...(headersMs !== undefined ? { headersMs } : {}),
+        ...(res ? { headersMs: elapsedMs } : {}),
       },
     });
-  let res: RawResponse;
-  try {
-    res = await target.transport(url, {
-      method: request.method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      timeoutMs: target.timeoutMs,
-    });
-  } catch (err) {
-    const networkError = failureText(err);
-    if (target.observe) observe({ error: target.redact(networkError) });
-    return { exchange: { request: shown(target, request), networkError }, json: undefined };
   }
-  const elapsedMs = Math.round(performance.now() - started);
-  const { response, json } = parsedResponse(res, elapsedMs, target.redact);
-  if (target.observe)
-    observe(
-      {
-        response: {
-          status: res.status,
-          headers: response.headers,
-          body: target.redact(res.text),
-          ...(res.truncated ? { truncated: true } : {}),
-        },
-      },
-      // The transport reads the body whole: headers and body arrive together as far as it can tell.
-      elapsedMs,
-    );
-  return { exchange: { request: shown(target, request), response }, json };
+  const answer = parsed ? { response: parsed.response } : { networkError };
+  return { exchange: { request: shown(target, request), ...answer }, json: parsed?.json };
 }
 
 /**
