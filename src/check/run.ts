@@ -103,12 +103,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_PHASE_TIMEOUT_MS = { live: 1_800_000, embedded: 300_000 } as const;
 
 /** Runs `work` on every item, `size` at a time, and takes no new item once `signal` aborted. */
-async function pool<T>(
-  items: T[],
-  size: number,
-  signal: AbortSignal,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
+async function pool<T>(items: T[], size: number, signal: AbortSignal, work: (item: T) => Promise<void>) {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !signal.aborted) await work(items[next++]!);
@@ -117,17 +112,13 @@ async function pool<T>(
 }
 
 function skipReason(c: CheckCase, kind: TargetKind, writesAllowed: boolean): string | undefined {
-  if (c.writes && !writesAllowed) {
+  if (c.writes && !writesAllowed)
     return `not sent: ${c.request.method} ${c.operation.path} may write, and this server was not started by the checker; pass --allow-writes to send it`;
-  }
   // A stock ASP.NET server accepts such a body and acts on it: even --allow-writes does not risk that.
-  if (c.writes && kind === 'live' && c.evidence && isLenient(c.evidence)) {
+  if (c.writes && kind === 'live' && c.evidence && isLenient(c.evidence))
     return `not sent: the broken rule is our own decision, so a conforming server may accept the body and ${c.request.method} ${c.operation.path} would write`;
-  }
-  if (c.kind === 'auth-wrong' && kind === 'mock') {
+  if (c.kind === 'auth-wrong' && kind === 'mock')
     return 'Prism accepts any bearer token, so a wrong token cannot be checked against the mock';
-  }
-  return undefined;
 }
 
 /**

@@ -1,5 +1,4 @@
-// The rules of one bounded HTTP exchange, for the client, its token function and the checker: a
-// deadline, a byte cap, same-origin redirects only, no listener left behind, failures in words.
+// One bounded HTTP exchange's rules (deadline, byte cap, redirects, failures), for client and checker.
 import type { OperationId } from '../../generated/operation-ids.js';
 import { errorText } from './error-text.js';
 
