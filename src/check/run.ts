@@ -266,7 +266,6 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
       total: cases.length,
       failures,
     });
-  progress();
   const followers: Promise<unknown>[] = [];
   const runCase = async (c: CheckCase) => {
     const reason = skipReason(c, kind, writesAllowed);
@@ -294,6 +293,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   try {
     // Nothing answers at the base URL: thrown (ConnectionError), before anything else is sent.
     await untilAborted(phase.signal, assertReachable(http));
+    progress();
     // The setup probe first: a refused token or a wrong base URL stops the run before anything else.
     await settle(pool(cases.filter(isSetupProbe), concurrency, phase.signal, runCase));
     const early = tally.diagnose(options.baseUrl);
