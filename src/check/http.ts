@@ -227,9 +227,8 @@ export const excerptOf = (text: string, truncated = false): string =>
  * server chose (a task id it answered, say), and a hostile server can make that id its caller's
  * token. Untouched (the same object) in the common case where the token appears nowhere.
  */
-function shown(target: HttpTarget, request: CheckRequest): CheckRequest {
+function shown(target: HttpTarget, request: CheckRequest, text: string | undefined): CheckRequest {
   const path = target.redact(request.path);
-  const text = request.body === undefined ? undefined : JSON.stringify(request.body);
   const redacted = text === undefined ? undefined : target.redact(text);
   if (path === request.path && redacted === text) return request;
   if (redacted === undefined || redacted === text) return { ...request, path };
@@ -288,7 +287,7 @@ export async function send(target: HttpTarget, request: CheckRequest, badToken: 
     });
   }
   const answer = parsed ? { response: parsed.response } : { networkError };
-  return { exchange: { request: shown(target, request), ...answer }, json: parsed?.json };
+  return { exchange: { request: shown(target, request, body), ...answer }, json: parsed?.json };
 }
 
 /**
@@ -355,14 +354,10 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function curlFor(baseUrl: string, request: CheckRequest): string {
   const parts = ['curl', '-i', '-X', request.method, shellQuote(joinUrl(baseUrl, request.path))];
   if (request.auth === 'token') parts.push('-H', '"Authorization: Bearer $LIVE_PLATFORM_TOKEN"');
-  if (request.auth === 'wrong') parts.push('-H', shellQuote('Authorization: Bearer not-a-valid-token'));
+  if (request.auth === 'wrong') parts.push('-H', "'Authorization: Bearer not-a-valid-token'");
   if (request.body !== undefined) {
-    parts.push(
-      '-H',
-      shellQuote('Content-Type: application/json'),
-      '--data-raw',
-      shellQuote(JSON.stringify(request.body)),
-    );
+    const data = shellQuote(JSON.stringify(request.body));
+    parts.push('-H', "'Content-Type: application/json'", '--data-raw', data);
   }
   return parts.join(' ');
 }

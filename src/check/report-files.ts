@@ -119,6 +119,4 @@ export function renderJson(reports: TargetReport[], extra: { notConfigured?: str
  * length, from a whole report before it leaves the process. The exchanges were redacted before
  * their excerpts were cut; this is the second pass over everything else.
  */
-export function redact(text: string, secrets: string[]): string {
-  return redactor(secrets)(text);
-}
+export const redact = (text: string, secrets: string[]): string => redactor(secrets)(text);

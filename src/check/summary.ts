@@ -8,10 +8,7 @@ export interface Cell extends Record<Verdict, number> {
   outcomes: CheckOutcome[];
 }
 
-export interface Row {
-  operationId: string;
-  check: CheckName;
-}
+export type Row = { operationId: string; check: CheckName };
 
 export const isConformant = (report: TargetReport) => !report.outcomes.some((o) => o.verdict === 'failed');
 
