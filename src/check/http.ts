@@ -105,11 +105,9 @@ async function bounded(
   const signal = AbortSignal.timeout(timeoutMs);
   let phase: RequestFailure['phase'] = 'connect';
   try {
+    const connected = () => (phase = 'response');
     // Raced, so that a fetch which ignores its signal cannot outlive the deadline.
-    const res = await untilAborted(
-      signal,
-      open(signal, () => (phase = 'response')),
-    );
+    const res = await untilAborted(signal, open(signal, connected));
     phase = 'body';
     const body = await readCapped(res, MAX_RESPONSE_BYTES, { signal });
     return {
