@@ -291,7 +291,6 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
 
   let generated: GeneratedSummary | undefined;
   try {
-    // Nothing answers at the base URL: thrown (ConnectionError), before anything else is sent.
     await untilAborted(phase.signal, assertReachable(http));
     progress();
     // The setup probe first: a refused token or a wrong base URL stops the run before anything else.
