@@ -88,7 +88,10 @@ st_run() {
     --phases examples,coverage,fuzzing,stateful --checks all \
     --max-examples "$max_examples" --seed "$seed" --workers 1 \
     --request-timeout 10 --generation-database none --no-color \
-    "${junit[@]}" "$@"
+    "${junit[@]}" "$@" 2>&1 | sed -E 's/^=+ (.*[^ ]) =+$/-- \1 --/'
+  # (pipefail keeps st's exit code.) Its "==== No issues found in 7.35s ====" banners have the shape
+  # of pytest's closing line, which CI reads as a test runner ending on no test executed; they are
+  # printed as "-- ... --" so that the one closing line CI reads is .ci/run's vitest count.
   local rc=$?
   echo "::endgroup::"
   echo "schemathesis against the $name: exit $rc"

@@ -19,6 +19,7 @@ const MAX_DEPTH = 32;
 const MAX_DRIFTS = 200;
 
 const resolve = (schema: unknown): Schema | undefined => resolveRef(loadSpec(), schema);
+const component = (name: string) => resolve({ $ref: `#/components/schemas/${name}` });
 
 /** The schema and every branch of its anyOf/oneOf/allOf, resolved, recursively. */
 function branches(schema: unknown, depth = 0): Schema[] {
@@ -30,91 +31,70 @@ function branches(schema: unknown, depth = 0): Schema[] {
   return out;
 }
 
-const componentName = (name: string) => resolve({ $ref: `#/components/schemas/${name}` });
+/** Whether outputData fits a shape the vendor showed (number upload, customer, empty). */
+const knownOutputShape = (data: Schema) =>
+  ['NumberWorkflowOutputData', 'CustomerOutputData', 'EmptyOutputData'].some((name) => {
+    const s = component(name);
+    const keys = Object.keys(data);
+    if (!s) return false;
+    if (s.maxProperties === 0) return keys.length === 0;
+    const props = Object.keys((s.properties as Schema | undefined) ?? {});
+    return (
+      ((s.required as string[] | undefined) ?? []).every((r) => r in data) &&
+      keys.every((k) => props.includes(k))
+    );
+  });
 
 export class DriftCollector {
   private readonly found = new Map<string, Drift>();
-  private readonly statuses: Set<string>;
-  private readonly words: Set<string>;
-
-  constructor() {
-    this.statuses = new Set((componentName('TaskStatus')?.enum as string[] | undefined) ?? []);
-    this.words = new Set((componentName('TaskDetail')?.examples as string[] | undefined) ?? []);
-  }
-
-  private note(kind: Drift['kind'], operationId: string, value: string, entry: number) {
-    const key = `${kind}\u0000${operationId}\u0000${value}`;
-    const seen = this.found.get(key);
-    if (seen) seen.count++;
-    else if (this.found.size < MAX_DRIFTS)
-      this.found.set(key, { kind, operationId, value, count: 1, firstEntry: entry });
-  }
+  private readonly statuses = new Set((component('TaskStatus')?.enum as string[] | undefined) ?? []);
+  private readonly words = new Set((component('TaskDetail')?.examples as string[] | undefined) ?? []);
 
   /** Looks at one parsed response body of a declared status. */
-  observe(operation: OperationInfo, status: number, json: unknown, entry: number): void {
-    const pointer = operation.responses[String(status)]?.schemaPointer;
-    if (!pointer || json === undefined) return;
-    const schema = resolve({ $ref: `#${pointer}` });
-    if (!schema) return;
-    this.walk(operation.operationId, schema, json, '', entry, 0);
-  }
-
-  private walk(
-    op: string,
-    schema: unknown,
-    value: unknown,
-    path: string,
-    entry: number,
-    depth: number,
-  ): void {
-    if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return;
-    const all = branches(schema);
-    if (Array.isArray(value)) {
-      const items = all.map((b) => b.items).find((i) => i !== undefined);
-      if (items !== undefined)
-        value.slice(0, 100).forEach((v, i) => this.walk(op, items, v, `${path}/${i}`, entry, depth + 1));
-      return;
-    }
-    const record = value as Record<string, unknown>;
-    const titles = new Set(all.map((b) => b.title));
-    if (titles.has('Task')) this.task(op, record, entry);
-    if (titles.has('TaskOutputData')) this.outputShape(op, record, entry);
-    const declared = new Map<string, unknown>();
-    let openMap = false;
-    for (const b of all) {
-      for (const [k, v] of Object.entries((b.properties as Schema | undefined) ?? {}))
-        if (!declared.has(k)) declared.set(k, v);
+  observe({ operationId, responses }: OperationInfo, status: number, json: unknown, entry: number): void {
+    const pointer = responses[String(status)]?.schemaPointer;
+    const schema = pointer && resolve({ $ref: `#${pointer}` });
+    if (!schema || json === undefined) return;
+    const note = (kind: Drift['kind'], value: string) => {
+      const key = `${kind}\u0000${operationId}\u0000${value}`;
+      const seen = this.found.get(key);
+      const drift = { kind, operationId, value, count: 1, firstEntry: entry };
+      if (seen) seen.count++;
+      else if (this.found.size < MAX_DRIFTS) this.found.set(key, drift);
+    };
+    const walk = (schema: unknown, value: unknown, path: string, depth: number): void => {
+      if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return;
+      const all = branches(schema);
+      if (Array.isArray(value)) {
+        const items = all.map((b) => b.items).find((i) => i !== undefined);
+        if (items !== undefined)
+          value.slice(0, 100).forEach((v, i) => walk(items, v, `${path}/${i}`, depth + 1));
+        return;
+      }
+      const record = value as Schema;
+      const titles = new Set(all.map((b) => b.title));
+      if (titles.has('Task')) {
+        if (typeof record.status === 'string' && !this.statuses.has(record.status))
+          note('task-status', record.status);
+        if (Array.isArray(record.details))
+          for (const w of record.details)
+            if (typeof w === 'string' && !this.words.has(w)) note('detail-word', w);
+      }
+      if (titles.has('TaskOutputData') && !knownOutputShape(record))
+        note('output-shape', `{${Object.keys(record).sort().join(', ')}}`);
+      // The first branch that declares a member gives its schema.
+      const declared = new Map(all.flatMap((b) => Object.entries((b.properties as Schema) ?? {})).reverse());
       // A map by design (customer variables): its keys are data, not members.
-      if (b.additionalProperties && typeof b.additionalProperties === 'object') openMap = true;
-      if (b.patternProperties) openMap = true;
-    }
-    for (const [k, v] of Object.entries(record)) {
-      const sub = declared.get(k);
-      if (sub !== undefined) this.walk(op, sub, v, `${path}/${k}`, entry, depth + 1);
-      else if (!openMap) this.note('unknown-member', op, `${path}/${k}`, entry);
-    }
-  }
-
-  private task(op: string, task: Record<string, unknown>, entry: number) {
-    if (typeof task.status === 'string' && !this.statuses.has(task.status))
-      this.note('task-status', op, task.status, entry);
-    if (Array.isArray(task.details))
-      for (const w of task.details)
-        if (typeof w === 'string' && !this.words.has(w)) this.note('detail-word', op, w, entry);
-  }
-
-  /** outputData fits a shape the vendor showed (number upload, customer, empty), or is a new one. */
-  private outputShape(op: string, data: Record<string, unknown>, entry: number) {
-    const keys = Object.keys(data);
-    const known = ['NumberWorkflowOutputData', 'CustomerOutputData', 'EmptyOutputData'].some((name) => {
-      const s = componentName(name);
-      if (!s) return false;
-      const required = (s.required as string[] | undefined) ?? [];
-      const props = Object.keys((s.properties as Schema | undefined) ?? {});
-      if (s.maxProperties === 0) return keys.length === 0;
-      return required.every((r) => r in data) && keys.every((k) => props.includes(k));
-    });
-    if (!known) this.note('output-shape', op, `{${keys.sort().join(', ')}}`, entry);
+      const openMap = all.some(
+        (b) => (b.additionalProperties && typeof b.additionalProperties === 'object') || b.patternProperties,
+      );
+      for (const [k, v] of Object.entries(record)) {
+        const sub = declared.get(k);
+        if (sub !== undefined) walk(sub, v, `${path}/${k}`, depth + 1);
+        else if (!openMap) note('unknown-member', `${path}/${k}`);
+      }
+    };
+    walk(schema, json, '', 0);
   }
 
   list(): Drift[] {

@@ -8,21 +8,10 @@ import type { CheckOutcome, Exchange } from '../check/types.js';
  * only rules resting on our decisions is a warning unless `strict`), so `validate`, the proxy and
  * `check` judge one answer alike.
  */
-export function judgeExchange(
+export const judgeExchange = (
   operation: OperationInfo,
   exchange: Exchange,
   json: unknown,
-  options: { caseName: string; strict?: boolean },
-): CheckOutcome[] {
-  return applyChecks(
-    {
-      operation,
-      caseName: options.caseName,
-      kind: 'workflow',
-      targetKind: 'live',
-      ...(options.strict ? { strict: true } : {}),
-    },
-    exchange,
-    json,
-  );
-}
+  options: { caseName: string; strict?: boolean | undefined },
+): CheckOutcome[] =>
+  applyChecks({ operation, kind: 'workflow', targetKind: 'live', ...options }, exchange, json);

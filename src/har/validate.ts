@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
-import { matchRoute, type OperationInfo } from '../contract/index.js';
+import { matchRoute } from '../contract/index.js';
 import { parsedResponse } from '../check/http.js';
-import { redactor } from '../internal/redact.js';
+import { redactor, type Redactor } from '../internal/redact.js';
 import type { CheckOutcome, CheckRequest, Exchange, TargetReport } from '../check/types.js';
 import { DriftCollector, type Drift } from './drift.js';
 import { judgeExchange } from './judge.js';
 import type { Recording, RecordedEntry } from './read.js';
+import { credentialsOf } from './record.js';
 
 export interface RecordingReport {
   /** The checker's report shape, so the checker's text, JSON and JUnit writers print it. */
@@ -19,54 +20,26 @@ export interface RecordingReport {
   secrets: string[];
 }
 
-/** The bearer tokens (or other credentials) a recording carries, so that no report repeats them. */
-export function credentialsIn(entries: RecordedEntry[]): string[] {
-  const found = new Set<string>();
-  for (const e of entries) {
-    for (const name of ['authorization', 'proxy-authorization']) {
-      const value = e.requestHeaders[name];
-      if (!value) continue;
-      const credential = /^\S+\s+(\S.*)$/.exec(value)?.[1] ?? value;
-      if (credential !== '[redacted]') found.add(credential.trim());
-    }
-  }
-  return [...found];
-}
-
-/**
- * The operation a recorded URL addresses: its path as is, or, for an API behind a path prefix
- * (`https://gw.example.com/lp/api/v2/...`), from the first `/api/` on.
- */
-function route(method: string, pathname: string) {
-  const direct = matchRoute(method, pathname);
-  if (direct.kind !== 'not-found') return direct;
-  const at = pathname.indexOf('/api/');
-  return at > 0 ? matchRoute(method, pathname.slice(at)) : direct;
-}
-
-function checkRequest(e: RecordedEntry, redact: (text: string) => string): CheckRequest {
-  const auth = e.requestHeaders.authorization ? 'token' : 'none';
-  const text = e.requestBody === undefined ? undefined : redact(e.requestBody);
+function checkRequest(e: RecordedEntry, redact: Redactor): CheckRequest {
+  const text = e.requestBody && redact(e.requestBody);
   let body: unknown = text;
-  if (text !== undefined) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: a report shows the text.
-    }
+  try {
+    body = text && JSON.parse(text);
+  } catch {
+    // Not JSON: a report shows the text.
   }
   return {
     method: e.method,
     path: redact(`${e.url.pathname}${e.url.search}`),
-    auth,
-    ...(body !== undefined && e.requestBody !== '' ? { body } : {}),
+    auth: e.requestHeaders.authorization ? 'token' : 'none',
+    ...(text && { body }),
   };
 }
 
 /** Holds every recorded exchange against the contract, with the checker's checks and evidence classes. */
 export function validateRecording(recording: Recording, options: { strict?: boolean } = {}): RecordingReport {
   const started = performance.now();
-  const secrets = credentialsIn(recording.entries);
+  const secrets = [...new Set(recording.entries.flatMap((e) => credentialsOf(e.requestHeaders)))];
   const redact = redactor(secrets);
   const outcomes: CheckOutcome[] = [];
   const unknown = new Map<string, RecordingReport['unknown'][number]>();
@@ -74,7 +47,9 @@ export function validateRecording(recording: Recording, options: { strict?: bool
   const drift = new DriftCollector();
   const origins = new Set<string>();
   for (const e of recording.entries) {
-    const match = route(e.method, e.url.pathname);
+    // The path as is, or, for an API behind a prefix (`https://gw.example.com/lp/api/v2/...`), from
+    // the first `/api/` on.
+    const match = matchRoute(e.method, e.url.pathname.slice(Math.max(0, e.url.pathname.indexOf('/api/'))));
     if (match.kind !== 'operation') {
       const key = `${e.method} ${e.url.pathname}`;
       const seen = unknown.get(key);
@@ -88,28 +63,20 @@ export function validateRecording(recording: Recording, options: { strict?: bool
       noResponse.push(e.index);
       continue;
     }
-    const operation: OperationInfo = match.operation;
+    const { operation } = match;
+    const { status, headers, body, incomplete } = e.response;
     const { response, json } = parsedResponse(
-      {
-        status: e.response.status,
-        headers: e.response.headers,
-        text: e.response.body,
-        ...(e.response.incomplete ? { truncated: true } : {}),
-      },
+      { status, headers, text: body, truncated: incomplete },
       Math.round(e.timeMs),
       redact,
     );
     const exchange: Exchange = { request: checkRequest(e, redact), response };
     const caseName = `entry ${e.index}: ${e.method} ${redact(e.url.pathname)}`;
-    for (const o of judgeExchange(operation, exchange, json, {
-      caseName,
-      ...(options.strict ? { strict: true } : {}),
-    })) {
+    for (const o of judgeExchange(operation, exchange, json, { caseName, strict: options.strict })) {
       if (o.reason !== undefined) o.reason = redact(o.reason);
       outcomes.push(o);
     }
-    if (operation.responses[String(e.response.status)])
-      drift.observe(operation, e.response.status, json, e.index);
+    drift.observe(operation, status, json, e.index);
   }
   return {
     report: {
@@ -117,12 +84,7 @@ export function validateRecording(recording: Recording, options: { strict?: bool
         name: basename(recording.path),
         kind: 'live',
         // The curl lines of a report repeat a request against where it was recorded.
-        url:
-          origins.size === 1
-            ? [...origins][0]!
-            : origins.size
-              ? [...origins][0]!
-              : 'http://recording.invalid',
+        url: [...origins][0] ?? 'http://recording.invalid',
       },
       runPrefix: '',
       outcomes,

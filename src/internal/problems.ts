@@ -2,12 +2,16 @@
 // error the sandbox (its API, control plane and token endpoint) answers is built here.
 import { randomBytes } from 'node:crypto';
 
-/** What a route answers: the status and the body, already JSON. */
+/** What a route answers: the status and the body, already JSON; `close` ends the connection after it. */
 export interface Reply {
   status: number;
   json: string;
   headers?: Record<string, string>;
+  close?: boolean;
 }
+
+/** A reply whose body is `value` as JSON. */
+export const jsonReply = (value: unknown, status = 200): Reply => ({ status, json: JSON.stringify(value) });
 
 /** An RFC 9457 problem in the vendor's ASP.NET shape (ProblemDetails / ValidationProblemDetails). */
 export interface Problem {

@@ -31,14 +31,10 @@ export type AspNetSwitch = (typeof ASPNET_SWITCHES)[number];
 export type AspNetOptions = Partial<Record<AspNetSwitch, boolean>>;
 
 type Headers = Record<string, string>;
-/** What the server routed a request by: its path without the query, and its method (HEAD as GET). */
-export interface Routed {
-  path: string;
-  method: string;
-}
+/** Rewrites an answer; `routed` is what the server routed the request by (path without query, HEAD as GET). */
 export type Shape = (
   req: IncomingMessage,
-  routed: Routed,
+  routed: { path: string; method: string },
   reply: Reply,
   head: Headers,
 ) => { reply: Reply; head: Headers };
@@ -49,34 +45,13 @@ export const EXTRA_MEMBERS = Object.freeze({
   extraObject: Object.freeze({ addedBy: 'aspnet.extraMembers' }),
 });
 
-export function checkAspNetOptions(value: unknown): AspNetOptions {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(
-      `startSandbox: aspnet must be an object of switches (${ASPNET_SWITCHES.join(', ')}).`,
-    );
-  }
-  const out: AspNetOptions = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (!(ASPNET_SWITCHES as readonly string[]).includes(k)) {
-      throw new TypeError(
-        `startSandbox: unknown aspnet switch ${JSON.stringify(k)}; the switches are ${ASPNET_SWITCHES.join(', ')}.`,
-      );
-    }
-    if (typeof v !== 'boolean') throw new TypeError(`startSandbox: aspnet.${k} must be true or false.`);
-    out[k as AspNetSwitch] = v;
-  }
-  return out;
-}
-
 /** `--aspnet all` or `--aspnet name,name`; throws an Error whose message lists the names. */
 export function parseAspNetFlag(value: string): AspNetOptions {
   const names = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 1 && names[0] === 'all')
-    return Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, true]));
+  if (names.join() === 'all') return Object.fromEntries(ASPNET_SWITCHES.map((s) => [s, true]));
   const unknown = names.filter((n) => !(ASPNET_SWITCHES as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length) {
     throw new Error(
@@ -108,26 +83,16 @@ function branches(schema: unknown, out: Schema[] = [], depth = 0): Schema[] {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** Where a member's schema is: a branch that declares it, else one's `additionalProperties`. */
 function memberSchema(all: Schema[], key: string): unknown {
-  for (const b of all) {
-    const props = b.properties as Record<string, unknown> | undefined;
-    if (props && Object.hasOwn(props, key)) return props[key];
-  }
-  for (const b of all) if (isObject(b.additionalProperties)) return b.additionalProperties;
-  return undefined;
-}
-
-function itemsSchema(all: Schema[]): unknown {
-  for (const b of all) if (b.items) return b.items;
-  return undefined;
+  const declaring = all.find((b) => isObject(b.properties) && Object.hasOwn(b.properties, key));
+  if (declaring) return (declaring.properties as Schema)[key];
+  return all.find((b) => isObject(b.additionalProperties))?.additionalProperties;
 }
 
 /** A map (`additionalProperties: {schema}` and no declared members) takes no extra key; a record does. */
-function isMap(all: Schema[]): boolean {
-  return (
-    !all.some((b) => b.properties) && all.some((b) => isObject(b.additionalProperties) || b.propertyNames)
-  );
-}
+const isMap = (all: Schema[]) =>
+  !all.some((b) => b.properties) && all.some((b) => isObject(b.additionalProperties) || b.propertyNames);
 
 /**
  * Calls `visit` on every record in the value, its members first, with the schema branches that
@@ -142,7 +107,7 @@ function eachRecord(
   if (depth > 32) return;
   const all = branches(schema);
   if (Array.isArray(value)) {
-    const items = itemsSchema(all);
+    const items = all.find((b) => b.items)?.items;
     for (const v of value) eachRecord(v, items, visit, depth + 1);
     return;
   }
@@ -173,8 +138,7 @@ export const dropUnknownMembers = (value: unknown, schema: unknown): void =>
  * tried by quality, and the string formatter comes first for `text/*`; no match falls back to it.
  */
 export function acceptsJsonFirst(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const ranges = accept
+  const ranges = (accept ?? '')
     .split(',')
     .slice(0, 50)
     .map((part, i) => {
@@ -185,35 +149,21 @@ export function acceptsJsonFirst(accept: string | undefined): boolean {
     .filter((r) => r.type && r.q > 0);
   if (ranges.some((r) => r.type === '*/*')) return false;
   ranges.sort((a, b) => b.q - a.q || a.i - b.i);
-  for (const { type } of ranges) {
-    if (type === 'text/plain' || type === 'text/*') return false;
-    if (
-      type === 'application/json' ||
-      type === 'text/json' ||
-      type === 'application/*' ||
-      /^application\/[^/]*\+json$/.test(type)
-    )
-      return true;
-  }
-  return false;
+  const first = ranges.find((r) => r.type === 'text/plain' || r.type === 'text/*' || JSON_RANGE.test(r.type));
+  return first !== undefined && JSON_RANGE.test(first.type);
 }
+const JSON_RANGE = /^(application\/(json|\*|[^/]*\+json)|text\/json)$/;
 
 // --- the shaper ---
 
-function rewriteJson(reply: Reply, edit: (value: unknown) => unknown): Reply {
-  let value: unknown;
-  try {
-    value = JSON.parse(reply.json);
-  } catch {
-    return reply;
-  }
-  return { status: reply.status, json: JSON.stringify(edit(value)) };
-}
+/** The reply with its body edited; every reply's body is JSON the sandbox wrote. */
+const rewriteJson = (reply: Reply, edit: (value: any) => unknown): Reply => ({
+  status: reply.status,
+  json: JSON.stringify(edit(JSON.parse(reply.json))),
+});
 
-function jsonPathKey(key: string): string {
-  if (key.startsWith('$')) return key;
-  return key.startsWith('[') ? `$${key}` : `$.${key}`;
-}
+const jsonPathKey = (key: string) =>
+  key.startsWith('$') ? key : key.startsWith('[') ? `$${key}` : `$.${key}`;
 
 /** The shaper and the request-body hook for the switches that are on; undefined when none is. */
 export function createAspNet(options: AspNetOptions): {
@@ -245,24 +195,17 @@ export function createAspNet(options: AspNetOptions): {
     if (status === 429 && on('noRetryAfter') && head['retry-after']) {
       const { 'retry-after': _dropped, ...rest } = head;
       head = rest;
-      reply = rewriteJson(reply, (p) => ({ ...(p as object), detail: 'Rate limited (a sandbox fault).' }));
+      reply = rewriteJson(reply, (p) => ({ ...p, detail: 'Rate limited (a sandbox fault).' }));
     }
     if (status === 400 && on('dollarErrorKeys')) {
       reply = rewriteJson(reply, (p) => {
-        const problem = p as { errors?: Record<string, string[]> };
-        if (isObject(problem.errors)) {
-          problem.errors = Object.fromEntries(
-            Object.entries(problem.errors).map(([k, v]) => [jsonPathKey(k), v]),
-          );
-        }
-        return problem;
+        if (isObject(p.errors))
+          p.errors = Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [jsonPathKey(k), v]));
+        return p;
       });
     }
     if (status === 200 && op?.operationId === 'createCustomerFromLead' && on('jobIdStart')) {
-      reply = rewriteJson(reply, (v) => {
-        const { taskId, ...rest } = v as { taskId: string };
-        return { jobId: taskId, ...rest };
-      });
+      reply = rewriteJson(reply, ({ taskId, ...rest }) => ({ jobId: taskId, ...rest }));
     }
     if (on('extraMembers') && reply.json) {
       const schemaPointer = op?.responses[String(status)]?.schemaPointer;

@@ -36,22 +36,6 @@ export function bearerToken(header: string | undefined): string | undefined {
   return header ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
 }
 
-export function checkTokens(tokens: unknown): string[] {
-  if (!Array.isArray(tokens) || tokens.length === 0) {
-    throw new TypeError(
-      'startSandbox: `tokens` must be a non-empty array of strings (or leave it out for the default).',
-    );
-  }
-  for (const t of tokens) {
-    if (typeof t !== 'string' || !/^[\x21-\x7e]+$/.test(t)) {
-      throw new TypeError(
-        'startSandbox: every token must be a non-empty string of visible ASCII characters without spaces.',
-      );
-    }
-  }
-  return [...tokens] as string[];
-}
-
 /** Checks `Authorization: Bearer <token>` against the accepted tokens in constant time. */
 export function createAuthenticator(tokens: string[]): (header: string | undefined) => AuthResult {
   const accepted = tokens.map(digest);

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { mediaTypeOf } from '../internal/media-type.js';
+import type { Reply } from '../internal/problems.js';
 
 /** The largest request body the sandbox reads (the contract's 413 says 64 KiB). */
 export const BODY_LIMIT = 64 * 1024;
@@ -18,46 +20,35 @@ export type BodyResult =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a request body up to BODY_LIMIT bytes; never buffers more than that. */
+/** Reads a request body up to `limit` bytes; never buffers more than that. */
 export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<BodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const declared = Number(req.headers['content-length']);
-    let tooLarge = declared > limit;
-    let settled = false;
-    const settle = (result: BodyResult) => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
+    const tooLarge = (closeConnection: boolean) => resolve({ kind: 'too-large', closeConnection });
     // Announced as far too large: answer now, nothing of it will be used.
-    if (declared > limit + DISCARD_LIMIT) {
+    if (Number(req.headers['content-length']) > limit + DISCARD_LIMIT) {
       req.pause();
-      return settle({ kind: 'too-large', closeConnection: true });
+      return tooLarge(true);
     }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-      }
-      if (!tooLarge) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
       else if (size > limit + DISCARD_LIMIT) {
         req.pause();
-        settle({ kind: 'too-large', closeConnection: true });
+        tooLarge(true);
       }
     });
     req.on('end', () => {
-      if (tooLarge) return settle({ kind: 'too-large', closeConnection: false });
+      if (size > limit) return tooLarge(false);
       try {
-        settle({ kind: 'ok', text: utf8.decode(Buffer.concat(chunks, size)) });
+        resolve({ kind: 'ok', text: utf8.decode(Buffer.concat(chunks, size)) });
       } catch {
-        settle({ kind: 'invalid-utf8' });
+        resolve({ kind: 'invalid-utf8' });
       }
     });
-    req.on('error', () => settle({ kind: 'aborted' }));
-    req.on('close', () => settle({ kind: 'aborted' }));
+    req.on('error', () => resolve({ kind: 'aborted' }));
+    req.on('close', () => resolve({ kind: 'aborted' }));
   });
 }
 
@@ -68,56 +59,37 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Reads and drops a body the sandbox does not use, up to DISCARD_LIMIT bytes. Resolves `true`
- * when the connection must close after the answer (the body was larger, or broke off).
+ * Reads and drops a body the sandbox does not use, up to DISCARD_LIMIT bytes (readBody keeping
+ * none of it). Resolves `true` when the connection must close after the answer (the body was
+ * larger, or broke off).
  */
-export function discardBody(req: IncomingMessage): Promise<boolean> | boolean {
+export async function discardBody(req: IncomingMessage): Promise<boolean> {
   if (!hasBody(req) || req.complete) {
     req.resume();
     return false;
   }
-  if (Number(req.headers['content-length']) > DISCARD_LIMIT) {
-    // Known to be too large: answer at once rather than wait for bytes that will be dropped.
-    req.pause();
-    return true;
-  }
-  return new Promise((resolve) => {
-    let size = 0;
-    const done = (close: boolean) => {
-      req.off('data', onData);
-      resolve(close);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > DISCARD_LIMIT) {
-        req.pause();
-        done(true);
-      }
-    };
-    req.on('data', onData);
-    req.once('end', () => done(false));
-    req.once('close', () => done(true));
-    req.resume();
-  });
+  const read = await readBody(req, 0);
+  return read.kind === 'aborted' || (read.kind === 'too-large' && read.closeConnection);
 }
 
 /**
- * For a request refused before its body was read (401, 405, 415): drops a little of the body as
- * discardBody does, and resolves `true` whenever one was announced, so the connection ends with
- * the answer rather than waiting on the rest of a body nobody asked for.
+ * `reply` for a request whose body is not wanted: drops a little of the body first (discardBody).
+ * `refused` (401, 405, 415: refused before the body was read) ends the connection whenever a body
+ * was announced, rather than wait on the rest of a body nobody asked for.
  */
-export async function refuseBody(req: IncomingMessage): Promise<boolean> {
-  return (await discardBody(req)) || hasBody(req);
+export async function unread(req: IncomingMessage, reply: Reply, refused = false): Promise<Reply> {
+  const close = (await discardBody(req)) || (refused && hasBody(req));
+  return { ...reply, close };
 }
 
 /** `application/json`, optionally with `charset=utf-8`; anything else is a 415. */
 export function isJsonContentType(header: string | undefined): boolean {
-  if (!header) return false;
-  const [type, ...params] = header.split(';');
-  if (type!.trim().toLowerCase() !== 'application/json') return false;
-  return params.every((p) => {
-    const [k, v] = p.split('=');
-    if (k?.trim().toLowerCase() !== 'charset') return true;
-    return /^"?utf-8"?$/i.test(v?.trim() ?? '');
-  });
+  if (mediaTypeOf(header) !== 'application/json') return false;
+  return header!
+    .split(';')
+    .slice(1)
+    .every((p) => {
+      const [k, v] = p.split('=');
+      return k?.trim().toLowerCase() !== 'charset' || /^"?utf-8"?$/i.test(v?.trim() ?? '');
+    });
 }

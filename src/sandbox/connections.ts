@@ -1,9 +1,9 @@
+import { EventEmitter, once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** One client connection and the responses it still waits for (pipelined requests queue up). */
 interface Connection {
-  socket: Socket;
   pending: Set<ServerResponse>;
   /** Runs once no response is pending: the parse-error answer that must come after them. */
   afterPending?: () => void;
@@ -19,31 +19,21 @@ export class ConnectionTracker {
   // A Map iterates in insertion order; a connection is re-inserted on each request, so the first
   // entries are the ones that have been quiet the longest.
   private readonly open = new Map<Socket, Connection>();
-  private idleWaiters: (() => void)[] = [];
+  /** How many requests are being answered right now. */
+  inFlight = 0;
+  private readonly events = new EventEmitter();
 
   constructor(private readonly maxConnections: number) {}
 
-  get size(): number {
-    return this.open.size;
-  }
-
-  /** A new connection: at the cap, the oldest one without a request in flight makes room. */
+  /** A new connection: at the cap, the least recently used one without a request in flight goes. */
   connected(socket: Socket): void {
-    const conn: Connection = { socket, pending: new Set() };
-    this.open.set(socket, conn);
-    socket.once('close', () => {
-      this.open.delete(socket);
-      this.checkIdle();
-    });
-    if (this.open.size > this.maxConnections) this.shed(socket);
-  }
-
-  /** Destroys the least recently used connection that has no request being answered. */
-  private shed(except: Socket): void {
-    for (const conn of this.open.values()) {
-      if (conn.socket !== except && conn.pending.size === 0) {
-        conn.socket.destroy();
-        this.open.delete(conn.socket);
+    this.open.set(socket, { pending: new Set() });
+    socket.once('close', () => this.open.delete(socket));
+    if (this.open.size <= this.maxConnections) return;
+    for (const [other, conn] of this.open) {
+      if (other !== socket && conn.pending.size === 0) {
+        other.destroy();
+        this.open.delete(other);
         return;
       }
     }
@@ -55,14 +45,13 @@ export class ConnectionTracker {
     this.open.delete(req.socket);
     this.open.set(req.socket, conn);
     conn.pending.add(res);
+    this.inFlight++;
     res.once('close', () => {
       conn.pending.delete(res);
-      if (conn.pending.size === 0 && conn.afterPending) {
-        const run = conn.afterPending;
-        conn.afterPending = undefined;
-        run();
-      }
-      this.checkIdle();
+      const run = conn.pending.size === 0 ? conn.afterPending : undefined;
+      if (run) conn.afterPending = undefined;
+      run?.();
+      if (--this.inFlight === 0) this.events.emit('idle');
     });
   }
 
@@ -78,36 +67,15 @@ export class ConnectionTracker {
     conn.afterPending = fn;
   }
 
-  /** How many requests are being answered right now. */
-  inFlight(): number {
-    let n = 0;
-    for (const conn of this.open.values()) n += conn.pending.size;
-    return n;
-  }
-
   /** Resolves once no request is in flight, or after `ms`, whichever comes first. */
-  idle(ms: number): Promise<void> {
-    if (this.inFlight() === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.idleWaiters.push(done);
-    });
+  async idle(ms: number): Promise<void> {
+    if (this.inFlight > 0)
+      await once(this.events, 'idle', { signal: AbortSignal.timeout(ms) }).catch(() => {});
   }
 
   /** Ends every connection, including those Node's server no longer tracks (after a parse error). */
   destroyAll(): void {
     for (const socket of this.open.keys()) socket.destroy();
     this.open.clear();
-  }
-
-  private checkIdle(): void {
-    if (this.idleWaiters.length === 0 || this.inFlight() !== 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
   }
 }

@@ -1,8 +1,15 @@
-import { wholeNumber } from '../internal/whole-number.js';
 import { UUID } from '../contract/index.js';
+import {
+  addError,
+  errorMap,
+  jsonReply,
+  problemReply,
+  validationReply,
+  type Reply,
+} from '../internal/problems.js';
+import { wholeNumber } from '../internal/whole-number.js';
 import type { FaultQueue } from './faults.js';
-import { addError, errorMap, problemReply, validationReply, type Reply } from '../internal/problems.js';
-import { capReached } from './problems.js';
+import { capReached } from './limits.js';
 import { customerView, type SandboxState } from './state.js';
 
 /** What the control plane may touch: the state (replaced on reset) and the fault queue. */
@@ -19,28 +26,11 @@ interface ControlRoute {
   run(target: ControlTarget, body: unknown, now: number, query: URLSearchParams): Reply;
 }
 
-const reply = (status: number, value: unknown): Reply => ({ status, json: JSON.stringify(value) });
-
 /** A page of the state is at most this long, so the answer stays small and quick to build. */
-export const STATE_PAGE_MAX = 1_000;
+const STATE_PAGE_MAX = 1_000;
 
-/** `?offset&limit` of GET /_sandbox/state: whole numbers, limit 1 to STATE_PAGE_MAX (the default). */
-function pageOf(
-  query: URLSearchParams,
-): { offset: number; limit: number } | { errors: Record<string, string[]> } {
-  const errors = errorMap();
-  const read = (name: string, fallback: number, min: number, max: number) => {
-    const text = query.get(name);
-    if (text === null) return fallback;
-    const n = wholeNumber(text, min, max);
-    if (n === undefined) addError(errors, name, `Must be a whole number from ${min} to ${max}.`);
-    return n ?? fallback;
-  };
-  const offset = read('offset', 0, 0, Number.MAX_SAFE_INTEGER);
-  const limit = read('limit', STATE_PAGE_MAX, 1, STATE_PAGE_MAX);
-  return Object.keys(errors).length ? { errors } : { offset, limit };
-}
-const invalid = validationReply;
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The sandbox's own endpoints, under /_sandbox/: not part of the vendor's API or the contract. */
 export const controlRoutes: Record<string, ControlRoute> = {
@@ -49,37 +39,34 @@ export const controlRoutes: Record<string, ControlRoute> = {
     json: false,
     run(target) {
       target.reset();
-      return reply(200, { reset: true });
+      return jsonReply({ reset: true });
     },
   },
   '/_sandbox/state': {
     method: 'GET',
     json: false,
-    run(target, _body, now, query) {
-      const paging = pageOf(query);
-      if ('errors' in paging) return invalid(paging.errors);
-      const { offset, limit } = paging;
-      const { state, faults } = target;
-      const counts = { ...state.counts(), faults: faults.size };
+    // `?offset&limit`: whole numbers, limit 1 to STATE_PAGE_MAX (the default).
+    run({ state, faults }, _body, now, query) {
+      const errors = errorMap();
+      const read = (name: string, fallback: number, min: number, max: number) => {
+        const text = query.get(name);
+        const n = text === null ? fallback : wholeNumber(text, min, max);
+        if (n === undefined) addError(errors, name, `Must be a whole number from ${min} to ${max}.`);
+        return n ?? fallback;
+      };
+      const offset = read('offset', 0, 0, Number.MAX_SAFE_INTEGER);
+      const limit = read('limit', STATE_PAGE_MAX, 1, STATE_PAGE_MAX);
+      if (Object.keys(errors).length) return validationReply(errors);
+      const counts = { ...state.counts(), faults: faults.list.length };
       // The page after this one exists while any list is longer than this page reaches.
-      const longest = Math.max(
-        counts.leads,
-        counts.sbcs,
-        counts.customers,
-        counts.ovocCustomers,
-        counts.tasks,
-        counts.faults,
-      );
-      return reply(200, {
+      const { variableBytes: _bytes, ...lists } = counts;
+      const next = offset + limit < Math.max(...Object.values(lists)) ? offset + limit : null;
+      return jsonReply({
         ...state.snapshot(now, offset, limit),
-        faults: faults.pending(offset, limit),
+        faults: faults.list.slice(offset, offset + limit),
         counts,
         limits: state.limits,
-        page: {
-          offset,
-          limit,
-          next: offset + limit < longest ? offset + limit : null,
-        },
+        page: { offset, limit, next },
       });
     },
   },
@@ -88,44 +75,42 @@ export const controlRoutes: Record<string, ControlRoute> = {
   '/_sandbox/customer': {
     method: 'GET',
     json: false,
-    run(target, _body, _now, query) {
+    run({ state }, _body, _now, query) {
       const id = query.get('id');
       if (id === null || !UUID.test(id))
-        return invalid({ id: ['Required: the customerGuid, a uuid (GET /_sandbox/customer?id=<uuid>).'] });
-      const customer = target.state.customers.get(id.toLowerCase()) ?? target.state.customers.get(id);
+        return validationReply({
+          id: ['Required: the customerGuid, a uuid (GET /_sandbox/customer?id=<uuid>).'],
+        });
+      const customer = state.customer(id);
       return customer
-        ? reply(200, customerView(customer))
+        ? jsonReply(customerView(customer))
         : problemReply(404, `No customer ${id} in the sandbox (a reset clears the ones you made).`);
     },
   },
   '/_sandbox/leads': {
     method: 'POST',
     json: true,
-    run(target, body) {
-      const tenant = (body as { msTenantId?: unknown } | null)?.msTenantId;
+    run({ state }, body) {
+      if (!isRecord(body))
+        return validationReply({ $: ['Send a JSON object such as {"msTenantId": "<uuid>"}.'] });
       const errors = errorMap();
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        addError(errors, '$', 'Send a JSON object such as {"msTenantId": "<uuid>"}.');
-      } else {
-        for (const k of Object.keys(body))
-          if (k !== 'msTenantId') addError(errors, k, 'Unknown field; the only field is msTenantId.');
-        if (typeof tenant !== 'string' || !UUID.test(tenant))
-          addError(errors, 'msTenantId', 'Required: the Microsoft tenant id, a uuid.');
-      }
-      if (Object.keys(errors).length) return invalid(errors);
-      if (!target.state.roomForLead(tenant as string))
-        return capReached('maxLeads', target.state.limits, 'leads');
-      return reply(201, target.state.addLead(tenant as string));
+      for (const k of Object.keys(body))
+        if (k !== 'msTenantId') addError(errors, k, 'Unknown field; the only field is msTenantId.');
+      const tenant = body.msTenantId;
+      if (typeof tenant !== 'string' || !UUID.test(tenant))
+        addError(errors, 'msTenantId', 'Required: the Microsoft tenant id, a uuid.');
+      if (Object.keys(errors).length) return validationReply(errors);
+      if (!state.roomForLead(tenant as string)) return capReached('maxLeads', state.limits, 'leads');
+      return jsonReply(state.addLead(tenant as string), 201);
     },
   },
   '/_sandbox/faults': {
     method: 'POST',
     json: true,
-    run(target, body) {
-      if (target.faults.size >= target.faults.max)
-        return capReached('maxFaults', target.state.limits, 'faults');
-      const result = target.faults.add(body);
-      return 'errors' in result ? invalid(result.errors) : reply(201, result.fault);
+    run({ state, faults }, body) {
+      if (faults.list.length >= faults.max) return capReached('maxFaults', state.limits, 'faults');
+      const result = faults.add(body);
+      return 'errors' in result ? validationReply(result.errors) : jsonReply(result.fault, 201);
     },
   },
 };

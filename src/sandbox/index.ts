@@ -1,35 +1,27 @@
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import {
-  ASPNET_SWITCHES,
-  checkAspNetOptions,
-  createAspNet,
-  EXTRA_MEMBERS,
-  type AspNetOptions,
-  type AspNetSwitch,
-} from './aspnet.js';
-import { checkTokens, createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefaultToken } from './auth.js';
+import { ASPNET_SWITCHES, createAspNet, type AspNetOptions } from './aspnet.js';
+import { createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefaultToken } from './auth.js';
 import { FaultQueue } from './faults.js';
-import { checkLimits, DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
-import { loadSeed, initialState, SeedError } from './seed.js';
-export { loadRecordingSeed, seedFromRecording } from './seed.js';
-import {
-  checkJwtOptions,
-  createJwtAuthority,
+import { createJwtAuthority, jwtSettings, TOKEN_PATH, type JwtOptions } from './jwt.js';
+import { DEFAULT_LIMITS, defaultMaxConnections, MAX_TIMEOUT_MS, type SandboxLimits } from './limits.js';
+import { initialState, loadSeed } from './seed.js';
+import { createSandboxServer } from './server.js';
+import type { SandboxSeed } from './state.js';
+
+export { ASPNET_SWITCHES, EXTRA_MEMBERS, type AspNetOptions, type AspNetSwitch } from './aspnet.js';
+export { DEFAULT_SANDBOX_TOKEN, exposesDefaultToken } from './auth.js';
+export type { Fault, FaultKind } from './faults.js';
+export {
   DEFAULT_AUDIENCE,
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,
   DEFAULT_TOKEN_LIFETIME_MS,
-  TOKEN_PATH,
   type JwtOptions,
 } from './jwt.js';
-import { createSandboxServer } from './server.js';
-import type { SandboxSeed, SandboxState } from './state.js';
-
-export { exposesDefaultToken } from './auth.js';
-export { DEFAULT_SANDBOX_TOKEN, DEFAULT_LIMITS, SeedError, type SandboxSeed, type SandboxLimits };
-export { ASPNET_SWITCHES, EXTRA_MEMBERS, type AspNetOptions, type AspNetSwitch, type JwtOptions };
-export { DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME_MS };
-export type { Fault, FaultKind } from './faults.js';
+export { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
+export { loadRecordingSeed, seedFromRecording, SeedError } from './seed.js';
+export type { SandboxSeed } from './state.js';
 
 export interface SandboxOptions {
   /** Port to listen on; default 0 (a free port). The CLI defaults to 4020. */
@@ -94,41 +86,67 @@ export interface RunningSandbox {
 
 export const DEFAULT_TASK_DURATION_MS = 2000;
 
-function checkOptions(options: SandboxOptions) {
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`startSandbox: port must be a whole number from 0 to 65535, not ${String(port)}.`);
+/** A rule of an option: the test its value must pass and, for the message, what it must be. */
+type Rule = [test: (v: any) => boolean, must: string];
+const visible = (max: number) => (v: unknown) =>
+  typeof v === 'string' && v.length <= max && /^[\x21-\x7e]+$/.test(v);
+const whole = (min: number, max: number) => (v: number) => Number.isSafeInteger(v) && v >= min && v <= max;
+const ms = (min: number, max: number) => (v: unknown) => typeof v === 'number' && v >= min && v <= max;
+
+const OPTION_RULES: Record<string, Rule> = {
+  port: [whole(0, 65535), 'a whole number from 0 to 65535'],
+  host: [(v) => typeof v === 'string' && v !== '', 'a non-empty string such as 127.0.0.1'],
+  taskDurationMs: [ms(0, Infinity), 'a number of milliseconds >= 0'],
+  auth: [(v) => v === 'static' || v === 'jwt', '"static" or "jwt"'],
+  tokens: [
+    (v) => Array.isArray(v) && v.length > 0 && v.every(visible(Infinity)),
+    'a non-empty array of strings of visible ASCII characters without spaces (or left out for the default)',
+  ],
+  tokenLifetimeMs: [ms(1, 86_400_000), 'a number of milliseconds from 1 to 86400000'],
+  clock: [(v) => typeof v?.now === 'function', 'an object with a now() that returns ms, like Date'],
+};
+
+const text: Rule = [visible(200), '1-200 visible ASCII characters without spaces'];
+const bool: Rule = [(v) => typeof v === 'boolean', 'true or false'];
+const count: Rule = [whole(1, Number.MAX_SAFE_INTEGER), 'a whole number of at least 1'];
+const timeout: Rule = [
+  whole(1, MAX_TIMEOUT_MS),
+  `at most ${MAX_TIMEOUT_MS} ms, and a whole number of at least 1`,
+];
+const rulesOf = (names: readonly string[], rule: (name: string) => Rule) =>
+  Object.fromEntries(names.map((name) => [name, rule(name)]));
+/** The options that are objects: the name of one member (for the messages), and each member's rule. */
+const RECORD_RULES: Record<string, [member: string, rules: Record<string, Rule>]> = {
+  jwt: ['jwt option', rulesOf(['clientId', 'clientSecret', 'audience'], () => text)],
+  aspnet: ['aspnet switch', rulesOf(ASPNET_SWITCHES, () => bool)],
+  limits: ['limit', rulesOf(Object.keys(DEFAULT_LIMITS), (k) => (k.endsWith('Ms') ? timeout : count))],
+};
+
+/** Throws a TypeError that says what `name` must be when its value is set and breaks its rule. */
+function check(name: string, value: unknown, [test, must]: Rule) {
+  if (value !== undefined && !test(value))
+    throw new TypeError(
+      `startSandbox: ${name} must be ${must}${typeof value === 'number' ? `, not ${value}` : ''}.`,
+    );
+}
+
+/** The object options, checked member by member; members set to undefined are left out. */
+function checkRecords(options: Record<string, unknown>) {
+  const records: Record<string, Record<string, unknown>> = {};
+  for (const [name, [member, rules]] of Object.entries(RECORD_RULES)) {
+    const value = options[name] ?? {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new TypeError(`startSandbox: ${name} must be an object of ${Object.keys(rules).join(', ')}.`);
+    for (const [k, v] of Object.entries(value)) {
+      if (!Object.hasOwn(rules, k))
+        throw new TypeError(
+          `startSandbox: unknown ${member} ${JSON.stringify(k)}; ${name} takes ${Object.keys(rules).join(', ')}.`,
+        );
+      check(`${name}.${k}`, v, rules[k]!);
+    }
+    records[name] = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
   }
-  const host = options.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host === '')
-    throw new TypeError('startSandbox: host must be a non-empty string such as 127.0.0.1.');
-  const taskDurationMs = options.taskDurationMs ?? DEFAULT_TASK_DURATION_MS;
-  if (typeof taskDurationMs !== 'number' || !Number.isFinite(taskDurationMs) || taskDurationMs < 0) {
-    throw new TypeError(
-      `startSandbox: taskDurationMs must be a number of milliseconds >= 0, not ${String(taskDurationMs)}.`,
-    );
-  }
-  const auth = options.auth ?? 'static';
-  if (auth !== 'static' && auth !== 'jwt')
-    throw new TypeError(`startSandbox: auth must be "static" or "jwt", not ${JSON.stringify(auth)}.`);
-  if (auth === 'jwt' && options.tokens !== undefined)
-    throw new TypeError(
-      'startSandbox: tokens are for auth "static"; JWT mode issues its own from POST /_sandbox/token.',
-    );
-  if (auth === 'static' && (options.jwt !== undefined || options.tokenLifetimeMs !== undefined))
-    throw new TypeError('startSandbox: jwt and tokenLifetimeMs need auth: "jwt".');
-  const tokens = auth === 'jwt' ? [] : checkTokens(options.tokens ?? [DEFAULT_SANDBOX_TOKEN]);
-  if (exposesDefaultToken(host, tokens))
-    throw new TypeError(
-      `startSandbox: host ${JSON.stringify(host)} is reachable from other machines and ${JSON.stringify(DEFAULT_SANDBOX_TOKEN)} is a public default; pass tokens of your own, or listen on 127.0.0.1.`,
-    );
-  const jwt = auth === 'jwt' ? checkJwtOptions(options.jwt, options.tokenLifetimeMs) : undefined;
-  const aspnet = checkAspNetOptions(options.aspnet);
-  const limits = checkLimits(options.limits);
-  const clock: SandboxClock = options.clock ?? Date;
-  if (typeof clock?.now !== 'function')
-    throw new TypeError('startSandbox: clock must be an object with a now() that returns ms, like Date.');
-  return { port, host, taskDurationMs, tokens, limits, jwt, aspnet, clock };
+  return records;
 }
 
 /**
@@ -136,11 +154,39 @@ function checkOptions(options: SandboxOptions) {
  * a control plane under /_sandbox/. Always close() it (in afterAll), even when a test fails.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const { port, host, taskDurationMs, tokens, limits, jwt, aspnet, clock } = checkOptions(options);
+  for (const [name, rule] of Object.entries(OPTION_RULES))
+    check(name, options[name as keyof SandboxOptions], rule);
+  const records = checkRecords(options as Record<string, unknown>);
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    taskDurationMs = DEFAULT_TASK_DURATION_MS,
+    auth = 'static',
+  } = options;
+  if (auth === 'jwt' && options.tokens !== undefined)
+    throw new TypeError(
+      'startSandbox: tokens are for auth "static"; JWT mode issues its own from POST /_sandbox/token.',
+    );
+  if (auth === 'static' && (options.jwt !== undefined || options.tokenLifetimeMs !== undefined))
+    throw new TypeError('startSandbox: jwt and tokenLifetimeMs need auth: "jwt".');
+  const tokens = auth === 'jwt' ? [] : [...(options.tokens ?? [DEFAULT_SANDBOX_TOKEN])];
+  if (exposesDefaultToken(host, tokens))
+    throw new TypeError(
+      `startSandbox: host ${JSON.stringify(host)} is reachable from other machines and ${JSON.stringify(DEFAULT_SANDBOX_TOKEN)} is a public default; pass tokens of your own, or listen on 127.0.0.1.`,
+    );
+  const limits: SandboxLimits = {
+    ...DEFAULT_LIMITS,
+    maxConnections: defaultMaxConnections(),
+    ...records.limits,
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new TypeError('startSandbox: limits.headersTimeoutMs must not exceed limits.requestTimeoutMs.');
+  const clock: SandboxClock = options.clock ?? Date;
+  const jwt = auth === 'jwt' ? jwtSettings(records.jwt, options.tokenLifetimeMs) : undefined;
   const authority = jwt ? await createJwtAuthority(jwt, () => clock.now()) : undefined;
   const seed = options.seed === undefined ? undefined : loadSeed(options.seed);
   const target = {
-    state: initialState(seed, limits) as SandboxState,
+    state: initialState(seed, limits),
     faults: new FaultQueue(limits.maxFaults),
     reset() {
       target.state = initialState(seed, limits);
@@ -150,41 +196,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const { server, stop } = createSandboxServer({
     target,
     authenticate: authority ? authority.authenticate : createAuthenticator(tokens),
-    ...(authority ? { openRoute: authority.openRoute } : {}),
-    ...createAspNet(aspnet),
+    openRoute: authority?.openRoute,
+    ...createAspNet(records.aspnet as AspNetOptions),
     taskDurationMs,
     now: () => clock.now(),
     connections: limits,
-    ...(options.log ? { log: options.log } : {}),
+    log: options.log,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  server.listen(port, host);
+  await once(server, 'listening');
   const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   let closing: Promise<void> | undefined;
-  const url = `http://${urlHost}:${address.port}`;
-  if (authority) authority.issuer = `${url}/_sandbox`;
+  const close = () => (closing ??= stop(limits.drainTimeoutMs));
+  if (!authority) return { url, tokens: [...tokens], close };
+  authority.issuer = `${url}/_sandbox`;
+  const { clientId, clientSecret, scope, audience } = authority.settings;
+  const tokenUrl = `${url}${TOKEN_PATH}`;
   return {
     url,
-    tokens: [...tokens],
-    ...(authority && {
-      jwt: {
-        tokenUrl: `${url}${TOKEN_PATH}`,
-        clientId: authority.settings.clientId,
-        clientSecret: authority.settings.clientSecret,
-        scope: authority.settings.scope,
-        audience: authority.settings.audience,
-        issuer: authority.issuer,
-      },
-    }),
-    close() {
-      closing ??= stop(limits.drainTimeoutMs);
-      return closing;
-    },
+    tokens: [],
+    jwt: { tokenUrl, clientId, clientSecret, scope, audience, issuer: authority.issuer },
+    close,
   };
 }

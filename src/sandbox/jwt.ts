@@ -1,13 +1,12 @@
 // JWT mode: the sandbox acts as its own Entra ID (a client-credentials token endpoint that signs
 // RS256 tokens) and as an ASP.NET JwtBearer resource server (signature, lifetime, audience, issuer).
 // jose is imported lazily so the default static-token mode never loads it.
-import { mediaTypeOf } from '../internal/media-type.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { mediaTypeOf } from '../internal/media-type.js';
+import { jsonReply, problemReply, type Reply } from '../internal/problems.js';
 import { bearerToken, digest, type AuthResult } from './auth.js';
-import type { Reply } from '../internal/problems.js';
-import { discardBody, readBody, refuseBody } from './body.js';
-import { problemReply } from '../internal/problems.js';
+import { readBody, unread } from './body.js';
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client';
 export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';
@@ -15,7 +14,7 @@ export const DEFAULT_AUDIENCE = 'api://live-platform-sandbox';
 /** Entra ID's default access-token lifetime is 60-90 minutes; an hour is the usual figure. */
 export const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
 export const TOKEN_PATH = '/_sandbox/token';
-export const KEYS_PATH = '/_sandbox/keys';
+const KEYS_PATH = '/_sandbox/keys';
 
 /** A form body of a token request is a few hundred bytes; anything far larger is refused unread. */
 const TOKEN_BODY_LIMIT = 8 * 1024;
@@ -29,55 +28,16 @@ export interface JwtOptions {
   audience?: string;
 }
 
-export interface JwtSettings {
-  clientId: string;
-  clientSecret: string;
-  audience: string;
+export interface JwtSettings extends Required<JwtOptions> {
   scope: string;
   tokenLifetimeMs: number;
 }
 
-/** What the open (unauthenticated) routes answer: a Reply with its headers, and whether to close. */
-export interface OpenReply extends Reply {
-  headers: Record<string, string>;
-  close?: boolean;
-}
-
-const visible = /^[\x21-\x7e]+$/;
-
-export function checkJwtOptions(jwt: unknown, tokenLifetimeMs: unknown): JwtSettings {
-  if (jwt !== undefined && (typeof jwt !== 'object' || jwt === null || Array.isArray(jwt))) {
-    throw new TypeError('startSandbox: `jwt` must be an object { clientId?, clientSecret?, audience? }.');
-  }
-  const o = (jwt ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!['clientId', 'clientSecret', 'audience'].includes(k)) {
-      throw new TypeError(
-        `startSandbox: unknown jwt option ${JSON.stringify(k)}; use clientId, clientSecret or audience.`,
-      );
-    }
-  }
-  const pick = (name: string, fallback: string) => {
-    const v = o[name] ?? fallback;
-    if (typeof v !== 'string' || !visible.test(v) || v.length > 200) {
-      throw new TypeError(`startSandbox: jwt.${name} must be 1-200 visible ASCII characters without spaces.`);
-    }
-    return v;
-  };
-  const lifetime = tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS;
-  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime < 1 || lifetime > 86_400_000) {
-    throw new TypeError(
-      `startSandbox: tokenLifetimeMs must be a number of milliseconds from 1 to 86400000, not ${String(lifetime)}.`,
-    );
-  }
-  const audience = pick('audience', DEFAULT_AUDIENCE);
-  return {
-    clientId: pick('clientId', DEFAULT_CLIENT_ID),
-    clientSecret: pick('clientSecret', DEFAULT_CLIENT_SECRET),
-    audience,
-    scope: `${audience}/.default`,
-    tokenLifetimeMs: lifetime,
-  };
+/** The settings of JWT mode from startSandbox's options (which index.ts has checked). */
+export function jwtSettings(jwt: JwtOptions = {}, tokenLifetimeMs = DEFAULT_TOKEN_LIFETIME_MS): JwtSettings {
+  const { clientId = DEFAULT_CLIENT_ID, clientSecret = DEFAULT_CLIENT_SECRET } = jwt;
+  const audience = jwt.audience ?? DEFAULT_AUDIENCE;
+  return { clientId, clientSecret, audience, scope: `${audience}/.default`, tokenLifetimeMs };
 }
 
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
@@ -94,40 +54,41 @@ export function invariantDate(seconds: number): string {
  * backslash, and short, so it can neither break the header nor reach a 5xx.
  */
 function claimText(value: unknown): string {
-  const text = Array.isArray(value)
-    ? value.map(String).join(', ')
-    : value === undefined
-      ? '(null)'
-      : String(value);
+  const text = value === undefined ? '(null)' : [value].flat().map(String).join(', ');
   const clean = text.replace(/[^\x20-\x7e]|["\\]/g, '?');
   return clean.length > 100 ? `${clean.slice(0, 100)}...` : clean;
 }
 
-/** An Entra ID style error body of the token endpoint. */
-function oauthError(status: number, error: string, code: number, description: string): OpenReply {
-  const trace = randomUUID();
-  return {
-    status,
-    json: JSON.stringify({
-      error,
-      error_description: `AADSTS${code}: ${description} Trace ID: ${trace} Timestamp: ${new Date().toISOString()}`,
-      error_codes: [code],
-      timestamp: new Date()
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, 'Z'),
-      trace_id: trace,
-      correlation_id: randomUUID(),
-    }),
-    headers: noStore,
-  };
-}
-
-const noStore = {
+const NO_STORE = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store, no-cache',
   pragma: 'no-cache',
 };
+
+/** The token endpoint's errors as Entra ID answers them: status, `error` and AADSTS code. */
+const OAUTH_ERRORS = {
+  request: [400, 'invalid_request', 900144],
+  body: [400, 'invalid_request', 90014],
+  grant: [400, 'unsupported_grant_type', 70003],
+  client: [401, 'invalid_client', 7000215],
+  scope: [400, 'invalid_scope', 1002012],
+} as const;
+
+/** An Entra ID style error body of the token endpoint. */
+function oauthError(kind: keyof typeof OAUTH_ERRORS, description: string): Reply {
+  const [status, error, code] = OAUTH_ERRORS[kind];
+  const trace = randomUUID();
+  const at = new Date().toISOString();
+  const body = {
+    error,
+    error_description: `AADSTS${code}: ${description} Trace ID: ${trace} Timestamp: ${at}`,
+    error_codes: [code],
+    timestamp: at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    trace_id: trace,
+    correlation_id: randomUUID(),
+  };
+  return { ...jsonReply(body, status), headers: NO_STORE };
+}
 
 export interface JwtAuthority {
   settings: JwtSettings;
@@ -137,7 +98,7 @@ export interface JwtAuthority {
   /** Signs a token as the endpoint does; `claims` override or add claims (tests use it for bad ones). */
   issue(claims?: Record<string, unknown>): Promise<{ token: string; exp: number }>;
   /** Answers the unauthenticated routes (token endpoint, keys); undefined for every other path. */
-  openRoute(req: IncomingMessage, path: string): Promise<OpenReply | null> | undefined;
+  openRoute(req: IncomingMessage, path: string): Promise<Reply | null> | undefined;
 }
 
 /** `now` is the time tokens are issued and checked at (ms since epoch): the sandbox's clock. */
@@ -148,9 +109,7 @@ export async function createJwtAuthority(
   const jose = await import('jose');
   const { publicKey, privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
   const kid = randomUUID();
-  const jwks = JSON.stringify({
-    keys: [{ ...(await jose.exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' }],
-  });
+  const jwks = { keys: [{ ...(await jose.exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' }] };
 
   const authority: JwtAuthority = {
     settings,
@@ -160,20 +119,14 @@ export async function createJwtAuthority(
       const token = bearerToken(header);
       // JwtBearer's challenge to a request without a token has no error parameter.
       if (token === undefined) {
-        return {
-          ok: false,
-          challenge: 'Bearer',
-          detail: `Send Authorization: Bearer <token> with a token from POST ${TOKEN_PATH}.`,
-        };
+        const detail = `Send Authorization: Bearer <token> with a token from POST ${TOKEN_PATH}.`;
+        return { ok: false, challenge: 'Bearer', detail };
       }
       const description = await invalidReason(token);
       if (description === undefined) return { ok: true };
       return {
         ok: false,
-        challenge:
-          description === null
-            ? 'Bearer error="invalid_token"'
-            : `Bearer error="invalid_token", error_description="${description}"`,
+        challenge: `Bearer error="invalid_token"${description === null ? '' : `, error_description="${description}"`}`,
         detail: `The bearer token was refused${description ? `: ${description}` : ''}. Get a new one from POST ${TOKEN_PATH}.`,
       };
     },
@@ -184,12 +137,13 @@ export async function createJwtAuthority(
       const issuedAt = now();
       const iat = Math.floor(issuedAt / 1000);
       const exp = Math.ceil((issuedAt + settings.tokenLifetimeMs) / 1000);
+      const app = settings.clientId;
       const token = await new jose.SignJWT({
         aud: settings.audience,
         iss: authority.issuer,
-        sub: settings.clientId,
-        azp: settings.clientId,
-        appid: settings.clientId,
+        sub: app,
+        azp: app,
+        appid: app,
         idtyp: 'app',
         oid: randomUUID(),
         tid: randomUUID(),
@@ -206,9 +160,9 @@ export async function createJwtAuthority(
     },
 
     openRoute(req, path) {
-      if (path === KEYS_PATH) return keysEndpoint(req);
-      if (path !== TOKEN_PATH) return undefined;
-      return tokenEndpoint(req);
+      // The keys need no body: one is dropped up to the sandbox's small limit, as on every route.
+      if (path === KEYS_PATH) return unread(req, jsonReply(jwks));
+      return path === TOKEN_PATH ? tokenEndpoint(req) : undefined;
     },
   };
 
@@ -227,22 +181,14 @@ export async function createJwtAuthority(
       ));
     } catch (err) {
       const e = err as { code?: string; claim?: string; reason?: string; payload?: Record<string, unknown> };
-      switch (e.code) {
-        case 'ERR_JWT_EXPIRED':
-          return `The token expired at '${invariantDate(Number(e.payload?.exp))}'`;
-        case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-          if (e.claim === 'exp' && e.reason === 'missing') return 'The token has no expiration';
-          if (e.claim === 'nbf')
-            return `The token is not valid before '${invariantDate(Number(e.payload?.nbf))}'`;
-          return null;
-        case 'ERR_JWKS_NO_MATCHING_KEY':
-          return 'The signature key was not found';
-        case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-        case 'ERR_JOSE_ALG_NOT_ALLOWED':
-          return 'The signature is invalid';
-        default:
-          return null;
-      }
+      const at = (claim: string) => invariantDate(Number(e.payload?.[claim]));
+      if (e.code === 'ERR_JWT_EXPIRED') return `The token expired at '${at('exp')}'`;
+      if (e.code === 'ERR_JWKS_NO_MATCHING_KEY') return 'The signature key was not found';
+      if (e.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || e.code === 'ERR_JOSE_ALG_NOT_ALLOWED')
+        return 'The signature is invalid';
+      if (e.code !== 'ERR_JWT_CLAIM_VALIDATION_FAILED') return null;
+      if (e.claim === 'exp' && e.reason === 'missing') return 'The token has no expiration';
+      return e.claim === 'nbf' ? `The token is not valid before '${at('nbf')}'` : null;
     }
     const aud = payload.aud;
     if (!(aud === settings.audience || (Array.isArray(aud) && aud.includes(settings.audience))))
@@ -251,99 +197,46 @@ export async function createJwtAuthority(
     return undefined;
   }
 
-  async function keysEndpoint(req: IncomingMessage): Promise<OpenReply> {
-    // A body is unused here: dropped up to the sandbox's small limit, as on every other route.
-    return {
-      status: 200,
-      json: jwks,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      close: await discardBody(req),
-    };
-  }
-
-  async function tokenEndpoint(req: IncomingMessage): Promise<OpenReply | null> {
+  async function tokenEndpoint(req: IncomingMessage): Promise<Reply | null> {
     // Refused before reading: the body is dropped up to a small limit and the connection then ends.
-    if (req.method !== 'POST') {
-      return {
-        ...problemReply(405, `Use POST for ${TOKEN_PATH}.`),
-        headers: { allow: 'POST' },
-        close: await refuseBody(req),
-      };
-    }
+    if (req.method !== 'POST')
+      return unread(req, problemReply(405, `Use POST for ${TOKEN_PATH}.`, { allow: 'POST' }), true);
     if (mediaTypeOf(req.headers['content-type']) !== 'application/x-www-form-urlencoded') {
-      return {
-        ...oauthError(
-          400,
-          'invalid_request',
-          900144,
-          'Send the body as Content-Type: application/x-www-form-urlencoded.',
-        ),
-        close: await refuseBody(req),
-      };
+      const description = 'Send the body as Content-Type: application/x-www-form-urlencoded.';
+      return unread(req, oauthError('request', description), true);
     }
     const body = await readBody(req, TOKEN_BODY_LIMIT);
     if (body.kind === 'aborted') return null;
     if (body.kind !== 'ok') {
-      const r = oauthError(
-        400,
-        'invalid_request',
-        90014,
-        `The request body must be UTF-8 and at most ${TOKEN_BODY_LIMIT} bytes.`,
-      );
+      const r = oauthError('body', `The request body must be UTF-8 and at most ${TOKEN_BODY_LIMIT} bytes.`);
       return body.kind === 'too-large' ? { ...r, close: body.closeConnection } : r;
     }
     const form = new URLSearchParams(body.text);
-    for (const name of ['grant_type', 'client_id', 'client_secret', 'scope']) {
-      if (!form.get(name)) {
-        return oauthError(
-          400,
-          'invalid_request',
-          900144,
-          `The request body must contain the following parameter: '${name}'.`,
-        );
-      }
-    }
-    if (form.get('grant_type') !== 'client_credentials') {
-      return oauthError(
-        400,
-        'unsupported_grant_type',
-        70003,
-        'The app requested an unsupported grant type; use client_credentials.',
-      );
-    }
+    const missing = ['grant_type', 'client_id', 'client_secret', 'scope'].find((name) => !form.get(name));
+    if (missing)
+      return oauthError('request', `The request body must contain the following parameter: '${missing}'.`);
+    if (form.get('grant_type') !== 'client_credentials')
+      return oauthError('grant', 'The app requested an unsupported grant type; use client_credentials.');
     // One answer for an unknown client and a wrong secret: the endpoint does not confirm client ids.
-    if (
-      !sameSecret(form.get('client_id')!, settings.clientId) ||
-      !sameSecret(form.get('client_secret')!, settings.clientSecret)
-    ) {
-      return oauthError(
-        401,
-        'invalid_client',
-        7000215,
-        'Invalid client secret provided, or unknown client id.',
-      );
-    }
+    const knownClient = sameSecret(form.get('client_id')!, settings.clientId);
+    if (!(sameSecret(form.get('client_secret')!, settings.clientSecret) && knownClient))
+      return oauthError('client', 'Invalid client secret provided, or unknown client id.');
     if (form.get('scope')!.trim() !== settings.scope) {
       return oauthError(
-        400,
-        'invalid_scope',
-        1002012,
+        'scope',
         `The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier: ${settings.scope}.`,
       );
     }
     const { token: accessToken, exp } = await authority.issue();
     // Whole seconds left, rounded down as Entra ID's 3599 for an hour's token is.
     const expiresIn = Math.max(0, Math.floor(exp - now() / 1000));
-    return {
-      status: 200,
-      json: JSON.stringify({
-        token_type: 'Bearer',
-        expires_in: expiresIn,
-        ext_expires_in: expiresIn,
-        access_token: accessToken,
-      }),
-      headers: noStore,
+    const answer = {
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      ext_expires_in: expiresIn,
+      access_token: accessToken,
     };
+    return { ...jsonReply(answer), headers: NO_STORE };
   }
 
   return authority;

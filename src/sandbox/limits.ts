@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { problemReply, type Reply } from '../internal/problems.js';
 
 /**
  * Caps on what a sandbox keeps, so one that runs for days as a shared CI server stays the size of
  * a laptop process. Tasks are the only entities nobody points at once finished: at their cap the
- * oldest finished one goes. Everything else is refused at its cap with a 403 that names the cap.
+ * oldest finished one goes. Everything else is refused at its cap with a 403 that names the cap (capReached).
  */
 export interface StateLimits {
   /** Tasks kept; at the cap the oldest finished task made at run time is forgotten. */
@@ -51,15 +52,6 @@ export const DEFAULT_STATE_LIMITS: StateLimits = {
   maxVariableBytes: 64 * 1024 * 1024,
 };
 
-/** The flag and startSandbox option that raise each cap, for the reply that says how (problems.ts). */
-export const CAP_KNOBS: Record<keyof StateLimits, [flag: string, option: string]> = {
-  maxTasks: ['--max-tasks', 'maxTasks'],
-  maxCustomers: ['--max-customers', 'maxCustomers'],
-  maxLeads: ['--max-leads', 'maxLeads'],
-  maxFaults: ['--max-faults', 'maxFaults'],
-  maxVariableBytes: ['--max-variable-bytes', 'maxVariableBytes'],
-};
-
 export const DEFAULT_LIMITS: SandboxLimits = { ...DEFAULT_STATE_LIMITS, ...DEFAULT_CONNECTION_LIMITS };
 
 /**
@@ -96,30 +88,26 @@ export function defaultMaxConnections(fdLimit = openFileLimit()): number {
   return Math.max(16, Math.min(DEFAULT_CONNECTION_LIMITS.maxConnections, fdLimit - FD_RESERVE));
 }
 
-/** Checks startSandbox's `limits` option: whole numbers of at least 1 (timeouts in ms). */
-export function checkLimits(given: Partial<SandboxLimits> | undefined): SandboxLimits {
-  const limits = { ...DEFAULT_LIMITS };
-  if (given?.maxConnections === undefined) limits.maxConnections = defaultMaxConnections();
-  if (given === undefined) return limits;
-  if (typeof given !== 'object' || given === null)
-    throw new TypeError('startSandbox: limits must be an object such as { maxTasks: 10000 }.');
-  for (const [k, v] of Object.entries(given)) {
-    if (!Object.hasOwn(DEFAULT_LIMITS, k))
-      throw new TypeError(
-        `startSandbox: unknown limit ${JSON.stringify(k)}; the limits are ${Object.keys(DEFAULT_LIMITS).join(', ')}.`,
-      );
-    if (v === undefined) continue;
-    if (!Number.isSafeInteger(v) || (v as number) < 1)
-      throw new TypeError(
-        `startSandbox: limits.${k} must be a whole number of at least 1, not ${String(v)}.`,
-      );
-    if (k.endsWith('Ms') && (v as number) > MAX_TIMEOUT_MS)
-      throw new TypeError(
-        `startSandbox: limits.${k} must be at most ${MAX_TIMEOUT_MS} ms, not ${String(v)}.`,
-      );
-    limits[k as keyof SandboxLimits] = v as number;
-  }
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
-    throw new TypeError('startSandbox: limits.headersTimeoutMs must not exceed limits.requestTimeoutMs.');
-  return limits;
+/**
+ * 403, which every operation declares: the request is understood and refused, and repeating it
+ * will not help until the state is reset or the sandbox restarted with a larger cap.
+ */
+export function capReached(cap: keyof StateLimits, limits: StateLimits, what: string): Reply {
+  const flag = `--${cap.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return problemReply(
+    403,
+    `The sandbox holds its maximum of ${limits[cap]} ${what} (a sandbox cap, not a Live Platform rule). ` +
+      `Reset it with POST /_sandbox/reset, or start it with a larger ${flag} (startSandbox option ${cap}).`,
+  );
+}
+
+/** 429 when every task is still InProgress at the cap: they finish, so waiting does help. */
+export function tasksBusy(limits: StateLimits, taskDurationMs: number): Reply {
+  const seconds = String(Math.max(1, Math.ceil(taskDurationMs / 1000)));
+  return problemReply(
+    429,
+    `The sandbox holds its maximum of ${limits.maxTasks} tasks and none has finished yet (a sandbox cap). ` +
+      `Retry after ${seconds} seconds, reset with POST /_sandbox/reset, or start it with a larger --max-tasks.`,
+    { 'retry-after': seconds },
+  );
 }

@@ -3,8 +3,9 @@ import { matchRoute, UUID, validateResponseBody } from '../contract/index.js';
 import { HarInputError, readRecording, type Recording } from '../har/read.js';
 import type { OvocCustomer, Task } from '../types.js';
 import type { StateLimits } from './limits.js';
-import { fixtures, SandboxState, type SandboxSeed } from './state.js';
-import { storedTask, workflowOf } from './tasks.js';
+import { fixtureSeed, SandboxState, type NewCustomer, type SandboxSeed } from './state.js';
+import { storedTask } from './tasks.js';
+import { is2xx } from '../internal/status.js';
 import { errorText } from '../internal/error-text.js';
 import { errorCodeOrText } from '../internal/exchange.js';
 
@@ -18,9 +19,9 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const isId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** A seed file larger than this is refused (a fixture set is kilobytes; /dev/zero is endless). */
-export const MAX_SEED_BYTES = 16 * 1024 * 1024;
+const MAX_SEED_BYTES = 16 * 1024 * 1024;
 /** Deeper values are refused before anything recursive (validators, structuredClone) sees them. */
-export const MAX_SEED_DEPTH = 64;
+const MAX_SEED_DEPTH = 64;
 
 /** Reads at most MAX_SEED_BYTES + 1 bytes, so an endless or huge file fails fast. */
 function readLimited(path: string, where: string): string {
@@ -63,14 +64,33 @@ function depthExceeds(value: unknown, max: number): boolean {
   return false;
 }
 
-function list(seed: Record<string, unknown>, name: string, where: string): Record<string, unknown>[] {
-  const value = seed[name];
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every(isObject)) {
-    throw new SeedError(`${where}: "${name}" must be an array of objects.`);
-  }
-  return value;
-}
+type Rule = [test: (v: unknown) => boolean, must: string];
+const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+const uuid: Rule = [isUuid, 'a uuid'];
+const bool: Rule = [(v) => v === undefined || typeof v === 'boolean', 'true or false'];
+const ids: Rule = [(v) => Array.isArray(v) && v.every(isId), 'an array of whole numbers'];
+const orNull = ([test, must]: Rule): Rule => [(v) => v == null || test(v), `${must} or null`];
+
+/** What each member of a seeded entity must be (members not named here are ignored). */
+const RULES: Record<string, Record<string, Rule>> = {
+  leads: { msTenantId: uuid, active: bool, converted: bool },
+  sbcs: { id: [isId, 'a whole number'], onboardingScripts: ids, cleanupScripts: ids },
+  customers: {
+    id: uuid,
+    shortName: [(v) => typeof v === 'string' && v !== '', 'a non-empty string'],
+    msTenantId: orNull(uuid),
+    fullName: orNull([(v) => typeof v === 'string', 'a string']),
+    siteLocationIds: [(v) => v === undefined || (Array.isArray(v) && v.every(isUuid)), 'an array of uuids'],
+    sbcId: orNull([isId, 'a whole number']),
+    ovocCustomerId: orNull([isId, 'a whole number']),
+  },
+};
+/** The entities the API returns are checked with the contract's validator of the answer that does. */
+const RETURNED: Record<string, [operationId: string, what: string]> = {
+  ovocCustomers: ['verifyLcCustomer', 'an OVOC customer'],
+  tasks: ['getTask', 'a Task'],
+};
+const KEYS = ['replace', ...Object.keys(RULES), ...Object.keys(RETURNED)];
 
 /** Reads and checks a seed; entities that the API returns are checked with the contract's own validators. */
 export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
@@ -85,99 +105,63 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
       if (err instanceof SeedError) throw err;
       throw new SeedError(`cannot read ${where}: ${errorCodeOrText(err)}. Pass the path of a JSON file.`);
     }
-    // A UTF-8 byte order mark, as some Windows editors write, is not part of the JSON.
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
-      raw = JSON.parse(text);
+      // A UTF-8 byte order mark, as some Windows editors write, is not part of the JSON.
+      raw = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (err) {
       throw new SeedError(`${where} is not valid JSON (${errorText(err)}). Fix the file and start again.`);
     }
   }
   if (!isObject(raw))
     throw new SeedError(`${where} must be a JSON object such as {"leads": [{"msTenantId": "<uuid>"}]}.`);
-  const known = ['replace', 'leads', 'sbcs', 'customers', 'ovocCustomers', 'tasks'];
   for (const k of Object.keys(raw)) {
-    if (!known.includes(k))
-      throw new SeedError(`${where}: unknown key "${k}"; the keys are ${known.join(', ')}.`);
+    if (!KEYS.includes(k))
+      throw new SeedError(`${where}: unknown key "${k}"; the keys are ${KEYS.join(', ')}.`);
   }
   if (raw.replace !== undefined && typeof raw.replace !== 'boolean')
     throw new SeedError(`${where}: "replace" must be true or false.`);
-  for (const name of known.slice(1)) {
-    list(raw, name, where).forEach((entry, i) => {
+  for (const name of KEYS.slice(1)) {
+    const entries = raw[name] ?? [];
+    if (!Array.isArray(entries) || !entries.every(isObject))
+      throw new SeedError(`${where}: "${name}" must be an array of objects.`);
+    entries.forEach((entry, i) => {
+      const at = `${where}: ${name}[${i}]`;
       if (depthExceeds(entry, MAX_SEED_DEPTH))
         throw new SeedError(
-          `${where}: ${name}[${i}] is nested deeper than ${MAX_SEED_DEPTH} levels (or refers to itself); no entity of the API is.`,
+          `${at} is nested deeper than ${MAX_SEED_DEPTH} levels (or refers to itself); no entity of the API is.`,
+        );
+      for (const [member, [test, must]] of Object.entries(RULES[name] ?? {}))
+        if (!test(entry[member])) throw new SeedError(`${at}.${member} must be ${must}.`);
+      if (!RETURNED[name]) return;
+      const [operationId, what] = RETURNED[name];
+      const issue = validateResponseBody(operationId, 200, entry).issues[0];
+      if (issue)
+        throw new SeedError(
+          `${at} is not ${what} as the contract defines it: ${issue.path} ${issue.message}.`,
         );
     });
   }
-
-  list(raw, 'leads', where).forEach((l, i) => {
-    if (typeof l.msTenantId !== 'string' || !UUID.test(l.msTenantId))
-      throw new SeedError(`${where}: leads[${i}].msTenantId must be a uuid.`);
-    for (const flag of ['active', 'converted']) {
-      if (l[flag] !== undefined && typeof l[flag] !== 'boolean')
-        throw new SeedError(`${where}: leads[${i}].${flag} must be true or false.`);
-    }
-  });
-  list(raw, 'sbcs', where).forEach((s, i) => {
-    const scripts = (v: unknown) => Array.isArray(v) && v.every(isId);
-    if (!isId(s.id) || !scripts(s.onboardingScripts) || !scripts(s.cleanupScripts)) {
-      throw new SeedError(
-        `${where}: sbcs[${i}] must be {"id": 5, "onboardingScripts": [7], "cleanupScripts": [700]}.`,
-      );
-    }
-  });
-  list(raw, 'customers', where).forEach((c, i) => {
-    const at = `${where}: customers[${i}]`;
-    if (typeof c.id !== 'string' || !UUID.test(c.id)) throw new SeedError(`${at}.id must be a uuid.`);
-    if (typeof c.shortName !== 'string' || c.shortName === '')
-      throw new SeedError(`${at}.shortName must be a non-empty string.`);
-    if (c.msTenantId != null && (typeof c.msTenantId !== 'string' || !UUID.test(c.msTenantId)))
-      throw new SeedError(`${at}.msTenantId must be a uuid or null.`);
-    if (c.fullName != null && typeof c.fullName !== 'string')
-      throw new SeedError(`${at}.fullName must be a string or null.`);
-    if (
-      c.siteLocationIds !== undefined &&
-      !(
-        Array.isArray(c.siteLocationIds) &&
-        c.siteLocationIds.every((s) => typeof s === 'string' && UUID.test(s))
-      )
-    ) {
-      throw new SeedError(`${at}.siteLocationIds must be an array of uuids.`);
-    }
-    for (const n of ['sbcId', 'ovocCustomerId']) {
-      if (c[n] != null && !isId(c[n])) throw new SeedError(`${at}.${n} must be a whole number or null.`);
-    }
-  });
-  list(raw, 'ovocCustomers', where).forEach((o, i) => {
-    const { issues } = validateResponseBody('verifyLcCustomer', 200, o);
-    if (issues.length)
-      throw new SeedError(
-        `${where}: ovocCustomers[${i}] is not an OVOC customer as the contract defines it: ${issues[0]!.path} ${issues[0]!.message}.`,
-      );
-  });
-  list(raw, 'tasks', where).forEach((t, i) => {
-    const { issues } = validateResponseBody('getTask', 200, t);
-    if (issues.length)
-      throw new SeedError(
-        `${where}: tasks[${i}] is not a Task as the contract defines it: ${issues[0]!.path} ${issues[0]!.message}.`,
-      );
-  });
   return raw as SandboxSeed;
 }
+
+let fixtures: SandboxSeed | undefined;
 
 /** The state a sandbox starts (and resets) to: the fixtures, then the seed. */
 export function initialState(seed: SandboxSeed | undefined, limits?: StateLimits): SandboxState {
   const state = new SandboxState(limits);
-  if (!seed?.replace) fixtures(state);
-  if (!seed) return state;
-  for (const s of seed.sbcs ?? [])
-    state.sbcs.set(s.id, {
-      id: s.id,
-      onboardingScripts: [...s.onboardingScripts],
-      cleanupScripts: [...s.cleanupScripts],
+  if (!seed?.replace) addSeed(state, (fixtures ??= fixtureSeed()), 'fixture');
+  if (seed) addSeed(state, seed, 'seed');
+  return state;
+}
+
+function addSeed(state: SandboxState, seed: SandboxSeed, source: 'fixture' | 'seed') {
+  for (const { id, onboardingScripts, cleanupScripts } of seed.sbcs ?? [])
+    state.sbcs.set(id, {
+      id,
+      onboardingScripts: [...onboardingScripts],
+      cleanupScripts: [...cleanupScripts],
     });
-  for (const o of seed.ovocCustomers ?? []) state.addOvocCustomer(structuredClone(o) as OvocCustomer);
+  for (const o of seed.ovocCustomers ?? []) state.addOvocCustomer(structuredClone(o));
   for (const l of seed.leads ?? []) state.addLead(l.msTenantId, l.active ?? true, l.converted ?? false);
   for (const c of seed.customers ?? []) {
     if (c.ovocCustomerId != null && !state.ovocCustomers.has(c.ovocCustomerId)) {
@@ -185,25 +169,14 @@ export function initialState(seed: SandboxSeed | undefined, limits?: StateLimits
         `seed: customer ${c.id} names OVOC customer ${c.ovocCustomerId}, which is neither a fixture nor in "ovocCustomers".`,
       );
     }
-    state.addCustomer({
-      id: c.id.toLowerCase(),
-      shortName: c.shortName,
-      fullName: c.fullName ?? null,
-      msTenantId: c.msTenantId ? c.msTenantId.toLowerCase() : null,
-      siteLocationIds: c.siteLocationIds ?? [],
-      sbcId: c.sbcId ?? null,
-      source: 'seed',
-      ovocCustomerId: c.ovocCustomerId ?? null,
-      variables: Object.create(null) as Record<string, string>,
-    });
+    state.addCustomer({ ...c, source });
   }
-  for (const t of seed.tasks ?? []) state.addTask(storedTask(structuredClone(t) as Task, workflowOf(t.id)));
-  return state;
+  for (const t of seed.tasks ?? []) state.addTask(storedTask(structuredClone(t)));
 }
 
-const asObject = (text: string): Record<string, unknown> | undefined => {
+const asObject = (text: string | undefined): Record<string, unknown> | undefined => {
   try {
-    const v: unknown = JSON.parse(text);
+    const v: unknown = JSON.parse(text ?? '');
     return isObject(v) ? v : undefined;
   } catch {
     return undefined;
@@ -211,7 +184,7 @@ const asObject = (text: string): Record<string, unknown> | undefined => {
 };
 
 /** The most of each entity a recording seeds (a recording is a session, not a database). */
-export const MAX_SEEDED_FROM_RECORDING = 10_000;
+const MAX_SEEDED_FROM_RECORDING = 10_000;
 
 /**
  * What a recording showed, as a seed: every task as Get Task last answered it, the OVOC customers
@@ -222,65 +195,43 @@ export const MAX_SEEDED_FROM_RECORDING = 10_000;
 export function seedFromRecording(recording: Recording): SandboxSeed {
   const tasks = new Map<string, Task>();
   const ovocCustomers = new Map<number, OvocCustomer>();
-  const customers = new Map<string, NonNullable<SandboxSeed['customers']>[number]>();
-  const leads = new Map<string, { msTenantId: string; active?: boolean; converted?: boolean }>();
+  const customers = new Map<string, NewCustomer>();
+  const leads = new Map<string, { msTenantId: string; converted: boolean }>();
   /** create-from-lead: the task id it answered, and what its request said about the customer. */
   const leadRequests = new Map<string, { shortName: string; fullName: string | null; msTenantId: string }>();
-  const room = (m: Map<unknown, unknown>) => m.size < MAX_SEEDED_FROM_RECORDING;
+  const put = <K, V>(map: Map<K, V>, key: K, value: V) => {
+    if (map.has(key) || map.size < MAX_SEEDED_FROM_RECORDING) map.set(key, value);
+  };
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
   for (const e of recording.entries) {
     const res = e.response;
-    if (!res || res.status < 200 || res.status >= 300 || res.incomplete) continue;
+    if (!res || !is2xx(res.status) || res.incomplete) continue;
     const match = matchRoute(e.method, e.url.pathname.slice(Math.max(0, e.url.pathname.indexOf('/api/'))));
-    if (match.kind !== 'operation') continue;
-    const id = match.operation.operationId;
+    const id = match.kind === 'operation' ? match.operation.operationId : undefined;
     const body = asObject(res.body);
-    const request = e.requestBody === undefined ? undefined : asObject(e.requestBody);
-    if (id === 'getTask' && body && validateResponseBody('getTask', 200, body).issues.length === 0) {
-      const task = body as unknown as Task;
-      if (tasks.has(task.id) || room(tasks)) tasks.set(task.id, task);
-    } else if (
-      id === 'verifyLcCustomer' &&
-      body &&
-      validateResponseBody('verifyLcCustomer', 200, body).issues.length === 0
-    ) {
-      const o = body as unknown as OvocCustomer & { id: number };
-      if (ovocCustomers.has(o.id) || room(ovocCustomers)) ovocCustomers.set(o.id, o);
-    } else if (
-      id === 'createEssentialsCustomer' &&
-      body &&
-      request &&
-      typeof body.id === 'string' &&
-      UUID.test(body.id)
-    ) {
-      const shortName =
-        typeof request.shortName === 'string' ? request.shortName : String(body.customerId ?? '');
-      if (!shortName || !room(customers)) continue;
-      const tenant =
-        typeof request.msTenantId === 'string' && UUID.test(request.msTenantId) ? request.msTenantId : null;
-      const sites = Array.isArray(body.siteLocationIds)
-        ? body.siteLocationIds.filter((s) => typeof s === 'string' && UUID.test(s))
-        : [];
-      customers.set(body.id, {
+    const request = asObject(e.requestBody);
+    if (!body) continue;
+    if (id === 'getTask' || id === 'verifyLcCustomer') {
+      if (validateResponseBody(id, 200, body).issues.length) continue;
+      if (id === 'getTask') put(tasks, body.id as string, body as unknown as Task);
+      else put(ovocCustomers, body.id as number, body as unknown as OvocCustomer);
+    } else if (id === 'createEssentialsCustomer' && request && isUuid(body.id)) {
+      const shortName = text(request.shortName) ?? String(body.customerId ?? '');
+      if (!shortName) continue;
+      put(customers, body.id, {
         id: body.id,
         shortName,
-        fullName: typeof request.fullName === 'string' ? request.fullName : null,
-        msTenantId: tenant,
-        siteLocationIds: sites as string[],
+        fullName: text(request.fullName),
+        msTenantId: isUuid(request.msTenantId) ? request.msTenantId : null,
+        siteLocationIds: Array.isArray(body.siteLocationIds) ? body.siteLocationIds.filter(isUuid) : [],
       });
-    } else if (
-      id === 'createCustomerFromLead' &&
-      body &&
-      request &&
-      typeof request.msTenantId === 'string' &&
-      UUID.test(request.msTenantId)
-    ) {
+    } else if (id === 'createCustomerFromLead' && request && isUuid(request.msTenantId)) {
       const taskId = body.taskId ?? body.jobId;
-      if (typeof taskId === 'string' && typeof request.customerShortName === 'string' && room(leadRequests))
-        leadRequests.set(taskId, {
-          shortName: request.customerShortName,
-          fullName: typeof request.customerFullName === 'string' ? request.customerFullName : null,
-          msTenantId: request.msTenantId,
-        });
+      const shortName = text(request.customerShortName);
+      if (typeof taskId === 'string' && shortName !== null) {
+        const fullName = text(request.customerFullName);
+        put(leadRequests, taskId, { shortName, fullName, msTenantId: request.msTenantId });
+      }
     }
   }
   for (const [taskId, lead] of leadRequests) {
@@ -289,16 +240,9 @@ export function seedFromRecording(recording: Recording): SandboxSeed {
     // A lead that was refused (ValidationFailed) was not there to convert: nothing is known of it.
     if (details.includes('ValidationFailed')) continue;
     const converted = details.includes('Converted') || details.includes('CustomerAlreadyConverted');
-    if (room(leads) || leads.has(lead.msTenantId))
-      leads.set(lead.msTenantId, { msTenantId: lead.msTenantId, converted });
+    put(leads, lead.msTenantId, { msTenantId: lead.msTenantId, converted });
     const guid = (task?.outputData as { umpCustomerGuid?: unknown } | undefined)?.umpCustomerGuid;
-    if (details.includes('Converted') && typeof guid === 'string' && UUID.test(guid) && room(customers))
-      customers.set(guid, {
-        id: guid,
-        shortName: lead.shortName,
-        fullName: lead.fullName,
-        msTenantId: lead.msTenantId,
-      });
+    if (details.includes('Converted') && isUuid(guid)) put(customers, guid, { id: guid, ...lead });
   }
   return {
     tasks: [...tasks.values()],

@@ -1,8 +1,8 @@
 import { newUuid } from './ids.js';
-import { specExample } from '../contract/index.js';
+import { loadSpec, specExample } from '../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer, OvocCustomer, Task } from '../types.js';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './limits.js';
-import { ovocTime, storedTask, taskStatus, workflowOf, type TaskRecord } from './tasks.js';
+import { ovocTime, taskStatus, type TaskRecord } from './tasks.js';
 
 /** An Operator Connect lead of a Microsoft tenant; create-from-lead converts it once. */
 export interface Lead {
@@ -32,30 +32,25 @@ export interface Customer {
   /** Customer variables (`[CustomerVariableName]: value`) of an Essentials request. */
   variables: Record<string, string>;
   /** Their size in UTF-8 bytes (names and values), counted against maxVariableBytes. */
-  variableBytes?: number;
+  variableBytes: number;
 }
+
+/** A customer to add: what is left out takes its default (no tenant, no sites, no SBC, no variables). */
+export type NewCustomer = Pick<Customer, 'id' | 'shortName'> &
+  Partial<Pick<Customer, 'fullName' | 'msTenantId' | 'siteLocationIds' | 'sbcId' | 'ovocCustomerId'>>;
 
 /** A seed: entities that extend the fixtures (same key wins) or, with `replace: true`, stand alone. */
 export interface SandboxSeed {
   replace?: boolean;
-  leads?: { msTenantId: string; active?: boolean; converted?: boolean }[];
+  leads?: (Pick<Lead, 'msTenantId'> & Partial<Pick<Lead, 'active' | 'converted'>>)[];
   sbcs?: Sbc[];
-  customers?: {
-    id: string;
-    shortName: string;
-    fullName?: string | null;
-    msTenantId?: string | null;
-    siteLocationIds?: string[];
-    sbcId?: number | null;
-    ovocCustomerId?: number | null;
-  }[];
+  customers?: NewCustomer[];
   ovocCustomers?: OvocCustomer[];
   tasks?: Task[];
 }
 
 /** Tenants are told apart without regard to letter case (a uuid in either case is one tenant). */
-export const tenantKey = (tenant: string | null | undefined) => (tenant ?? '').toLowerCase();
-const key = tenantKey;
+const key = (tenant: string | null | undefined) => (tenant ?? '').toLowerCase();
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -69,24 +64,20 @@ let template: OvocCustomer | undefined;
 /** The vendor's OVOC customer, frozen: the base of every OVOC customer the sandbox creates. */
 const ovocTemplate = () => (template ??= deepFreeze(specExample<OvocCustomer>('OvocCustomerBrad984')));
 
-/**
- * How many run-time tasks eviction looks at for a finished one before it calls the tasks busy
- * (keeps it O(1) beyond the fixtures and the seed's tasks, which it steps over).
- */
+/** How many run-time tasks eviction looks at for a finished one before it calls them busy (O(1)). */
 const EVICTION_SCAN = 1_000;
 /** In GET /_sandbox/state, how much of each customer variable is shown (the state stays small). */
 const SHOWN_VARIABLES = 20;
 const SHOWN_VARIABLE_CHARS = 200;
 
 /** One page of a map's values, in insertion order (oldest first). */
-function page<T, R>(map: Map<unknown, T>, offset: number, limit: number, view: (v: T) => R): R[] {
-  const out: R[] = [];
-  if (offset >= map.size) return out;
+function page<T>(map: Map<unknown, T>, offset: number, limit: number): T[] {
+  const out: T[] = [];
   let i = 0;
+  if (offset >= map.size) return out;
   for (const v of map.values()) {
-    if (i++ < offset) continue;
-    out.push(view(v));
     if (out.length === limit) break;
+    if (i++ >= offset) out.push(v);
   }
   return out;
 }
@@ -99,7 +90,7 @@ export function customerView(c: Customer) {
   const names = Object.keys(c.variables);
   const variables = Object.create(null) as Record<string, string>;
   for (const name of names.slice(0, SHOWN_VARIABLES)) variables[cut(name)] = cut(c.variables[name]!);
-  return { ...c, variables, variableCount: names.length, variableBytes: c.variableBytes ?? 0 };
+  return { ...c, variables, variableCount: names.length };
 }
 
 export class SandboxState {
@@ -132,9 +123,21 @@ export class SandboxState {
     return this.names.has(`${key(msTenantId)}\n${shortName.toLowerCase()}`);
   }
 
-  addCustomer(customer: Customer): Customer {
-    this.customers.set(customer.id.toLowerCase(), customer);
-    this.names.add(`${key(customer.msTenantId)}\n${customer.shortName.toLowerCase()}`);
+  addCustomer(given: NewCustomer & Pick<Customer, 'source'> & Partial<Customer>): Customer {
+    const customer: Customer = {
+      id: given.id.toLowerCase(),
+      shortName: given.shortName,
+      fullName: given.fullName ?? null,
+      msTenantId: given.msTenantId ? key(given.msTenantId) : null,
+      siteLocationIds: given.siteLocationIds ?? [],
+      sbcId: given.sbcId ?? null,
+      source: given.source,
+      ovocCustomerId: given.ovocCustomerId ?? null,
+      variables: given.variables ?? (Object.create(null) as Record<string, string>),
+      variableBytes: given.variableBytes ?? 0,
+    };
+    this.customers.set(customer.id, customer);
+    this.names.add(`${customer.msTenantId ?? ''}\n${customer.shortName.toLowerCase()}`);
     return customer;
   }
 
@@ -157,10 +160,7 @@ export class SandboxState {
     return id;
   }
 
-  /**
-   * Makes room for one more task: at the cap the oldest finished task created at run time goes
-   * (fixtures and seeded tasks stay). False when none of the oldest has finished yet.
-   */
+  /** Makes room for a task: at the cap the oldest finished run-time task goes; false if none has finished. */
   roomForTask(now: number): boolean {
     if (this.tasks.size < this.limits.maxTasks) return true;
     let scanned = 0;
@@ -195,8 +195,8 @@ export class SandboxState {
     const id = this.newOvocId();
     // A shallow copy: the nested parts (services, applicationsStatus, contacts) never change, so
     // every OVOC customer shares the template's frozen ones (about 1 KB less each).
-    const ovoc: OvocCustomer = { ...ovocTemplate() };
-    Object.assign(ovoc, {
+    const ovoc: OvocCustomer = {
+      ...ovocTemplate(),
       id,
       name: customer.shortName,
       description: customer.shortName,
@@ -208,7 +208,7 @@ export class SandboxState {
       attachedServices: [],
       logoId: null,
       channelId: null,
-    } satisfies Partial<OvocCustomer>);
+    };
     this.ovocCustomers.set(id, ovoc);
     customer.ovocCustomerId = id;
     return ovoc;
@@ -243,21 +243,17 @@ export class SandboxState {
     };
   }
 
-  /**
-   * A JSON-ready page of everything, for GET /_sandbox/state: entries `offset` to
-   * `offset + limit` of each list, oldest first. Paged so the answer stays small and quick however
-   * large the state has grown.
-   */
+  /** A page of every list for GET /_sandbox/state, oldest first: small and quick however large the state. */
   snapshot(now: number, offset: number, limit: number) {
     return {
-      leads: page(this.leads, offset, limit, (l) => l),
-      sbcs: page(this.sbcs, offset, limit, (s) => s),
-      customers: page(this.customers, offset, limit, customerView),
-      ovocCustomers: page(this.ovocCustomers, offset, limit, (o) => o),
-      tasks: page(this.tasks, offset, limit, (t) => ({
+      leads: page(this.leads, offset, limit),
+      sbcs: page(this.sbcs, offset, limit),
+      customers: page(this.customers, offset, limit).map(customerView),
+      ovocCustomers: page(this.ovocCustomers, offset, limit),
+      tasks: page(this.tasks, offset, limit).map((t) => ({
         id: t.id,
         workflow: t.workflow,
-        status: now >= t.completesAt ? t.finalStatus : 'InProgress',
+        status: taskStatus(t, now),
         details: now >= t.completesAt ? t.finalDetails : [],
         completesAt: Number.isFinite(t.completesAt) ? new Date(t.completesAt).toISOString() : null,
       })),
@@ -265,42 +261,28 @@ export class SandboxState {
   }
 }
 
-/** The entities of the vendor's examples, so that every example request works against the sandbox. */
-export function fixtures(state: SandboxState): void {
-  const essentialsRequest = specExample<CreateEssentialsCustomerRequest>('CreateEssentialsCustomerRequest');
+/** The entities of the vendor's examples as a seed, so that every example request works against the sandbox. */
+export function fixtureSeed(): SandboxSeed {
+  const request = specExample<CreateEssentialsCustomerRequest>('CreateEssentialsCustomerRequest');
   const essentials = specExample<EssentialsCustomer>('EssentialsCustomerCreated');
-  const leadRequest = specExample<{ msTenantId: string }>('CreateCustomerFromLeadRequest');
-
-  state.addLead(leadRequest.msTenantId);
-  state.sbcs.set(essentialsRequest.siteLocation.sbcId, {
-    id: essentialsRequest.siteLocation.sbcId,
-    onboardingScripts: [essentialsRequest.siteLocation.sbcOnboardingScript],
-    cleanupScripts: [essentialsRequest.siteLocation.sbcCleanupScript],
-  });
-  state.addCustomer({
+  const { sbcId, sbcOnboardingScript, sbcCleanupScript } = request.siteLocation;
+  const customer = {
     id: essentials.id,
     shortName: essentials.customerId,
-    fullName: essentialsRequest.fullName ?? null,
-    msTenantId: essentialsRequest.msTenantId ?? null,
+    fullName: request.fullName ?? null,
+    msTenantId: request.msTenantId ?? null,
     siteLocationIds: essentials.siteLocationIds,
-    sbcId: essentialsRequest.siteLocation.sbcId,
-    source: 'fixture',
-    ovocCustomerId: null,
-    variables: Object.create(null) as Record<string, string>,
-  });
-  state.addOvocCustomer(specExample<OvocCustomer>('OvocCustomerBrad984'));
-  // Every task the vendor shows can be polled by its id; the in-progress one never finishes, which
-  // is what a poller's timeout test needs.
-  for (const name of [
-    'TaskImportCompleted',
-    'TaskConverted',
-    'TaskFailedShortNameLength',
-    'TaskFailedInvalidCharacters',
-    'TaskValidationFailedNoLead',
-    'TaskCustomerAlreadyConverted',
-    'TaskInProgress',
-  ]) {
-    const body = specExample<Task>(name);
-    state.addTask(storedTask(body, workflowOf(body.id)));
-  }
+    sbcId,
+  };
+  return {
+    leads: [{ msTenantId: specExample<{ msTenantId: string }>('CreateCustomerFromLeadRequest').msTenantId }],
+    sbcs: [{ id: sbcId, onboardingScripts: [sbcOnboardingScript], cleanupScripts: [sbcCleanupScript] }],
+    customers: [customer],
+    ovocCustomers: [specExample<OvocCustomer>('OvocCustomerBrad984')],
+    // Every task the vendor shows can be polled by its id; the in-progress one never finishes, which
+    // is what a poller's timeout test needs.
+    tasks: Object.keys(loadSpec().components.examples)
+      .filter((name) => name.startsWith('Task'))
+      .map((name) => specExample<Task>(name)),
+  };
 }

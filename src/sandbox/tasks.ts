@@ -20,148 +20,66 @@ export interface TaskRecord {
   finalJson: string;
 }
 
-export function taskStatus(task: TaskRecord, now = Date.now()): Task['status'] {
-  return now >= task.completesAt ? task.finalStatus : 'InProgress';
-}
+export const taskStatus = (task: TaskRecord, now: number): Task['status'] =>
+  now >= task.completesAt ? task.finalStatus : 'InProgress';
 
-export function taskJson(task: TaskRecord, now = Date.now()): string {
+export function taskJson(task: TaskRecord, now: number): string {
   if (now >= task.completesAt) return task.finalJson;
   const [before, after] = inProgressTemplate(task.workflow);
   return before + JSON.stringify(task.id) + after;
 }
 
-/** .NET's DateTime text with 7 fractional digits and Z, as the number workflow writes it. */
-export function vendorTicks(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
-}
-
 /** OVOC's timestamp, `2025-08-14T08:16:18.736+0000`. */
-export function ovocTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '+0000');
-}
+export const ovocTime = (ms: number) => new Date(ms).toISOString().replace(/Z$/, '+0000');
 
 const ID_MARK = '\u0000id';
-const templates = new Map<Workflow, [string, string]>();
+const templates = new Map<Workflow, string[]>();
 
 /** The InProgress body of a workflow as JSON, split where the id goes. */
-function inProgressTemplate(workflow: Workflow): [string, string] {
+function inProgressTemplate(workflow: Workflow): string[] {
   let template = templates.get(workflow);
   if (!template) {
-    const body = specExample<Task>('TaskInProgress');
-    body.id = ID_MARK;
+    const body = { ...specExample<Task>('TaskInProgress'), id: ID_MARK };
     // Import's output is `{}` at the end, so it is `{}` all along.
     if (workflow === 'import') body.outputData = {};
-    const json = JSON.stringify(body);
-    const at = json.indexOf(JSON.stringify(ID_MARK));
-    template = [json.slice(0, at), json.slice(at + JSON.stringify(ID_MARK).length)];
+    template = JSON.stringify(body).split(JSON.stringify(ID_MARK));
     templates.set(workflow, template);
   }
   return template;
 }
 
-function record(
-  id: string,
-  workflow: Workflow,
-  createdAt: number,
-  completesAt: number,
-  final: Task,
-): TaskRecord {
+export const workflowOf = (id: string): Workflow =>
+  id.startsWith('tsk_') ? 'import' : id.startsWith('wup_') ? 'number' : 'lead';
+
+/** A task that reports `body` from `completesAt` on (Infinity: never); its id names its workflow. */
+function taskRecord(body: Task, createdAt: number, completesAt: number): TaskRecord {
+  const { id, status: finalStatus, details: finalDetails } = body;
   return {
     id,
-    workflow,
+    workflow: workflowOf(id),
     createdAt,
     completesAt,
-    finalStatus: final.status,
-    finalDetails: final.details,
-    finalJson: JSON.stringify(final),
+    finalStatus,
+    finalDetails,
+    finalJson: JSON.stringify(body),
   };
 }
 
 /** A task from a stored body (a fixture or a seed): already complete, or InProgress forever. */
-export function storedTask(body: Task, workflow: Workflow): TaskRecord {
-  const done = body.status !== 'InProgress';
-  return record(body.id, workflow, 0, done ? 0 : Infinity, body);
-}
-
-export function workflowOf(id: string): Workflow {
-  return id.startsWith('tsk_') ? 'import' : id.startsWith('wup_') ? 'number' : 'lead';
-}
+export const storedTask = (body: Task): TaskRecord =>
+  taskRecord(body, 0, body.status === 'InProgress' ? Infinity : 0);
 
 /**
- * A task that ends `ms` after `now` as the contract's example `example` says, with this id and what
- * `edit` changes: every outcome the sandbox decides is one of the vendor's documented bodies.
+ * A task with this id that ends `ms` after `now` as the contract's example `example` says, with
+ * the members `edit` gives it: every outcome the sandbox decides is one of the vendor's bodies.
  */
-function exampleTask(
+export function exampleTask(
   example: string,
-  workflow: Workflow,
   id: string,
   now: number,
   ms: number,
-  edit?: (body: Task) => void,
+  edit: (body: Task) => Partial<Task> = () => ({}),
 ): TaskRecord {
   const body = specExample<Task>(example);
-  body.id = id;
-  edit?.(body);
-  return record(id, workflow, now, now + ms, body);
+  return taskRecord({ ...body, ...edit(body), id }, now, now + ms);
 }
-
-export function convertedTask(
-  id: string,
-  now: number,
-  ms: number,
-  shortName: string,
-  guid: string,
-): TaskRecord {
-  return exampleTask('TaskConverted', 'lead', id, now, ms, (body) => {
-    body.executionMessages = [
-      { level: 'Information', message: `SBC sbc-onboarding done for site ${shortName}.` },
-      { level: 'Information', message: 'Site created in Ovoc' },
-    ];
-    body.outputData = { umpCustomerGuid: guid };
-  });
-}
-
-export function failedTask(id: string, now: number, ms: number, messages: string[]): TaskRecord {
-  return exampleTask('TaskFailedShortNameLength', 'lead', id, now, ms, (body) => {
-    body.executionMessages = messages.map((message) => ({ level: 'Error', message }));
-  });
-}
-
-export function noLeadTask(id: string, now: number, ms: number): TaskRecord {
-  return exampleTask('TaskValidationFailedNoLead', 'number', id, now, ms, (body) => {
-    const output = body.outputData as { ocUploadNumberResult: string; workflowVersion: number };
-    body.outputData = { ...output, createTime: vendorTicks(now), completeTime: vendorTicks(now + ms) };
-  });
-}
-
-export const alreadyConvertedTask = (id: string, now: number, ms: number): TaskRecord =>
-  exampleTask('TaskCustomerAlreadyConverted', 'lead', id, now, ms);
-
-export const importTask = (id: string, now: number, ms: number): TaskRecord =>
-  exampleTask('TaskImportCompleted', 'import', id, now, ms);
-
-/** The vendor's name rules for create-from-lead, checked by the task (the request accepts any). */
-export function leadNameErrors(shortName: string, fullName: string | undefined): string[] {
-  const errors: string[] = [];
-  if ([...shortName].length < 3 || [...shortName].length > 15) {
-    errors.push("'Customer Short Name' must be between 3 and 15 characters.");
-  }
-  if (!/^[A-Za-z0-9_]*$/.test(shortName)) {
-    errors.push(
-      "Customer Short Name contains invalid characters. Allowed characters: letters, numbers and '_'.",
-    );
-  }
-  if (fullName !== undefined && !/^[A-Za-z0-9_' ]*$/.test(fullName)) {
-    errors.push(
-      "Customer Full Name contains invalid characters. Allowed characters: letters, numbers, _, ' and space.",
-    );
-  }
-  return errors;
-}
-
-/**
- * A conversion whose short name another customer of the tenant already has (an Essentials customer
- * or an earlier conversion), in the words of the task's other name errors.
- */
-export const shortNameTakenError = (shortName: string) =>
-  `'Customer Short Name' must be unique per M365 Tenant: ${shortName} is already in use.`;

@@ -15,9 +15,7 @@ export function fieldName(pointer: string, child?: string): string {
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) parts.push(child);
-  let out = '';
-  for (const p of parts) out += /^[0-9]+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
-  return out || '$';
+  return parts.reduce((out, p) => (/^[0-9]+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '') || '$';
 }
 
 const SHORT_NAME_RULES = 'The short name must be 3-15 characters long.';
@@ -26,22 +24,15 @@ const SHORT_NAME_CHARS = 'The short name cannot contain \\ / : * ? " < > |, a do
 function describe(e: ErrorObject): [string, string] {
   const p = e.params as Record<string, string>;
   const member = memberOf(e as AjvError);
-  if (e.propertyName !== undefined) {
-    return [
-      fieldName(e.instancePath, member),
-      `This name is not allowed here; names must match ${p.pattern ?? 'the contract'}.`,
-    ];
-  }
-  switch (e.keyword) {
-    case 'required':
-      return [fieldName(e.instancePath, member), `The ${member} field is required.`];
-    case 'additionalProperties':
-    case 'unevaluatedProperties':
-      return [
-        fieldName(e.instancePath, member),
-        'This field is not part of the request; check its spelling or remove it.',
-      ];
-  }
+  const aboutMember =
+    e.propertyName !== undefined
+      ? `This name is not allowed here; names must match ${p.pattern ?? 'the contract'}.`
+      : e.keyword === 'required'
+        ? `The ${member} field is required.`
+        : e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties'
+          ? 'This field is not part of the request; check its spelling or remove it.'
+          : undefined;
+  if (aboutMember) return [fieldName(e.instancePath, member), aboutMember];
   const field = fieldName(e.instancePath);
   if (field === 'shortName' && (e.keyword === 'minLength' || e.keyword === 'maxLength'))
     return [field, SHORT_NAME_RULES];

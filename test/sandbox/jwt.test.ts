@@ -9,7 +9,7 @@ import {
 } from '../../src/sandbox/index.js';
 import { UsageError } from '../../src/cli/args.js';
 import { runSandbox } from '../../src/cli/commands/sandbox.js';
-import { checkJwtOptions, createJwtAuthority, invariantDate } from '../../src/sandbox/jwt.js';
+import { createJwtAuthority, invariantDate, jwtSettings } from '../../src/sandbox/jwt.js';
 import { test } from '../support/fixtures.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -190,7 +190,7 @@ describe('src/sandbox/jwt.ts: expiry', () => {
 
 describe('src/sandbox/jwt.ts: audience and issuer, as JwtBearer words them', () => {
   it('checks lifetime, then audience, then issuer; hostile claim text cannot break the header', async () => {
-    const authority = await createJwtAuthority(checkJwtOptions(undefined, 60_000));
+    const authority = await createJwtAuthority(jwtSettings(undefined, 60_000));
     authority.issuer = 'http://127.0.0.1:1/_sandbox';
     const check = async (claims: Record<string, unknown>) =>
       authority.authenticate(`Bearer ${(await authority.issue(claims)).token}`);

@@ -1,16 +1,12 @@
 import type { Reply } from '../../internal/problems.js';
 import type { SandboxState } from '../state.js';
 
-export interface HandlerContext {
-  state: SandboxState;
-  taskDurationMs: number;
-  now: number;
-}
-
 /**
  * One operation of the contract, in the file named after its operationId. Params and body have
  * passed the contract's validators before a handler sees them.
  */
-export type Handler = (ctx: HandlerContext, params: Record<string, unknown>, body: unknown) => Reply;
-
-export const ok = (value: unknown): Reply => ({ status: 200, json: JSON.stringify(value) });
+export type Handler = (
+  ctx: { state: SandboxState; taskDurationMs: number; now: number },
+  params: Record<string, unknown>,
+  body: unknown,
+) => Reply;

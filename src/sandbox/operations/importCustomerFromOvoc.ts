@@ -1,7 +1,7 @@
-import { problemReply, quote } from '../../internal/problems.js';
-import { tasksBusy } from '../problems.js';
-import { importTask } from '../tasks.js';
-import { ok, type Handler } from './handler.js';
+import { jsonReply, problemReply, quote } from '../../internal/problems.js';
+import { tasksBusy } from '../limits.js';
+import { exampleTask } from '../tasks.js';
+import type { Handler } from './handler.js';
 
 // The body's fields only describe the link; the sandbox needs just the customer to exist.
 export const importCustomerFromOvoc: Handler = ({ state, now, taskDurationMs }, params) => {
@@ -15,6 +15,6 @@ export const importCustomerFromOvoc: Handler = ({ state, now, taskDurationMs }, 
   }
   if (!state.roomForTask(now)) return tasksBusy(state.limits, taskDurationMs);
   state.linkOvocCustomer(customer, now);
-  const task = state.addTask(importTask(state.newImportTaskId(), now, taskDurationMs));
-  return ok(task.id);
+  const id = state.newImportTaskId();
+  return jsonReply(state.addTask(exampleTask('TaskImportCompleted', id, now, taskDurationMs)).id);
 };

@@ -6,8 +6,6 @@ import type { Handler } from './handler.js';
 import { importCustomerFromOvoc } from './importCustomerFromOvoc.js';
 import { verifyLcCustomer } from './verifyLcCustomer.js';
 
-export type { Handler, HandlerContext } from './handler.js';
-
 export const handlers: Record<string, Handler> = {
   getTask,
   verifyLcCustomer,

@@ -1,6 +1,6 @@
 import { isExactId } from '../../contract/index.js';
-import { problemReply } from '../../internal/problems.js';
-import { ok, type Handler } from './handler.js';
+import { jsonReply, problemReply } from '../../internal/problems.js';
+import type { Handler } from './handler.js';
 
 export const verifyLcCustomer: Handler = ({ state }, params) => {
   const id = params.id as number;
@@ -12,5 +12,5 @@ export const verifyLcCustomer: Handler = ({ state }, params) => {
       `No OVOC customer with id ${isExactId(id) ? id : 'that large'}. Created and imported customers get new ids; GET /_sandbox/state lists them.`,
     );
   }
-  return ok(customer);
+  return jsonReply(customer);
 };
