@@ -259,13 +259,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   });
   let done = 0;
   const progress = (operationId?: string) =>
-    options.onProgress?.({
-      target: name,
-      ...(operationId ? { operationId } : {}),
-      done,
-      total: cases.length,
-      failures,
-    });
+    options.onProgress?.({ target: name, operationId, done, total: cases.length, failures });
   const followers: Promise<unknown>[] = [];
   const runCase = async (c: CheckCase) => {
     const reason = skipReason(c, kind, writesAllowed);
