@@ -1,20 +1,18 @@
 // The vendor's workflows as data (spec/workflows/provisioning.arazzo.json, copied to generated/ by
-// `npm run generate`) and a small runner for them. A step sends its operation's request (the
-// payload's runtime expressions bound to earlier answers), a step that polls a task follows it with
-// the task_lifecycle check, and a step's success criteria are judged by the check the workflow
-// names (`x-check`), or by positive_data_acceptance for `$statusCode`. The deterministic phase runs
-// each workflow that names a check once, with the contract's examples; the generated phase
+// `npm run generate`) and a small runner for them. The deterministic phase runs each workflow that
+// names a check (`x-check`) once, with the contract's examples; the generated phase
 // (fuzz/sequence.ts) runs the others with generated bodies.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { operationById, specExample, validateRequestBody, type OperationInfo } from '../contract/index.js';
+import { operationById, validateRequestBody, type OperationInfo } from '../contract/index.js';
+import { exampleBody } from './references.js';
 import { segmentProblem } from '../internal/path-params.js';
-import { isTerminal, readTaskId } from '../internal/task-status.js';
+import { isKnownStatus, isTerminal, readTaskId } from '../internal/task-status.js';
 import { parseRetryAfter, sleep } from '../internal/timers.js';
 import type { Task } from '../types.js';
 import { examplePath, isWrite } from './cases.js';
 import { applyChecks, skipped } from './checks.js';
-import { evaluate, holds, isStatusCriterion } from './expressions.js';
+import { evaluate, holds } from './expressions.js';
 import { failureText, joinUrl, type HttpTarget, type Sent } from './http.js';
 import { createdBy } from './names.js';
 import { nextPollGap } from './pacing.js';
@@ -23,23 +21,19 @@ import type {
   CheckName,
   CheckOutcome,
   CheckRequest,
+  CreatedEntity,
   Criterion,
   Exchange,
   ExpressionScope,
   TargetKind,
 } from './types.js';
 
-interface Parameter {
-  name: string;
-  in: string;
-  value: unknown;
-}
+/** The parts of an Arazzo step, workflow and input the checker reads. */
 export interface Step {
   stepId: string;
   operationId: string;
-  description?: string;
-  parameters?: Parameter[];
-  requestBody?: { contentType?: string; payload?: unknown };
+  parameters?: { name: string; in: string; value: unknown }[];
+  requestBody?: { payload?: unknown };
   successCriteria?: Criterion[];
   onFailure?: { type: string; criteria?: Criterion[] }[];
   outputs?: Record<string, string>;
@@ -55,7 +49,6 @@ interface InputSchema {
 }
 export interface Workflow {
   workflowId: string;
-  summary?: string;
   inputs?: { required?: string[]; properties?: Record<string, InputSchema> };
   steps: Step[];
 }
@@ -120,103 +113,95 @@ export async function followTask(
   taskId: string,
   caseName: string,
 ): Promise<{ failure?: string; last?: Sent }> {
-  const result = await pollTask(ctx, taskId, caseName);
-  const task = result.last?.json as { status?: unknown; details?: unknown } | undefined;
-  ctx.taskEnded?.(
-    taskId,
-    result.failure === undefined && typeof task?.status === 'string'
-      ? { status: task.status, details: Array.isArray(task.details) ? task.details : [] }
-      : undefined,
-  );
-  return result;
-}
-
-async function pollTask(
-  ctx: WorkflowContext,
-  taskId: string,
-  caseName: string,
-): Promise<{ failure?: string; last?: Sent }> {
   const poll = taskPollOperation();
-  if (!poll) return { failure: 'the workflows poll no task operation' };
+  const seen: string[] = [];
+  /** Records the verdict, and tells taskEnded how the task ended (undefined: not cleanly). */
+  const end = (failure: string | undefined, sent?: Sent) => {
+    const task = sent?.json as { status: string; details?: unknown } | undefined;
+    const ended = failure === undefined && task;
+    ctx.taskEnded?.(
+      taskId,
+      ended ? { status: task.status, details: Array.isArray(task.details) ? task.details : [] } : undefined,
+    );
+    if (poll)
+      ctx.record({
+        operationId: poll.operationId,
+        check: 'task_lifecycle',
+        verdict: failure === undefined ? 'passed' : 'failed',
+        caseName,
+        reason: failure ?? seen.join(' -> '),
+        ...(failure !== undefined && sent ? { exchange: sent.exchange } : {}),
+      });
+    return failure === undefined ? { last: sent! } : { failure };
+  };
+  if (!poll) return end('the workflows poll no task operation');
   const idParam = poll.parameters.find((p) => p.in === 'path')!.name;
   const request: CheckRequest = {
     method: poll.method,
     path: examplePath(poll, { [idParam]: taskId }),
     auth: 'token',
   };
-  const seen: string[] = [];
   let terminal: string | undefined;
   let confirmations = 0;
   let busy = 0;
   let previousMs: number | undefined;
   const deadline = Date.now() + ctx.taskTimeoutMs;
-  const verdict = (failure: string | undefined, exchange?: Exchange) =>
-    ctx.record({
-      operationId: poll.operationId,
-      check: 'task_lifecycle',
-      verdict: failure === undefined ? 'passed' : 'failed',
-      caseName,
-      reason: failure ?? seen.join(' -> '),
-      ...(failure !== undefined && exchange ? { exchange } : {}),
-    });
-  const fail = (why: string, exchange?: Exchange) => (verdict(why, exchange), { failure: why });
   for (;;) {
     const sent = await ctx.exchange(poll, request, caseName);
-    const { exchange: ex, json } = sent;
-    const res = ex.response;
-    let retryAfterMs: number | undefined;
+    const res = sent.exchange.response;
+    const status = (sent.json as { status?: unknown } | undefined)?.status;
     const wasBusy = res?.status === 429 || res?.status === 503;
-    if (wasBusy) {
-      busy++;
-      retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-    } else {
-      const task = json as { status?: unknown } | undefined;
-      if (!res || res.status !== 200 || !task || typeof task.status !== 'string') {
-        return fail(`polling task ${taskId} got ${statusOf(ex)} instead of a task`, ex);
-      }
-      seen.push(task.status);
+    if (wasBusy) busy++;
+    else if (res?.status !== 200 || typeof status !== 'string')
+      return end(`polling task ${taskId} got ${statusOf(sent.exchange)} instead of a task`, sent);
+    else {
+      seen.push(status);
       if (terminal) {
-        if (task.status !== terminal) return fail(`a terminal task changed: ${seen.join(' -> ')}`, ex);
-        if (++confirmations >= 2) {
-          verdict(undefined);
-          return { last: sent };
-        }
-      } else if (isTerminal({ status: task.status as Task['status'] })) {
-        terminal = task.status;
-      } else if (task.status !== 'InProgress') {
-        return fail(`unknown task status ${JSON.stringify(task.status)} (${seen.join(' -> ')})`, ex);
-      }
+        if (status !== terminal) return end(`a terminal task changed: ${seen.join(' -> ')}`, sent);
+        if (++confirmations >= 2) return end(undefined, sent);
+      } else if (!isKnownStatus(status))
+        return end(`unknown task status ${JSON.stringify(status)} (${seen.join(' -> ')})`, sent);
+      else if (isTerminal({ status: status as Task['status'] })) terminal = status;
     }
+    const remainingMs = deadline - Date.now();
     const gap = nextPollGap({
       intervalMs: ctx.pollIntervalMs,
       kind: wasBusy ? 'busy' : terminal ? 'terminal' : 'running',
-      ...(previousMs !== undefined ? { previousMs } : {}),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      remainingMs: deadline - Date.now(),
-      elapsedMs: ctx.taskTimeoutMs - (deadline - Date.now()),
+      previousMs,
+      retryAfterMs: wasBusy ? parseRetryAfter(res.headers['retry-after']) : undefined,
+      remainingMs,
+      elapsedMs: ctx.taskTimeoutMs - remainingMs,
     });
-    if (gap === undefined) {
-      const why = terminal
-        ? `task ${taskId} ended ${terminal}, but was not confirmed within ${ctx.taskTimeoutMs} ms`
-        : busy && !seen.length
-          ? `${poll.operationId} answered ${statusOf(ex)} to all ${busy} polls of task ${taskId} within ${ctx.taskTimeoutMs} ms`
-          : `task ${taskId} still InProgress after ${ctx.taskTimeoutMs} ms (${seen.join(' -> ') || 'no status seen'})`;
-      return fail(why, ex);
-    }
+    if (gap === undefined)
+      return end(
+        terminal
+          ? `task ${taskId} ended ${terminal}, but was not confirmed within ${ctx.taskTimeoutMs} ms`
+          : busy && !seen.length
+            ? `${poll.operationId} answered ${statusOf(sent.exchange)} to all ${busy} polls of task ${taskId} within ${ctx.taskTimeoutMs} ms`
+            : `task ${taskId} still InProgress after ${ctx.taskTimeoutMs} ms (${seen.join(' -> ') || 'no status seen'})`,
+        sent,
+      );
     if (!wasBusy && !terminal) previousMs = gap;
     await sleep(gap, ctx.signal);
   }
 }
 
+/** A request to the sandbox's control plane (not the contract's API), with the run's token and bounds. */
+const controlPlane = (http: HttpTarget, method: string, path: string, body?: unknown) =>
+  http.transport(joinUrl(http.baseUrl, path), {
+    method,
+    headers: {
+      authorization: `Bearer ${http.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    timeoutMs: http.timeoutMs,
+  });
+
 /** Asks the sandbox's control plane for a fresh lead, so that every run converts a lead of its own. */
 export async function sandboxLead(http: HttpTarget): Promise<string> {
   const msTenantId = randomUUID();
-  const res = await http.transport(joinUrl(http.baseUrl, '/_sandbox/leads'), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${http.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ msTenantId }),
-    timeoutMs: http.timeoutMs,
-  });
+  const res = await controlPlane(http, 'POST', '/_sandbox/leads', { msTenantId });
   if (res.status !== 201) throw new Error(`POST /_sandbox/leads answered ${res.status}`);
   return msTenantId;
 }
@@ -224,13 +209,9 @@ export async function sandboxLead(http: HttpTarget): Promise<string> {
 /** The sandbox's control plane knows which OVOC customer a customer is linked to; a tenant's API does not. */
 export async function sandboxOvocId(http: HttpTarget, customerGuid: unknown): Promise<number | undefined> {
   if (typeof customerGuid !== 'string') return undefined;
-  const res = await http.transport(
-    joinUrl(http.baseUrl, `/_sandbox/customer?id=${encodeURIComponent(customerGuid)}`),
-    { method: 'GET', headers: { authorization: `Bearer ${http.token}` }, timeoutMs: http.timeoutMs },
-  );
-  if (res.status !== 200) return undefined;
+  const res = await controlPlane(http, 'GET', `/_sandbox/customer?id=${encodeURIComponent(customerGuid)}`);
   try {
-    const id = (JSON.parse(res.text) as { ovocCustomerId?: unknown }).ovocCustomerId;
+    const id = res.status === 200 && (JSON.parse(res.text) as { ovocCustomerId?: unknown }).ovocCustomerId;
     return typeof id === 'number' ? id : undefined;
   } catch {
     return undefined; // not the sandbox's control plane: the step is skipped
@@ -280,10 +261,14 @@ export interface WorkflowRun {
     reason: string;
   };
   /** What successful writes created: names and the id the server answered. */
-  created: { operationId: string; names: string[]; id?: string }[];
+  created: Omit<CreatedEntity, 'result'>[];
 }
 
-/** Runs one workflow with the given inputs, step by step, until a step fails or the last one ends. */
+/**
+ * Runs one workflow with the given inputs, step by step, until a step fails or the last one ends: a
+ * step sends its operation's request (the payload's expressions bound to earlier answers), or
+ * follows the task it polls with the task_lifecycle check; then its success criteria are judged.
+ */
 export async function runWorkflow(
   workflow: Workflow,
   inputs: Record<string, unknown>,
@@ -293,9 +278,6 @@ export async function runWorkflow(
   const scope: ExpressionScope = { inputs: { ...inputs }, steps: {} };
   const run: WorkflowRun = { outcomes: [], completed: false, created: [] };
   const check = workflowCheck(workflow);
-  const lookups = Object.entries(workflow.inputs?.properties ?? {}).filter(
-    ([, s]) => s['x-sandbox-ovoc-customer-of'] !== undefined,
-  );
   for (const step of workflow.steps) {
     const op = operationById(step.operationId);
     const stepCase = `${caseName} › ${step.stepId}`;
@@ -303,8 +285,12 @@ export async function runWorkflow(
       run.stopped = { stepId: step.stepId, why, reason };
       return run;
     };
-    for (const [name, schema] of lookups)
-      if (scope.inputs[name] === undefined && step.parameters?.some((p) => p.value === `$inputs.${name}`))
+    for (const [name, schema] of Object.entries(workflow.inputs?.properties ?? {}))
+      if (
+        schema['x-sandbox-ovoc-customer-of'] !== undefined &&
+        scope.inputs[name] === undefined &&
+        step.parameters?.some((p) => p.value === `$inputs.${name}`)
+      )
         scope.inputs[name] = await io.ovocCustomerOf?.(evaluate(schema['x-sandbox-ovoc-customer-of'], scope));
     const params = Object.fromEntries((step.parameters ?? []).map((p) => [p.name, evaluate(p.value, scope)]));
     // A path parameter is one segment: an object (or null) where an id belongs binds nothing, and
@@ -313,25 +299,17 @@ export async function runWorkflow(
       (k) => params[k] === undefined || typeof params[k] === 'object' || !!segmentProblem(String(params[k])),
     );
     if (unbound.length) return stop('unbound', `no value for ${unbound.join(', ')}`);
-    const path = examplePath(op, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
     let sent: Sent;
     if (isPollStep(step)) {
       const { failure, last } = await io.follow(String(Object.values(params)[0]), stepCase);
       if (failure || !last) return stop('task', 'the task did not end cleanly (see task_lifecycle)');
       sent = last;
     } else {
-      const body = step.requestBody
-        ? bind(io.baseBody(step, op), step.requestBody.payload, scope)
-        : undefined;
+      const body = step.requestBody && bind(io.baseBody(step, op), step.requestBody.payload, scope);
       if (body !== undefined && validateRequestBody(op, body).length)
         return stop('invalid-body', 'the bound body breaks the contract');
-      const request: CheckRequest = {
-        method: op.method,
-        path,
-        auth: 'token',
-        ...(body !== undefined ? { body } : {}),
-      };
-      const answer = await io.send(op, request, stepCase);
+      const path = examplePath(op, params);
+      const answer = await io.send(op, { method: op.method, path, auth: 'token', body }, stepCase);
       sent = answer.sent;
       run.outcomes.push(...answer.outcomes);
       const res = sent.exchange.response;
@@ -348,6 +326,9 @@ export async function runWorkflow(
     scope.statusCode = sent.exchange.response!.status;
     scope.body = sent.json;
     const criteria = step.successCriteria ?? [];
+    // The check the workflow names judges all criteria; elsewhere positive_data_acceptance judges
+    // the `$statusCode` ones, and any other that fails (a task that ended without success, as
+    // generated names may make it) ends the run without a verdict.
     const judged = applyChecks(
       {
         operation: op,
@@ -362,10 +343,7 @@ export async function runWorkflow(
     // A step that only leads to the one the workflow exists for reports its failures, not its passes.
     const own = step['x-check'] !== undefined || !check;
     run.outcomes.push(...judged.filter((o) => own || o.verdict === 'failed'));
-    const failed = judged.find((o) => o.verdict === 'failed');
-    if (failed) return stop('criteria', failed.reason!);
-    // A task that ended without success (the names broke the task's rule) ends a generated run.
-    const unmet = criteria.filter((c) => !isStatusCriterion(c) && !holds(c, scope));
+    const unmet = criteria.filter((c) => !holds(c, scope));
     if (unmet.length) return stop('criteria', `${unmet.map((c) => c.condition).join(' and ')} did not hold`);
     scope.steps[step.stepId] = Object.fromEntries(
       Object.entries(step.outputs ?? {}).map(([k, expr]) => [
@@ -420,7 +398,7 @@ export async function runWorkflows(ctx: WorkflowContext, only?: string): Promise
       outcomes: [],
     }),
     follow: (taskId, caseName) => followTask(ctx, taskId, caseName),
-    baseBody: (_, op) => (op.requestBody ? specExample(op.requestBody.examples[0]!) : undefined),
+    baseBody: (_, op) => exampleBody(op),
     ...(ctx.targetKind === 'sandbox'
       ? { ovocCustomerOf: (guid: unknown) => sandboxOvocId(ctx.http, guid) }
       : {}),
@@ -433,25 +411,18 @@ export async function runWorkflows(ctx: WorkflowContext, only?: string): Promise
       for (const [name, schema] of Object.entries(w.inputs?.properties ?? {})) {
         if (schema['x-run-name'] !== undefined) inputs[name] = ctx.prefix + schema['x-run-name'];
         if (!schema['x-lead']) continue;
-        let tenant = ctx.leadTenantId;
-        if (!tenant && ctx.targetKind === 'sandbox') {
-          try {
-            tenant = await sandboxLead(ctx.http);
-          } catch (err) {
-            // `--target sandbox` on a server without the control plane: say so rather than crash.
-            return skipAll(
-              own,
-              caseName,
-              `the sandbox gave no lead (${failureText(err)}); is this server the project's sandbox? Otherwise pass --target live`,
-            );
-          }
-        }
-        if (!tenant)
-          return skipAll(
-            own,
-            caseName,
-            'needs a lead that may be converted: pass --lead-tenant <msTenantId> (or set LIVE_PLATFORM_LEAD_TENANT)',
-          );
+        let why =
+          'needs a lead that may be converted: pass --lead-tenant <msTenantId> (or set LIVE_PLATFORM_LEAD_TENANT)';
+        const tenant =
+          ctx.leadTenantId ||
+          (ctx.targetKind === 'sandbox'
+            ? await sandboxLead(ctx.http).catch((err: unknown) => {
+                // `--target sandbox` on a server without the control plane: say so rather than crash.
+                why = `the sandbox gave no lead (${failureText(err)}); is this server the project's sandbox? Otherwise pass --target live`;
+                return undefined;
+              })
+            : undefined);
+        if (!tenant) return skipAll(own, caseName, why);
         inputs[name] = tenant;
       }
       const run = await runWorkflow(w, inputs, io, caseName);

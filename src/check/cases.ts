@@ -28,12 +28,6 @@ export interface CheckCase {
   evidence?: Evidence;
 }
 
-/** The strictest evidence among the keywords that failed: a case is lenient only if all of them are. */
-function strictest(schema: unknown, keywords: (string | undefined)[]): Evidence {
-  const all = keywords.map((k) => evidenceOf(schema, k ?? ''));
-  return all.find((e) => !isLenient(e)) ?? all[0] ?? 'vendor-table';
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const PROBE_METHODS = ['GET', 'PATCH', 'DELETE', 'POST', 'PUT'];
 
@@ -65,7 +59,7 @@ function parameterExample(operation: OperationInfo, name: string): string {
  * The operation's path with its example parameters, or `overrides`; each stays one segment
  * (src/internal/path-params.ts: `.`, `..` or a lone surrogate throws PathParameterError).
  */
-export function examplePath(operation: OperationInfo, overrides: Record<string, string> = {}): string {
+export function examplePath(operation: OperationInfo, overrides: Record<string, unknown> = {}): string {
   const valueOf = (name: string) => overrides[name] ?? parameterExample(operation, name);
   return expandPath(operation.path, valueOf, operation.operationId);
 }
@@ -75,97 +69,61 @@ export interface CaseOptions {
   rename: (operation: OperationInfo, body: unknown) => unknown;
 }
 
-function positiveBodies(operation: OperationInfo, rename: CaseOptions['rename']) {
-  if (!operation.requestBody) return [{ label: 'path example', body: undefined as unknown }];
-  return operation.requestBody.examples.map((name) => ({
-    label: name,
-    body: rename(operation, specExample(name)),
-  }));
-}
-
-function probeMethod(operation: OperationInfo): string | undefined {
-  const declared = new Set(operations.filter((o) => o.path === operation.path).map((o) => o.method));
-  return PROBE_METHODS.find((m) => !declared.has(m));
-}
-
 /** Every case of one operation: positive examples, one negative per constraint, auth, method. */
 export function casesFor(operation: OperationInfo, options: CaseOptions): CheckCase[] {
   const writes = isWrite(operation);
   const path = examplePath(operation);
-  const positives = positiveBodies(operation, options.rename);
-  const cases: CheckCase[] = positives.map(({ label, body }) => ({
-    name: `positive: ${label}`,
-    kind: 'positive',
-    operation,
-    writes,
-    request: { method: operation.method, path, auth: 'token', body },
-  }));
-  const base = positives[0]?.body;
-  if (operation.requestBody && base !== undefined) {
-    for (const m of mutationsOf(schemaAt(operation.requestBody.schemaPointer), base)) {
+  const cases: CheckCase[] = [];
+  const add = (name: string, kind: CaseKind, request: Partial<CheckRequest>, more?: Partial<CheckCase>) =>
+    cases.push({
+      name,
+      kind,
+      operation,
+      writes,
+      request: { method: operation.method, path, auth: 'token', ...request },
+      ...more,
+    });
+  for (const label of operation.requestBody?.examples ?? [])
+    add(`positive: ${label}`, 'positive', { body: options.rename(operation, specExample(label)) });
+  if (!operation.requestBody) add('positive: path example', 'positive', { body: undefined });
+  const base = cases[0]?.request.body;
+  if (operation.requestBody && base !== undefined)
+    for (const m of mutationsOf(schemaAt(operation.requestBody.schemaPointer), base))
       // A mutation the contract's own validator accepts tests nothing; never send it.
-      if (validateRequestBody(operation, m.body).length === 0) continue;
-      cases.push({
-        name: `negative: ${m.label}`,
-        kind: 'negative',
-        operation,
-        writes,
-        evidence: m.evidence,
-        request: { method: operation.method, path, auth: 'token', body: m.body },
-      });
-    }
-  }
+      if (validateRequestBody(operation, m.body).length)
+        add(`negative: ${m.label}`, 'negative', { body: m.body }, { evidence: m.evidence });
+  const examples = Object.fromEntries(
+    operation.parameters.map((p) => [p.name, parameterExample(operation, p.name)]),
+  );
   for (const param of operation.parameters.filter((p) => p.in === 'path')) {
-    for (const m of mutationsOf(schemaAt(param.schemaPointer), parameterExample(operation, param.name))) {
+    const schema = schemaAt(param.schemaPointer);
+    for (const m of mutationsOf(schema, examples[param.name])) {
       const value = String(m.body);
       // An empty segment would change the route, not the parameter.
-      if (!value) continue;
-      const raw = Object.fromEntries(
-        operation.parameters.map((p) => [p.name, parameterExample(operation, p.name)]),
+      const issues = value
+        ? validateParams(operation, coerceParams(operation, { ...examples, [param.name]: value }))
+        : [];
+      if (!issues.length) continue;
+      // In a URL every value is a string, so the case is named by value and the rule that refuses it
+      // is the validator's to name: the strictest evidence among them (lenient only if all are).
+      const evidence = issues.map((i) => evidenceOf(schema, i.keyword ?? ''));
+      add(
+        `negative: path ${param.name}=${value.length > 24 ? `${value.slice(0, 24)}…` : value}`,
+        'negative',
+        { path: examplePath(operation, { [param.name]: value }), body: base },
+        { evidence: evidence.find((e) => !isLenient(e)) ?? evidence[0]! },
       );
-      const issues = validateParams(operation, coerceParams(operation, { ...raw, [param.name]: value }));
-      if (issues.length === 0) continue;
-      cases.push({
-        // Named by value: once in a URL every value is a string, so the broken rule is the validator's call.
-        name: `negative: path ${param.name}=${value.length > 24 ? `${value.slice(0, 24)}…` : value}`,
-        kind: 'negative',
-        operation,
-        writes,
-        // In a URL every value is a string, so the rule that refuses it is the validator's to name.
-        evidence: strictest(
-          schemaAt(param.schemaPointer),
-          issues.map((i) => i.keyword),
-        ),
-        request: {
-          method: operation.method,
-          path: examplePath(operation, { [param.name]: value }),
-          auth: 'token',
-          body: base,
-        },
-      });
     }
   }
   if (operation.secured) {
-    for (const auth of ['none', 'wrong'] as const) {
-      cases.push({
-        name: auth === 'none' ? 'auth: no token' : 'auth: wrong token',
-        kind: auth === 'none' ? 'auth-none' : 'auth-wrong',
-        operation,
-        writes,
-        request: { method: operation.method, path, auth, body: base },
-      });
-    }
+    add('auth: no token', 'auth-none', { auth: 'none', body: base });
+    add('auth: wrong token', 'auth-wrong', { auth: 'wrong', body: base });
   }
-  const method = probeMethod(operation);
-  if (method) {
-    cases.push({
-      name: `method: ${method}`,
-      kind: 'method',
-      operation,
-      writes: !SAFE_METHODS.has(method),
-      request: { method, path, auth: 'token', ...(SAFE_METHODS.has(method) ? {} : { body: {} }) },
-    });
-  }
+  const declared = new Set(operations.filter((o) => o.path === operation.path).map((o) => o.method));
+  const method = PROBE_METHODS.find((m) => !declared.has(m));
+  const safe = !!method && SAFE_METHODS.has(method);
+  if (method)
+    add(`method: ${method}`, 'method', { method, ...(safe ? {} : { body: {} }) }, { writes: !safe });
   return cases;
 }
 

@@ -27,17 +27,12 @@ interface CheckInput {
 }
 
 /**
- * What a check says: pass (undefined), fail (the reason), a failure that is only a warning, or
- * nothing either way (an answer that says nothing about what the check asks).
+ * What a check says: pass (undefined), fail (the reason), a failure that is only a warning, nothing
+ * either way (an answer that says nothing about what the check asks), or null: the check does not
+ * concern this exchange at all.
  */
 type Finding =
-  undefined | string | { failure: string; lenient: boolean; evidence?: Evidence } | { skip: string };
-
-interface Check {
-  /** Whether the check concerns this exchange at all. */
-  applies(input: CheckInput): boolean;
-  run(input: CheckInput): Finding;
-}
+  null | undefined | string | { failure: string; lenient: boolean; evidence?: Evidence } | { skip: string };
 
 /** A body of a million wrong items gives a million issues; a reason names the first few. */
 const MAX_ISSUES = 10;
@@ -47,6 +42,9 @@ const issuesText = (issues: ValidationIssue[]) =>
     .map((i) => `${i.path}: ${i.message}`)
     .join('; ') + (issues.length > MAX_ISSUES ? `; … and ${issues.length - MAX_ISSUES} more` : '');
 const declaredList = (op: OperationInfo) => Object.keys(op.responses).join(', ');
+/** Why a broken rule resting on an ASP.NET default or our own decision is only a warning. */
+const brokenRule = (evidence: Evidence, strict: boolean | undefined) =>
+  `; the broken rule ${evidenceText(evidence)}${strict ? '' : ', so this is a warning (--strict fails it)'}`;
 
 /**
  * The verdict on a body that breaks the response schema, by what the broken rules rest on
@@ -54,18 +52,13 @@ const declaredList = (op: OperationInfo) => Object.keys(op.responses).join(', ')
  * (`lenient`, a failure with --strict) when every one rests on an ASP.NET default or our own
  * decision. The one place this is decided: check, validate and the proxy all come here.
  */
-function schemaFinding(
-  ctx: CheckContext,
-  status: number,
-  issues: ValidationIssue[],
-  reason: string,
-): Finding {
-  const evidence = issues.map((i) => issueEvidence(ctx.operation, status, i));
+function schemaFinding({ ctx, res }: CheckInput, issues: ValidationIssue[], reason: string): Finding {
+  if (!issues.length) return undefined;
+  const evidence = issues.map((i) => issueEvidence(ctx.operation, res.status, i));
   if (!evidence.every(isLenient)) return reason;
-  const lenient = !ctx.strict;
   return {
-    failure: `${reason}; the broken rule ${evidenceText(evidence[0]!)}${lenient ? ', so this is a warning (--strict fails it)' : ''}`,
-    lenient,
+    failure: reason + brokenRule(evidence[0]!, ctx.strict),
+    lenient: !ctx.strict,
     evidence: evidence[0]!,
   };
 }
@@ -91,82 +84,69 @@ function unmetCriteria({ ctx, res }: CheckInput, which: (c: { condition: string 
 }
 
 /** The step's criteria stand for this check (the workflow's `x-check`). */
-const criteriaCheck = (name: CheckName): Check => ({
-  applies: ({ ctx }) => ctx.kind === 'criteria' && ctx.step?.check === name,
-  run: (i) => unmetCriteria(i, () => true),
-});
+const criteriaCheck =
+  (name: CheckName) =>
+  (i: CheckInput): Finding =>
+    i.ctx.kind === 'criteria' && i.ctx.step?.check === name ? unmetCriteria(i, () => true) : null;
 
-export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
-  not_a_server_error: {
-    applies: ({ ctx }) => ctx.kind !== 'criteria',
-    run: ({ res }) => (res.status >= 500 ? `the server answered ${res.status}` : undefined),
-  },
+export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, (input: CheckInput) => Finding> = {
+  not_a_server_error: ({ ctx, res }) =>
+    ctx.kind === 'criteria' ? null : res.status >= 500 ? `the server answered ${res.status}` : undefined,
 
-  max_response_time: {
-    applies: ({ ctx }) => ctx.maxResponseTimeMs !== undefined && ctx.kind !== 'criteria',
-    run: ({ ctx, res }) =>
-      res.elapsedMs > ctx.maxResponseTimeMs!
-        ? `answered in ${res.elapsedMs} ms, over the ${ctx.maxResponseTimeMs} ms limit`
+  max_response_time: ({ ctx: { kind, maxResponseTimeMs: max }, res }) =>
+    max === undefined || kind === 'criteria'
+      ? null
+      : res.elapsedMs > max
+        ? `answered in ${res.elapsedMs} ms, over the ${max} ms limit`
         : undefined,
-  },
 
-  unsupported_method: {
-    applies: ({ ctx }) => ctx.kind === 'method',
-    run: ({ ctx, exchange, res }) =>
-      res.status !== 405
+  unsupported_method: ({ ctx, exchange, res }) =>
+    ctx.kind !== 'method'
+      ? null
+      : res.status !== 405
         ? `${exchange.request.method} is not declared for ${ctx.operation.path}; expected 405, got ${res.status}`
         : // ASP.NET's endpoint routing answers an empty 405; the Allow header is then all it says.
           res.bodyExcerpt === '' && !res.headers.allow?.trim()
           ? 'an empty 405 without an Allow header: name the methods the path accepts'
           : undefined,
-  },
 
-  status_code_conformance: {
-    applies: isResponseCase,
-    run: ({ ctx: { operation }, res, declared }) =>
-      declared
+  status_code_conformance: (i) =>
+    !isResponseCase(i)
+      ? null
+      : i.declared
         ? undefined
-        : `status ${res.status} is not declared for ${operation.operationId} (declared: ${declaredList(operation)})`,
+        : `status ${i.res.status} is not declared for ${i.ctx.operation.operationId} (declared: ${declaredList(i.ctx.operation)})`,
+
+  content_type_conformance: (i) => {
+    const types = hasBodyToCheck(i) ? i.declared!.mediaTypes : [];
+    if (!types.length) return null;
+    return types.includes(mediaTypeOf(i.res.contentType))
+      ? undefined
+      : `content-type ${JSON.stringify(i.res.contentType || '(none)')}, expected ${types.join(' or ')} for ${i.res.status}`;
   },
 
-  content_type_conformance: {
-    applies: (i) => hasBodyToCheck(i) && i.declared!.mediaTypes.length > 0,
-    run: ({ res, declared }) =>
-      declared!.mediaTypes.includes(mediaTypeOf(res.contentType))
-        ? undefined
-        : `content-type ${JSON.stringify(res.contentType || '(none)')}, expected ${declared!.mediaTypes.join(' or ')} for ${res.status}`,
+  response_schema_conformance: (i) => {
+    const { ctx, res, declared } = i;
+    if (!hasBodyToCheck(i)) return null;
+    if (declared!.textValidator && mediaTypeOf(res.contentType) === 'text/plain') {
+      // ASP.NET's unquoted string result (the import's task id): the text itself is the value. The
+      // excerpt is the whole text for any value the contract allows (a TaskId is at most 128 chars).
+      const issues = validateResponseText(ctx.operation, res.status, res.bodyExcerpt);
+      return schemaFinding(i, issues, `text/plain body: ${issuesText(issues)}`);
+    }
+    if (!declared!.validator) return null;
+    // Too large to parse, or not JSON: no schema rule to weigh, so a failure.
+    if (res.unparsedBytes !== undefined)
+      return `the ${res.status} body is ${res.unparsedBytes} bytes or more, over the ${MAX_PARSED_BYTES} the checker parses; the contract's bodies are a few kB`;
+    if (!res.isJson) return `the ${res.status} body is not JSON`;
+    const { issues } = validateResponseBody(ctx.operation, res.status, i.json);
+    return schemaFinding(i, issues, issuesText(issues));
   },
 
-  response_schema_conformance: {
-    applies: (i) =>
-      hasBodyToCheck(i) &&
-      ((!!i.declared!.textValidator && mediaTypeOf(i.res.contentType) === 'text/plain') ||
-        !!i.declared!.validator),
-    run: ({ ctx, res, declared, json }) => {
-      const { operation } = ctx;
-      if (declared!.textValidator && mediaTypeOf(res.contentType) === 'text/plain') {
-        // ASP.NET's unquoted string result (the import's task id): the text itself is the value. The
-        // excerpt is the whole text for any value the contract allows (a TaskId is at most 128 chars).
-        const issues = validateResponseText(operation, res.status, res.bodyExcerpt);
-        return issues.length
-          ? schemaFinding(ctx, res.status, issues, `text/plain body: ${issuesText(issues)}`)
-          : undefined;
-      }
-      // Too large to parse, or not JSON: no schema rule to weigh, so a failure.
-      if (res.unparsedBytes !== undefined)
-        return `the ${res.status} body is ${res.unparsedBytes} bytes or more, over the ${MAX_PARSED_BYTES} the checker parses; the contract's bodies are a few kB`;
-      if (!res.isJson) return `the ${res.status} body is not JSON`;
-      const { issues } = validateResponseBody(operation, res.status, json);
-      return issues.length ? schemaFinding(ctx, res.status, issues, issuesText(issues)) : undefined;
-    },
-  },
-
-  response_headers_conformance: {
-    applies: (i) => isResponseCase(i) && !!i.declared?.headersValidator,
-    run: ({ ctx: { operation }, res }) => {
-      const issues = validateResponseHeaders(operation, res.status, res.headers);
-      return issues.length ? `headers of ${res.status}: ${issuesText(issues)}` : undefined;
-    },
+  response_headers_conformance: (i) => {
+    if (!isResponseCase(i) || !i.declared?.headersValidator) return null;
+    const issues = validateResponseHeaders(i.ctx.operation, i.res.status, i.res.headers);
+    return issues.length ? `headers of ${i.res.status}: ${issuesText(issues)}` : undefined;
   },
 
   /**
@@ -174,55 +154,48 @@ export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
    * cannot know (a 404 for an id the path names, on a live tenant or for a generated id; a declared
    * 409 for a generated name taken). A workflow step is accepted when its `$statusCode` criteria hold.
    */
-  positive_data_acceptance: {
-    applies: ({ ctx }) =>
-      ctx.kind === 'positive' ||
-      (ctx.kind === 'criteria' && !ctx.step!.check && ctx.step!.criteria.some(isStatusCriterion)),
-    run: (i) => {
-      const { ctx, res } = i;
-      if (ctx.step) return unmetCriteria(i, isStatusCriterion);
-      const status = res.status;
-      if (is2xx(status)) return undefined;
-      if (status === 429) return { skip: 'throttled (429): the answer says nothing about the data' };
-      // An id in the body the server does not hold (an SBC of another tenant): its state.
-      if (ctx.stateUnknown && refusesOnlyReferences(ctx.operation, status, i.json)) return undefined;
-      const namesId = ctx.operation.parameters.some((p) => p.in === 'path');
-      if (status === 404 && namesId && (ctx.stateUnknown || ctx.targetKind === 'live')) return undefined;
-      if (status === 409 && ctx.stateUnknown && ctx.operation.responses['409']) return undefined;
-      return `a valid request was refused with ${status}`;
-    },
+  positive_data_acceptance: (i) => {
+    const { ctx, res } = i;
+    if (ctx.kind === 'criteria')
+      return !ctx.step!.check && ctx.step!.criteria.some(isStatusCriterion)
+        ? unmetCriteria(i, isStatusCriterion)
+        : null;
+    if (ctx.kind !== 'positive') return null;
+    const status = res.status;
+    if (is2xx(status)) return undefined;
+    if (status === 429) return { skip: 'throttled (429): the answer says nothing about the data' };
+    // An id in the body the server does not hold (an SBC of another tenant): its state.
+    if (ctx.stateUnknown && refusesOnlyReferences(ctx.operation, status, i.json)) return undefined;
+    const namesId = ctx.operation.parameters.some((p) => p.in === 'path');
+    if (status === 404 && namesId && (ctx.stateUnknown || ctx.targetKind === 'live')) return undefined;
+    if (status === 409 && ctx.stateUnknown && ctx.operation.responses['409']) return undefined;
+    return `a valid request was refused with ${status}`;
   },
 
-  negative_data_rejection: {
-    applies: ({ ctx }) => ctx.kind === 'negative',
-    run: ({ ctx, res, declared }) => {
-      const status = res.status;
-      const accepted = is2xx(status);
-      // Accepting a body that breaks only our own decision is what a stock ASP.NET server does
-      // (it ignores unknown members, enforces no format): a warning unless --strict.
-      const ours = ctx.evidence !== undefined && isLenient(ctx.evidence);
-      const lenient = accepted && ours && !ctx.strict;
-      const why = ours
-        ? `; the broken rule ${evidenceText(ctx.evidence!)}${lenient ? ', so this is a warning (--strict fails it)' : ''}`
-        : '';
-      const failure = accepted
-        ? `an invalid body was accepted with ${status}${why}`
-        : status < 400 || status >= 500
-          ? `an invalid body got ${status}; expected a 4xx the spec declares`
-          : !declared
-            ? `an invalid body got ${status}, which the spec does not declare (declared: ${declaredList(ctx.operation)})`
-            : undefined;
-      return failure === undefined ? undefined : { failure, lenient };
-    },
+  negative_data_rejection: ({ ctx, res, declared }) => {
+    if (ctx.kind !== 'negative') return null;
+    const status = res.status;
+    // Accepting a body that breaks only our own decision is what a stock ASP.NET server does
+    // (it ignores unknown members, enforces no format): a warning unless --strict.
+    const ours = ctx.evidence !== undefined && isLenient(ctx.evidence);
+    if (is2xx(status))
+      return {
+        failure: `an invalid body was accepted with ${status}${ours ? brokenRule(ctx.evidence!, ctx.strict) : ''}`,
+        lenient: ours && !ctx.strict,
+      };
+    if (status < 400 || status >= 500)
+      return `an invalid body got ${status}; expected a 4xx the spec declares`;
+    return declared
+      ? undefined
+      : `an invalid body got ${status}, which the spec does not declare (declared: ${declaredList(ctx.operation)})`;
   },
 
-  ignored_auth: {
-    applies: ({ ctx }) => ctx.kind === 'auth-none' || ctx.kind === 'auth-wrong',
-    run: ({ ctx, res }) =>
-      res.status === 401
+  ignored_auth: ({ ctx, res }) =>
+    ctx.kind !== 'auth-none' && ctx.kind !== 'auth-wrong'
+      ? null
+      : res.status === 401
         ? undefined
         : `a request ${ctx.kind === 'auth-none' ? 'without a token' : 'with a wrong token'} got ${res.status}; expected 401`,
-  },
 
   duplicate_refused: criteriaCheck('duplicate_refused'),
   already_converted: criteriaCheck('already_converted'),
@@ -233,7 +206,7 @@ export const CHECKS: Record<Exclude<CheckName, 'task_lifecycle'>, Check> = {
  * Without a response only not_a_server_error applies: nothing else has anything to look at.
  */
 export function applyChecks(ctx: CheckContext, exchange: Exchange, json?: unknown): CheckOutcome[] {
-  const outcome = (check: CheckName, finding: Finding): CheckOutcome => {
+  const outcome = (check: CheckName, finding: Exclude<Finding, null>): CheckOutcome => {
     if (typeof finding === 'object' && 'skip' in finding)
       return skipped(ctx.operation.operationId, check, ctx.caseName, finding.skip);
     const failure = typeof finding === 'object' ? finding.failure : finding;
@@ -252,17 +225,11 @@ export function applyChecks(ctx: CheckContext, exchange: Exchange, json?: unknow
   const res = exchange.response;
   if (!res)
     return [outcome('not_a_server_error', `no response: ${exchange.networkError ?? 'connection failed'}`)];
-  const input: CheckInput = {
-    ctx,
-    exchange,
-    res,
-    json,
-    declared: ctx.operation.responses[String(res.status)],
-  };
-  const out: CheckOutcome[] = [];
-  for (const [name, check] of Object.entries(CHECKS) as [CheckName, Check][])
-    if (check.applies(input)) out.push(outcome(name, check.run(input)));
-  return out;
+  const declared = ctx.operation.responses[String(res.status)];
+  return Object.entries(CHECKS).flatMap(([name, check]) => {
+    const finding = check({ ctx, exchange, res, json, declared });
+    return finding === null ? [] : [outcome(name as CheckName, finding)];
+  });
 }
 
 export function skipped(
@@ -274,13 +241,10 @@ export function skipped(
   return { operationId, check, verdict: 'skipped', caseName, reason };
 }
 
+const PRIMARY: Partial<Record<CaseKind, CheckName>> = {
+  positive: 'positive_data_acceptance',
+  negative: 'negative_data_rejection',
+  method: 'unsupported_method',
+};
 /** The check a case exists for, under which a skipped case is reported. */
-export function primaryCheck(kind: CaseKind): CheckName {
-  return kind === 'positive'
-    ? 'positive_data_acceptance'
-    : kind === 'negative'
-      ? 'negative_data_rejection'
-      : kind === 'method'
-        ? 'unsupported_method'
-        : 'ignored_auth';
-}
+export const primaryCheck = (kind: CaseKind): CheckName => PRIMARY[kind] ?? 'ignored_auth';

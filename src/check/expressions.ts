@@ -1,17 +1,7 @@
 // The Arazzo runtime expressions and success criteria that spec/workflows uses, evaluated against
 // the answers a workflow got so far.
+import { atPointer } from '../../scripts/spec-walk.mjs';
 import type { Criterion, ExpressionScope } from './types.js';
-
-/** The value at a JSON pointer (`/outputData/umpCustomerGuid`), or undefined. */
-export const pointer = (value: unknown, ptr: string): unknown =>
-  ptr
-    .split('/')
-    .slice(1)
-    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>(
-      (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
-      value,
-    );
 
 /** The runtime expressions the workflows use: $inputs.x, $steps.s.outputs.y, $statusCode, $response.body[#/ptr]. */
 export function evaluate(expression: unknown, scope: ExpressionScope): unknown {
@@ -20,9 +10,8 @@ export function evaluate(expression: unknown, scope: ExpressionScope): unknown {
   if (expression.startsWith('$inputs.')) return scope.inputs[expression.slice(8)];
   const step = /^\$steps\.([^.]+)\.outputs\.(.+)$/.exec(expression);
   if (step) return scope.steps[step[1]!]?.[step[2]!];
-  if (expression === '$response.body') return scope.body;
-  if (expression.startsWith('$response.body#')) return pointer(scope.body, expression.slice(15));
-  return undefined;
+  const body = /^\$response\.body(?:#(.*))?$/.exec(expression);
+  return body ? atPointer(scope.body, body[1] ?? '') : undefined;
 }
 
 const COMPARE: Record<string, (a: never, b: never) => boolean> = {
@@ -34,27 +23,26 @@ const COMPARE: Record<string, (a: never, b: never) => boolean> = {
   '<': (a, b) => a < b,
 };
 
-/** `$.details[0]` -> `/details/0`. */
-const jsonPathPointer = (path: string) =>
-  path
-    .slice(1)
-    .replace(/\[(\d+)\]/g, '.$1')
-    .split('.')
-    .join('/');
-
 function comparison(text: string, c: Criterion, scope: ExpressionScope): boolean {
-  const m = /^\s*(\S+)\s*(==|!=|>=|<=|>|<)\s*(.+?)\s*$/.exec(text);
-  if (!m) return false;
+  const [, lhs, op, rhs] = /^\s*(\S+)\s*(==|!=|>=|<=|>|<)\s*(.+?)\s*$/.exec(text) ?? [];
+  if (!lhs || !op || !rhs) return false;
+  // A jsonpath `$.details[0]` reads the context (the body by default) at `/details/0`.
   const left =
-    c.type === 'jsonpath' && m[1]!.startsWith('$.')
-      ? pointer(evaluate(c.context ?? '$response.body', scope), jsonPathPointer(m[1]!))
-      : evaluate(m[1], scope);
-  const literal = m[3]!.replace(/^'(.*)'$/, '$1');
+    c.type === 'jsonpath' && lhs.startsWith('$.')
+      ? atPointer(
+          evaluate(c.context ?? '$response.body', scope),
+          lhs
+            .slice(1)
+            .replace(/\[(\d+)\]/g, '.$1')
+            .split('.')
+            .join('/'),
+        )
+      : evaluate(lhs, scope);
+  const literal = rhs.replace(/^'(.*)'$/, '$1');
   const right = /^-?\d+$/.test(literal) ? Number(literal) : literal;
   // An ordering between a number and anything else (a missing status) does not hold.
-  if (!m[2]!.endsWith('=') || m[2] === '>=' || m[2] === '<=')
-    if (typeof left !== 'number' || typeof right !== 'number') return false;
-  return COMPARE[m[2]!]!(left as never, right as never);
+  if (op !== '==' && op !== '!=' && (typeof left !== 'number' || typeof right !== 'number')) return false;
+  return COMPARE[op]!(left as never, right as never);
 }
 
 /**

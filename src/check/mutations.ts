@@ -44,20 +44,26 @@ const FORMAT_BREAKERS: Record<string, string> = {
   uri: 'ct not a uri',
 };
 
-const PATTERN_BREAKERS = ['has space', 'a/b', 'dot.ted', '***', '-', '', '0', 'zz'];
-
-function patternBreaker(schema: Schema, pattern: string): string | undefined {
+/** The first candidate the schema's `pattern` accepts (`matches`) or refuses; undefined without a usable pattern. */
+function byPattern(schema: Schema, candidates: string[], matches: boolean): string | undefined {
+  if (typeof schema.pattern !== 'string') return undefined;
   let re: RegExp;
   try {
-    re = new RegExp(pattern, 'u');
+    re = new RegExp(schema.pattern, 'u');
   } catch {
     return undefined;
   }
+  return candidates.find((c) => re.test(c) === matches);
+}
+
+const PATTERN_BREAKERS = ['has space', 'a/b', 'dot.ted', '***', '-', '', '0', 'zz'];
+
+/** A string the pattern refuses, preferably one that breaks only the pattern (not the lengths). */
+function notMatching(schema: Schema): string | undefined {
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
-  const failing = PATTERN_BREAKERS.filter((c) => !re.test(c));
-  // Prefer a value that breaks only the pattern, so the case names one constraint.
-  return failing.find((c) => c.length >= min && c.length <= max) ?? failing[0];
+  const fits = PATTERN_BREAKERS.filter((c) => c.length >= min && c.length <= max);
+  return byPattern(schema, fits, false) ?? byPattern(schema, PATTERN_BREAKERS, false);
 }
 
 function setAt(base: unknown, path: string[], value: unknown, remove = false): unknown {
@@ -74,19 +80,6 @@ function setAt(base: unknown, path: string[], value: unknown, remove = false): u
 
 const pointer = (path: string[]) => (path.length ? `/${path.join('/')}` : '/');
 
-/** A member name the object's `propertyNames` accepts, so an extra member breaks one rule only. */
-function extraName(schema: Schema, preferred: string): string {
-  const names = resolve(schema.propertyNames);
-  if (typeof names.pattern !== 'string') return preferred;
-  let re: RegExp;
-  try {
-    re = new RegExp(names.pattern, 'u');
-  } catch {
-    return preferred;
-  }
-  return [preferred, 'CustomVar.Variable99', 'ct_extra', 'ct'].find((n) => re.test(n)) ?? preferred;
-}
-
 /**
  * Walks the request schema alongside a valid body and returns one violating body per constraint
  * (required, type, enum, format, pattern, minLength, maxLength, minimum, maximum, closed and typed
@@ -99,41 +92,32 @@ export function mutationsOf(schemaNode: unknown, base: unknown): Mutation[] {
   const walk = (node: unknown, value: unknown, path: string[], depth: number) => {
     if (depth > 8) return;
     const schema = resolve(node);
-    const at = pointer(path);
-    const push = (keyword: string, body: unknown, label = `${at} ${keyword}`) =>
+    const push = (keyword: string, body: unknown, label = `${pointer(path)} ${keyword}`) =>
       out.push({ label, keyword, evidence: evidenceOf(schema, keyword), body });
+    const breaks = (keyword: string, bad: unknown) =>
+      bad !== undefined && push(keyword, setAt(base, path, bad));
     const types = typesOf(schema);
-    if (types.length) {
-      const bad = wrongTypeValue(types);
-      if (bad !== undefined) push('type', setAt(base, path, bad));
+    if (types.length) breaks('type', wrongTypeValue(types));
+    if (Array.isArray(schema.enum) && schema.enum.length)
+      breaks('enum', typeof schema.enum[0] === 'string' ? 'CT_NOT_IN_ENUM' : 987654321);
+    if (types.includes('string') && (value === undefined || typeof value === 'string')) {
+      if (typeof schema.format === 'string') breaks('format', FORMAT_BREAKERS[schema.format]);
+      breaks('pattern', notMatching(schema));
+      const { minLength: min, maxLength: max } = schema;
+      const seed = (fallback: string) => (typeof value === 'string' && value.length ? value : fallback);
+      if (typeof min === 'number' && min > 0)
+        breaks(
+          'minLength',
+          seed('abcdefgh')
+            .padEnd(min, seed('abcdefgh'))
+            .slice(0, min - 1),
+        );
+      if (typeof max === 'number') breaks('maxLength', seed('a').padEnd(max + 1, seed('a').slice(-1)));
     }
-    if (Array.isArray(schema.enum) && schema.enum.length) {
-      push('enum', setAt(base, path, typeof schema.enum[0] === 'string' ? 'CT_NOT_IN_ENUM' : 987654321));
+    if (types.includes('integer') || types.includes('number')) {
+      if (typeof schema.minimum === 'number') breaks('minimum', schema.minimum - 1);
+      if (typeof schema.maximum === 'number') breaks('maximum', schema.maximum + 1);
     }
-    const isString = types.includes('string') && (value === undefined || typeof value === 'string');
-    if (isString && typeof schema.format === 'string' && FORMAT_BREAKERS[schema.format] !== undefined) {
-      push('format', setAt(base, path, FORMAT_BREAKERS[schema.format]));
-    }
-    if (isString && typeof schema.pattern === 'string') {
-      const bad = patternBreaker(schema, schema.pattern);
-      if (bad !== undefined) push('pattern', setAt(base, path, bad));
-    }
-    if (isString && typeof schema.minLength === 'number' && schema.minLength > 0) {
-      const seed = typeof value === 'string' && value.length ? value : 'abcdefgh';
-      push(
-        'minLength',
-        setAt(base, path, seed.padEnd(schema.minLength, seed).slice(0, schema.minLength - 1)),
-      );
-    }
-    if (isString && typeof schema.maxLength === 'number') {
-      const seed = typeof value === 'string' && value.length ? value : 'a';
-      push('maxLength', setAt(base, path, seed.padEnd(schema.maxLength + 1, seed.slice(-1))));
-    }
-    const isNumber = types.includes('integer') || types.includes('number');
-    if (isNumber && typeof schema.minimum === 'number')
-      push('minimum', setAt(base, path, schema.minimum - 1));
-    if (isNumber && typeof schema.maximum === 'number')
-      push('maximum', setAt(base, path, schema.maximum + 1));
 
     const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
     // An optional object the base body leaves out, with no required members: an empty one is
@@ -142,42 +126,37 @@ export function mutationsOf(schemaNode: unknown, base: unknown): Mutation[] {
       value === undefined && types.includes('object') && !(schema.required as unknown[] | undefined)?.length;
     if (!isObject && !emptyIsValid) return;
     const present = (isObject ? value : {}) as Record<string, unknown>;
-    for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : []) {
+    for (const name of Array.isArray(schema.required) ? (schema.required as string[]) : [])
       if (name in present)
         push(
           'required',
           setAt(base, [...path, name], undefined, true),
           `${pointer([...path, name])} required`,
         );
-    }
     // Only descend into objects the base body has; inventing whole sub-objects would break
     // more than one rule at a time.
-    if (isObject) {
-      const properties = (schema.properties ?? {}) as Record<string, unknown>;
-      for (const [name, child] of Object.entries(properties))
+    if (isObject)
+      for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, unknown>))
         walk(child, present[name], [...path, name], depth + 1);
-    }
     const names = resolve(schema.propertyNames);
-    if (typeof names.pattern === 'string') {
-      const bad = patternBreaker(names, names.pattern);
-      const extra = resolve(schema.additionalProperties);
-      const goodValue = typesOf(extra).includes('string') || !typesOf(extra).length ? 'x' : undefined;
-      if (bad && goodValue !== undefined) push('propertyNames', setAt(base, [...path, bad], goodValue));
-    }
+    const extraType = typesOf(resolve(schema.additionalProperties));
+    const badName = notMatching(names);
+    if (badName && (extraType.includes('string') || !extraType.length))
+      push('propertyNames', setAt(base, [...path, badName], 'x'));
+    // An extra member's name the object's `propertyNames` accepts, so it breaks one rule only.
+    const extraName = (preferred: string) =>
+      byPattern(names, [preferred, 'CustomVar.Variable99', 'ct_extra', 'ct'], true) ?? preferred;
     for (const keyword of ['additionalProperties', 'unevaluatedProperties'] as const) {
       const rule = schema[keyword];
-      if (rule === false) {
-        push(keyword, setAt(base, [...path, extraName(schema, 'ctUnexpectedField')], 'x'));
-      } else if (rule && typeof rule === 'object') {
-        const extra = resolve(rule);
-        const bad = typesOf(extra).length ? wrongTypeValue(typesOf(extra)) : undefined;
-        if (bad !== undefined)
-          push(
-            keyword,
-            setAt(base, [...path, extraName(schema, 'ctExtraField')], bad),
-            `${at} ${keyword} type`,
-          );
-      }
+      const ruleTypes = rule && typeof rule === 'object' ? typesOf(resolve(rule)) : [];
+      const bad = ruleTypes.length ? wrongTypeValue(ruleTypes) : undefined;
+      if (rule === false) push(keyword, setAt(base, [...path, extraName('ctUnexpectedField')], 'x'));
+      else if (bad !== undefined)
+        push(
+          keyword,
+          setAt(base, [...path, extraName('ctExtraField')], bad),
+          `${pointer(path)} ${keyword} type`,
+        );
     }
   };
   walk(schemaNode, base, [], 0);

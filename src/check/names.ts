@@ -5,13 +5,9 @@ import { resolve, schemaAt } from './mutations.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** `ct` and 6 [a-z0-9] from the bytes: 8 characters, so a suffix still fits the 15-character name rule. */
-export function prefixFrom(bytes: Uint8Array): string {
-  return 'ct' + [...bytes.subarray(0, 6)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
-}
-
-/** A random run prefix. */
-export const newRunPrefix = (): string => prefixFrom(randomBytes(6));
+/** A random run prefix: `ct` and 6 [a-z0-9], 8 characters, so a suffix still fits the 15-character name rule. */
+export const newRunPrefix = (): string =>
+  'ct' + [...randomBytes(6)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
 
 /**
  * The free-text name fields of a request body (top-level string properties called `...name`
@@ -44,8 +40,7 @@ export function renameBody(operation: OperationInfo, body: unknown, prefix: stri
 }
 
 export function namesIn(operation: OperationInfo, body: unknown): string[] {
-  if (!body || typeof body !== 'object') return [];
-  const record = body as Record<string, unknown>;
+  const record = (body ?? {}) as Record<string, unknown>;
   return nameFields(operation)
     .map((k) => record[k])
     .filter((v): v is string => typeof v === 'string');

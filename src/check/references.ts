@@ -48,8 +48,7 @@ const dotted = (key: string) =>
  * SBC of another tenant), which the schema cannot say. The data itself was not refused.
  */
 export function refusesOnlyReferences(op: OperationInfo, status: number, json: unknown): boolean {
-  if (status !== 400 || !json || typeof json !== 'object') return false;
-  const errors = (json as { errors?: unknown }).errors;
+  const errors = status === 400 ? (json as { errors?: unknown } | null | undefined)?.errors : undefined;
   if (!errors || typeof errors !== 'object') return false;
   const keys = Object.keys(errors);
   const refs = new Set(referenceMembers(op).map((r) => r.toLowerCase()));

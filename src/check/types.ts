@@ -36,16 +36,7 @@ export interface Criterion {
   type?: string;
 }
 
-/** A workflow step as the checks see it: its criteria, and where their expressions point. */
-export interface StepUnderCheck {
-  stepId: string;
-  criteria: Criterion[];
-  /** The values the runtime expressions read ($statusCode, $response.body, $inputs, $steps). */
-  scope: ExpressionScope;
-  /** The check the step's criteria stand for (the workflow's `x-check`), if any. */
-  check?: CheckName;
-}
-
+/** The values a workflow's runtime expressions read ($statusCode, $response.body, $inputs, $steps). */
 export interface ExpressionScope {
   inputs: Record<string, unknown>;
   steps: Record<string, Record<string, unknown>>;
@@ -69,8 +60,11 @@ export interface CheckContext {
    * already hold the names (409) without refusing valid data.
    */
   stateUnknown?: boolean;
-  /** `criteria` cases: the step whose success criteria are judged. */
-  step?: StepUnderCheck;
+  /**
+   * `criteria` cases: the step whose success criteria are judged, the values their expressions
+   * read, and the check they stand for (the workflow's `x-check`), if any.
+   */
+  step?: { stepId: string; criteria: Criterion[]; scope: ExpressionScope; check?: CheckName };
 }
 
 /**
