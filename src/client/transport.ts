@@ -9,7 +9,6 @@ import {
   isConnectionRefused,
   isRedirectish,
   linkSignal,
-  releaseWhenRead,
   type SignalLinks,
   RedirectError,
   ResponseTooLargeError,
@@ -141,7 +140,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     let waited = 0;
     const credential = init.headers.get('authorization');
     const done = (res: Response, failed: boolean, release: () => void): Response => {
-      const bounded = releaseWhenRead(boundedResponse(res, maxBytes, opId), release);
+      const bounded = boundedResponse(res, maxBytes, opId, release);
       if (credential || failed)
         sentWith.set(bounded, { credential, operationId: failed ? opId() : undefined });
       return bounded;
