@@ -3,8 +3,7 @@
 import { operations } from '../contract/index.js';
 import { joinUrl } from './http.js';
 import { oneLine } from './report-text.js';
-import type { CaseKind } from './types.js';
-import type { Exchange } from './types.js';
+import type { CaseKind, Exchange } from './types.js';
 
 /**
  * Share of the answers to requests with the token that must be 404 before the base URL, not the
@@ -67,16 +66,11 @@ export class SetupTally {
 
 /** What the base URL should look like, given the first segment every contract path starts with. */
 function rootHint(baseUrl: string): string {
-  const root = commonRoot();
+  const firsts = new Set(operations.map((o) => o.path.split('/')[1] ?? ''));
+  const root = firsts.size === 1 ? `/${[...firsts][0]}` : '';
   const base = new URL(baseUrl);
   const path = base.pathname.replace(/\/+$/, '');
   if (root && path.endsWith(root))
     return `the contract's paths already start with ${root}, so leave it out of --base-url (try ${base.origin}${path.slice(0, -root.length)})`;
   return `the contract's paths start with ${root || '/'} and are appended to --base-url`;
-}
-
-/** The first path segment every operation shares, e.g. `/api`, or '' when they share none. */
-function commonRoot(): string {
-  const firsts = new Set(operations.map((o) => o.path.split('/')[1] ?? ''));
-  return firsts.size === 1 ? `/${[...firsts][0]}` : '';
 }

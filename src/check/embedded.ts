@@ -64,36 +64,28 @@ export async function checkEmbedded(options: EmbeddedCheckOptions = {}): Promise
     throw err;
   };
   /** Starts one target, checks it and closes it whatever happens. */
-  const checkOn = async <S extends { url: string; close(): Promise<void> }>(
+  const checkOn = async (
     kind: 'mock' | 'sandbox',
-    start: () => Promise<S>,
-    token: (server: S) => string,
+    start: () => Promise<{ url: string; close(): Promise<void>; tokens?: string[] }>,
   ) => {
     signal?.throwIfAborted();
     const server = await start();
     try {
-      const target = { baseUrl: server.url, token: token(server), kind };
+      const token = kind === 'mock' ? MOCK_TOKEN : (server.tokens?.[0] ?? DEFAULT_SANDBOX_TOKEN);
+      const target = { baseUrl: server.url, token, kind };
       return await checkTarget({ ...checkOptions, ...(signal ? { signal } : {}), ...target });
     } finally {
       await server.close();
     }
   };
   const mock = withMock
-    ? checkOn(
-        'mock',
-        () => startPrismMock(signal ? { signal } : {}),
-        () => MOCK_TOKEN,
-      ).catch(unlessAborted)
+    ? checkOn('mock', () => startPrismMock(signal ? { signal } : {})).catch(unlessAborted)
     : undefined;
-  const sandbox = checkOn(
-    'sandbox',
-    () => startSandbox({ port: 0, taskDurationMs: 100 }),
-    (server) => server.tokens[0] ?? DEFAULT_SANDBOX_TOKEN,
-  ).catch(unlessAborted);
+  const sandbox = checkOn('sandbox', () => startSandbox({ port: 0, taskDurationMs: 100 })).catch(
+    unlessAborted,
+  );
+  // Both settle first, so that both servers are closed before a failure is thrown.
   const settled = await Promise.allSettled([mock, sandbox]);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled
-    .map((s) => (s as PromiseFulfilledResult<TargetReport | undefined>).value)
-    .filter((r): r is TargetReport => r !== undefined);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
 }

@@ -5,25 +5,15 @@
 import { loadSpec, type OperationInfo, type ValidationIssue } from '../contract/index.js';
 import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
 
-export type Evidence = 'vendor-example' | 'vendor-table' | 'sibling-page' | 'aspnet-default' | 'ours';
-
-const EVIDENCE: readonly Evidence[] = [
-  'vendor-example',
-  'vendor-table',
-  'sibling-page',
-  'aspnet-default',
-  'ours',
-];
-
-const isEvidence = (v: unknown): v is Evidence => EVIDENCE.includes(v as Evidence);
+const EVIDENCE = ['vendor-example', 'vendor-table', 'sibling-page', 'aspnet-default', 'ours'] as const;
+export type Evidence = (typeof EVIDENCE)[number];
 
 /** The evidence `keyword` of `schema` rests on; `vendor-table` unless its `x-evidence` says otherwise. */
 export function evidenceOf(schema: unknown, keyword: string): Evidence {
-  if (!schema || typeof schema !== 'object') return 'vendor-table';
-  const map = (schema as { 'x-evidence'?: unknown })['x-evidence'];
-  if (!map || typeof map !== 'object') return 'vendor-table';
-  const value = (map as Record<string, unknown>)[keyword];
-  return isEvidence(value) ? value : 'vendor-table';
+  const map =
+    schema && typeof schema === 'object' ? (schema as { 'x-evidence'?: unknown })['x-evidence'] : undefined;
+  const value = map && typeof map === 'object' ? (map as Record<string, unknown>)[keyword] : undefined;
+  return EVIDENCE.includes(value as Evidence) ? (value as Evidence) : 'vendor-table';
 }
 
 /**

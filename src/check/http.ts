@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
 import {
-  cappedChunks,
   connectionFailureText,
   errorCode,
   errorCodeOrText,
@@ -18,8 +18,6 @@ import type { Redactor } from '../internal/redact.js';
 import type { CheckRequest, CheckResponse, Exchange } from './types.js';
 import { errorText } from '../internal/error-text.js';
 
-const EXCERPT = 2000;
-
 /** The server could not be reached at all: a usage problem (exit 2), not a violation. */
 export class ConnectionError extends Error {
   override name = 'ConnectionError';
@@ -33,22 +31,32 @@ export interface RawResponse {
   truncated?: boolean;
 }
 
-/** How far a failed request got: no connection, connected but no answer, or an answer that broke off. */
-export type FailurePhase = 'connect' | 'response' | 'body';
-
 /**
- * Why a request got no complete response. `deadline` is the run's hard per-request limit (connect,
- * headers and body together), which an idle timer cannot give against a server that drips a byte a
- * second.
+ * Why a request got no complete response, and how far it got: no connection, connected but no
+ * answer, or an answer that broke off. The message says it in words a report can show: the user
+ * must tell a dead server from a broken one.
  */
 export class RequestFailure extends Error {
   override name = 'RequestFailure';
   constructor(
-    readonly phase: FailurePhase,
+    readonly phase: 'connect' | 'response' | 'body',
     readonly code: string,
     readonly deadlineMs?: number,
+    cause?: unknown,
   ) {
-    super(code);
+    super(
+      code === 'deadline'
+        ? `no complete response within ${deadlineMs} ms`
+        : phase === 'body'
+          ? `the server closed the connection mid-response (${code})`
+          : phase === 'response'
+            ? `the server closed the connection before answering (${code})`
+            : // The code alone ("ECONNREFUSED"), as a report cell: the setup message says what to check.
+              isCertificateError(cause)
+              ? connectionFailureText(cause)
+              : code,
+      { cause },
+    );
   }
 }
 
@@ -69,133 +77,108 @@ export interface HttpTarget {
   observe?: ExchangeObserver;
 }
 
-/**
- * A transport over an injected fetch (tests, proxies), with the same hard deadline and byte cap as
- * the default one: the body is read chunk by chunk and counted, never with res.text().
- */
-export function fetchTransport(f: typeof fetch): Transport {
-  return async (url, init) => {
-    const controller = new AbortController();
-    // Raced against every await, so that a fetch which ignores its signal cannot outlive the deadline.
-    let expire!: () => void;
-    const expired = new Promise<never>((_, reject) => {
-      expire = () => reject(new Error('deadline'));
-    });
-    expired.catch(() => undefined);
-    const timer = setTimeout(() => {
-      controller.abort();
-      expire();
-    }, init.timeoutMs);
-    let phase: FailurePhase = 'connect';
-    try {
-      const res = await Promise.race([
-        f(url, {
-          method: init.method,
-          headers: init.headers,
-          ...(init.body !== undefined ? { body: init.body } : {}),
-          signal: controller.signal,
-          // Never followed: a 3xx is an answer to check, and another origin gets nothing (the
-          // token would go with it). The default transport, node:http, follows none either.
-          redirect: 'manual',
-        }),
-        expired,
-      ]);
-      phase = 'body';
-      const body = await Promise.race([
-        readCapped(res, MAX_RESPONSE_BYTES, { signal: controller.signal }),
-        expired,
-      ]);
-      return {
-        status: res.status,
-        headers: Object.fromEntries([...res.headers]),
-        text: new TextDecoder().decode(body.bytes),
-        ...(body.truncated ? { truncated: true } : {}),
-      };
-    } catch (err) {
-      if (controller.signal.aborted) throw new RequestFailure(phase, 'deadline', init.timeoutMs);
-      throw new RequestFailure(phase, errorCodeOrText(err));
-    } finally {
-      clearTimeout(timer);
-      // Stops a stream that is still coming (past the deadline).
-      controller.abort();
-    }
-  };
+/** `work`, or a rejection with the signal's reason as soon as it aborts, whichever comes first. */
+export function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
-const flatHeaders = (h: IncomingHttpHeaders) =>
-  Object.fromEntries(
-    Object.entries(h).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : (v ?? '')]),
-  );
+/** What a transport opened: the answer's status and headers, its body still to read. */
+type Opened = Pick<RawResponse, 'status' | 'headers'> & { body: ReadableStream<Uint8Array> | null };
+
+/**
+ * The one bounded exchange under both transports: one hard deadline (AbortSignal.timeout, as the
+ * client's) for connect, headers and body together, which an idle timer cannot give against a
+ * server that drips a byte a second; the body read up to MAX_RESPONSE_BYTES (then `truncated`: a
+ * cut body fails the JSON and schema checks like any broken one); every failure a RequestFailure.
+ * `open` calls `connected()` once the server is reached.
+ */
+async function bounded(
+  timeoutMs: number,
+  open: (signal: AbortSignal, connected: () => void) => Promise<Opened>,
+): Promise<RawResponse> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let phase: RequestFailure['phase'] = 'connect';
+  try {
+    const connected = () => (phase = 'response');
+    // Raced, so that a fetch which ignores its signal cannot outlive the deadline.
+    const res = await untilAborted(signal, open(signal, connected));
+    phase = 'body';
+    const body = await readCapped(res, MAX_RESPONSE_BYTES, { signal });
+    return {
+      status: res.status,
+      headers: res.headers,
+      text: new TextDecoder().decode(body.bytes),
+      ...(body.truncated ? { truncated: true } : {}),
+    };
+  } catch (err) {
+    if (signal.aborted) throw new RequestFailure(phase, 'deadline', timeoutMs);
+    throw new RequestFailure(phase, errorCodeOrText(err), undefined, err);
+  }
+}
+
+/** A transport over an injected fetch (tests, proxies). */
+export const fetchTransport =
+  (f: typeof fetch): Transport =>
+  (url, init) =>
+    bounded(init.timeoutMs, async (signal) => {
+      const res = await f(url, {
+        method: init.method,
+        headers: init.headers,
+        body: init.body ?? null,
+        signal,
+        // Never followed: a 3xx is an answer to check, and another origin gets nothing (the token
+        // would go with it). node:http follows none either.
+        redirect: 'manual',
+      });
+      return { status: res.status, headers: Object.fromEntries(res.headers), body: res.body };
+    });
 
 /**
  * The default transport: node:http rather than fetch, because fetch refuses the ports the Fetch
- * standard calls bad (9, 6000, ...) and a server under test may listen on any of them. One timer
- * per request bounds connect, headers and body together; the socket's own timeout is only idle time.
+ * standard calls bad (9, 6000, ...) and a server under test may listen on any of them.
  */
 export function nodeTransport(): Transport & { close(): void } {
   const agents = {
     http: new HttpAgent({ keepAlive: true, maxSockets: 16 }),
     https: new HttpsAgent({ keepAlive: true, maxSockets: 16 }),
   };
-  const transport = (url: string, init: Parameters<Transport>[1]) =>
-    new Promise<RawResponse>((resolvePromise, reject) => {
-      const secure = url.startsWith('https:');
-      let phase: FailurePhase = 'connect';
-      let settled = false;
-      const fail = (code: string, deadlineMs?: number) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(new RequestFailure(phase, code, deadlineMs));
-      };
-      const req = (secure ? httpsRequest : httpRequest)(url, {
-        method: init.method,
-        headers: {
-          ...init.headers,
-          ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}),
-        },
-        agent: secure ? agents.https : agents.http,
-      });
-      const timer = setTimeout(() => {
-        fail('deadline', init.timeoutMs);
-        req.destroy();
-      }, init.timeoutMs);
-      req.on('socket', (socket) => {
-        // A reused keep-alive socket is already connected. Over TLS, a bad certificate is still
-        // "cannot reach", so the server counts as reached only after the handshake.
-        if (req.reusedSocket) phase = 'response';
-        else socket.once(secure ? 'secureConnect' : 'connect', () => (phase = 'response'));
-      });
-      req.on('error', (e) => fail(errorCodeOrText(e)));
-      req.on('response', (res) => {
-        phase = 'body';
-        const body = cappedChunks(MAX_RESPONSE_BYTES);
-        const done = (truncated: boolean) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolvePromise({
-            status: res.statusCode ?? 0,
-            headers: flatHeaders(res.headers),
-            text: new TextDecoder().decode(body.bytes()),
-            ...(truncated ? { truncated } : {}),
+  const transport: Transport = (url, init) =>
+    bounded(
+      init.timeoutMs,
+      (signal, connected) =>
+        new Promise<Opened>((resolve, reject) => {
+          const secure = url.startsWith('https:');
+          const req = (secure ? httpsRequest : httpRequest)(url, {
+            method: init.method,
+            headers: init.headers,
+            agent: secure ? agents.https : agents.http,
+            signal,
           });
-        };
-        res.on('data', (c: Buffer) => {
-          // A server under test may answer without end; what is kept is bounded, and a cut body
-          // fails the JSON and schema checks like any other broken body.
-          if (!body.add(c)) {
-            done(true);
-            res.destroy();
-          }
-        });
-        res.on('error', (e) => fail(errorCodeOrText(e)));
-        res.on('end', () => done(false));
-        // 'aborted' alone, without 'end': the server closed the connection mid-body.
-        res.on('close', () => (res.complete ? done(false) : fail('ECONNRESET')));
-      });
-      req.end(init.body);
-    });
+          req.on('socket', (socket) => {
+            // A reused keep-alive socket is already connected. Over TLS, a bad certificate is still
+            // "cannot reach", so the server counts as reached only after the handshake.
+            if (req.reusedSocket) connected();
+            else socket.once(secure ? 'secureConnect' : 'connect', connected);
+          });
+          req.on('error', reject);
+          req.on('response', (res) =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: Object.fromEntries(
+                Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+              ),
+              body: Readable.toWeb(res) as ReadableStream<Uint8Array>,
+            }),
+          );
+          req.end(init.body);
+        }),
+    );
   return Object.assign(transport, {
     close() {
       agents.http.destroy();
@@ -217,115 +200,92 @@ export const MAX_PARSED_BYTES = 1024 * 1024;
 /** A token no server can have issued: `ct-wrong-` and random hex. */
 export const wrongToken = () => `ct-wrong-${randomBytes(8).toString('hex')}`;
 
-export function joinUrl(baseUrl: string, path: string): string {
-  return baseUrl.replace(/\/+$/, '') + path;
-}
+export const joinUrl = (baseUrl: string, path: string): string => baseUrl.replace(/\/+$/, '') + path;
 
-/** What went wrong, in words a report can show: the user must tell a dead server from a broken one. */
+/** What went wrong, in words a report can show: a network failure says what to check. */
 export function failureText(err: unknown): string {
-  if (err instanceof RequestFailure) {
-    if (err.code === 'deadline') return `no complete response within ${err.deadlineMs} ms`;
-    if (err.phase === 'body') return `the server closed the connection mid-response (${err.code})`;
-    if (err.phase === 'response') return `the server closed the connection before answering (${err.code})`;
-    // The code alone ("ECONNREFUSED"), as a report cell: the setup message says what to check.
-    return isCertificateError(err) ? connectionFailureText(err) : err.code;
-  }
-  // A network failure says what to check; any other error (a refusal the caller threw) is its message.
+  if (err instanceof RequestFailure) return err.message;
+  // Any other error (a refusal the caller threw) is its message.
   return errorCode(err) ? connectionFailureText(err) : errorText(err);
-}
-
-export function unreachableMessage(baseUrl: string, err: unknown): string {
-  const code = err instanceof RequestFailure ? { code: err.code } : err;
-  if (isCertificateError(code)) return `cannot check ${baseUrl}: ${failureText(err)}.`;
-  return `cannot reach ${baseUrl} (${failureText(err)}): is the server running, and is the URL right?`;
 }
 
 /** One exchange as a report keeps it, and the parsed body for the caller to use and drop. */
 export interface Sent {
   exchange: Exchange;
-  /**
-   * The parsed JSON body (or a short text/plain body's text), or undefined; never stored, so that
-   * memory stays bounded.
-   */
+  /** The parsed JSON body (or a short text/plain body's text); never stored, so memory stays bounded. */
   json: unknown;
 }
 
 /** A body excerpt for reports; the text is already redacted, so the cut cannot split the token. */
 export const excerptOf = (text: string, truncated = false): string =>
-  excerpt(text, EXCERPT, { sayLength: true, ...(truncated ? { truncatedAt: MAX_RESPONSE_BYTES } : {}) });
+  excerpt(text, 2000, { sayLength: true, ...(truncated ? { truncatedAt: MAX_RESPONSE_BYTES } : {}) });
 
 /**
  * The request as a report keeps it, redacted like the answer: a path or body may carry an id the
  * server chose (a task id it answered, say), and a hostile server can make that id its caller's
  * token. Untouched (the same object) in the common case where the token appears nowhere.
  */
-function shown(target: HttpTarget, request: CheckRequest): CheckRequest {
+function shown(target: HttpTarget, request: CheckRequest, text: string | undefined): CheckRequest {
   const path = target.redact(request.path);
-  if (request.body === undefined) return path === request.path ? request : { ...request, path };
-  const text = JSON.stringify(request.body);
-  const redacted = target.redact(text);
+  const redacted = text === undefined ? undefined : target.redact(text);
   if (path === request.path && redacted === text) return request;
-  let body: unknown = redacted;
+  if (redacted === undefined || redacted === text) return { ...request, path };
   try {
-    body = JSON.parse(redacted);
+    return { ...request, path, body: JSON.parse(redacted) };
   } catch {
     // The replacement broke the JSON (a token with quotes in it): the report shows the text.
+    return { ...request, path, body: redacted };
   }
-  return { ...request, path, body };
 }
 
 export async function send(target: HttpTarget, request: CheckRequest, badToken: string): Promise<Sent> {
   const headers: Record<string, string> = { accept: ACCEPT_JSON };
-  if (request.auth === 'token') headers.authorization = `Bearer ${target.token}`;
-  if (request.auth === 'wrong') headers.authorization = `Bearer ${badToken}`;
-  let body: string | undefined;
-  if (request.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(request.body);
-  }
+  if (request.auth !== 'none')
+    headers.authorization = `Bearer ${request.auth === 'token' ? target.token : badToken}`;
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const url = joinUrl(target.baseUrl, request.path);
   const started = performance.now();
   const startedAt = Date.now();
-  const url = joinUrl(target.baseUrl, request.path);
-  // What an observer (a HAR recorder) gets: the request as sent, redacted like everything kept.
-  const observed = () => ({
-    request: {
-      method: request.method,
-      url: target.redact(url),
-      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, target.redact(v)])),
-      ...(body !== undefined ? { body: target.redact(body) } : {}),
-    },
-    timings: { startedAt, totalMs: Math.round(performance.now() - started) },
-  });
-  let res: RawResponse;
+  let res: RawResponse | undefined;
+  let networkError: string | undefined;
   try {
-    res = await target.transport(url, {
-      method: request.method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      timeoutMs: target.timeoutMs,
-    });
+    res = await target.transport(url, { method: request.method, headers, body, timeoutMs: target.timeoutMs });
   } catch (err) {
-    const networkError = failureText(err);
-    if (target.observe) notify(target.observe, { ...observed(), error: target.redact(networkError) });
-    return { exchange: { request: shown(target, request), networkError }, json: undefined };
+    networkError = failureText(err);
   }
   const elapsedMs = Math.round(performance.now() - started);
-  const { response, json } = parsedResponse(res, elapsedMs, target.redact);
+  const parsed = res && parsedResponse(res, elapsedMs, target.redact);
+  // What an observer (a HAR recorder) gets: the exchange as sent and answered, redacted like all kept.
   if (target.observe) {
-    const seen = observed();
+    const redacted = Object.entries(headers).map(([k, v]) => [k, target.redact(v)]);
     notify(target.observe, {
-      ...seen,
-      response: {
-        status: res.status,
-        headers: response.headers,
-        body: target.redact(res.text),
-        ...(res.truncated ? { truncated: true } : {}),
+      request: {
+        method: request.method,
+        url: target.redact(url),
+        headers: Object.fromEntries(redacted),
+        ...(body !== undefined ? { body: target.redact(body) } : {}),
       },
+      ...(res && parsed
+        ? {
+            response: {
+              status: res.status,
+              headers: parsed.response.headers,
+              body: target.redact(res.text),
+              ...(res.truncated ? { truncated: true } : {}),
+            },
+          }
+        : { error: target.redact(networkError ?? '') }),
       // The transport reads the body whole: headers and body arrive together as far as it can tell.
-      timings: { ...seen.timings, headersMs: elapsedMs },
+      timings: {
+        startedAt,
+        totalMs: Math.round(performance.now() - started),
+        ...(res ? { headersMs: elapsedMs } : {}),
+      },
     });
   }
-  return { exchange: { request: shown(target, request), response }, json };
+  const answer = parsed ? { response: parsed.response } : { networkError };
+  return { exchange: { request: shown(target, request, body), ...answer }, json: parsed?.json };
 }
 
 /**
@@ -340,9 +300,9 @@ export function parsedResponse(
   let json: unknown;
   let isJson = false;
   const bytes = Buffer.byteLength(res.text);
-  if (bytes > MAX_PARSED_BYTES || res.truncated) {
-    // Not parsed: see MAX_PARSED_BYTES. The schema check says so instead of validating.
-  } else {
+  // Not parsed: see MAX_PARSED_BYTES. The schema check says so instead of validating.
+  const unparsed = bytes > MAX_PARSED_BYTES || res.truncated;
+  if (!unparsed) {
     const body = readAnswerBody(res.text, res.headers['content-type']);
     // Not JSON: content_type_conformance and response_schema_conformance say so. A short text/plain
     // string is the value, so a workflow can follow the task it names.
@@ -357,7 +317,7 @@ export function parsedResponse(
     ),
     bodyExcerpt: excerptOf(redact(res.text), res.truncated),
     isJson,
-    ...(bytes > MAX_PARSED_BYTES || res.truncated ? { unparsedBytes: bytes } : {}),
+    ...(unparsed ? { unparsedBytes: bytes } : {}),
     elapsedMs,
   };
   return { response, json };
@@ -376,7 +336,13 @@ export async function assertReachable(target: HttpTarget): Promise<void> {
     });
   } catch (err) {
     if (err instanceof RequestFailure && err.phase !== 'connect') return;
-    throw new ConnectionError(unreachableMessage(target.baseUrl, err), { cause: err });
+    const why = failureText(err);
+    throw new ConnectionError(
+      isCertificateError(err)
+        ? `cannot check ${target.baseUrl}: ${why}.`
+        : `cannot reach ${target.baseUrl} (${why}): is the server running, and is the URL right?`,
+      { cause: err },
+    );
   }
 }
 
@@ -386,14 +352,10 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function curlFor(baseUrl: string, request: CheckRequest): string {
   const parts = ['curl', '-i', '-X', request.method, shellQuote(joinUrl(baseUrl, request.path))];
   if (request.auth === 'token') parts.push('-H', '"Authorization: Bearer $LIVE_PLATFORM_TOKEN"');
-  if (request.auth === 'wrong') parts.push('-H', shellQuote('Authorization: Bearer not-a-valid-token'));
+  if (request.auth === 'wrong') parts.push('-H', "'Authorization: Bearer not-a-valid-token'");
   if (request.body !== undefined) {
-    parts.push(
-      '-H',
-      shellQuote('Content-Type: application/json'),
-      '--data-raw',
-      shellQuote(JSON.stringify(request.body)),
-    );
+    const data = shellQuote(JSON.stringify(request.body));
+    parts.push('-H', "'Content-Type: application/json'", '--data-raw', data);
   }
   return parts.join(' ');
 }

@@ -5,9 +5,9 @@
 import { BUSY_FLOOR_MS, nextAskWait } from '../internal/timers.js';
 
 /** The first wait after a task was started: sandbox tasks end in about 100 ms. */
-export const FIRST_POLL_MS = 50;
+const FIRST_POLL_MS = 50;
 /** Confirming a terminal status needs no long wait. */
-export const CONFIRM_POLL_MS = 200;
+const CONFIRM_POLL_MS = 200;
 
 export interface PollAnswer {
   /** The poll interval: the cap of the backoff, and the least wait after a busy answer. */
@@ -20,24 +20,17 @@ export interface PollAnswer {
   retryAfterMs?: number;
   /** Time left before the task deadline. */
   remainingMs: number;
-  /** How long the task has been followed; a running task is polled at least this share of it apart. */
+  /** How long the task has been followed; a running task is polled at least a tenth of it apart. */
   elapsedMs?: number;
 }
 
 /**
- * A running task is polled at least a tenth of its age apart, whatever the interval: a task that
- * ends in 100 ms is still confirmed at the sandbox's 20 ms pace, and one that never ends gets a few
- * dozen polls before its deadline, not one per interval (3 400 requests in a 15 s sandbox run).
- */
-export const RUNNING_AGE_SHARE = 0.1;
-
-/**
  * The wait before the next poll, or undefined when it would end after the deadline, so that the
  * caller stops instead of sleeping past it. A running task is polled with a doubling wait from
- * FIRST_POLL_MS up to the interval, or a tenth of its age when that is longer. A busy answer waits
- * at least the whole interval, and never less than BUSY_FLOOR_MS (a 20 ms sandbox interval
- * included), whatever Retry-After says (`Retry-After: 0` in a loop gets a poll per interval, not
- * thousands), longer when Retry-After asks for more.
+ * FIRST_POLL_MS up to the interval, or a tenth of its age when that is longer: a task that never
+ * ends gets a few dozen polls before its deadline, not one per interval (3 400 in a 15 s sandbox
+ * run). A busy answer waits the whole interval, never less than BUSY_FLOOR_MS, whatever
+ * Retry-After says (`Retry-After: 0` in a loop gets a poll per interval), longer if it asks for more.
  */
 export function nextPollGap(a: PollAnswer): number | undefined {
   const first = Math.min(FIRST_POLL_MS, a.intervalMs);
@@ -51,7 +44,7 @@ export function nextPollGap(a: PollAnswer): number | undefined {
           : Math.max(
               Math.min(Math.max(a.previousMs * 2, first), a.intervalMs),
               // Never so long that the last poll before the deadline is lost to it.
-              Math.min(Math.round((a.elapsedMs ?? 0) * RUNNING_AGE_SHARE), a.remainingMs - a.intervalMs),
+              Math.min(Math.round((a.elapsedMs ?? 0) / 10), a.remainingMs - a.intervalMs),
             );
   return gap < a.remainingMs ? gap : undefined;
 }

@@ -1,7 +1,7 @@
 import { curlFor } from './http.js';
 import { generatedSection } from './fuzz/report.js';
-import { cellFor, cellsOf, counts, isConformant, rowsOf, type Cell } from './summary.js';
-import type { CheckOutcome, CreatedEntity, TargetReport } from './types.js';
+import { counts, tableOf, type Cell } from './summary.js';
+import type { CheckOutcome, CreatedEntity, TargetReport, Verdict } from './types.js';
 
 export interface TextReportOptions {
   /** Targets that were not checked, each with the line that says why (`live: not configured …`). */
@@ -9,8 +9,6 @@ export interface TextReportOptions {
   /** How many failures to detail; the JUnit and JSON reports hold all of them. */
   maxFailures?: number;
 }
-
-const EXCERPT = 300;
 
 function cellText(cell: Cell | undefined): string {
   if (!cell) return '-';
@@ -21,31 +19,25 @@ function cellText(cell: Cell | undefined): string {
 }
 
 /** Whitespace folded to single spaces, cut at `max` characters with an ellipsis. */
-export const oneLine = (s: string, max = EXCERPT) => {
+export const oneLine = (s: string, max = 300) => {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 };
 
-function failureText(report: TargetReport, o: CheckOutcome): string {
-  const lines = [
-    `✗ [${report.target.name}] ${o.operationId} › ${o.check} — ${o.caseName}`,
-    `    why:       ${o.reason ?? ''}`,
-  ];
+/** The request and the answer behind an outcome, and the curl that repeats it (the text and JUnit reports). */
+export function exchangeLines(url: string, o: CheckOutcome, max?: number): string[] {
   const ex = o.exchange;
-  if (ex) {
-    const body = ex.request.body === undefined ? '' : `  ${oneLine(JSON.stringify(ex.request.body))}`;
-    const auth =
-      ex.request.auth === 'token' ? '' : ex.request.auth === 'none' ? '  (no token)' : '  (wrong token)';
-    lines.push(`    request:   ${ex.request.method} ${ex.request.path}${auth}${body}`);
-    if (ex.response) {
-      const r = ex.response;
-      lines.push(
-        `    response:  ${r.status} ${r.contentType || '(no content-type)'} in ${r.elapsedMs} ms  ${oneLine(r.bodyExcerpt)}`,
-      );
-    } else lines.push(`    response:  none (${ex.networkError ?? 'connection failed'})`);
-    lines.push(`    reproduce: ${curlFor(report.target.url, ex.request)}`);
-  }
-  return lines.join('\n');
+  if (!ex) return [];
+  const body = ex.request.body === undefined ? '' : `  ${oneLine(JSON.stringify(ex.request.body), max)}`;
+  const auth = { token: '', none: '  (no token)', wrong: '  (wrong token)' }[ex.request.auth];
+  const r = ex.response;
+  return [
+    `request:   ${ex.request.method} ${ex.request.path}${auth}${body}`,
+    r
+      ? `response:  ${r.status} ${r.contentType || '(no content-type)'} in ${r.elapsedMs} ms  ${oneLine(r.bodyExcerpt, max)}`
+      : `response:  none (${ex.networkError ?? 'connection failed'})`,
+    `reproduce: ${curlFor(url, ex.request)}`,
+  ];
 }
 
 /** What each write that was answered 2xx left behind: against a tenant, the clean-up list. */
@@ -57,35 +49,35 @@ const RESULT_TEXT: Record<NonNullable<CreatedEntity['result']>, string> = {
 };
 
 function createdSection(r: TargetReport): string[] {
-  if (!r.created.length) return [];
   const line = (c: CreatedEntity) =>
     `  ${c.operationId}: ${c.names.join(', ') || '(no name)'}${c.id ? ` -> ${c.id}` : ''}`;
   const made = r.created.filter((c) => (c.result ?? 'created') === 'created');
   const rest = r.created.filter((c) => (c.result ?? 'created') !== 'created');
-  const out: string[] = [];
-  if (made.length) {
-    out.push('', `Created on ${r.target.name} (run prefix ${r.runPrefix}):`);
-    for (const c of made) out.push(line(c));
-  }
-  if (rest.length) {
-    out.push('', `Writes on ${r.target.name} that created nothing, or perhaps something:`);
-    for (const c of rest) out.push(`${line(c)} (${RESULT_TEXT[c.result!]})`);
-  }
-  return out;
+  return [
+    ...(made.length
+      ? ['', `Created on ${r.target.name} (run prefix ${r.runPrefix}):`, ...made.map(line)]
+      : []),
+    ...(rest.length
+      ? [
+          '',
+          `Writes on ${r.target.name} that created nothing, or perhaps something:`,
+          ...rest.map((c) => `${line(c)} (${RESULT_TEXT[c.result!]})`),
+        ]
+      : []),
+  ];
 }
+
+/** Every outcome of one verdict, with its target. */
+const withVerdict = (reports: TargetReport[], verdict: Verdict) =>
+  reports.flatMap((r) => r.outcomes.filter((o) => o.verdict === verdict).map((o) => ({ r, o })));
 
 /** The side-by-side table (rows operation × check, a column per target), then skips, failures, creations. */
 export function renderText(reports: TargetReport[], options: TextReportOptions = {}): string {
   // A setup mistake comes first: the rest of the report means nothing until it is fixed.
   const setupLines = reports.filter((r) => r.setupProblem).map((r) => `${r.target.name}: ${r.setupProblem}`);
-  const rows = rowsOf(reports);
-  const cells = reports.map(cellsOf);
+  const { rows, cells } = tableOf(reports);
   const header = ['operation', 'check', ...reports.map((r) => r.target.name)];
-  const body = rows.map((row) => [
-    row.operationId,
-    row.check,
-    ...cells.map((c) => cellText(cellFor(c, row))),
-  ]);
+  const body = rows.map((row, i) => [row.operationId, row.check, ...cells.map((c) => cellText(c[i]))]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const fmt = (cols: string[]) =>
     cols
@@ -94,16 +86,13 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
       .trimEnd();
   const out: string[] = setupLines.length ? [...setupLines, ''] : [];
   if (rows.length) out.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '');
-  for (const line of options.notConfigured ?? []) out.push(line);
+  out.push(...(options.notConfigured ?? []));
 
   // One line per reason, naming the operations it covers, so that a skip is visible but brief.
   const skips = new Map<string, Set<string>>();
-  for (const r of reports) {
-    for (const o of r.outcomes) {
-      if (o.verdict !== 'skipped') continue;
-      const k = `[${r.target.name}] ${o.check}: ${o.reason ?? ''}`;
-      skips.set(k, (skips.get(k) ?? new Set()).add(o.operationId));
-    }
+  for (const { r, o } of withVerdict(reports, 'skipped')) {
+    const k = `[${r.target.name}] ${o.check}: ${o.reason ?? ''}`;
+    skips.set(k, (skips.get(k) ?? new Set()).add(o.operationId));
   }
   if (skips.size) {
     out.push('', 'Skipped (not a violation; the reason says what would run it):');
@@ -111,9 +100,7 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
   }
 
   // Warnings: one line each, since the request is the case's name and nothing here is a defect.
-  const warnings = reports.flatMap((r) =>
-    r.outcomes.filter((o) => o.verdict === 'lenient').map((o) => ({ r, o })),
-  );
+  const warnings = withVerdict(reports, 'lenient');
   if (warnings.length) {
     out.push(
       '',
@@ -126,20 +113,21 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
       );
   }
 
-  const failures = reports.flatMap((r) =>
-    r.outcomes.filter((o) => o.verdict === 'failed').map((o) => ({ r, o })),
-  );
+  const failures = withVerdict(reports, 'failed');
   if (failures.length) {
     const max = options.maxFailures ?? 40;
     out.push('', `Failures (${failures.length}):`);
-    for (const { r, o } of failures.slice(0, max)) out.push(failureText(r, o));
+    for (const { r, o } of failures.slice(0, max))
+      out.push(
+        `✗ [${r.target.name}] ${o.operationId} › ${o.check} — ${o.caseName}`,
+        `    why:       ${o.reason ?? ''}`,
+        ...exchangeLines(r.target.url, o).map((line) => `    ${line}`),
+      );
     if (failures.length > max)
       out.push(`  … and ${failures.length - max} more in the JUnit and JSON reports (--junit, --json).`);
   }
 
-  out.push(...generatedSection(reports));
-
-  for (const r of reports) out.push(...createdSection(r));
+  out.push(...generatedSection(reports), ...reports.flatMap(createdSection));
 
   if (out.length && out[out.length - 1] !== '') out.push('');
   for (const r of reports) {
@@ -147,7 +135,7 @@ export function renderText(reports: TargetReport[], options: TextReportOptions =
     // A refused token fails every check; that says nothing about the server, so no verdict is given.
     const verdict = r.setupProblem
       ? 'not judged, a setup problem'
-      : !isConformant(r)
+      : c.failed
         ? 'NOT conformant'
         : r.incomplete
           ? 'no failure in what ran (incomplete)'

@@ -8,12 +8,13 @@ import {
   fetchTransport,
   nodeTransport,
   send,
+  untilAborted,
   wrongToken,
   type HttpTarget,
   type Sent,
 } from './http.js';
 import { createdBy, newRunPrefix, renameBody } from './names.js';
-import { PhaseStopped, phaseSignal, untilStopped } from './stop.js';
+import { PhaseStopped, phaseSignal } from './stop.js';
 import { normalizeBaseUrl } from '../internal/base-url.js';
 import type { ExchangeObserver } from '../internal/exchange.js';
 import { redactor } from '../internal/redact.js';
@@ -102,12 +103,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_PHASE_TIMEOUT_MS = { live: 1_800_000, embedded: 300_000 } as const;
 
 /** Runs `work` on every item, `size` at a time, and takes no new item once `signal` aborted. */
-async function pool<T>(
-  items: T[],
-  size: number,
-  signal: AbortSignal,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
+async function pool<T>(items: T[], size: number, signal: AbortSignal, work: (item: T) => Promise<void>) {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !signal.aborted) await work(items[next++]!);
@@ -115,24 +111,14 @@ async function pool<T>(
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
-/** Waits for every promise; a PhaseStopped is the expected end of a stopped phase, anything else is thrown. */
-async function settle(promises: Promise<unknown>[]): Promise<void> {
-  for (const s of await Promise.allSettled(promises))
-    if (s.status === 'rejected' && !(s.reason instanceof PhaseStopped)) throw s.reason;
-}
-
 function skipReason(c: CheckCase, kind: TargetKind, writesAllowed: boolean): string | undefined {
-  if (c.writes && !writesAllowed) {
+  if (c.writes && !writesAllowed)
     return `not sent: ${c.request.method} ${c.operation.path} may write, and this server was not started by the checker; pass --allow-writes to send it`;
-  }
   // A stock ASP.NET server accepts such a body and acts on it: even --allow-writes does not risk that.
-  if (c.writes && kind === 'live' && c.evidence && isLenient(c.evidence)) {
+  if (c.writes && kind === 'live' && c.evidence && isLenient(c.evidence))
     return `not sent: the broken rule is our own decision, so a conforming server may accept the body and ${c.request.method} ${c.operation.path} would write`;
-  }
-  if (c.kind === 'auth-wrong' && kind === 'mock') {
+  if (c.kind === 'auth-wrong' && kind === 'mock')
     return 'Prism accepts any bearer token, so a wrong token cannot be checked against the mock';
-  }
-  return undefined;
 }
 
 /**
@@ -155,6 +141,7 @@ function resultOf(final: TaskEnd | undefined): CreatedEntity['result'] {
  * a TypeError, before any request, for a token no HTTP header can carry.
  */
 export async function checkTarget(options: CheckTargetOptions): Promise<TargetReport> {
+  const started = performance.now();
   const kind = options.kind ?? 'live';
   const name = options.name ?? kind;
   const embedded = kind !== 'live';
@@ -170,41 +157,18 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   const baseUrl = normalizeBaseUrl(options.baseUrl, 'checkTarget: baseUrl');
   const token = bareToken(String(options.token ?? ''), 'checkTarget: token');
   const ownTransport = options.fetch ? undefined : nodeTransport();
-  try {
-    return await checkWith({ ...options, seed }, kind, name, prefix, writesAllowed, {
-      baseUrl,
-      token,
-      transport: ownTransport ?? fetchTransport(options.fetch!),
-      timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      // The token as given and as sent: a server may echo either.
-      redact: redactor([...new Set([options.token, token])]),
-      ...(options.onExchange ? { observe: options.onExchange } : {}),
-    });
-  } finally {
-    // Also ends the requests of a stopped phase still in flight: their sockets are destroyed.
-    ownTransport?.close();
-  }
-}
-
-async function checkWith(
-  options: CheckTargetOptions,
-  kind: TargetKind,
-  name: string,
-  prefix: string,
-  writesAllowed: boolean,
-  http: HttpTarget,
-): Promise<TargetReport> {
-  const started = performance.now();
-  const embedded = kind !== 'live';
-  const phaseMs =
-    options.phaseTimeoutMs ?? (embedded ? DEFAULT_PHASE_TIMEOUT_MS.embedded : DEFAULT_PHASE_TIMEOUT_MS.live);
+  const http: HttpTarget = {
+    baseUrl,
+    token,
+    transport: ownTransport ?? fetchTransport(options.fetch!),
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // The token as given and as sent: a server may echo either.
+    redact: redactor([...new Set([options.token, token])]),
+    ...(options.onExchange ? { observe: options.onExchange } : {}),
+  };
+  const phaseMs = options.phaseTimeoutMs ?? DEFAULT_PHASE_TIMEOUT_MS[embedded ? 'embedded' : 'live'];
   // The phase under way: every request and every wait of it ends when its signal aborts.
   let phase = phaseSignal('deterministic phase', phaseMs, options.signal);
-  await untilStopped(phase.signal, assertReachable(http)).catch((err: unknown) => {
-    phase.end();
-    throw err;
-  });
-
   const outcomes: CheckOutcome[] = [];
   const created: CreatedEntity[] = [];
   /** The created entities whose task is followed, by task id: the task's end says what they are. */
@@ -223,16 +187,12 @@ async function checkWith(
     outcomes.push(o);
     if (o.verdict === 'failed') failures++;
   };
-  const base = {
-    targetKind: kind,
-    ...(options.maxResponseTimeMs !== undefined ? { maxResponseTimeMs: options.maxResponseTimeMs } : {}),
-    // Every exchange, not just the negative cases: an answer that breaks only our own response
-    // rules is lenient too, and --strict fails it wherever it came from.
-    ...(options.strict ? { strict: true } : {}),
-  };
+  // `strict` for every exchange, not just the negative cases: an answer that breaks only our own
+  // response rules is lenient too, and --strict fails it wherever it came from.
+  const base = { targetKind: kind, maxResponseTimeMs: options.maxResponseTimeMs, strict: options.strict };
   const sendNow = (request: CheckRequest) => {
     requests++;
-    return untilStopped(phase.signal, send(http, request, badToken));
+    return untilAborted(phase.signal, send(http, request, badToken));
   };
   // The id comes from the server, which may echo anything, the token included. A 2xx answer without
   // a task is a creation; one that started a task may exist until the task's end says what it was.
@@ -249,22 +209,27 @@ async function checkWith(
     created.push(entity);
     if (id !== undefined) byTask.set(id, entity);
   };
-  const exchange = async (
-    operation: OperationInfo,
-    request: CheckRequest,
-    caseName: string,
-  ): Promise<Sent> => {
-    const sent = await sendNow(request);
-    tally.note('workflow', sent.exchange);
-    for (const o of applyChecks({ ...base, operation, caseName, kind: 'workflow' }, sent.exchange, sent.json))
-      record(o);
-    // Noted at once, so that a run stopped before the workflow's end still lists what it made.
+  /**
+   * Sends one request of a case or a workflow step, applies every check to the answer, and notes at
+   * once what a 2xx write created (so a run stopped before a workflow's end still lists it).
+   */
+  const judged = async (c: Pick<CheckCase, 'operation' | 'request' | 'name' | 'kind' | 'evidence'>) => {
+    const sent = await sendNow(c.request);
+    tally.note(c.kind, sent.exchange);
+    const checkCtx = {
+      ...base,
+      operation: c.operation,
+      caseName: c.name,
+      kind: c.kind,
+      evidence: c.evidence,
+    };
+    for (const o of applyChecks(checkCtx, sent.exchange, sent.json)) record(o);
     const status = sent.exchange.response?.status ?? 0;
-    if (isWrite(operation) && is2xx(status)) {
-      const made = createdBy(operation, request.body, sent.json);
-      noteCreated(operation.operationId, made.names, made.id, made.taskId !== undefined);
-    }
-    return sent;
+    // A method probe's request is not the operation's: it creates nothing the contract knows.
+    if (!isWrite(c.operation) || !is2xx(status) || c.kind === 'method') return { sent };
+    const made = createdBy(c.operation, c.request.body, sent.json);
+    noteCreated(c.operation.operationId, made.names, made.id, made.taskId !== undefined);
+    return { sent, taskId: made.taskId };
   };
   const ctx: WorkflowContext = {
     http,
@@ -277,7 +242,8 @@ async function checkWith(
     get signal() {
       return phase.signal;
     },
-    exchange,
+    exchange: async (operation, request, name) =>
+      (await judged({ operation, request, name, kind: 'workflow' })).sent,
     record,
     created: (operationId, names, id) => noteCreated(operationId, names, id),
     taskEnded(taskId, final) {
@@ -293,126 +259,87 @@ async function checkWith(
   });
   let done = 0;
   const progress = (operationId?: string) =>
-    options.onProgress?.({
-      target: name,
-      ...(operationId ? { operationId } : {}),
-      done,
-      total: cases.length,
-      failures,
-    });
-  progress();
+    options.onProgress?.({ target: name, operationId, done, total: cases.length, failures });
   const followers: Promise<unknown>[] = [];
   const runCase = async (c: CheckCase) => {
     const reason = skipReason(c, kind, writesAllowed);
     if (reason) record(skipped(c.operation.operationId, primaryCheck(c.kind), c.name, reason));
     else {
-      const { exchange: ex, json } = await sendNow(c.request);
-      tally.note(c.kind, ex);
-      const checkCtx = {
-        ...base,
-        operation: c.operation,
-        caseName: c.name,
-        kind: c.kind,
-        ...(c.evidence ? { evidence: c.evidence } : {}),
-      };
-      for (const o of applyChecks(checkCtx, ex, json)) record(o);
-      const res = ex.response;
-      if (c.writes && res && is2xx(res.status) && c.kind !== 'method') {
-        const { names, id, taskId } = createdBy(c.operation, c.request.body, json);
-        noteCreated(c.operation.operationId, names, id, taskId !== undefined);
-        // Every task a positive case starts on a stateful server is followed to its end too.
-        if (taskId !== undefined && kind !== 'mock' && c.kind === 'positive')
-          followers.push(followTask(ctx, taskId, `${c.name} (task)`));
-      }
+      const { taskId } = await judged(c);
+      // Every task a positive case starts on a stateful server is followed to its end too.
+      if (taskId !== undefined && kind !== 'mock' && c.kind === 'positive')
+        followers.push(followTask(ctx, taskId, `${c.name} (task)`));
     }
     done++;
     progress(c.operation.operationId);
   };
   const concurrency = options.concurrency ?? 6;
-  const stoppedBy = (err: unknown) => {
-    if (!(err instanceof PhaseStopped)) throw err;
-    incomplete ??= err.message;
+  /** Waits for all of `work`: a PhaseStopped is the expected end of a stopped phase, `incomplete` says so. */
+  const settle = async (...work: Promise<unknown>[]) => {
+    for (const s of await Promise.allSettled(work)) {
+      if (s.status === 'fulfilled') continue;
+      if (!(s.reason instanceof PhaseStopped)) throw s.reason;
+      incomplete ??= s.reason.message;
+    }
   };
 
-  // The setup probe first: a refused token or a wrong base URL stops the run before anything else.
-  const probes = cases.filter(isSetupProbe);
-  await pool(probes, concurrency, phase.signal, runCase).catch(stoppedBy);
-  const setupProblem = tally.diagnose(options.baseUrl);
-  if (setupProblem) {
-    phase.end();
-    await settle(followers).catch(stoppedBy);
+  let generated: GeneratedSummary | undefined;
+  try {
+    await untilAborted(phase.signal, assertReachable(http));
+    progress();
+    // The setup probe first: a refused token or a wrong base URL stops the run before anything else.
+    await settle(pool(cases.filter(isSetupProbe), concurrency, phase.signal, runCase));
+    const early = tally.diagnose(options.baseUrl);
+    if (!early) {
+      const workflows = checkWorkflows(options.only).length ? runWorkflows(ctx, options.only) : undefined;
+      const rest = cases.filter((c) => !isSetupProbe(c));
+      await settle(workflows ?? Promise.resolve(), pool(rest, concurrency, phase.signal, runCase));
+    }
+    await settle(...followers);
+    incomplete ??= phase.end();
+    if (!early && options.generate !== false && !options.signal?.aborted) {
+      phase = phaseSignal('generated phase', phaseMs, options.signal);
+      await settle(
+        runGenerated({
+          ...ctx,
+          signal: phase.signal,
+          seed,
+          maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
+          ...(options.only ? { only: options.only } : {}),
+          tasksBroken: outcomes.some((o) => o.check === 'task_lifecycle' && o.verdict === 'failed'),
+          ...base,
+          send: sendNow,
+        }).then((summary) => (generated = summary)),
+      );
+      incomplete ??= phase.end();
+    }
+    const poll = taskPollOperation();
+    if (
+      !early &&
+      poll &&
+      !incomplete &&
+      (!options.only || options.only === poll.operationId) &&
+      !outcomes.some((o) => o.check === 'task_lifecycle')
+    ) {
+      const why = 'no task was started on this server, so there was nothing to follow';
+      record(skipped(poll.operationId, 'task_lifecycle', 'workflows', why));
+    }
+    const setupProblem = early ?? tally.diagnose(options.baseUrl);
     return {
       target: { name, kind, url: options.baseUrl },
       runPrefix: prefix,
-      // Nothing is judged: the failures would blame the server for the setup.
-      outcomes: [],
+      // A setup problem the probes found judges nothing: the failures would blame the server for it.
+      outcomes: early ? [] : outcomes.filter((o) => !options.only || o.operationId === options.only),
       created: kind === 'mock' ? [] : created,
       requests,
       durationMs: Math.round(performance.now() - started),
-      setupProblem: http.redact(setupProblem),
+      ...(setupProblem ? { setupProblem: http.redact(setupProblem) } : {}),
+      ...(generated ? { generated } : {}),
+      ...(incomplete ? { incomplete } : {}),
     };
-  }
-
-  const workflows = checkWorkflows(options.only).length ? runWorkflows(ctx, options.only) : Promise.resolve();
-  const rest = cases.filter((c) => !isSetupProbe(c));
-  await settle([workflows, pool(rest, concurrency, phase.signal, runCase)]).catch(stoppedBy);
-  await settle(followers).catch(stoppedBy);
-  if (phase.signal.aborted) stoppedBy(phase.signal.reason);
-  phase.end();
-
-  let generated: GeneratedSummary | undefined;
-  if (options.generate !== false && !options.signal?.aborted) {
-    phase = phaseSignal('generated phase', phaseMs, options.signal);
-    try {
-      generated = await runGenerated({
-        ...ctx,
-        signal: phase.signal,
-        seed: options.seed!,
-        maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
-        ...(options.only ? { only: options.only } : {}),
-        tasksBroken: outcomes.some((o) => o.check === 'task_lifecycle' && o.verdict === 'failed'),
-        ...(options.strict ? { strict: true } : {}),
-        ...base,
-        send: sendNow,
-      });
-    } catch (err) {
-      stoppedBy(err);
-    }
-    if (phase.signal.aborted) stoppedBy(phase.signal.reason);
+  } finally {
     phase.end();
+    // Also ends the requests of a stopped phase still in flight: their sockets are destroyed.
+    ownTransport?.close();
   }
-  const poll = taskPollOperation();
-  if (
-    poll &&
-    !incomplete &&
-    (!options.only || options.only === poll.operationId) &&
-    !outcomes.some((o) => o.check === 'task_lifecycle')
-  ) {
-    record(
-      skipped(
-        poll.operationId,
-        'task_lifecycle',
-        'workflows',
-        'no task was started on this server, so there was nothing to follow',
-      ),
-    );
-  }
-
-  const onlyOp = (o: CheckOutcome) => !options.only || o.operationId === options.only;
-  return {
-    target: { name, kind, url: options.baseUrl },
-    runPrefix: prefix,
-    outcomes: outcomes.filter(onlyOp),
-    created: kind === 'mock' ? [] : created,
-    requests,
-    durationMs: Math.round(performance.now() - started),
-    ...setupProblemOf(tally, options.baseUrl, http),
-    ...(generated ? { generated } : {}),
-    ...(incomplete ? { incomplete } : {}),
-  };
-}
-
-function setupProblemOf(tally: SetupTally, baseUrl: string, http: HttpTarget): { setupProblem?: string } {
-  const problem = tally.diagnose(baseUrl);
-  return problem ? { setupProblem: http.redact(problem) } : {};
 }

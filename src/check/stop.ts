@@ -11,38 +11,28 @@ export class PhaseStopped extends Error {
 
 /**
  * A phase's own signal: aborted by the run's signal or at the phase's deadline, whichever comes
- * first, with a PhaseStopped that says which. `end()` drops the timer and the listener.
+ * first, with a PhaseStopped that says which. `end()` drops the timer and the listener, and says
+ * why the phase stopped, if it did.
  */
 export function phaseSignal(phase: string, ms: number, parent: AbortSignal | undefined) {
   const controller = new AbortController();
   // Every request and wait in flight listens, and removes its listener when it ends: many at once
   // is the design, not a leak.
   setMaxListeners(0, controller.signal);
-  const stop = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(new PhaseStopped(why));
-  };
+  // A second abort is a no-op: the first reason stays.
+  const stop = (why: string) => controller.abort(new PhaseStopped(why));
   const onParent = () => stop(`interrupted during the ${phase}`);
   const cancelTimer = setLongTimeout(() => stop(`the ${phase} reached its deadline of ${ms} ms`), ms);
   if (parent?.aborted) onParent();
   else parent?.addEventListener('abort', onParent, { once: true });
   return {
     signal: controller.signal,
-    end() {
+    end(): string | undefined {
       cancelTimer();
       parent?.removeEventListener('abort', onParent);
+      return (controller.signal.reason as PhaseStopped | undefined)?.message;
     },
   };
-}
-
-/** `work`, or a rejection with the signal's PhaseStopped as soon as it aborts, whichever is first. */
-export function untilStopped<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /**

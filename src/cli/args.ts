@@ -1,5 +1,6 @@
-import { wholeNumber } from '../internal/whole-number.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorText } from '../internal/error-text.js';
+import { wholeNumber } from '../internal/whole-number.js';
 import { didYouMean } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -12,36 +13,44 @@ export class UsageError extends Error {
 /** The line under a usage error: where the options are, instead of all of them. */
 export const helpHint = (command: string) => `Run "live-platform ${command} --help" for its options.`;
 
-/** A value that starts with a dash but is no option: a negative number such as `-1`. */
-const NEGATIVE_NUMBER = /^-[0-9.]/;
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
-type Parsed<T extends Options, P extends boolean> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: P }>
+/** Written out because declaration emit cannot name node:util's option types on its own. */
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T & typeof HELP; strict: true; allowPositionals: boolean }>
 >;
 
-/** Like parse, for a command that takes operands (`validate FILE.har`). */
-export const parseWithOperands = <T extends Options>(
+/** parseArgs options of one type: `flags('string', 'port', 'host')`. */
+export const flags = <T extends 'string' | 'boolean', N extends string>(type: T, ...names: N[]) =>
+  Object.fromEntries(names.map((name) => [name, { type }])) as Record<N, { type: T }>;
+
+/**
+ * node:util's parseArgs, strict, with `--help`/`-h` added; a mistake is a UsageError pointing at the
+ * command's --help. Operands (`validate FILE.har`) only with `operands`.
+ */
+export function parse<T extends Options>(
   argv: string[],
   options: T,
   command: string,
-): Parsed<T, true> => parseStrict(argv, options, command, true);
-
-export const parse = <T extends Options>(argv: string[], options: T, command: string): Parsed<T, false> =>
-  parseStrict(argv, options, command, false);
-
-/** node:util's parseArgs, strict; a mistake is a UsageError pointing at the command's --help. */
-function parseStrict<T extends Options, P extends boolean>(
-  argv: string[],
-  options: T,
-  /** The command's name, for the line that points at its --help. */
-  command: string,
-  allowPositionals: P,
-): Parsed<T, P> {
+  operands = false,
+): Parsed<T> {
+  const all = { ...options, ...HELP };
   try {
-    return parseArgs({ args: withNegativeValues(argv, options), options, strict: true, allowPositionals });
+    return parseArgs({
+      args: withNegativeValues(argv, all),
+      options: all,
+      strict: true,
+      allowPositionals: operands,
+    });
   } catch (err) {
-    throw new UsageError(`${explain(err as Error & { code?: string }, argv, options)}\n${helpHint(command)}`);
+    throw new UsageError(`${explain(err as Error & { code?: string }, argv, all)}\n${helpHint(command)}`);
   }
+}
+
+/** Prints a command's usage for `--help`: exit code 0. */
+export function printed(usage: string, out: (text: string) => void = console.log): number {
+  out(usage);
+  return 0;
 }
 
 /**
@@ -53,11 +62,9 @@ function withNegativeValues(argv: string[], options: Options): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const next = argv[i + 1];
     const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
-    if (name && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
+    if (name && options[name]?.type === 'string' && /^-[0-9.]/.test(argv[i + 1] ?? '')) {
+      out.push(`${arg}=${argv[++i]}`);
     } else out.push(arg);
   }
   return out;
@@ -66,7 +73,7 @@ function withNegativeValues(argv: string[], options: Options): string[] {
 /** One sentence for each parseArgs error, with a "did you mean" for a mistyped flag. */
 function explain(err: Error & { code?: string }, argv: string[], options: Options): string {
   const flags = Object.keys(options).map((name) => `--${name}`);
-  const quoted = /'(-{1,2}[^' =<]+)/.exec(err.message)?.[1];
+  const quoted = /'(?:-[^-], )?(-{1,2}[^' =<]+)/.exec(err.message)?.[1];
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) {
     const flag = quoted.startsWith('--') ? quoted : `-${quoted}`;
     return `Unknown option '${quoted}'.${didYouMean(flag, flags)}`;
@@ -92,7 +99,7 @@ export function wholeNumberOption(
   flag: string,
   min: number,
   max: number,
-  says = `a whole number from ${min} to ${max}`,
+  says = `a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`,
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = wholeNumber(value, min, max);
@@ -100,18 +107,71 @@ export function wholeNumberOption(
   return n;
 }
 
-export const portOption = (value: string | undefined, fallback: number, name = '--port'): number =>
-  wholeNumberOption(value, name, 0, 65535) ?? fallback;
+/** A duration in milliseconds, from `min` to a day. */
+export const msOption = (value: string | undefined, flag: string, min: 0 | 1 = 1) =>
+  wholeNumberOption(
+    value,
+    flag,
+    min,
+    86_400_000,
+    `a whole number of milliseconds ${min ? 'above 0' : 'from 0 to 86400000'}`,
+  );
 
-/** Keeps a long-running server command alive until Ctrl-C, then closes it cleanly. */
-export function untilSignal(close: () => Promise<void>): Promise<number> {
+/** --port (`port` by default; 0 picks a free one) and --host (127.0.0.1 by default) of a server command. */
+export function address(values: { port?: string | undefined; host?: string | undefined }, port: number) {
+  const host = values.host ?? '127.0.0.1';
+  if (!host.trim()) throw new UsageError('--host must name an interface, such as 127.0.0.1.');
+  return { port: wholeNumberOption(values.port, '--port', 0, 65535) ?? port, host };
+}
+
+/** An option's value from its flag, else from its environment variable; `source` names which. */
+export const flagOrEnv = (value: string | undefined, flag: string, env: string) =>
+  value !== undefined ? { raw: value, source: flag } : { raw: process.env[env], source: env };
+
+/** What `read` returns; what it throws, as a usage error (exit 2) worded `prefix` + its message + `suffix`. */
+export function usageOf<T>(read: () => T, prefix = '', suffix = ''): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new UsageError(`${prefix}${errorText(err)}${suffix}`);
+  }
+}
+
+/** Starts a server with `options`: a taken port or an address not of this machine is a usage error. */
+export async function listen<O, S>(
+  start: (options: O) => Promise<S>,
+  options: O & { port: number; host: string },
+): Promise<S> {
+  try {
+    return await start(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`port ${options.port} is in use; pick another with --port (0 picks a free one).`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UsageError(
+        `cannot listen on ${JSON.stringify(options.host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
+      );
+    throw err;
+  }
+}
+
+/** Calls `stop` on SIGINT and SIGTERM; returns the function that stops listening for them. */
+export function onStopSignal(stop: (signal: NodeJS.Signals) => void): () => void {
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+}
+
+/** Keeps a long-running server command alive until Ctrl-C, then closes it: its exit code (0 by default). */
+export function untilSignal(close: () => Promise<number | void>): Promise<number> {
   return new Promise((resolve) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      void close().then(() => resolve(0));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const off = onStopSignal(() => {
+      off();
+      void close().then((code) => resolve(code ?? 0));
+    });
   });
 }

@@ -1,15 +1,8 @@
 // What `live-platform check` says about flags that would do nothing, so a setup mistake is
 // pointed out instead of silently taken (the run goes on: a warning, not an error).
 
-export interface CheckFlagValues {
-  'base-url'?: string | undefined;
-  token?: string | undefined;
-  'allow-writes'?: boolean | undefined;
-  'lead-tenant'?: string | undefined;
-}
-
 export function checkFlagWarnings(
-  values: CheckFlagValues,
+  values: { 'base-url'?: string; token?: string; 'allow-writes'?: boolean; 'lead-tenant'?: string },
   env: Record<string, string | undefined> = process.env,
 ): string[] {
   const warnings: string[] = [];
@@ -38,9 +31,4 @@ export function checkFlagWarnings(
     );
   }
   return warnings;
-}
-
-/** Prints each warning on stderr, where it does not mix with the report on stdout. */
-export function warnAboutCheckFlags(values: CheckFlagValues): void {
-  for (const w of checkFlagWarnings(values)) console.error(`live-platform check: warning: ${w}`);
 }

@@ -16,15 +16,11 @@ export function levenshtein(a: string, b: string): number {
  * length wrong (so `chek` finds `check`, and `x` finds nothing). Names are short, so the cost is nil.
  */
 export function closest(input: string, known: readonly string[]): string | undefined {
-  const lower = input.toLowerCase();
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = levenshtein(lower, name.toLowerCase());
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  if (!best) return undefined;
-  return best.distance <= Math.max(1, Math.floor(Math.max(input.length, best.name.length) / 3))
-    ? best.name
+  const distance = (name: string) => levenshtein(input.toLowerCase(), name.toLowerCase());
+  const best = [...known].sort((a, b) => distance(a) - distance(b))[0];
+  if (best === undefined) return undefined;
+  return distance(best) <= Math.max(1, Math.floor(Math.max(input.length, best.length) / 3))
+    ? best
     : undefined;
 }
 

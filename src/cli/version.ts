@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** The installed package's version (package.json sits two levels above dist/cli/ and src/cli/). */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
+export const version = (): string =>
+  (createRequire(import.meta.url)('../../package.json') as { version: string }).version;

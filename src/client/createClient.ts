@@ -1,8 +1,9 @@
 import createClient, { createQuerySerializer, type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { normalizeBaseUrl as normalizedBaseUrl } from '../internal/base-url.js';
+import { ACCEPT_JSON } from '../internal/media-type.js';
 import { expandPath } from '../internal/path-params.js';
-import { MAX_TIMER_MS } from '../internal/timers.js';
+import { bareToken } from '../internal/token.js';
 import { TaskPoller, taskIdFromSerialized, type WaitOptions } from '../tasks/poller.js';
 import type {
   CreateCustomerFromLeadRequest,
@@ -11,13 +12,11 @@ import type {
   SucceededTask,
   Task,
 } from '../types.js';
-import { assertTokenSource, bareToken, type TokenSource } from './auth.js';
-import { withReauth } from './reauth.js';
-import { operationIdFor, operationOfTemplate } from './operations.js';
+import { assertTokenSource, withReauth, type TokenSource } from './auth.js';
+import { operationIdOf } from './errors.js';
 import { httpPollTask, readTask, startTask, type ResultCheck } from './task-requests.js';
-import { createTransport, DEFAULT_MAX_RESPONSE_BYTES, LightRequest, type RetryOptions } from './transport.js';
+import { createTransport, LightRequest, type RetryOptions } from './transport.js';
 import { validateResult } from './validate.js';
-import { ACCEPT_JSON } from '../internal/media-type.js';
 
 export interface LivePlatformClientOptions {
   /** The tenant's base URL (the vendor's `{{baseUrl}}`), e.g. https://live.example.com. */
@@ -92,37 +91,11 @@ export interface LivePlatformClient extends LivePlatformHttpClient {
 }
 
 /**
- * Every path parameter of the contract is a primitive in `simple` style, so one regex replace does
- * what openapi-fetch's general serializer (label, matrix, exploded arrays and objects) does per call.
- * Each value stays one segment (src/internal/path-params.ts): `getTask('..')` throws, naming the
- * operation and the parameter, instead of sending `GET /api/v2/`.
- */
-function simplePathSerializer(path: string, params: Record<string, unknown> | undefined): string {
-  return expandPath(
-    path,
-    (name) => params?.[name],
-    () => operationOfTemplate(path),
-  );
-}
-
-/**
  * The base URL without a trailing slash (src/internal/base-url.ts): an absolute http(s) URL without
  * user-info, query or fragment. Throws a TypeError that says what to write, never quoting the URL.
  */
 export function normalizeBaseUrl(baseUrl: unknown): string {
   return normalizedBaseUrl(baseUrl, 'createLivePlatformClient: baseUrl');
-}
-
-function count(name: string, value: unknown, fallback: number, min: number, max = Infinity): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(
-      `createLivePlatformClient: ${name} must be a number >= ${min}` +
-        (max < Infinity ? ` and <= ${max} (what setTimeout can hold, about 24.8 days)` : '') +
-        `, not ${String(value)}.`,
-    );
-  }
-  return value;
 }
 
 /**
@@ -131,71 +104,51 @@ function count(name: string, value: unknown, fallback: number, min: number, max 
  */
 export function createLivePlatformClient(options: LivePlatformClientOptions): LivePlatformClient {
   assertTokenSource(options?.token);
-  const { token, retry = {} } = options;
-  for (const [name, fn] of [
-    ['fetch', options.fetch],
-    ['retry.onRetry', retry ? retry.onRetry : undefined],
-  ] as const) {
-    if (fn !== undefined && typeof fn !== 'function') {
-      throw new TypeError(
-        `createLivePlatformClient: ${name} must be a function, not ${typeof fn}; leave it out for the default.`,
-      );
-    }
-  }
-  const r = retry || { maxAttempts: 1 };
-  const transport = createTransport({
-    fetch: options.fetch ?? globalThis.fetch,
-    // AbortSignal.timeout() beyond 2^31-1 ms would fire after 1 ms: refused rather than wrong.
-    timeoutMs: count('timeoutMs', options.timeoutMs, 0, 0, MAX_TIMER_MS),
-    maxResponseBytes: count('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1),
-    retry: {
-      maxAttempts: Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1)),
-      baseDelayMs: count('retry.baseDelayMs', r.baseDelayMs, 500, 0),
-      maxDelayMs: count('retry.maxDelayMs', r.maxDelayMs, 10_000, 0),
-      onRetry: r.onRetry,
-    },
-  });
+  const { token } = options;
+  const transport = createTransport(options);
   const lp = createClient<paths>({
     baseUrl: normalizeBaseUrl(options.baseUrl),
     Request: LightRequest as unknown as typeof Request,
-    // The default serializer, built once: given none, openapi-fetch builds one per call.
+    // Built once: given none, openapi-fetch builds one per call.
     querySerializer: createQuerySerializer(),
-    pathSerializer: simplePathSerializer,
-    // A token function is applied by withReauth, which also repeats a request once on invalid_token.
+    // The contract's path parameters are all `simple` primitives: one replace, each value one segment.
+    pathSerializer: (path, params) =>
+      expandPath(
+        path,
+        (name) => params[name],
+        () => operationIdOf(undefined, path) ?? path,
+      ),
+    // withReauth also repeats a request once on invalid_token.
     fetch: (typeof token === 'function' ? withReauth(transport, token) : transport) as (
       input: Request,
     ) => Promise<Response>,
     headers: {
-      // Without it undici sends */*, and an ASP.NET server answers a string result as text/plain.
-      // problem+json is named too: errors come as RFC 9457 problems, and a server that negotiates
-      // strictly (Prism) would otherwise answer a declared error status with something else.
+      // Without it undici sends */*, and ASP.NET answers a string result as text/plain; problem+json
+      // too, or a strict server (Prism) answers a declared error status with something else.
       Accept: ACCEPT_JSON,
       ...options.headers,
-      // A fixed token travels as a default header: no per-request work. A function runs per request.
+      // A fixed token is a default header: no per-request work.
       ...(typeof token === 'string' && {
         Authorization: `Bearer ${bareToken(token, 'createLivePlatformClient: token')}`,
       }),
     },
   }) as LivePlatformClient;
 
-  // The poller and the starts read bodies as text (a text/plain task id, an HTML page) and parse
-  // them themselves; they check the parsed body here. Other text reads are not validated.
-  let check: ((method: string, path: string) => ResultCheck) | undefined;
+  // Text reads are not validated here: the poller and the starts parse them and check the result.
+  const check = (method: string, path: string): ResultCheck | undefined =>
+    options.validateResponses ? (result) => validateResult(operationIdOf(method, path), result) : undefined;
   if (options.validateResponses) {
-    check = (method, path) => (result) => validateResult(operationIdFor(method, path), result);
     for (const method of ['GET', 'PUT', 'POST'] as const) {
       const send = lp[method] as (
         path: string,
         init?: { parseAs?: string },
       ) => Promise<{ data?: unknown; response: Response }>;
       (lp as unknown as Record<string, unknown>)[method] = (path: string, init?: { parseAs?: string }) =>
-        init?.parseAs === 'text'
-          ? send(path, init)
-          : send(path, init).then((result) => validateResult(operationIdFor(method, path), result));
+        init?.parseAs === 'text' ? send(path, init) : send(path, init).then(check(method, path));
     }
   }
 
-  const checkTask = check?.('GET', '/api/v2/task/{taskId}');
+  const checkTask = check('GET', '/api/v2/task/{taskId}');
   const poll = httpPollTask(lp, checkTask);
   lp.tasks = {
     poller: (taskId, o) => new TaskPoller(poll, taskId, o),
@@ -203,32 +156,31 @@ export function createLivePlatformClient(options: LivePlatformClientOptions): Li
   };
   lp.getTask = (taskId, o) => readTask(lp, taskId, o?.signal, checkTask);
   // One implementation under the overloads: the options decide only what `await` may give.
+  const begin = (path: string, send: (init: StartInit) => Promise<{ response: Response }>, o?: WaitOptions) =>
+    new TaskPoller(poll, startTask(send({ signal: o?.signal, parseAs: 'text' }), check('POST', path)), o);
   lp.beginCreateCustomerFromLead = ((body: CreateCustomerFromLeadRequest, o?: WaitOptions) =>
-    new TaskPoller<LeadConversionTask>(
-      poll,
-      startTask(
-        lp.POST('/api/v3/customer', { body, signal: o?.signal, parseAs: 'text' }),
-        check?.('POST', '/api/v3/customer'),
-      ),
+    begin(
+      '/api/v3/customer',
+      (init) => lp.POST('/api/v3/customer', { body, ...init }),
       o,
     )) as LivePlatformClient['beginCreateCustomerFromLead'];
+  const importPath = '/api/v2/customer/{customerGuid}/action/ovocimport';
   lp.beginImportCustomer = ((customerGuid: string, body: ImportCustomerBody, o?: WaitOptions) =>
-    new TaskPoller<SucceededTask>(
-      poll,
-      startTask(
-        lp.POST('/api/v2/customer/{customerGuid}/action/ovocimport', {
+    begin(
+      importPath,
+      (init) =>
+        lp.POST(importPath, {
           params: { path: { customerGuid } },
-          // The documented default, sent explicitly so the request means the same on any server version.
+          // The documented default, sent so the request means the same on any server version.
           body: { allowSbcIdUpdateForOvoc: false, ...body },
-          signal: o?.signal,
-          parseAs: 'text',
+          ...init,
         }),
-        check?.('POST', '/api/v2/customer/{customerGuid}/action/ovocimport'),
-      ),
       o,
     )) as LivePlatformClient['beginImportCustomer'];
   return lp;
 }
+
+type StartInit = { signal: AbortSignal | undefined; parseAs: 'text' };
 
 /**
  * A poller for a task another process started: `resumeTask(lp, poller.serialize())`. The first poll

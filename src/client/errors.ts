@@ -1,34 +1,40 @@
-import type { OperationId } from '../../generated/operation-ids.js';
+import { operationIds, type OperationId } from '../../generated/operation-ids.js';
 import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
 import { redactor, type Redactor } from '../internal/redact.js';
+import { routeMatcher } from '../internal/routes.js';
 import { parseRetryAfter } from '../internal/timers.js';
-import { quoted } from '../tasks/errors.js';
-import { failedResponseOperation, operationIdOf, responseCredentials } from './operations.js';
+import { hide, quoted } from '../tasks/errors.js';
 
-export {
-  ConnectionFailedError,
-  RedirectError,
-  ResponseTooLargeError,
-  type RedirectRefusal,
-} from '../internal/exchange.js';
+// From the small generated map, not operations.json: this module is on the client entry's path.
+const matchUrl = routeMatcher(
+  Object.entries(operationIds).map(([key, id]) => {
+    const [method, path] = key.split(' ') as [string, string];
+    return { method, path, id };
+  }),
+  true,
+);
 
-let lastRedactor: { credential: string; redact: Redactor } | undefined;
-
-/**
- * Blanks, in text quoted from an answer, the token the request carried (as `Authorization`), in
- * every encoding (src/internal/redact.ts), and any JWT. One is kept: a client has one token at a time.
- */
-export function redactorFor(credential: string | null | undefined): Redactor {
-  const key = credential ?? '';
-  if (lastRedactor?.credential !== key) {
-    const token = key.replace(/^Bearer\s+/i, '').trim();
-    lastRedactor = { credential: key, redact: redactor(token ? [token] : [], { jwts: true }) };
-  }
-  return lastRedactor.redact;
+/** The operation of a method (any, when undefined) and URL or path template, after any base path. */
+export function operationIdOf(method: string | undefined, url: string): OperationId | undefined {
+  const match = matchUrl(method, url.replace(/[?#].*$/, ''));
+  return match.kind === 'operation' ? match.operation.id : undefined;
 }
 
-/** The redactor for text quoted from this response (see redactorFor). */
-export const redactorOf = (response: Response): Redactor => redactorFor(responseCredentials.get(response));
+/** For unwrap(), per response: the Authorization its request carried and, when it failed, its operation. */
+export const sentWith = new WeakMap<Response, { credential: string | null; operationId?: OperationId }>();
+
+// The last one made: a client has one token at a time.
+let last: { credential: string; redact: Redactor } | undefined;
+
+/** Blanks, in text quoted from this response, its request's token in every encoding, and any JWT. */
+export function redactorOf(response: Response): Redactor {
+  const credential = sentWith.get(response)?.credential ?? '';
+  if (last?.credential !== credential) {
+    const token = credential.replace(/^Bearer\s+/i, '').trim();
+    last = { credential, redact: redactor(token ? [token] : [], { jwts: true }) };
+  }
+  return last.redact;
+}
 
 /** The problem body a status carries: `400` adds the `errors` map. */
 export type ProblemFor<S extends number> = number extends S
@@ -66,27 +72,24 @@ export class LivePlatformError<S extends number = number> extends Error {
 
   constructor(status: S, body: unknown, headers?: Headers, operationId?: OperationId, redact?: Redactor) {
     const problem = body && typeof body === 'object' && 'title' in body ? (body as ProblemFor<S>) : undefined;
-    const text = typeof body === 'string' ? body : undefined;
     const rawTraceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
-    // The server's words too: a hostile one may echo the token as its trace id.
+    // The server's words (a trace id too: a hostile server may echo the token in it), and any other
+    // body (a gateway's JSON, HTML), quoted: bounded, credentials blanked.
     const traceId = rawTraceId === undefined ? undefined : quoted(String(rawTraceId), redact);
+    const detail = problem?.detail ? `: ${quoted(String(problem.detail), redact)}` : '';
     super(
       `${operationId ?? 'Live Platform request'} failed with ${status}` +
-        // The server's words, bounded and with credentials blanked, like any quoted body.
         (problem
-          ? `: ${quoted(String(problem.title), redact)}${problem.detail ? `: ${quoted(String(problem.detail), redact)}` : ''}`
-          : '') +
-        // Any other body (a gateway's JSON, HTML) is quoted, shortened: it may be a whole page.
-        (!problem && body != null && body !== '' ? `: ${quoted(body, redact)}` : '') +
+          ? `: ${quoted(String(problem.title), redact)}${detail}`
+          : body != null && body !== ''
+            ? `: ${quoted(body, redact)}`
+            : '') +
         (traceId ? ` (traceId ${traceId})` : '') +
         (HINTS[status] ? `. ${HINTS[status]}` : ''),
     );
     this.status = status;
     this.operationId = operationId;
-    Object.defineProperties(this, {
-      problem: { value: problem, enumerable: false },
-      text: { value: text, enumerable: false },
-    });
+    hide(this, { problem, text: typeof body === 'string' ? body : undefined });
     this.traceId = traceId;
     this.retryAfterMs = parseRetryAfter(headers?.get('retry-after'));
   }
@@ -100,7 +103,8 @@ export function isLivePlatformError<S extends number = number>(
   return e instanceof LivePlatformError && (status === undefined || e.status === status);
 }
 
-type Result = { data?: unknown; error?: unknown; response: Response };
+/** An openapi-fetch result. */
+export type Result = { data?: unknown; error?: unknown; response: Response };
 
 /**
  * The data of an openapi-fetch result, or a thrown LivePlatformError when the status is not 2xx:
@@ -113,7 +117,7 @@ export function unwrap<R extends Result>(result: R): Exclude<R['data'], undefine
     res.status,
     result.error,
     res.headers,
-    failedResponseOperation.get(res) ?? operationIdOf(undefined, res.url),
+    sentWith.get(res)?.operationId ?? operationIdOf(undefined, res.url),
     redactorOf(res),
   );
 }

@@ -1,10 +1,11 @@
-// A token function for the OAuth 2.0 client-credentials grant (RFC 6749 4.4), as Microsoft Entra ID's
-// v2 endpoint serves it: cached until shortly before expiry, one request in flight at a time, and
-// bounded in time and bytes. Errors name the endpoint and the server's error code, never the secret
-// or a token.
+// The OAuth 2.0 client-credentials grant (RFC 6749 4.4) as Entra ID's v2 endpoint serves it. Errors
+// name the endpoint and the server's error code, never the secret or a token.
+import { readAnswerBody } from '../internal/answer-body.js';
 import { connectionFailureText, readCapped } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
+import { MAX_TIMER_MS } from '../internal/timers.js';
+import { functionOption, numberOption } from '../internal/options.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
 
 export interface ClientCredentialsOptions {
@@ -44,7 +45,15 @@ export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 const UNKNOWN_LIFETIME_S = 300;
 const MAX_LIFETIME_S = 86_400;
 
+type JsonObject = Record<string, unknown>;
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+const HINTS = new Map([
+  ['invalid_client', ' (check clientId and clientSecret)'],
+  ['invalid_scope', " (Entra ID wants the API's app id URI with /.default, e.g. api://<app>/.default)"],
+  ['unauthorized_client', ' (the app is not registered in this tenant, or lacks the grant)'],
+]);
 
 function checkOptions(o: ClientCredentialsOptions) {
   const fail = (what: string) => {
@@ -58,23 +67,18 @@ function checkOptions(o: ClientCredentialsOptions) {
   if (url!.protocol === 'http:' && !LOOPBACK.test(url!.hostname))
     fail(`tokenUrl must use https (http is allowed only for localhost): ${url!.origin}.`);
   if (typeof o.clientId !== 'string' || !o.clientId.trim()) fail('clientId must be a non-empty string.');
-  // The secret's value is never quoted, not even its type's neighbours.
+  // The secret's value is never quoted.
   if (typeof o.clientSecret !== 'string' || !o.clientSecret) fail('clientSecret must be a non-empty string.');
   const scope = Array.isArray(o.scope) ? o.scope.join(' ') : o.scope;
   if (typeof scope !== 'string' || !scope.trim())
     fail('scope must be a non-empty string such as "api://<app>/.default" (or an array of them).');
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch must be a function.');
-  const num = (name: string, v: unknown, fallback: number) => {
-    if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${name} must be a number of ms >= 0.`);
-    return v as number;
-  };
   return {
     url: url!.href,
     origin: url!.origin + url!.pathname,
     scope: scope as string,
-    timeoutMs: num('timeoutMs', o.timeoutMs, 10_000),
-    refreshBeforeMs: num('refreshBeforeExpiryMs', o.refreshBeforeExpiryMs, 300_000),
+    // An AbortSignal.timeout() beyond 2^31-1 ms would fire at once.
+    timeoutMs: numberOption('clientCredentials: timeoutMs', o.timeoutMs, 10_000, 0, MAX_TIMER_MS),
+    refreshMs: numberOption('clientCredentials: refreshBeforeExpiryMs', o.refreshBeforeExpiryMs, 300_000),
   };
 }
 
@@ -85,15 +89,14 @@ function checkOptions(o: ClientCredentialsOptions) {
  * passes it after a 401 `invalid_token`), gets a new one at once.
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenFunction {
-  const { url, origin, scope, timeoutMs, refreshBeforeMs } = checkOptions(options);
+  const { url, origin, scope, timeoutMs, refreshMs } = checkOptions(options);
   const { clientId, clientSecret } = options;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = functionOption('clientCredentials: fetch', options.fetch) ?? globalThis.fetch;
   let cached: { token: string; refreshAt: number; expiresAt: number } | undefined;
   let inflight: Promise<string> | undefined;
 
-  // The secret in every encoding an endpoint may echo it in (URL-encoded above all: it went in a form).
+  // Text the endpoint wrote, without the secret it may echo (in any encoding), controls, or length past 300.
   const redactSecret = redactor([clientSecret], { jwts: true });
-  /** Removes the secret from text the endpoint wrote (an echo), controls, and length past 300. */
   const clean = (text: string) => excerpt(text, 300, { redact: redactSecret, flatten: true });
   const error = (message: string, status?: number, code?: string) =>
     new TokenRequestError(`Token request to ${origin} ${clean(message)}`, status, code);
@@ -128,53 +131,49 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
         res.status,
       );
     }
-    const text = await readTokenResponse(res, signal).catch((e: Error) => {
+    const { bytes } = await readCapped(res, MAX_TOKEN_RESPONSE_BYTES, {
+      signal,
+      tooLarge: () =>
+        new Error(`sent more than ${MAX_TOKEN_RESPONSE_BYTES} bytes; that is not a token response.`),
+    }).catch((e: Error) => {
       throw error(signal.aborted ? `sent no complete answer within ${timeoutMs} ms.` : e.message, res.status);
     });
-    let body: Record<string, unknown> | undefined;
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-        body = parsed as Record<string, unknown>;
-    } catch {
-      body = undefined;
-    }
+    const answer = readAnswerBody(new TextDecoder().decode(bytes), res.headers.get('content-type'));
+    const json = answer.kind === 'json' ? answer.value : undefined;
+    const body = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as JsonObject;
     if (!res.ok) {
-      const code = typeof body?.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
-      const description = typeof body?.error_description === 'string' ? `: ${body.error_description}` : '';
+      const code = typeof body.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
+      const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';
       throw error(
-        `failed with ${res.status}${code ? ` ${code}` : ''}${description}${hint(code)}`,
+        `failed with ${res.status}${code ? ` ${code}` : ''}${description}${HINTS.get(code ?? '') ?? ''}`,
         res.status,
         code,
       );
     }
-    const token = body?.access_token;
+    const token = body.access_token;
     if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
       throw error(
         'answered without a usable access_token (a JSON object with a token string is expected).',
         res.status,
       );
     }
-    if (typeof body!.token_type !== 'string' || body!.token_type.toLowerCase() !== 'bearer') {
+    if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
       throw error('answered a token whose token_type is not Bearer.', res.status);
     }
     // Entra ID's v1 endpoint sent expires_in as a string; both forms are read.
-    const seconds = Number(body!.expires_in ?? UNKNOWN_LIFETIME_S);
+    const seconds = Number(body.expires_in ?? UNKNOWN_LIFETIME_S);
     const lifetimeMs =
       1000 * (Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), MAX_LIFETIME_S) : UNKNOWN_LIFETIME_S);
     const expiresAt = sentAt + lifetimeMs;
-    cached = { token, expiresAt, refreshAt: expiresAt - Math.min(refreshBeforeMs, lifetimeMs / 2) };
+    cached = { token, expiresAt, refreshAt: expiresAt - Math.min(refreshMs, lifetimeMs / 2) };
     return token;
   }
 
   return (context?: TokenRequestContext) => {
-    const now = Date.now();
-    if (!context?.forceRefresh && cached && now < cached.refreshAt) return cached.token;
-    if (!inflight) {
-      inflight = request().finally(() => {
-        inflight = undefined;
-      });
-    }
+    if (!context?.forceRefresh && cached && Date.now() < cached.refreshAt) return cached.token;
+    inflight ??= request().finally(() => {
+      inflight = undefined;
+    });
     const stale = cached;
     // A refresh that fails while the cached token is still valid leaves that token in use.
     return context?.forceRefresh || !stale
@@ -184,27 +183,4 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
           throw e;
         });
   };
-}
-
-function hint(code: string | undefined): string {
-  switch (code) {
-    case 'invalid_client':
-      return ' (check clientId and clientSecret)';
-    case 'invalid_scope':
-      return " (Entra ID wants the API's app id URI with /.default, e.g. api://<app>/.default)";
-    case 'unauthorized_client':
-      return ' (the app is not registered in this tenant, or lacks the grant)';
-    default:
-      return '';
-  }
-}
-
-/** The body as text, at most MAX_TOKEN_RESPONSE_BYTES; the timeout's abort ends a stalled read. */
-async function readTokenResponse(res: Response, signal: AbortSignal): Promise<string> {
-  const { bytes } = await readCapped(res, MAX_TOKEN_RESPONSE_BYTES, {
-    signal,
-    tooLarge: () =>
-      new Error(`sent more than ${MAX_TOKEN_RESPONSE_BYTES} bytes; that is not a token response.`),
-  });
-  return new TextDecoder().decode(bytes);
 }

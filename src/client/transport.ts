@@ -1,7 +1,5 @@
-// The fetch that openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the
-// size bound in one plain function (a token function is applied around it, by ./reauth.ts).
-// It is not openapi-fetch middleware on purpose: middleware costs an id, a frozen options object and
-// several awaits per call, and needs a real Request to clone for a retry.
+// The fetch openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the size
+// bound in one plain function, not middleware (that costs several awaits per call and a real Request).
 import type { OperationId } from '../../generated/operation-ids.js';
 import {
   boundedResponse,
@@ -11,13 +9,13 @@ import {
   isConnectionRefused,
   isRedirectish,
   linkSignal,
-  releaseWhenRead,
   type SignalLinks,
   RedirectError,
   ResponseTooLargeError,
 } from '../internal/exchange.js';
-import { fullJitterDelay, parseRetryAfter, sleep } from '../internal/timers.js';
-import { failedResponseOperation, operationIdOf, responseCredentials } from './operations.js';
+import { fullJitterDelay, MAX_TIMER_MS, parseRetryAfter, sleep } from '../internal/timers.js';
+import { functionOption, numberOption } from '../internal/options.js';
+import { operationIdOf, sentWith } from './errors.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4; 1 turns retries off. */
@@ -52,10 +50,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 2 ** 20;
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const LIGHT = Symbol.for('live-platform-openapi.request');
-/**
- * A request-init mark (openapi-fetch passes unknown init keys through): its 429/503 answers that
- * carry a Retry-After go straight back to the caller, which paces them itself (the task poller).
- */
+/** A request-init mark (openapi-fetch passes unknown keys through): the task poller paces its 429/503s. */
 export const PACED = Symbol('live-platform-openapi.paced');
 
 /** The answers a PACED request gets back at once: a 429 or 503 that says when to ask again. */
@@ -65,10 +60,8 @@ export const isPacedAnswer = (status: number, retryAfterMs: number | undefined):
 type Init = RequestInit & { headers: Headers; method: string };
 
 /**
- * What openapi-fetch builds for each call in place of a WHATWG Request (its `Request` option): the
- * URL and init as they are. Building an undici Request costs about as much as the rest of a loopback
- * call, and fetch(url, init) builds its own anyway. Middleware added with `lp.use()` sees `url`,
- * `method`, `headers`, `body` and `signal`; `clone()` gives a real Request.
+ * What openapi-fetch builds per call in place of a Request (an undici one costs as much as the rest of
+ * a loopback call). Middleware sees `url`, `method`, `headers`, `body`, `signal`; `clone()` gives a Request.
  */
 export class LightRequest {
   constructor(
@@ -100,10 +93,7 @@ export class LightRequest {
 }
 Object.defineProperty(LightRequest.prototype, LIGHT, { value: true });
 
-/**
- * A real Request (one a user's middleware returned) as a LightRequest: its body is read once, so a
- * retry, or the repeat after a refused token, can send it again.
- */
+/** A real Request (a user's middleware returned one) as a LightRequest, its body read once to resend. */
 export async function lightRequest(input: Request): Promise<LightRequest> {
   return new LightRequest(input.url, {
     method: input.method,
@@ -114,36 +104,45 @@ export async function lightRequest(input: Request): Promise<LightRequest> {
   });
 }
 
-export interface TransportOptions {
-  fetch: typeof globalThis.fetch;
-  retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
-  timeoutMs: number;
-  /** The most decoded bytes of one response body. */
-  maxResponseBytes: number;
+interface TransportOptions {
+  fetch?: typeof globalThis.fetch;
+  retry?: RetryOptions | false;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
 }
 
+/** The transport of createLivePlatformClient(), which checks the options it reads. */
 export function createTransport(o: TransportOptions): (input: LightRequest | Request) => Promise<Response> {
-  const { retry, timeoutMs, maxResponseBytes } = o;
+  const { retry: given = {} } = o;
+  const fetch = functionOption('createLivePlatformClient: fetch', o.fetch) ?? globalThis.fetch;
+  functionOption('createLivePlatformClient: retry.onRetry', given ? given.onRetry : undefined);
+  const r = given || { maxAttempts: 1 };
+  const count = (name: string, value: unknown, fallback: number, min: number, max?: number) =>
+    numberOption(`createLivePlatformClient: ${name}`, value, fallback, min, max);
+  // AbortSignal.timeout() beyond 2^31-1 ms would fire after 1 ms: refused rather than wrong.
+  const timeoutMs = count('timeoutMs', o.timeoutMs, 0, 0, MAX_TIMER_MS);
+  const maxBytes = count('maxResponseBytes', o.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 1);
+  const maxAttempts = Math.floor(count('retry.maxAttempts', r.maxAttempts, 4, 1));
+  const baseDelayMs = count('retry.baseDelayMs', r.baseDelayMs, 500, 0);
+  const maxDelayMs = count('retry.maxDelayMs', r.maxDelayMs, 10_000, 0);
   const links: SignalLinks = new WeakMap();
   return async (input) => {
     const { url, init } = input instanceof Request ? await lightRequest(input) : input;
     const caller = init.signal ?? undefined;
     const method = init.method;
     const paced = (init as { [PACED]?: boolean })[PACED] === true;
-    // The client follows redirects itself, and only on the configured origin (src/internal/exchange.ts).
+    // Redirects are followed here, on the configured origin only (src/internal/exchange.ts).
     init.redirect = 'manual';
     let op: OperationId | undefined | null = null;
     const opId = () => (op === null ? (op = operationIdOf(method, url)) : op);
     // Safe to resend: the reads. verifyLcCustomer is a read the vendor exposes as PUT.
     const idempotent = () => method === 'GET' || method === 'HEAD' || opId() === 'verifyLcCustomer';
     let waited = 0;
-    // The token this request carries: errors that quote the answer blank it (see unwrap()).
     const credential = init.headers.get('authorization');
     const done = (res: Response, failed: boolean, release: () => void): Response => {
-      const bounded = releaseWhenRead(boundedResponse(res, maxResponseBytes, opId), release);
-      if (credential) responseCredentials.set(bounded, credential);
-      const id = failed ? opId() : undefined;
-      if (id) failedResponseOperation.set(bounded, id);
+      const bounded = boundedResponse(res, maxBytes, opId, release);
+      if (credential || failed)
+        sentWith.set(bounded, { credential, operationId: failed ? opId() : undefined });
       return bounded;
     };
     try {
@@ -154,8 +153,8 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
         let res: Response | undefined;
         let err: unknown;
         try {
-          res = await o.fetch(url, init);
-          if (isRedirectish(res)) res = await followRedirects(o.fetch, url, init, res, opId);
+          res = await fetch(url, init);
+          if (isRedirectish(res)) res = await followRedirects(fetch, url, init, res, opId);
           if (res.ok) return done(res, false, link.release);
         } catch (e) {
           link.release();
@@ -174,9 +173,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
             `${opId() ?? `${method} ${new URL(url).pathname}`} got no answer within ${timeoutMs} ms; raise timeoutMs if the server is slow.`,
             'TimeoutError',
           );
-        } else if (!res) {
-          err = new ConnectionFailedError(opId(), method, url, err);
-        }
+        } else if (!res) err = new ConnectionFailedError(opId(), method, url, err);
         const retryAfter = parseRetryAfter(res?.headers.get('retry-after'));
         const mayRetry = res
           ? RETRY_STATUSES.has(res.status) &&
@@ -184,13 +181,13 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
             !(paced && isPacedAnswer(res.status, retryAfter))
           : // A refused certificate stays refused: never retried.
             !isCertificateError(err) && (idempotent() || (!timedOut && isConnectionRefused(err)));
-        const delay = retryAfter ?? fullJitterDelay(attempt, retry.baseDelayMs, retry.maxDelayMs - waited);
-        if (!mayRetry || attempt >= retry.maxAttempts || waited + delay > retry.maxDelayMs) {
+        const delay = retryAfter ?? fullJitterDelay(attempt, baseDelayMs, maxDelayMs - waited);
+        if (!mayRetry || attempt >= maxAttempts || waited + delay > maxDelayMs) {
           if (!res) throw err;
           return done(res, true, link.release);
         }
         link.release();
-        retry.onRetry?.({
+        r.onRetry?.({
           attempt: attempt + 1,
           delayMs: delay,
           reason: res ? 'status' : timedOut ? 'timeout' : 'network',
@@ -205,7 +202,7 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
         waited += delay;
       }
     } finally {
-      // The caller's signal again, for a repeat after a refused token (./reauth.ts).
+      // The caller's signal again, for a repeat after a refused token (./auth.ts).
       init.signal = caller ?? null;
     }
   };

@@ -13,12 +13,8 @@ export type OpenApiDocument = {
   [key: string]: unknown;
 };
 
-let cached: OpenApiDocument | undefined;
-
-export function loadSpec(): OpenApiDocument {
-  cached ??= require('../../generated/openapi.json') as OpenApiDocument;
-  return cached;
-}
+// Loaded on first use; require() keeps it.
+export const loadSpec = (): OpenApiDocument => require('../../generated/openapi.json');
 
 export const bundledSpecPath = fileURLToPath(new URL('../../generated/openapi.json', import.meta.url));
 

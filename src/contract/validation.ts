@@ -24,12 +24,8 @@ export function validateRequestBody(operation: string | OperationInfo, body: unk
   return run(op(operation).requestBody?.validator, body);
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
 /** Whether a path segment is a whole number a `long` (int64) holds, as ASP.NET binds it. */
-const isInt64Text = (v: string) =>
-  /^-?[0-9]{1,19}$/.test(v) && BigInt(v) >= INT64_MIN && BigInt(v) <= INT64_MAX;
+const isInt64Text = (v: string) => /^-?[0-9]{1,19}$/.test(v) && BigInt.asIntN(64, BigInt(v)) === BigInt(v);
 
 /**
  * Path parameters arrive as strings; integer parameters are coerced before validation. Every int64

@@ -1,6 +1,5 @@
-// Ajv's errors in the project's words, one way for the client's ResponseValidationError, the
-// checker's schema failures and the contract's validators; the sandbox words its ASP.NET-style
-// `errors` map from the same `memberOf`.
+// Ajv's errors in the project's words, for the client, the checker and the contract's validators
+// (the sandbox's ASP.NET-style `errors` map uses `memberOf`).
 
 /** The fields of an Ajv error this reads (the standalone validators' errors have them all). */
 export interface AjvError {

@@ -1,35 +1,22 @@
-// The base URL of a Live Platform tenant, read one way by the client and the checker's CLI and
-// library: an absolute http(s) URL of the API root, nothing a request could not keep.
+// The base URL of a tenant, one rule for the client and the checker: an absolute http(s) API root.
 
-/** What the refusals advise besides the rule itself; by default, a Live Platform tenant's. */
-export interface BaseUrlWording {
-  /** Where else the value may come from, after "like https://live.example.com". */
-  orElse: string;
-  /** What authenticates instead of user-info in the URL. */
-  noCredentials: string;
-}
-
-const LIVE_PLATFORM: BaseUrlWording = {
+/** What a refusal advises besides the rule: where else the value may come from, what authenticates. */
+const LIVE_PLATFORM = {
   orElse: ' (or set LIVE_PLATFORM_BASE_URL)',
   noCredentials: 'the token authenticates; pass it as the token (LIVE_PLATFORM_TOKEN)',
 };
 
 /** The proxy's upstream: the application behind it sends its own token. */
-export const UPSTREAM_WORDING: BaseUrlWording = {
+export const UPSTREAM_WORDING: typeof LIVE_PLATFORM = {
   orElse: '',
   noCredentials: 'the application sends its own token',
 };
 
 /**
- * The base URL without a trailing slash. Throws a TypeError that starts with `whose` and says what
- * to write: not an absolute http(s) URL, or one with user-info (never quoted: it is a password),
- * a query or a fragment (not quoted either: they may hold a key), which requests would drop or leak.
+ * The base URL without a trailing slash, or a TypeError that starts with `whose` and says what to
+ * write. User-info, a query or a fragment (which requests would drop or leak) is never quoted.
  */
-export function normalizeBaseUrl(
-  raw: unknown,
-  whose: string,
-  wording: BaseUrlWording = LIVE_PLATFORM,
-): string {
+export function normalizeBaseUrl(raw: unknown, whose: string, wording = LIVE_PLATFORM): string {
   const text = String(raw);
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || !/^https?:$/.test(url.protocol)) {

@@ -1,7 +1,6 @@
 /**
- * A thrown value in words: an Error's message, or the value itself as text. Anything can be thrown
- * (a string, undefined, an object whose toString throws), so this never throws and never returns
- * "undefined" for an Error without a message.
+ * A thrown value in words: an Error's message (or name), else the value as text. Never throws,
+ * whatever was thrown (an object whose toString throws too).
  */
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;

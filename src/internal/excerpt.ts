@@ -1,5 +1,5 @@
-// Excerpts of bodies a server wrote, for errors and reports: bounded, and cut only after redaction
-// (see ./redact.ts), so a secret straddling the cut leaves nothing of itself behind.
+// Excerpts of bodies a server wrote: bounded, and cut only after redaction (a secret across the cut
+// would leave part of itself).
 
 /** Runs of control characters: flattened to a space, so a hostile body cannot forge lines in a log. */
 const CONTROLS = /[\u0000-\u001f\u007f]+/g;

@@ -1,42 +1,27 @@
-// One bounded HTTP exchange, under the client's transport, the client-credentials token function and
-// the checker's fetch transport: a deadline, a byte cap on the decoded body, same-origin redirects
-// only, no listener left on a caller's signal once the exchange is over, and failures that say what
-// failed (a certificate is not a dead server) with the original error as `cause`.
+// One bounded HTTP exchange's rules (deadline, byte cap, redirects, failures), for client and checker.
 import type { OperationId } from '../../generated/operation-ids.js';
 import { errorText } from './error-text.js';
 
-// --- signals ---------------------------------------------------------------------------------------
-
-/**
- * The exchanges in flight on each caller's signal, and the one listener on that signal that
- * forwards its abort to all of them. Each transport makes its own (`new WeakMap()`), so this
- * module keeps no state.
- */
+/** The exchanges in flight on each caller's signal, and the one listener that forwards its abort. */
 export type SignalLinks = WeakMap<AbortSignal, { controllers: Set<AbortController>; forward: () => void }>;
 
 /**
  * A signal for one exchange that follows the caller's signal and, given `timeoutMs` > 0, a deadline.
- * Never the caller's own: undici's fetch leaves a listener on the signal it is given until garbage
- * collection, so 20,000 calls with one long-lived signal piled up thousands of them
- * (MaxListenersExceededWarning). Not AbortSignal.any() either: Node 20 keeps, on each source, a
- * reference to every signal any() made from it, so a long-lived signal grew by one entry per call
- * for good. Instead the caller's signal carries one listener while any exchange linked to it is in
- * flight, however many run together, and none once `release()` has been called for each: call it
- * when the exchange is over (its body read, or no answer).
+ * Never the caller's own (undici leaves a listener on it until garbage collection; Node 20's
+ * AbortSignal.any() keeps a reference per call on each source): the caller's signal carries one
+ * listener while exchanges linked to it are in flight, none once each called `release()`.
  */
 export function linkSignal(
   caller: AbortSignal | null | undefined,
-  timeoutMs = 0,
-  links: SignalLinks = new WeakMap(),
+  timeoutMs: number,
+  links: SignalLinks,
 ): { signal: AbortSignal | undefined; timer: AbortSignal | undefined; release(): void } {
   const timer = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
   if (!caller) return { signal: timer, timer, release: noop };
   const own = new AbortController();
   if (timer) timer.addEventListener('abort', () => own.abort(timer.reason), { once: true });
-  if (caller.aborted) {
-    own.abort(caller.reason);
-    return { signal: own.signal, timer, release: noop };
-  }
+  // An aborted caller's listener never fires; the exchange fails at once and releases its link.
+  if (caller.aborted) own.abort(caller.reason);
   let link = links.get(caller);
   if (!link) {
     const controllers = new Set<AbortController>();
@@ -55,55 +40,12 @@ export function linkSignal(
     timer,
     release() {
       if (!controllers.delete(own) || controllers.size > 0) return;
-      // The last exchange on this signal is over: no listener stays behind.
       if (links.get(caller)?.controllers === controllers) links.delete(caller);
       caller.removeEventListener('abort', forward);
     },
   };
 }
 const noop = () => {};
-
-const READS = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const;
-
-/**
- * The response, with `release` called once its body has been read (the read settled, whatever the
- * outcome), or at once when there is nothing to read: until then the caller's abort still reaches
- * a body that stalls. Hooks the read methods of this one response, not a stream wrapped round the
- * body, which cost a stream, a reader and a second Response per call. A caller that reads
- * `response.body` itself (openapi-fetch's `parseAs: 'stream'`) and reads it to the end keeps the
- * link until its signal is collected or aborted; cancelling the body ends it.
- */
-export function releaseWhenRead(res: Response, release: () => void): Response {
-  if (release === noop) return res;
-  if (!res.body || res.status === 204 || res.status === 304 || res.headers.get('content-length') === '0') {
-    release();
-    return res;
-  }
-  let released = false;
-  const once = () => {
-    if (!released) ((released = true), release());
-  };
-  // A body dropped unread (a 401 before a new token, a retried answer) ends the exchange too.
-  const body = res.body;
-  const cancel = body.cancel;
-  Object.defineProperty(body, 'cancel', {
-    value: (reason?: unknown) => (once(), cancel.call(body, reason)),
-    configurable: true,
-    writable: true,
-  });
-  for (const m of READS) {
-    const read = (res as unknown as Record<string, unknown>)[m];
-    if (typeof read === 'function')
-      Object.defineProperty(res, m, {
-        value: () => (read.call(res) as Promise<unknown>).finally(once),
-        configurable: true,
-        writable: true,
-      });
-  }
-  return res;
-}
-
-// --- bodies ----------------------------------------------------------------------------------------
 
 /** A response body larger than the byte cap (counted after decompression); it was not read further. */
 export class ResponseTooLargeError extends Error {
@@ -119,109 +61,91 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+const READS = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const;
+
 /**
- * The response with its body bounded to `max` decoded bytes: beyond, reading rejects with
- * ResponseTooLargeError and the download is cancelled. A body with a Content-Length and no
- * Content-Encoding needs no counting (the HTTP parser stops there), which keeps the common path
- * free of a stream per call.
+ * The response as the client hands it on: its body bounded to `max` decoded bytes (beyond, reading
+ * rejects with ResponseTooLargeError and the download is cancelled), and `release` called once the
+ * body was read or cancelled (until then the caller's abort still reaches a stalled body), or at
+ * once without a body. The common path makes no stream: a Content-Length without Content-Encoding
+ * needs no counting, and the read methods are hooked rather than the body wrapped.
  */
 export function boundedResponse(
   res: Response,
   max: number,
   operationId: () => OperationId | undefined,
+  release: () => void,
 ): Response {
-  const body = res.body;
-  if (!body || max === Infinity || res.status === 204 || res.status === 304) return res;
-  const encoding = res.headers.get('content-encoding');
   const declared = res.headers.get('content-length');
-  if ((encoding === null || encoding === 'identity') && declared !== null && /^\d+$/.test(declared)) {
-    if (Number(declared) <= max) return res;
-    body.cancel().catch(() => {});
-    throw new ResponseTooLargeError(max, operationId());
+  if (!res.body || res.status === 204 || res.status === 304 || declared === '0') {
+    release();
+    return res;
   }
-  let seen = 0;
-  const counted = body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
+  const encoding = res.headers.get('content-encoding');
+  let answer = res;
+  if ((encoding === null || encoding === 'identity') && declared !== null && /^\d+$/.test(declared)) {
+    if (Number(declared) > max) {
+      res.body.cancel().catch(() => {});
+      release();
+      throw new ResponseTooLargeError(max, operationId());
+    }
+  } else if (max !== Infinity) {
+    let seen = 0;
+    const counted = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
         // Throwing errors the reader and cancels the source, which aborts the download.
         if (seen > max) throw new ResponseTooLargeError(max, operationId());
         controller.enqueue(chunk);
       },
-    }),
-  );
-  const bounded = new Response(counted, {
-    status: res.status,
-    statusText: res.statusText,
-    headers: res.headers,
-  });
-  // unwrap() falls back to the URL to name the operation.
-  Object.defineProperty(bounded, 'url', { value: res.url });
-  return bounded;
-}
-
-/**
- * Collects a body's chunks up to `max` bytes, for a web stream (readCapped) and a node:http stream
- * (the checker's default transport) alike. `add` returns false once the cap is reached: the chunk
- * that crossed it is kept only up to the cap, and the caller stops reading.
- */
-export function cappedChunks(max: number) {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  return {
-    add(chunk: Uint8Array): boolean {
-      const room = max - size;
-      if (chunk.byteLength > room) {
-        chunks.push(chunk.subarray(0, room));
-        size = max;
-        return false;
-      }
-      size += chunk.byteLength;
-      chunks.push(chunk);
-      return true;
-    },
-    bytes: (): Uint8Array => Buffer.concat(chunks),
-  };
+    });
+    answer = new Response(res.body.pipeThrough(counted), res);
+    // unwrap() falls back to the URL to name the operation.
+    Object.defineProperty(answer, 'url', { value: res.url });
+  }
+  if (release === noop) return answer;
+  let once = () => ((once = noop), release());
+  // A body dropped unread (a 401 before a new token, a retried answer) ends the exchange too.
+  const hooks = [[answer.body!, 'cancel'], ...READS.map((m) => [answer, m])] as [object, string][];
+  for (const [target, m] of hooks) {
+    const original = (target as Record<string, unknown>)[m];
+    if (typeof original === 'function')
+      Object.defineProperty(target, m, {
+        value: (...args: unknown[]) => (original.apply(target, args) as Promise<unknown>).finally(once),
+        configurable: true,
+        writable: true,
+      });
+  }
+  return answer;
 }
 
 /**
  * Reads a body whole, at most `max` bytes: past that it stops (the download is cancelled) and says
- * `truncated`, or with `tooLarge` throws what that returns. An abort of `signal` ends a stalled read.
+ * `truncated`, or with `tooLarge` throws what that returns. An abort of `signal` cancels the
+ * download, also one that fired before the answer came (an injected fetch may ignore its signal).
  */
 export async function readCapped(
-  res: Response,
+  res: { body: ReadableStream<Uint8Array> | null },
   max: number,
   options: { signal?: AbortSignal | undefined; tooLarge?: () => Error } = {},
 ): Promise<{ bytes: Uint8Array; truncated: boolean }> {
   if (!res.body) return { bytes: new Uint8Array(0), truncated: false };
-  const reader = res.body.getReader();
-  const { signal } = options;
-  const onAbort = () => void reader.cancel().catch(() => {});
-  // An injected fetch that ignores the signal may answer after it fired: no 'abort' event comes then.
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  const body = cappedChunks(max);
-  let truncated = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!body.add(value)) {
-        if (options.tooLarge) throw options.tooLarge();
-        truncated = true;
-        break;
-      }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const piped = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>(), {
+    signal: options.signal,
+  });
+  for await (const chunk of piped as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) {
+      if (options.tooLarge) throw options.tooLarge();
+      chunks.push(chunk.subarray(0, chunk.byteLength - (size - max)));
+      return { bytes: Buffer.concat(chunks), truncated: true };
     }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    // Stops a stream that is still coming (cut at the cap, or after an error).
-    reader.cancel().catch(() => {});
+    chunks.push(chunk);
   }
-  if (signal?.aborted) throw signal.reason;
-  return { bytes: body.bytes(), truncated };
+  return { bytes: Buffer.concat(chunks), truncated: false };
 }
-
-// --- redirects -------------------------------------------------------------------------------------
 
 /** Same-origin hops followed before giving up (fetch's own limit is 20; a sane API needs one). */
 export const MAX_REDIRECTS = 5;
@@ -254,25 +178,9 @@ export class RedirectError extends Error {
   }
 }
 
-type Init = RequestInit & { headers: Headers; method: string };
-
-const isRedirect = (s: number) => s === 301 || s === 302 || s === 303 || s === 307 || s === 308;
-
-/** The Location as a URL for an error message: resolved, without user:password, bounded. */
-function shownLocation(location: URL): string {
-  location.username = '';
-  location.password = '';
-  return location.href.slice(0, 500);
-}
-
-/**
- * Whether an answer needs followRedirects(): a 3xx, an opaque redirect (status 0), or a fetch that
- * followed anyway. Cheap on purpose: it runs on every call.
- */
-export const isRedirectish = (res: Response): boolean => {
-  const s = res.status;
-  return (s >= 300 && s < 400) || s === 0 || res.redirected;
-};
+/** Whether an answer needs followRedirects(): a 3xx, an opaque redirect, a fetch that followed anyway. */
+export const isRedirectish = (res: Response): boolean =>
+  (res.status >= 300 && res.status < 400) || res.status === 0 || res.redirected;
 
 /**
  * The answer to `fetch(url, init)` made with `redirect: 'manual'`, after following redirects while
@@ -283,33 +191,32 @@ export const isRedirectish = (res: Response): boolean => {
 export async function followRedirects(
   fetch: typeof globalThis.fetch,
   url: string,
-  init: Init,
+  init: RequestInit & { headers: Headers; method: string },
   first: Response,
   operationId: () => OperationId | undefined,
 ): Promise<Response> {
   const origin = new URL(url).origin;
-  let res = first;
-  let at = url;
-  let hop = init;
+  const refuse = (reason: RedirectRefusal, status: number, location?: URL) => {
+    if (location) [location.username, location.password] = ['', ''];
+    return new RedirectError(reason, status, location?.href.slice(0, 500), operationId());
+  };
+  let [res, at, hop] = [first, url, init];
   for (let hops = 0; ; hops++) {
     const status = res.status;
     // A fetch that followed anyway (an injected one that ignores `manual`) must not be trusted.
     if (res.redirected && new URL(res.url).origin !== origin) {
       res.body?.cancel().catch(() => {});
-      throw new RedirectError('cross-origin', status, shownLocation(new URL(res.url)), operationId());
+      throw refuse('cross-origin', status, new URL(res.url));
     }
     // Node's fetch hands back the 3xx itself; a browser-like fetch gives an opaque redirect.
-    if (res.type === 'opaqueredirect')
-      throw new RedirectError('unreadable', status, undefined, operationId());
-    if (!isRedirect(status)) return res;
+    if (res.type === 'opaqueredirect') throw refuse('unreadable', status);
+    if (![301, 302, 303, 307, 308].includes(status)) return res;
     const raw = res.headers.get('location');
     res.body?.cancel().catch(() => {});
-    const next = raw !== null && URL.canParse(raw, at) ? new URL(raw, at) : undefined;
-    if (!next) throw new RedirectError('unreadable', status, undefined, operationId());
-    if (next.origin !== origin)
-      throw new RedirectError('cross-origin', status, shownLocation(next), operationId());
-    if (hops >= MAX_REDIRECTS)
-      throw new RedirectError('too-many', status, shownLocation(next), operationId());
+    if (raw === null || !URL.canParse(raw, at)) throw refuse('unreadable', status);
+    const next = new URL(raw, at);
+    if (next.origin !== origin) throw refuse('cross-origin', status, next);
+    if (hops >= MAX_REDIRECTS) throw refuse('too-many', status, next);
     if (status === 303 || ((status === 301 || status === 302) && hop.method === 'POST')) {
       const headers = new Headers(hop.headers);
       headers.delete('content-type');
@@ -321,17 +228,14 @@ export async function followRedirects(
   }
 }
 
-// --- failures --------------------------------------------------------------------------------------
-
 /** The error code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`...) of a failed connection, searched through causes. */
 export function errorCode(e: unknown, depth = 0): string | undefined {
   if (!e || typeof e !== 'object' || depth > 5) return undefined;
   const x = e as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof x.code === 'string' && x.code !== 'UND_ERR_SOCKET') return x.code;
-  const inner =
-    errorCode(x.cause, depth + 1) ??
-    (Array.isArray(x.errors) ? x.errors.map((y) => errorCode(y, depth + 1)).find(Boolean) : undefined);
-  return inner ?? (typeof x.code === 'string' ? x.code : undefined);
+  const own = typeof x.code === 'string' ? x.code : undefined;
+  if (own && own !== 'UND_ERR_SOCKET') return own;
+  const nested = [x.cause, ...(Array.isArray(x.errors) ? x.errors : [])];
+  return nested.map((y) => errorCode(y, depth + 1)).find(Boolean) ?? own;
 }
 
 /** Whether a failed connection certainly never reached the server (so even a POST may be resent). */
@@ -344,32 +248,23 @@ export const errorCodeOrText = (e: unknown): string => errorCode(e) ?? errorText
  * Whether the TLS handshake refused the server's certificate (expired, self-signed, another host's):
  * a setup problem that no retry fixes, and that must not read as "the server is down".
  */
-export function isCertificateError(e: unknown): boolean {
-  const code = errorCode(e) ?? '';
-  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME|DEPTH_ZERO|HOSTNAME/i.test(code);
-}
+export const isCertificateError = (e: unknown): boolean => CERTIFICATE.test(errorCode(e) ?? '');
+const CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME|DEPTH_ZERO|HOSTNAME/i;
 
 /** What a failed connection means and what to check, in words (no secrets: only the code). */
 export function connectionFailureText(e: unknown): string {
-  const code = errorCode(e);
-  if (isCertificateError(e))
-    return `TLS certificate error (${code}): the server's certificate is not trusted. Check that the URL names the host the certificate is for and that it is valid (not retried)`;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (ECONNREFUSED): nothing listens there. Check that the server is running and the host and port are right';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `the host name does not resolve (${code}). Check the host name and DNS`;
-    case 'ECONNRESET':
-    case 'EPIPE':
-    case 'UND_ERR_SOCKET':
-      return `the connection was closed by the other side (${code}). Check for a proxy or firewall, or a server that closes idle connections`;
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `the connection timed out (${code}). Check the network path (firewall, VPN) to the host`;
-    default:
-      return `${code ?? errorText(e)}. Check the network and the URL`;
-  }
+  const code = errorCode(e) ?? '';
+  return isCertificateError(e)
+    ? `TLS certificate error (${code}): the server's certificate is not trusted. Check that the URL names the host the certificate is for and that it is valid (not retried)`
+    : code === 'ECONNREFUSED'
+      ? 'connection refused (ECONNREFUSED): nothing listens there. Check that the server is running and the host and port are right'
+      : /^(ENOTFOUND|EAI_AGAIN)$/.test(code)
+        ? `the host name does not resolve (${code}). Check the host name and DNS`
+        : /^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/.test(code)
+          ? `the connection was closed by the other side (${code}). Check for a proxy or firewall, or a server that closes idle connections`
+          : /^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT)$/.test(code)
+            ? `the connection timed out (${code}). Check the network path (firewall, VPN) to the host`
+            : `${code || errorText(e)}. Check the network and the URL`;
 }
 
 /**
@@ -381,9 +276,9 @@ export class ConnectionFailedError extends Error {
   /** `host:port` of the request. */
   readonly hostPort: string;
   /** The failure's code, e.g. `ECONNREFUSED` or `CERT_HAS_EXPIRED`. */
-  readonly code: string | undefined;
+  readonly code = errorCode(this.cause);
   /** True when the server's TLS certificate was refused (never retried). */
-  readonly certificate: boolean;
+  readonly certificate = isCertificateError(this.cause);
   constructor(
     readonly operationId: OperationId | undefined,
     readonly method: string,
@@ -397,12 +292,8 @@ export class ConnectionFailedError extends Error {
       { cause },
     );
     this.hostPort = hostPort;
-    this.code = errorCode(cause);
-    this.certificate = isCertificateError(cause);
   }
 }
-
-// --- observing -------------------------------------------------------------------------------------
 
 /**
  * One completed exchange, for a recorder (a HAR file, a log): what was sent and what came back, as
@@ -432,12 +323,9 @@ export interface ObservedExchange {
 /** Receives each completed exchange; it must not throw (what it throws is ignored). */
 export type ExchangeObserver = (exchange: ObservedExchange) => void;
 
-/** Calls an observer without letting it break the exchange it observes. */
+/** Calls an observer without letting it break the exchange it observes (a recorder's failure is its own). */
 export function notify(observer: ExchangeObserver | undefined, exchange: ObservedExchange): void {
-  if (!observer) return;
   try {
-    observer(exchange);
-  } catch {
-    // A recorder's failure is its own business; the run goes on.
-  }
+    observer?.(exchange);
+  } catch {}
 }

@@ -1,8 +1,5 @@
-// Path parameters: each value stays one segment of its operation's path template, whoever sends it
-// (the client, the checker's cases, its workflows) and wherever the value came from (a caller, a
-// generator, a server's answer). Encoding alone is not enough: `.` and `..` survive
-// encodeURIComponent and are then resolved away by URL parsing (`getTask('..')` became
-// `GET /api/v2/`), and a lone surrogate makes encodeURIComponent throw a bare URIError.
+// Each path parameter stays one segment, whoever sends it. Encoding is not enough: URL parsing
+// resolves `.` and `..` away (`getTask('..')` became `GET /api/v2/`), and a lone surrogate throws.
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -26,19 +23,9 @@ export class PathParameterError extends TypeError {
   }
 }
 
-/** The value encoded as one path segment; throws PathParameterError naming the operation and parameter. */
-function pathSegment(value: unknown, operation: string | (() => string), parameter: string): string {
-  const text = String(value);
-  const why = segmentProblem(text);
-  if (why)
-    throw new PathParameterError(typeof operation === 'string' ? operation : operation(), parameter, why);
-  return encodeURIComponent(text);
-}
-
 /**
- * A path template (`/api/v2/task/{taskId}`) with each parameter filled as one segment (see
- * pathSegment); a parameter without a value stays as written. The one filler of the client's
- * calls and the checker's cases.
+ * A path template with each parameter filled as one encoded segment (left as written without a
+ * value), or a PathParameterError: the one filler of the client's calls and the checker's cases.
  */
 export function expandPath(
   template: string,
@@ -47,6 +34,9 @@ export function expandPath(
 ): string {
   return template.replace(/\{([^}]+)\}/g, (m, name: string) => {
     const v = valueOf(name);
-    return v === undefined || v === null ? m : pathSegment(v, operation, name);
+    if (v === undefined || v === null) return m;
+    const why = segmentProblem(String(v));
+    if (why) throw new PathParameterError(typeof operation === 'string' ? operation : operation(), name, why);
+    return encodeURIComponent(String(v));
   });
 }

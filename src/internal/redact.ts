@@ -1,15 +1,12 @@
-// A secret must not leave the process in any form a server might echo it in: the checker's reports,
-// the client's errors and the token function's errors all redact here. Redaction runs on
-// whole texts (a body before its excerpt is cut, every header, every reason), because a cut made
-// first can split the token so that no full copy is left to find, while part of it survives.
+// A secret must not leave the process in any form a server might echo it in; reports and errors all
+// redact here, on whole texts: a cut made first could leave part of a token that no match finds.
 import { xmlEscape } from './xml.js';
 
 export const REDACTED = '[redacted]';
 
 /**
- * The token's base64 in each of the three byte alignments it can have inside a longer base64 text
- * (e.g. `Basic base64(user:token)`): only the 4-character groups made of token bytes alone, which
- * are the same whatever surrounds the token.
+ * The secret's base64 inside a longer base64 text (`Basic base64(user:token)`), in each of the three
+ * byte alignments: only the 4-character groups of its bytes alone, the same whatever surrounds it.
  */
 function base64Cores(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
@@ -48,30 +45,20 @@ export function secretForms(secrets: readonly string[]): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
-/** Replaces every form of every secret, whatever its length (a 3-character token too). */
-export function redactWith(text: string, forms: readonly string[]): string {
-  let out = text;
-  for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
-  return out;
-}
-
 export type Redactor = (text: string) => string;
 
 /** A JSON Web Token's shape (base64url header `{"...`): a credential whoever it belongs to. */
 const JWT = /eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g;
 
-export interface RedactorOptions {
-  /**
-   * Also blank every JWT-shaped string, not only the given secrets' forms: the client quotes bodies
-   * of servers that may echo another credential (an id token, a proxy's). Ordinary words, "bearer"
-   * among them, are never touched.
-   */
-  jwts?: boolean;
-}
-
-/** Blanks every form of the given secrets (and, with `jwts`, any JWT) in a text; nothing else. */
-export function redactor(secrets: readonly string[], options: RedactorOptions = {}): Redactor {
+/**
+ * Blanks every form of the given secrets, however short, and nothing else; `jwts` also blanks any
+ * JWT-shaped string, as a server may echo another credential (an id token, a proxy's).
+ */
+export function redactor(secrets: readonly string[], options: { jwts?: boolean } = {}): Redactor {
   const forms = secretForms(secrets);
-  if (!options.jwts) return (text) => redactWith(text, forms);
-  return (text) => redactWith(text, forms).replace(JWT, '[redacted JWT]');
+  return (text) => {
+    let out = text;
+    for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
+    return options.jwts ? out.replace(JWT, '[redacted JWT]') : out;
+  };
 }

@@ -1,5 +1,4 @@
-// What a task's answers mean, read one way by the client's poller and the checker's workflows: which
-// statuses end a task, which outcome it had, and where a start's answer carries the task id.
+// What a task's answers mean, for the client's poller and the checker's workflows alike.
 import type { Task } from '../types.js';
 import { segmentProblem } from './path-params.js';
 
@@ -37,31 +36,18 @@ export const isKnownStatus = (status: unknown): boolean =>
 export function outcomeOf(task: Pick<Task, 'status' | 'details'>): TaskOutcome {
   const details: unknown = task.details;
   const has = (word: string) => Array.isArray(details) && details.includes(word);
-  switch (task.status) {
-    case 'CompletedFailed':
-      return has('ValidationFailed') ? 'validation-failed' : 'failed';
-    case 'CompletedSuccess':
-      return has('CustomerAlreadyConverted')
-        ? 'already-converted'
-        : has('Converted')
-          ? 'converted'
-          : 'succeeded';
-    default:
-      return 'in-progress';
-  }
+  if (task.status === 'CompletedFailed') return has('ValidationFailed') ? 'validation-failed' : 'failed';
+  if (task.status !== 'CompletedSuccess') return 'in-progress';
+  if (has('CustomerAlreadyConverted')) return 'already-converted';
+  return has('Converted') ? 'converted' : 'succeeded';
 }
 
-/**
- * What a task id may look like: one token, no spaces or markup (the vendor's are `tsk_185510` and
- * `wst_<uuid>`), so a text/plain error page is never taken for an id. It also goes into Get Task's
- * path, so it must be one path segment (not `.` or `..`, see ./path-params.ts).
- */
+/** A task id (`tsk_185510`, `wst_<uuid>`): one token, so an error page is never taken for one. */
 const TASK_ID = /^[^\s"'<>{}\\]{1,256}$/;
 
 /**
- * The task id from an operation's first answer, in any of the vendor's three shapes: a bare string
- * (import: `"tsk_185510"`), `{taskId}` (create from lead, v3) or `{jobId}` (a sibling page); undefined
- * when there is none, or none that is one token fit for a path segment.
+ * The task id in a start's answer, in the vendor's three shapes: a bare string (import), `{taskId}`
+ * (create from lead) or `{jobId}` (a sibling page); undefined unless one token fit for a path segment.
  */
 export function readTaskId(initial: unknown): string | undefined {
   const o = initial as { taskId?: unknown; jobId?: unknown } | null;

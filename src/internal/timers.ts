@@ -1,15 +1,9 @@
-// Timers and waits every part shares: Retry-After as RFC 9110 defines it, timers of any length,
-// abortable sleeps, backoff, and the floor every poll keeps whatever a server answers.
-/**
- * The longest delay one `setTimeout` holds (2^31−1 ms, about 24.8 days). Node turns anything longer
- * into 1 ms with a TimeoutOverflowWarning, so longer waits here are chained timers.
- */
+// Timers and waits every part shares: Retry-After (RFC 9110), timers of any length, abortable
+// sleeps, backoff, and the floor every poll keeps whatever a server answers.
+/** The longest delay one `setTimeout` holds (about 24.8 days); Node makes a longer one 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/**
- * Full jitter (AWS's "exponential backoff and jitter"): a uniform wait between 0 and
- * `min(cap, base * 2^(retry-1))`. Spreads retries of many clients across the whole window.
- */
+/** Full jitter (AWS): a uniform wait in [0, min(cap, base * 2^(retry-1))], spreading clients' retries. */
 export function fullJitterDelay(retry: number, base: number, cap: number, random = Math.random): number {
   return random() * Math.min(cap, base * 2 ** (retry - 1));
 }
@@ -27,8 +21,8 @@ const HTTP_DATES = [
 ];
 
 /**
- * An HTTP-date (RFC 9110 5.6.7) as epoch ms, or undefined. Strict on purpose: V8's Date.parse
- * reads `-5` or `1 2` as dates, which turned a malformed Retry-After into a poll storm.
+ * An HTTP-date (RFC 9110 5.6.7) as epoch ms, or undefined. Strict: V8's Date.parse reads `-5` or
+ * `1 2` as dates, which turned a malformed Retry-After into a poll storm.
  */
 export function parseHttpDate(value: string, now = Date.now()): number | undefined {
   const g = HTTP_DATES.map((re) => re.exec(value)).find(Boolean)?.groups;
@@ -47,9 +41,8 @@ export function parseHttpDate(value: string, now = Date.now()): number | undefin
 }
 
 /**
- * Parses Retry-After as RFC 9110 10.2.3 defines it, nothing more: delay-seconds (digits only, `"30"`)
- * or an HTTP-date. Returns milliseconds from `now`, never negative, or undefined when the header is
- * absent or is anything else (`-1`, `1.5`, `1 2`, `soon`): the caller then uses its own backoff.
+ * Retry-After as RFC 9110 10.2.3 defines it: delay-seconds (digits only) or an HTTP-date, as ms from
+ * `now`, never negative; undefined for anything else (`-1`, `1.5`, `soon`): the caller's backoff then.
  */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
@@ -59,10 +52,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return at === undefined ? undefined : Math.max(0, at - now);
 }
 
-/**
- * Calls `fn` after `ms`, whatever its size: a wait beyond {@link MAX_TIMER_MS} is a chain of timers.
- * Returns the function that cancels it. `Infinity` never fires.
- */
+/** Calls `fn` after `ms` of any size (a chain of timers; `Infinity` never fires); returns its cancel. */
 export function setLongTimeout(fn: () => void, ms: number): () => void {
   // NaN or a negative delay means "now", as setTimeout reads it, but without its warning.
   let left = ms > 0 ? ms : 0;
@@ -76,7 +66,7 @@ export function setLongTimeout(fn: () => void, ms: number): () => void {
   return () => clearTimeout(timer);
 }
 
-/** Waits `ms` (any length, see setLongTimeout); an abort of `signal` ends the wait at once with the signal's reason. */
+/** Waits `ms` (any length); an abort of `signal` ends the wait at once with the signal's reason. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -93,17 +83,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * The least wait after a busy answer (429 or 503), whatever the poll interval: a server that
- * answers busy with `Retry-After: 0`, a past date or garbage gets a few polls a second, not one per
- * 20 ms interval (over a task deadline, thousands).
+ * The least wait after a busy answer (429 or 503), whatever the interval: `Retry-After: 0` or garbage
+ * gets a few polls a second, not thousands over a task deadline.
  */
 export const BUSY_FLOOR_MS = 250;
 
-/**
- * The wait before asking a server again, the one rule the client's poller and the checker share:
- * at least `floorMs` whatever the server sent (a Retry-After of 0, a past date, an unreadable one),
- * at least the caller's own backoff, and a longer Retry-After honoured.
- */
+/** The wait before asking a server again (poller, checker): floor, backoff, or a longer Retry-After. */
 export function nextAskWait(floorMs: number, backoffMs: number, retryAfterMs: number | undefined): number {
   return Math.max(floorMs, backoffMs, retryAfterMs ?? 0);
 }

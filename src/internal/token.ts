@@ -1,10 +1,6 @@
-// The bearer token as it goes on the wire. The client and the checker both send one; both refuse
-// the same tokens, before any request, and neither ever quotes it.
+// The bearer token as the client and the checker send it: the same refusals, none quoting it.
 
-/**
- * What an HTTP header value cannot carry. Headers.set() (and node:http) refuse it with an error that
- * quotes the whole `Bearer <token>` value, so such a token is refused here, without quoting it.
- */
+/** What a header cannot carry; Headers.set() would refuse it quoting the whole `Bearer <token>`. */
 const NOT_IN_A_HEADER = /[\0\n\r\u0100-\uffff]/;
 
 /**

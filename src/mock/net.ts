@@ -1,18 +1,10 @@
+import type { AddressInfo } from 'node:net';
 import { createServer, connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { errorCodeOrText } from '../internal/exchange.js';
 
 /** Asks the OS for a free loopback port. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export const freePort = (host = '127.0.0.1'): Promise<number> => listenOnce(0, host);
 
 /** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
 export async function waitForPort(
@@ -25,8 +17,7 @@ export async function waitForPort(
   for (;;) {
     signal?.throwIfAborted();
     const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ port, host });
-      s.once('connect', () => {
+      const s = connect({ port, host }, () => {
         s.destroy();
         resolve(true);
       });
@@ -34,7 +25,7 @@ export async function waitForPort(
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`nothing listened on ${host}:${port} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
 }
 
@@ -62,7 +53,12 @@ export class ListenError extends Error {
  * reported before a child server starts (its readiness probe would reach the other server). The
  * host lookup is bounded: a resolver that never answers counts as a bad host after timeoutMs.
  */
-export function assertCanListen(port: number, host: string, timeoutMs = 5000): Promise<void> {
+export async function assertCanListen(port: number, host: string, timeoutMs = 5000): Promise<void> {
+  await listenOnce(port, host, timeoutMs);
+}
+
+/** What assertCanListen does; resolves to the port it held (the one the OS picked, for port 0). */
+function listenOnce(port: number, host: string, timeoutMs = 5000): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -79,7 +75,8 @@ export function assertCanListen(port: number, host: string, timeoutMs = 5000): P
     });
     srv.listen({ port, host, exclusive: true }, () => {
       clearTimeout(timer);
-      srv.close(() => resolve());
+      const held = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(held));
     });
   });
 }

@@ -42,11 +42,24 @@ export class MissingPrismError extends Error {
   }
 }
 
+/** The path of Prism's bin script; MissingPrismError when the optional peer is not installed. */
+function prismBin(): string {
+  const require = createRequire(import.meta.url);
+  let pkgJson: string;
+  try {
+    pkgJson = require.resolve('@stoplight/prism-cli/package.json');
+  } catch {
+    throw new MissingPrismError();
+  }
+  const pkg = require(pkgJson) as { bin: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin.prism ?? Object.values(pkg.bin)[0]!);
+  return join(dirname(pkgJson), bin);
+}
+
 /** Prism is an optional peer: true when this install can start the mock. */
 export function prismInstalled(): boolean {
   try {
-    createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json');
-    return true;
+    return !!prismBin();
   } catch {
     return false;
   }
@@ -76,25 +89,12 @@ export function prismFailureLine(output: string, code: number | null): string {
   return `Prism exited (code ${code}) before listening${reason ? `: ${reason.slice(0, 300)}` : ''}`;
 }
 
-function prismBin(): string {
-  const require = createRequire(import.meta.url);
-  let pkgJson: string;
-  try {
-    pkgJson = require.resolve('@stoplight/prism-cli/package.json');
-  } catch {
-    throw new MissingPrismError();
-  }
-  const pkg = require(pkgJson) as { bin: string | Record<string, string> };
-  const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin.prism ?? Object.values(pkg.bin)[0]!);
-  return join(dirname(pkgJson), bin);
-}
-
 /** How long Prism gets to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 1000;
 /** The same when the caller aborted (Ctrl-C): the command has 2 s to end, Prism keeps nothing. */
 const ABORT_GRACE_MS = 250;
 
-function stop(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<void> {
+function stop(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -107,45 +107,31 @@ function stop(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<void> {
 }
 
 /**
- * Kills the child when this process exits first (a `process.exit` on Ctrl-C, an uncaught error),
- * so that no Prism outlives the command that started it. An exit handler may only do synchronous
- * work: kill() is one system call.
- */
-function killOnExit(child: ChildProcess): void {
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  child.once('exit', () => process.off('exit', kill));
-}
-
-/**
  * Serves the contract with Prism (static examples, `Prefer: code=…, example=…` honoured) and
  * resolves once it accepts connections. Always call close(), even when a test fails.
  */
 export async function startPrismMock(options: PrismMockOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const bin = prismBin();
-  // A taken port would let the readiness probe below reach the other server, and a host that is
-  // not ours would keep Prism retrying: both are refused here, in milliseconds.
-  const requested = options.port ?? 0;
-  await assertCanListen(requested, host);
-  // Port 0 means "any": Prism itself cannot report which one it took, so pick it here.
-  const port = requested || (await freePort(host));
-  const args = [
-    bin,
-    'mock',
-    options.spec ?? bundledSpecPath,
-    '--host',
-    host,
-    '--port',
-    String(port),
-    '--verboseLevel',
-    options.verboseLevel ?? 'warn',
-  ];
+  // A taken port (the readiness probe would reach the other server) or a host not ours (Prism would
+  // retry it) is refused here, in milliseconds. Prism cannot report the port it took for 0: pick it.
+  await assertCanListen(options.port ?? 0, host);
+  const port = options.port || (await freePort(host));
+  const args = ['mock', options.spec ?? bundledSpecPath, '--host', host, '--port', String(port)];
+  args.push('--verboseLevel', options.verboseLevel ?? 'warn');
   options.signal?.throwIfAborted();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  killOnExit(child);
-  const onAbort = () => void stop(child, ABORT_GRACE_MS);
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // No Prism outlives the command that started it (an exit handler may only do synchronous work).
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+  const halt = () => stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
+  const onAbort = () => void halt();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  const close = () => {
+    options.signal?.removeEventListener('abort', onAbort);
+    return halt();
+  };
   let output = '';
   let listening = false;
   const onData = (chunk: Buffer) => {
@@ -167,18 +153,14 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     // Something answered; make sure it is Prism and not a server that took the port meanwhile.
     if (child.exitCode !== null) await exited;
   } catch (err) {
-    options.signal?.removeEventListener('abort', onAbort);
-    await stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
+    await close();
     throw options.signal?.aborted ? options.signal.reason : err;
   }
   listening = true;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}`,
-    close: () => {
-      options.signal?.removeEventListener('abort', onAbort);
-      return stop(child, options.signal?.aborted ? ABORT_GRACE_MS : STOP_GRACE_MS);
-    },
+    close,
     exited: exitCode,
   };
 }

@@ -1,11 +1,10 @@
-// The poll engine: when to ask, when to stop, what the answer means. It knows nothing of HTTP; the
-// binding in src/client/task-requests.ts supplies `poll` (Azure core-lro's split), so the engine is tested with plain
-// functions and a different transport needs no change here.
+// The poll engine: when to ask, when to stop, what the answer means. It knows no HTTP: `poll` comes
+// from src/client/task-requests.ts (Azure core-lro's split), or a plain function in tests.
 import type { Task } from '../types.js';
 import { isTerminal } from '../internal/task-status.js';
 import { nextAskWait, setLongTimeout, sleep } from '../internal/timers.js';
-import { TaskFailedError, TaskTimeoutError } from './errors.js';
-import { taskFrom } from './status.js';
+import { numberOption } from '../internal/options.js';
+import { taskFrom, TaskFailedError, TaskTimeoutError } from './errors.js';
 import {
   DEFAULT_MAX_POLL_INTERVAL_MS,
   DEFAULT_POLL_INTERVAL_MS,
@@ -20,10 +19,7 @@ import {
 export interface PolledTask {
   task?: Task | undefined;
   retryAfterMs?: number | undefined;
-  /**
-   * Blanks the credentials the request carried in text the engine quotes from the task (a
-   * TaskFailedError's message): the binding knows the token it sent, the engine does not.
-   */
+  /** Blanks, in what a TaskFailedError quotes of the task, the token only the binding knows. */
   redact?: ((text: string) => string) | undefined;
 }
 
@@ -97,8 +93,7 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
    * an abort or timeout, a new call polls again, at once.
    */
   pollUntilDone(options: { signal?: AbortSignal } = {}): Promise<T> {
-    // T is what the workflow's terminal task looks like (the client's begin* say which): the loop
-    // returns only terminal tasks, and only successes unless throwOnFailure is false.
+    // T is the workflow's terminal task (the client's begin* say which): the loop returns only those.
     return (this.#run ??= (this.#loop(options.signal ?? this.options.signal) as Promise<T>).catch(
       (e: unknown) => {
         this.#run = undefined;
@@ -127,25 +122,32 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
 
   async #loop(callerSignal: AbortSignal | undefined): Promise<Task> {
     const o = this.options;
-    const timeoutMs = duration('timeoutMs', o.timeoutMs, DEFAULT_TASK_TIMEOUT_MS);
-    const interval = duration('intervalMs', o.intervalMs, DEFAULT_POLL_INTERVAL_MS);
-    const maxInterval = duration('maxIntervalMs', o.maxIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS);
+    // Durations: any number >= 0, Infinity included.
+    const ms = (name: keyof WaitOptions, fallback: number) =>
+      numberOption(`TaskPoller: ${name}`, o[name], fallback, 0, Infinity);
+    const timeoutMs = ms('timeoutMs', DEFAULT_TASK_TIMEOUT_MS);
+    const interval = ms('intervalMs', DEFAULT_POLL_INTERVAL_MS);
+    const maxInterval = ms('maxIntervalMs', DEFAULT_MAX_POLL_INTERVAL_MS);
     const deadline = Date.now() + timeoutMs;
     const timedOut = () => new TaskTimeoutError(this.#id, timeoutMs, this.latest);
     // One controller carries both the caller's abort and the deadline into every sleep and request.
     const ctl = new AbortController();
+    const aborted = new Promise<never>((_, reject) =>
+      ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true }),
+    );
+    aborted.catch(() => {});
     const onAbort = () => ctl.abort(callerSignal!.reason);
     if (callerSignal?.aborted) onAbort();
     callerSignal?.addEventListener('abort', onAbort, { once: true });
     const cancelDeadline = setLongTimeout(() => ctl.abort(timedOut()), timeoutMs);
     try {
-      const id = this.#id ?? (await untilAborted(this.taskId, ctl.signal));
+      const id = this.#id ?? (await Promise.race([this.taskId, aborted]));
       // A task we just started is not done yet; a resumed one may be, so it is read at once.
       let n = this.#fresh ? 1 : 0;
       let wait = this.#fresh ? pollDelay(0, interval, maxInterval) : 0;
       for (;;) {
-        // Never past the deadline: a wait that reaches it ends there, and so does the loop (a timer
-        // may fire a millisecond early, so "reaches" is decided before sleeping, not after).
+        // A wait that reaches the deadline ends there, and so does the loop: decided before sleeping,
+        // as a timer may fire a millisecond early.
         const left = deadline - Date.now();
         if (wait >= left) {
           await sleep(left, ctl.signal);
@@ -153,8 +155,7 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
         } else if (wait > 0) await sleep(wait, ctl.signal);
         ctl.signal.throwIfAborted();
         const polled = await this.poll(id, ctl.signal);
-        // At least the backoff (itself never under intervalMs): a Retry-After of 0, or a storm of
-        // 429s, cannot make the poller ask faster than intervalMs. A longer Retry-After is honoured.
+        // Never under the backoff (nor intervalMs), whatever the server says; a longer Retry-After wins.
         wait = nextAskWait(interval, pollDelay(n++, interval, maxInterval), polled?.retryAfterMs);
         if (polled?.task === undefined) continue;
         const task = taskFrom(polled.task, id);
@@ -176,30 +177,13 @@ export class TaskPoller<T extends Task = Task> implements PromiseLike<T> {
   }
 }
 
-/** A wait option: a number >= 0 (Infinity allowed), or its default when left out. */
-function duration(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
-    throw new TypeError(`TaskPoller: ${name} must be a number of ms >= 0, not ${String(value)}.`);
-  return value;
-}
-
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 /** The task id inside a string that `poller.serialize()` wrote. */
 export function taskIdFromSerialized(text: unknown): string {
   let v: { v?: unknown; taskId?: unknown } | undefined;
   try {
     v = JSON.parse(String(text));
   } catch {
-    // falls through to the error below
+    // the error below
   }
   if (v?.v === SERIAL_VERSION && typeof v.taskId === 'string' && v.taskId) return v.taskId;
   throw new TypeError(

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse } from '../args.js';
+import { parse, printed } from '../args.js';
 
 export const usage = `Usage: live-platform docs [--output docs/index.html]
 
@@ -12,21 +12,14 @@ interface DocsBuilder {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    'docs',
-  );
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+  const { values } = parse(argv, { output: { type: 'string', short: 'o' } }, 'docs');
+  if (values.help) return printed(usage);
   // The builder is a plain script shipped beside dist/ (npm run docs runs the same file).
   const builder = new URL('../../../scripts/build-docs.mjs', import.meta.url).href;
   const { buildDocs } = (await import(builder)) as DocsBuilder;
-  const { output, bytes, operations } = await buildDocs(
-    values.output ? { output: resolve(values.output) } : { output: resolve('docs/index.html') },
-  );
+  const { output, bytes, operations } = await buildDocs({
+    output: resolve(values.output || 'docs/index.html'),
+  });
   console.log(
     `docs: ${operations} operations, ${Math.round(bytes / 1024)} KiB, no network needed -> ${output}`,
   );

@@ -1,6 +1,5 @@
-import { ListenError } from '../../mock/net.js';
-import { MissingPrismError, PrismStartError, startPrismMock } from '../../mock/prism.js';
-import { parse, portOption, untilSignal, UsageError } from '../args.js';
+import { startPrismMock } from '../../mock/prism.js';
+import { address, parse, printed, untilSignal } from '../args.js';
 
 export const usage = `Usage: live-platform mock [--port 4010] [--host 127.0.0.1]
 
@@ -16,44 +15,25 @@ contract. Choose a response with
   --host H   interface (default 127.0.0.1; 0.0.0.0 for every interface)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    'mock',
-  );
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const port = portOption(values.port, 4010);
-  const host = values.host ?? '127.0.0.1';
-  if (!host.trim()) throw new UsageError('--host needs an address such as 127.0.0.1.');
-  let server;
-  try {
-    server = await startPrismMock({
-      port,
-      host,
-      log: (line) => console.error(line),
-      // Someone running the mock by hand wants to see each request and how Prism chose its answer.
-      verboseLevel: 'info',
-    });
-  } catch (err) {
-    // Setup mistakes and a Prism that would not start: one line, exit 2, never "listening".
-    if (err instanceof ListenError || err instanceof MissingPrismError || err instanceof PrismStartError) {
-      throw new UsageError(err.message);
-    }
-    throw err;
-  }
+  const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' } }, 'mock');
+  if (values.help) return printed(usage);
+  // A taken port, a bad host, no Prism or one that will not start: main() prints its one line, exit 2.
+  const server = await startPrismMock({
+    ...address(values, 4010),
+    log: (line) => console.error(line),
+    // Someone running the mock by hand wants to see each request and how Prism chose its answer.
+    verboseLevel: 'info',
+  });
   console.log(`Prism mock listening on ${server.url} (any bearer token is accepted)`);
   let closing = false;
-  const close = () => {
-    closing = true;
-    return server.close();
-  };
   const stopped = server.exited!.then((code) => {
     if (closing) return 0;
     console.error(`live-platform mock: Prism stopped on its own (exit code ${code}).`);
     return 1;
   });
+  const close = () => {
+    closing = true;
+    return server.close();
+  };
   return Promise.race([untilSignal(close), stopped]);
 }

@@ -1,16 +1,24 @@
-import { HarRecorder } from '../../har/record.js';
 import { writeWhole } from '../../har/write.js';
+import { normalizeBaseUrl, UPSTREAM_WORDING } from '../../internal/base-url.js';
+import { errorText } from '../../internal/error-text.js';
 import {
   DEFAULT_UPSTREAM_TIMEOUT_MS,
   startProxy,
   VIOLATIONS_HEADER,
   type RunningProxy,
 } from '../../proxy/index.js';
-import { helpHint, parse, portOption, UsageError, wholeNumberOption } from '../args.js';
-import { version } from '../version.js';
-import { writablePath } from './check.js';
-import { errorText } from '../../internal/error-text.js';
-import { normalizeBaseUrl, UPSTREAM_WORDING } from '../../internal/base-url.js';
+import {
+  address,
+  flags,
+  helpHint,
+  listen,
+  msOption,
+  parse,
+  printed,
+  untilSignal,
+  UsageError,
+} from '../args.js';
+import { harRecorder, reportPaths } from '../reports.js';
 
 export const usage = `Usage: live-platform proxy --upstream URL [--port 4030] [--host 127.0.0.1] [--har FILE]
                           [--strict] [--upstream-timeout ms] [--quiet]
@@ -36,117 +44,59 @@ Bounds: request bodies over 64 KiB get 413; an upstream that fails, times out or
 4 MiB gets the client a 502 with a problem body. Then: live-platform validate FILE.`;
 
 const FLAGS = {
-  upstream: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  har: { type: 'string' },
-  strict: { type: 'boolean' },
-  'upstream-timeout': { type: 'string' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-/** The one base-URL rule (src/internal/base-url.ts) for the upstream, as exit 2; never quotes the URL. */
-function upstreamOption(raw: string | undefined): string {
-  if (!raw)
-    throw new UsageError(
-      `--upstream is required: the URL of the server to forward to.\n${helpHint('proxy')}`,
-    );
-  try {
-    return normalizeBaseUrl(raw, '--upstream', UPSTREAM_WORDING);
-  } catch (e) {
-    throw new UsageError(errorText(e));
-  }
-}
+  ...flags('string', 'upstream', 'port', 'host', 'har', 'upstream-timeout'),
+  ...flags('boolean', 'strict', 'quiet'),
+};
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, FLAGS, 'proxy');
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const upstream = upstreamOption(values.upstream);
-  const port = portOption(values.port, 4030);
-  const host = values.host ?? '127.0.0.1';
-  if (!host.trim()) throw new UsageError('--host must name an interface, such as 127.0.0.1.');
-  const upstreamTimeoutMs = wholeNumberOption(
-    values['upstream-timeout'],
-    '--upstream-timeout',
-    1,
-    86_400_000,
-    'a whole number of milliseconds above 0',
-  );
-  if (values.har === '-') throw new UsageError('--har needs a file path; a HAR is not written to stdout.');
-  const harPath = await writablePath(values.har, '--har');
+  if (values.help) return printed(usage);
+  if (!values.upstream)
+    throw new UsageError(
+      `--upstream is required: the URL of the server to forward to.\n${helpHint('proxy')}`,
+    );
+  const upstream = normalizeBaseUrl(values.upstream, '--upstream', UPSTREAM_WORDING);
+  const { har } = await reportPaths(values, ['har']);
 
-  let proxy: RunningProxy | undefined;
-  const recorder = harPath
-    ? new HarRecorder({
-        creator: { name: 'live-platform proxy', version: version() },
-        redact: (text) => proxy?.redact(text) ?? text,
-      })
-    : undefined;
-  try {
-    proxy = await startProxy({
-      upstream,
-      port,
-      host,
-      ...(upstreamTimeoutMs !== undefined ? { upstreamTimeoutMs } : {}),
-      ...(values.strict ? { strict: true } : {}),
-      ...(recorder ? { onExchange: recorder.observe } : {}),
-      ...(values.quiet ? {} : { log: (line: string) => console.error(line) }),
-    });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE')
-      throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one).`);
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
-      throw new UsageError(
-        `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
-      );
-    throw err;
-  }
-  const running = proxy;
+  const recorder = har ? harRecorder('proxy', (text) => proxy.redact(text)) : undefined;
+  const proxy: RunningProxy = await listen(startProxy, {
+    upstream,
+    ...address(values, 4030),
+    upstreamTimeoutMs: msOption(values['upstream-timeout'], '--upstream-timeout'),
+    strict: values.strict,
+    onExchange: recorder?.observe,
+    log: values.quiet ? undefined : console.error,
+  });
+  console.log(`live-platform proxy listening on ${proxy.url}, forwarding to ${upstream}`);
+  // Windows has no SIGUSR2: there the recording is written when the proxy stops.
+  const onDemand = har && process.platform !== 'win32';
+  console.log(
+    har
+      ? `Recording to ${har} on exit${onDemand ? `; kill -USR2 ${process.pid} writes it now` : ''}. Ctrl-C stops it.`
+      : 'Ctrl-C stops it.',
+  );
+  if (!har || !recorder) return untilSignal(proxy.close);
+
   // The final pass over the whole file, as every report gets: each credential the proxy saw, in every form.
   const writeHar = async () => {
-    if (!harPath || !recorder) return;
-    await writeWhole(harPath, running.redact(JSON.stringify(recorder.toHar(), undefined, 2)));
-    console.error(`live-platform proxy: wrote ${recorder.size} exchange(s) to ${harPath}`);
+    try {
+      await writeWhole(har, proxy.redact(JSON.stringify(recorder.toHar(), undefined, 2)));
+      console.error(`live-platform proxy: wrote ${recorder.size} exchange(s) to ${har}`);
+      return 0;
+    } catch (err) {
+      console.error(`live-platform proxy: could not write ${har}: ${errorText(err)}`);
+      return 2;
+    }
   };
-  console.log(`live-platform proxy listening on ${running.url}, forwarding to ${upstream}`);
-  if (harPath)
-    console.log(
-      `Recording to ${harPath} on exit${process.platform === 'win32' ? '' : `; kill -USR2 ${process.pid} writes it now`}. Ctrl-C stops it.`,
-    );
-  else console.log('Ctrl-C stops it.');
-
-  let writing = Promise.resolve();
-  const onDemand = () => {
-    writing = writing.then(writeHar).catch((err: unknown) => {
-      console.error(`live-platform proxy: could not write ${harPath}: ${errorText(err)}`);
-    });
+  let writing = Promise.resolve(0);
+  const writeNow = () => {
+    writing = writing.then(writeHar);
   };
-  // Windows has no SIGUSR2: there the recording is written when the proxy stops.
-  const onDemandSignal = harPath && process.platform !== 'win32';
-  if (onDemandSignal) process.on('SIGUSR2', onDemand);
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      if (onDemandSignal) process.off('SIGUSR2', onDemand);
-      void (async () => {
-        await running.close();
-        await writing;
-        try {
-          await writeHar();
-          resolve(0);
-        } catch (err) {
-          console.error(`live-platform proxy: could not write ${harPath}: ${errorText(err)}`);
-          resolve(2);
-        }
-      })();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  if (onDemand) process.on('SIGUSR2', writeNow);
+  return untilSignal(async () => {
+    if (onDemand) process.off('SIGUSR2', writeNow);
+    await proxy.close();
+    await writing;
+    return writeHar();
   });
 }

@@ -1,10 +1,11 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ASPNET_SWITCHES, parseAspNetFlag } from '../../sandbox/aspnet.js';
 import {
+  DEFAULT_CLIENT_SECRET,
   DEFAULT_LIMITS,
   DEFAULT_SANDBOX_TOKEN,
   exposesDefaultToken,
-  SeedError,
   startSandbox,
   type RunningSandbox,
   type SandboxLimits,
@@ -12,14 +13,20 @@ import {
 } from '../../sandbox/index.js';
 import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
 import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
-import { parse, portOption, untilSignal, UsageError, wholeNumberOption } from '../args.js';
-import { authFlags, authOptions, authUsage, jwtBanner } from './sandbox-auth.js';
+import {
+  address,
+  flags,
+  listen,
+  msOption,
+  parse,
+  printed,
+  untilSignal,
+  UsageError,
+  usageOf,
+  wholeNumberOption,
+} from '../args.js';
 
-/**
- * The sandbox guide as shipped with the package (docs/ beside src/ and dist/), relative to where the
- * command runs when it is below it: `docs/sandbox.md` in a clone, `node_modules/live-platform-openapi/
- * docs/sandbox.md` in a project. README only links to it.
- */
+/** The shipped sandbox guide (docs/ beside dist/), relative to the working directory when below it. */
 function guidePath(): string {
   const guide = fileURLToPath(new URL('../../../docs/sandbox.md', import.meta.url));
   const near = relative(process.cwd(), guide);
@@ -62,30 +69,37 @@ Caps and timeouts, for a sandbox shared for days (whole numbers of at least 1):
 ${LIMIT_FLAGS.map(([flag, key, meaning]) => `  --${flag.padEnd(19)} ${meaning} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
 
 Authentication and ASP.NET Core behaviours (off by default):
-${authUsage}`;
+  --auth static|jwt   static: the --token tokens (default); jwt: signed JWTs from POST /_sandbox/token
+                      (client credentials), validated like ASP.NET JwtBearer
+  --token-lifetime T  JWT mode: how long a token lives: ms, or 90s, 5m, 1h (default 1h)
+  --aspnet LIST       ASP.NET behaviours: all, or names separated by commas (see docs/sandbox.md):
+${ASPNET_SWITCHES.map((n) => `                        ${n}`).join('\n')}`;
 
 function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   const limits: Partial<SandboxLimits> = {};
   for (const [flag, key] of LIMIT_FLAGS) {
-    const value = values[flag];
-    if (value === undefined) continue;
-    const n = wholeNumberOption(
-      value,
-      `--${flag}`,
-      1,
-      Number.MAX_SAFE_INTEGER,
-      'a whole number of at least 1',
-    )!;
+    const n = wholeNumberOption(values[flag], `--${flag}`, 1, Number.MAX_SAFE_INTEGER);
+    if (n === undefined) continue;
     if (key.endsWith('Ms') && n > MAX_TIMEOUT_MS)
       throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), not ${n}.`);
     limits[key] = n;
   }
-  if (
-    (limits.headersTimeoutMs ?? DEFAULT_LIMITS.headersTimeoutMs) >
-    (limits.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs)
-  )
+  const { headersTimeoutMs, requestTimeoutMs } = { ...DEFAULT_LIMITS, ...limits };
+  if (headersTimeoutMs > requestTimeoutMs)
     throw new UsageError('--headers-timeout must not exceed --request-timeout.');
   return limits;
+}
+
+/** `1500`, `90s`, `5m`, `1h` -> ms. */
+function lifetime(value: string): number {
+  const m = /^([0-9]+)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms']! : NaN;
+  if (!(ms >= 1 && ms <= 86_400_000)) {
+    throw new UsageError(
+      `--token-lifetime must be a duration from 1 ms to 24 h such as 1500, 90s, 5m or 1h, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return ms;
 }
 
 export interface CommandIo {
@@ -95,70 +109,38 @@ export interface CommandIo {
   until(close: () => Promise<void>, server: RunningSandbox): Promise<number>;
 }
 
-/** --seed and --seed-har: a file as is, a recording as the seed it shows, both merged (the recording last). */
-function seedOption(file: string | undefined, har: string | undefined): string | SandboxSeed | undefined {
-  if (har === undefined) return file;
-  try {
-    const recorded = loadRecordingSeed(har);
-    if (file === undefined) return recorded;
-    const given = loadSeed(file);
-    const both = (k: 'leads' | 'customers' | 'ovocCustomers' | 'tasks') => [
-      ...(given[k] ?? []),
-      ...(recorded[k] ?? []),
-    ];
-    return {
-      ...given,
-      leads: both('leads'),
-      customers: both('customers'),
-      ovocCustomers: both('ovocCustomers'),
-      tasks: both('tasks'),
-    } as SandboxSeed;
-  } catch (err) {
-    if (err instanceof SeedError) throw new UsageError(`--seed-har: ${err.message}`);
-    throw err;
-  }
+/** --seed and --seed-har, read before listening: both merged, the recording's last. */
+function seedOption(file: string | undefined, har: string | undefined): SandboxSeed | undefined {
+  const given = file === undefined ? undefined : usageOf(() => loadSeed(file), '--seed: ');
+  const recorded = har === undefined ? undefined : usageOf(() => loadRecordingSeed(har), '--seed-har: ');
+  if (!given || !recorded) return given ?? recorded;
+  const lists = (['leads', 'customers', 'ovocCustomers', 'tasks'] as const).map((k) => [
+    k,
+    [...(given[k] ?? []), ...(recorded[k] ?? [])],
+  ]);
+  return { ...given, ...Object.fromEntries(lists) } as SandboxSeed;
 }
-
-const durationOption = (value: string | undefined) =>
-  wholeNumberOption(
-    value,
-    '--task-duration',
-    0,
-    86_400_000,
-    'a whole number of milliseconds from 0 to 86400000',
-  );
 
 /** The command with its output and its lifetime injected, so tests run it in-process. */
 export async function runSandbox(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parse(
     argv,
     {
-      port: { type: 'string' },
-      host: { type: 'string' },
+      ...flags('string', 'port', 'host', 'task-duration', 'seed', 'seed-har'),
+      ...flags('string', 'auth', 'token-lifetime', 'aspnet'),
+      ...flags('string', ...LIMIT_FLAGS.map(([flag]) => flag)),
+      ...flags('boolean', 'log'),
       token: { type: 'string', multiple: true },
-      'task-duration': { type: 'string' },
-      seed: { type: 'string' },
-      'seed-har': { type: 'string' },
-      log: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
-      ...authFlags,
     },
     'sandbox',
   );
-  if (values.help) {
-    io.out(usage);
-    return 0;
-  }
-  const port = portOption(values.port, 4020);
+  if (values.help) return printed(usage, io.out);
+  const { port, host } = address(values, 4020);
   const tokens = values.token;
   if (tokens?.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
     throw new UsageError('--token must be a non-empty token of visible ASCII characters without spaces.');
   }
   const limits = limitOptions(values);
-  const host = values.host ?? '127.0.0.1';
-  if (host.trim() === '')
-    throw new UsageError('--host must name an interface, such as 127.0.0.1 or 0.0.0.0.');
   // Refused before listening: the default token is in every README, so on an address other
   // machines reach it would let anyone in.
   if (values.auth !== 'jwt' && exposesDefaultToken(host, tokens ?? [DEFAULT_SANDBOX_TOKEN]))
@@ -166,37 +148,35 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
       `--host ${host} is reachable from other machines, and the default token ${DEFAULT_SANDBOX_TOKEN} is public: pass --token with a secret of your own (or listen on 127.0.0.1).`,
     );
   const seed = seedOption(values.seed, values['seed-har']);
-  let server: RunningSandbox;
-  try {
-    server = await startSandbox({
-      port,
-      host,
-      ...(tokens ? { tokens } : {}),
-      ...(values['task-duration'] !== undefined
-        ? { taskDurationMs: durationOption(values['task-duration']) }
-        : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      limits,
-      ...authOptions(values),
-      // Off by default: a line per request costs throughput under load and floods a benchmark's output.
-      ...(values.log ? { log: (line: string) => io.err(line) } : {}),
-    });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e instanceof SeedError) throw new UsageError(`--seed: ${e.message}`);
-    if (e.code === 'EADDRINUSE')
-      throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one).`);
-    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') {
-      throw new UsageError(
-        `cannot listen on ${JSON.stringify(host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
-      );
-    }
-    throw err;
-  }
+  const auth = values.auth ?? 'static';
+  if (auth !== 'static' && auth !== 'jwt')
+    throw new UsageError(`--auth must be static or jwt, not ${JSON.stringify(auth)}.`);
+  if (auth === 'jwt' && tokens)
+    throw new UsageError('--token is for --auth static; JWT mode issues its own tokens.');
+  const ttl = values['token-lifetime'];
+  if (auth !== 'jwt' && ttl !== undefined) throw new UsageError('--token-lifetime needs --auth jwt.');
+  const server = await listen(startSandbox, {
+    port,
+    host,
+    tokens,
+    taskDurationMs: msOption(values['task-duration'], '--task-duration', 0),
+    seed,
+    limits,
+    auth,
+    tokenLifetimeMs: ttl === undefined ? undefined : lifetime(ttl),
+    aspnet: values.aspnet === undefined ? undefined : usageOf(() => parseAspNetFlag(values.aspnet!)),
+    // Off by default: a line per request costs throughput under load and floods a benchmark's output.
+    log: values.log ? io.err : undefined,
+  });
   io.out(`Live Platform sandbox listening on ${server.url}`);
-  // A token the user chose is a secret: it is never echoed. Only the well-known default is.
-  if (server.jwt) jwtBanner(server).forEach((line) => io.out(line));
-  else
+  // A token or secret the user chose is never echoed: only the well-known defaults are.
+  const jwt = server.jwt;
+  if (jwt) {
+    io.out(`Tokens: POST ${jwt.tokenUrl} (form: grant_type=client_credentials, client_id=${jwt.clientId},`);
+    io.out(
+      `  client_secret=${jwt.clientSecret === DEFAULT_CLIENT_SECRET ? jwt.clientSecret : '(yours)'}, scope=${jwt.scope}); signing keys at ${server.url}/_sandbox/keys`,
+    );
+  } else
     io.out(
       tokens
         ? `Accepted tokens: the ${tokens.length === 1 ? 'one' : tokens.length} you passed with --token.`
@@ -209,9 +189,5 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
 }
 
 export function run(argv: string[]): Promise<number> {
-  return runSandbox(argv, {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-    until: (close) => untilSignal(close),
-  });
+  return runSandbox(argv, { out: console.log, err: console.error, until: untilSignal });
 }

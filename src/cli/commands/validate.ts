@@ -1,11 +1,9 @@
-import { isConformant, redact, renderJson, renderJUnit, renderText } from '../../check/index.js';
+import { isConformant, renderJson, renderJUnit, renderText } from '../../check/index.js';
 import { driftText } from '../../har/drift.js';
-import { HarInputError, MAX_HAR_BYTES, readRecording } from '../../har/read.js';
+import { MAX_HAR_BYTES, readRecording } from '../../har/read.js';
 import { validateRecording, type RecordingReport } from '../../har/validate.js';
-import { helpHint, parseWithOperands, UsageError } from '../args.js';
-import { writablePath } from './check.js';
-import { errorText } from '../../internal/error-text.js';
-import { writeReport } from '../../har/write.js';
+import { flags, helpHint, parse, printed, UsageError } from '../args.js';
+import { deliver, reportPaths } from '../reports.js';
 
 export const usage = `Usage: live-platform validate FILE.har [--strict] [--json FILE|-] [--junit FILE]
 
@@ -26,40 +24,32 @@ Credentials found in the recording's Authorization headers never appear in a rep
 
 Exit codes: 0 every answer conforms, 1 one does not, 2 the file is not a usable recording.`;
 
-const FLAGS = {
-  strict: { type: 'boolean' },
-  json: { type: 'string' },
-  junit: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function sections(result: RecordingReport): string[] {
+function sections({ unknown, noResponse, drift }: RecordingReport): string[] {
   const out: string[] = [];
-  if (result.unknown.length) {
-    out.push('', `Not in the contract (${result.unknown.length}; listed, not judged):`);
-    for (const u of result.unknown.slice(0, 50))
+  if (unknown.length) {
+    out.push('', `Not in the contract (${unknown.length}; listed, not judged):`);
+    for (const u of unknown.slice(0, 50))
       out.push(`  ${u.method} ${u.path} — ${u.count}× (first in entry ${u.firstEntry})`);
-    if (result.unknown.length > 50)
-      out.push(`  … and ${result.unknown.length - 50} more in the JSON report.`);
+    if (unknown.length > 50) out.push(`  … and ${unknown.length - 50} more in the JSON report.`);
   }
-  if (result.noResponse.length)
+  const more = noResponse.length > 20 ? ', …' : '';
+  if (noResponse.length)
     out.push(
       '',
-      `No answer recorded (${result.noResponse.length}; failed or cancelled while recording): entries ${result.noResponse.slice(0, 20).join(', ')}${result.noResponse.length > 20 ? ', …' : ''}`,
+      `No answer recorded (${noResponse.length}; failed or cancelled while recording): entries ${noResponse.slice(0, 20).join(', ')}${more}`,
     );
-  if (result.drift.length) {
-    out.push('', `Drift (${result.drift.length}; accepted by the contract, but never seen in it):`);
-    for (const d of result.drift) out.push(`  ~ ${driftText(d)}`);
-  }
-  return out;
+  if (drift.length) out.push('', `Drift (${drift.length}; accepted by the contract, but never seen in it):`);
+  return [...out, ...drift.map((d) => `  ~ ${driftText(d)}`)];
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseWithOperands(argv, FLAGS, 'validate');
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+  const { values, positionals } = parse(
+    argv,
+    { ...flags('string', 'json', 'junit'), ...flags('boolean', 'strict') },
+    'validate',
+    true,
+  );
+  if (values.help) return printed(usage);
   if (positionals.length !== 1)
     throw new UsageError(
       positionals.length
@@ -67,52 +57,25 @@ export async function run(argv: string[]): Promise<number> {
         : `name the HAR file to validate, e.g. live-platform validate session.har\n${helpHint('validate')}`,
     );
   const file = positionals[0]!;
-  const junitPath = await writablePath(values.junit, '--junit');
-  const jsonPath = await writablePath(values.json, '--json');
-  let result: RecordingReport;
-  try {
-    result = validateRecording(readRecording(file), values.strict ? { strict: true } : {});
-  } catch (err) {
-    if (err instanceof HarInputError) throw new UsageError(err.message);
-    throw err;
-  }
-  const { report, secrets } = result;
-  const judged = report.requests - result.unknown.reduce((n, u) => n + u.count, 0) - result.noResponse.length;
+  const paths = await reportPaths(values, ['junit', 'json']);
+  // A file that is not a usable recording throws HarInputError: its message, exit 2 (main.ts).
+  const result = validateRecording(readRecording(file), { strict: values.strict });
+  const { report, secrets, unknown, noResponse, drift } = result;
+  const judged = report.requests - unknown.reduce((n, u) => n + u.count, 0) - noResponse.length;
   if (judged === 0) {
     throw new UsageError(
       report.requests === 0
         ? `${file} holds no entries; record some traffic first.`
-        : `none of the ${report.requests} entries of ${file} is a request to an operation of the contract (first: ${result.unknown[0]?.method ?? ''} ${result.unknown[0]?.path ?? ''}); record the application's traffic to the Live Platform API.`,
+        : `none of the ${report.requests} entries of ${file} is a request to an operation of the contract (first: ${unknown[0]?.method ?? ''} ${unknown[0]?.path ?? ''}); record the application's traffic to the Live Platform API.`,
     );
   }
-  const text = redact([renderText([report]), ...sections(result)].join('\n'), secrets);
-  if (jsonPath === '-') process.stderr.write(`${text}\n`);
-  else console.log(text);
-  try {
-    if (junitPath) await writeReport(junitPath, redact(renderJUnit([report]), secrets));
-    if (jsonPath) {
-      const json = JSON.parse(renderJson([report])) as Record<string, unknown>;
-      const whole = JSON.stringify(
-        {
-          ...json,
-          tool: 'live-platform validate',
-          recording: {
-            file,
-            entries: report.requests,
-            judged,
-            unknown: result.unknown,
-            noResponse: result.noResponse,
-            drift: result.drift,
-          },
-        },
-        undefined,
-        2,
-      );
-      await writeReport(jsonPath, redact(whole, secrets));
-    }
-  } catch (err) {
-    console.error(`live-platform validate: could not write a report: ${redact(errorText(err), secrets)}`);
-    return 2;
-  }
+  const text = [renderText([report]), ...sections(result)].join('\n');
+  const json = () => {
+    const recording = { file, entries: report.requests, judged, unknown, noResponse, drift };
+    const base = JSON.parse(renderJson([report])) as Record<string, unknown>;
+    return JSON.stringify({ ...base, tool: 'live-platform validate', recording }, undefined, 2);
+  };
+  const render = { junit: () => renderJUnit([report]), json };
+  if (!(await deliver('validate', text, paths, render, secrets))) return 2;
   return isConformant(report) ? 0 : 1;
 }
