@@ -319,50 +319,55 @@ describe('generated phase against servers', () => {
     expect(started).toBeGreaterThan(1);
   });
 
-  it('follows at most 20 tasks of generated writes per run; the rest are checked on their first answer', async ({
-    serve,
-  }) => {
-    const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
-    let started = 0; // generated conversions answered with a task that never ends
-    const polled = new Set<string>();
-    const server = await serve(
-      startConforming({
-        taskDurationMs: 0,
-        override: ({ operationId, req, body, route, send }) => {
-          if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
-            const tenant = (body as { msTenantId: string }).msTenantId;
-            if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
-            send(200, { taskId: `gen_${++started}` });
+  it.for([
+    // With a cap of 3, the run's first followed tasks are the example tenant's, so none of these.
+    { cap: 20, option: {}, somePolled: true },
+    { cap: 3, option: { maxFollowedTasks: 3 }, somePolled: false },
+  ])(
+    'follows at most $cap tasks of generated writes per run; the rest are checked on their first answer',
+    async ({ cap, option, somePolled }, { serve }) => {
+      const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
+      let started = 0; // generated conversions answered with a task that never ends
+      const polled = new Set<string>();
+      const server = await serve(
+        startConforming({
+          taskDurationMs: 0,
+          override: ({ operationId, req, body, route, send }) => {
+            if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
+              const tenant = (body as { msTenantId: string }).msTenantId;
+              if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
+              send(200, { taskId: `gen_${++started}` });
+              return true;
+            }
+            const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
+            if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
+            polled.add(id);
+            send(200, { ...specExample<object>('TaskInProgress'), id });
             return true;
-          }
-          const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
-          if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
-          polled.add(id);
-          send(200, { ...specExample<object>('TaskInProgress'), id });
-          return true;
-        },
-      }),
-    );
-    // The task timeout outlasts the generated requests, so the cap, not a timed-out task, is what
-    // stops the following.
-    const report = await checkAsTenant(server.url, {
-      only: 'createCustomerFromLead',
-      seed: 3,
-      maxExamples: 60,
-      pollIntervalMs: 1_000,
-      taskTimeoutMs: 5_000,
-    });
-    // Of the tasks the run saw (these, and the sandbox-like ones of the example's tenant), 20
-    // were polled; the never-ending ones past the cap never were.
-    expect(started).toBeGreaterThan(20);
-    expect(polled.size).toBeGreaterThan(0);
-    expect(polled.size).toBeLessThanOrEqual(20);
-    const line =
-      /followed 20 of (\d+) tasks started by generated writes; the rest were checked on their first answer \(at most 20 are followed per run/.exec(
-        renderText([report]),
+          },
+        }),
       );
-    expect(Number(line?.[1])).toBeGreaterThanOrEqual(started);
-  });
+      // The task timeout outlasts the generated requests, so the cap, not a timed-out task, is what
+      // stops the following.
+      const report = await checkAsTenant(server.url, {
+        only: 'createCustomerFromLead',
+        seed: 3,
+        maxExamples: 60,
+        pollIntervalMs: 1_000,
+        taskTimeoutMs: 5_000,
+        ...option,
+      });
+      // Of the tasks the run saw (these, and the sandbox-like ones of the example's tenant), `cap`
+      // were polled; the never-ending ones past the cap never were.
+      expect(started).toBeGreaterThan(cap);
+      expect(polled.size > 0).toBe(somePolled);
+      expect(polled.size).toBeLessThanOrEqual(cap);
+      const line = new RegExp(
+        `followed ${cap} of (\\d+) tasks started by generated writes; the rest were checked on their first answer \\(at most ${cap} are followed per run`,
+      ).exec(renderText([report]));
+      expect(Number(line?.[1])).toBeGreaterThanOrEqual(started);
+    },
+  );
 
   it('writes use ids the run created: an import names a customer a generated create made', async ({
     serve,
