@@ -9,7 +9,8 @@ import {
   type OperationInfo,
 } from '../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from './evidence.js';
-import { mutationsOf, schemaAt } from './mutations.js';
+import { mutationsOf } from './mutations.js';
+import { schemaAt } from './schema.js';
 import type { CaseKind, CheckRequest } from './types.js';
 
 /** One request the checker sends, and what it tests. Derived from the spec alone. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationInfo } from '../contract/index.js';
 import { readTaskId } from '../internal/task-status.js';
-import { resolve, schemaAt } from './mutations.js';
+import { resolve, schemaAt } from './schema.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
