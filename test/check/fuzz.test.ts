@@ -135,6 +135,32 @@ describe('state: fresh names and linked ids', () => {
   });
 });
 
+/**
+ * A server whose generated lead conversions (not the example's tenant or the lead tenant, which
+ * the workflows use) start a task that never ends; counts them, and the ones polled.
+ */
+function neverEndingConversions() {
+  const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
+  const counts = { started: 0, polled: new Set<string>() };
+  const server = startConforming({
+    taskDurationMs: 0,
+    override: ({ operationId, req, body, route, send }) => {
+      if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
+        const tenant = (body as { msTenantId: string }).msTenantId;
+        if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
+        send(200, { taskId: `gen_${++counts.started}` });
+        return true;
+      }
+      const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
+      if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
+      counts.polled.add(id);
+      send(200, { ...specExample<object>('TaskInProgress'), id });
+      return true;
+    },
+  });
+  return Object.assign(counts, { server });
+}
+
 describe('generated phase against servers', () => {
   it('sends no generated write to a server the checker did not start without --allow-writes', async ({
     serve,
@@ -289,25 +315,8 @@ describe('generated phase against servers', () => {
   it('a generated task that never ends fails task_lifecycle at the run task timeout, once per operation', async ({
     serve,
   }) => {
-    const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
-    let started = 0; // generated conversions answered with a task that never ends
-    const server = await serve(
-      startConforming({
-        taskDurationMs: 0,
-        override: ({ operationId, req, body, route, send }) => {
-          if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
-            const tenant = (body as { msTenantId: string }).msTenantId;
-            if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
-            send(200, { taskId: `gen_${++started}` });
-            return true;
-          }
-          const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
-          if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
-          send(200, { ...specExample<object>('TaskInProgress'), id });
-          return true;
-        },
-      }),
-    );
+    const tasks = neverEndingConversions();
+    const server = await serve(tasks.server);
     const report = await checkAsTenant(server.url, {
       only: 'createCustomerFromLead',
       seed: 3,
@@ -316,7 +325,7 @@ describe('generated phase against servers', () => {
     });
     const failed = report.outcomes.filter((o) => o.check === 'task_lifecycle' && o.verdict === 'failed');
     expect(failed.map((o) => o.reason)).toEqual([expect.stringMatching(/still InProgress after 500 ms/)]);
-    expect(started).toBeGreaterThan(1);
+    expect(tasks.started).toBeGreaterThan(1);
   });
 
   it.for([
@@ -326,27 +335,8 @@ describe('generated phase against servers', () => {
   ])(
     'follows at most $cap tasks of generated writes per run; the rest are checked on their first answer',
     async ({ cap, option, somePolled }, { serve }) => {
-      const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
-      let started = 0; // generated conversions answered with a task that never ends
-      const polled = new Set<string>();
-      const server = await serve(
-        startConforming({
-          taskDurationMs: 0,
-          override: ({ operationId, req, body, route, send }) => {
-            if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
-              const tenant = (body as { msTenantId: string }).msTenantId;
-              if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
-              send(200, { taskId: `gen_${++started}` });
-              return true;
-            }
-            const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
-            if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
-            polled.add(id);
-            send(200, { ...specExample<object>('TaskInProgress'), id });
-            return true;
-          },
-        }),
-      );
+      const tasks = neverEndingConversions();
+      const server = await serve(tasks.server);
       // The task timeout outlasts the generated requests, so the cap, not a timed-out task, is what
       // stops the following.
       const report = await checkAsTenant(server.url, {
@@ -359,13 +349,13 @@ describe('generated phase against servers', () => {
       });
       // Of the tasks the run saw (these, and the sandbox-like ones of the example's tenant), `cap`
       // were polled; the never-ending ones past the cap never were.
-      expect(started).toBeGreaterThan(cap);
-      expect(polled.size > 0).toBe(somePolled);
-      expect(polled.size).toBeLessThanOrEqual(cap);
+      expect(tasks.started).toBeGreaterThan(cap);
+      expect(tasks.polled.size > 0).toBe(somePolled);
+      expect(tasks.polled.size).toBeLessThanOrEqual(cap);
       const line = new RegExp(
         `followed ${cap} of (\\d+) tasks started by generated writes; the rest were checked on their first answer \\(at most ${cap} are followed per run`,
       ).exec(renderText([report]));
-      expect(Number(line?.[1])).toBeGreaterThanOrEqual(started);
+      expect(Number(line?.[1])).toBeGreaterThanOrEqual(tasks.started);
     },
   );
 
