@@ -1,6 +1,9 @@
 // What the sandbox and the proxy, both servers untrusted clients reach, do alike at the HTTP level:
-// their server options, how a path is shown in a log, and the answers written straight to a socket.
-import { STATUS_CODES } from 'node:http';
+// their server options, listening and closing, how a path is shown in a log, and the answers
+// written straight to a socket.
+import { once } from 'node:events';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { errorMap, problemBody, validationProblem, type Reply } from './problems.js';
 
 /** createServer options for the timeouts of `limits`. */
@@ -17,6 +20,36 @@ export const serverOptions = (limits: {
   // minute; a check a second keeps the reaping within a second of the limit.
   connectionsCheckingInterval: 1_000,
 });
+
+/** Listens on `host`:`port` and resolves the URL the server answers at (`http://[::1]:4020` on IPv6). */
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  const { address, family, port: bound } = server.address() as AddressInfo;
+  return `http://${family === 'IPv6' ? `[${address}]` : address}:${bound}`;
+}
+
+/**
+ * Stops taking connections, gives the requests in flight `drainMs` to finish (then, if `cutShort`
+ * is given and some are left, calls it and waits half a second more), and ends every connection.
+ */
+export async function closeAndDrain(
+  server: Server,
+  tracker: { inFlight: number; idle(ms: number): Promise<void>; destroyAll(): void },
+  drainMs: number,
+  cutShort?: () => void,
+): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await tracker.idle(drainMs);
+  if (cutShort && tracker.inFlight > 0) {
+    cutShort();
+    await tracker.idle(500);
+  }
+  server.closeAllConnections();
+  tracker.destroyAll();
+  await closed;
+}
 
 /** A path for a log line or a message: printable ASCII only, at most 200 characters. */
 export const printable = (path: string) => {

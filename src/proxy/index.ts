@@ -2,9 +2,8 @@
 // unchanged (its token included, to the upstream only), every answer comes back with
 // `x-live-platform-violations`, and every exchange can be kept as HAR. Bounded like the sandbox: an
 // upstream that fails is a 502 with a problem body, never a crash.
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { matchRoute } from '../contract/index.js';
 import {
   failureText,
@@ -23,7 +22,14 @@ import { BODY_LIMIT, hasBody, readBody } from '../sandbox/body.js';
 import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
 import { problemBody } from '../internal/problems.js';
-import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
+import {
+  clientErrorReply,
+  closeAndDrain,
+  listen,
+  printable,
+  rawAnswer,
+  serverOptions,
+} from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';
 import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
 
@@ -224,25 +230,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     socket.end(rawAnswer(405, problemBody(405, 'The proxy is a reverse proxy: CONNECT is not supported.')));
   });
 
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     redact,
-    close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await tracker.idle(limits.drainTimeoutMs);
-        server.closeAllConnections();
-        tracker.destroyAll();
-        transport.close();
-        await closed;
-      })();
-      return closing;
-    },
+    close: () =>
+      (closing ??= closeAndDrain(server, tracker, limits.drainTimeoutMs).finally(() => transport.close())),
   };
 }

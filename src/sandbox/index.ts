@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../internal/http-server.js';
 import { ASPNET_SWITCHES, createAspNet, type AspNetOptions } from './aspnet.js';
 import { createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefaultToken } from './auth.js';
 import { FaultQueue } from './faults.js';
@@ -203,10 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     connections: limits,
     log: options.log,
   });
-  server.listen(port, host);
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = await listen(server, port, host);
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= stop(limits.drainTimeoutMs));
   if (!authority) return { url, tokens: [...tokens], close };

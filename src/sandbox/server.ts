@@ -3,7 +3,13 @@ import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import { errorStack, errorText } from '../internal/error-text.js';
-import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
+import {
+  clientErrorReply,
+  closeAndDrain,
+  printable,
+  rawAnswer,
+  serverOptions,
+} from '../internal/http-server.js';
 import { problemBody, problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
@@ -235,19 +241,10 @@ export function createSandboxServer(config: ServerConfig) {
   return {
     server,
     /** RunningSandbox.close(), with `drainMs` for the requests in flight. */
-    async stop(drainMs: number) {
+    stop(drainMs: number) {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await tracker.idle(drainMs);
-      if (tracker.inFlight > 0) {
-        // Out of patience: the delays end now and their requests are answered as usual.
-        cutDelays.abort();
-        await tracker.idle(500);
-      }
-      server.closeAllConnections();
-      tracker.destroyAll();
-      await closed;
+      // Out of patience: the delays end now and their requests are answered as usual.
+      return closeAndDrain(server, tracker, drainMs, () => cutDelays.abort());
     },
   };
 }
