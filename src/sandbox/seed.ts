@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { apiPath } from '../internal/routes.js';
 import { matchRoute, UUID, validateResponseBody } from '../contract/index.js';
 import { HarInputError, readRecording, type Recording } from '../har/read.js';
 import type { OvocCustomer, Task } from '../types.js';
@@ -206,7 +207,7 @@ export function seedFromRecording(recording: Recording): SandboxSeed {
   for (const e of recording.entries) {
     const res = e.response;
     if (!res || !is2xx(res.status) || res.incomplete) continue;
-    const match = matchRoute(e.method, e.url.pathname.slice(Math.max(0, e.url.pathname.indexOf('/api/'))));
+    const match = matchRoute(e.method, apiPath(e.url.pathname));
     const id = match.kind === 'operation' ? match.operation.operationId : undefined;
     const body = asObject(res.body);
     const request = asObject(e.requestBody);
