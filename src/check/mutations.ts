@@ -1,5 +1,5 @@
-import { loadSpec } from '../contract/index.js';
-import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
+import { loadSpec, resolveSchema } from '../contract/index.js';
+import { atPointer } from '../../scripts/spec-walk.mjs';
 import { evidenceOf, type Evidence } from './evidence.js';
 
 export type Schema = Record<string, unknown>;
@@ -15,8 +15,8 @@ export interface Mutation {
   body: unknown;
 }
 
-/** Follows `$ref`s of the bundled spec (chains too) to the schema object they name (scripts/spec-walk.mjs). */
-export const resolve = (node: unknown): Schema => resolveRef(loadSpec(), node) ?? {};
+/** resolveSchema, `{}` for a node that resolves to nothing. */
+export const resolve = (node: unknown): Schema => resolveSchema(node) ?? {};
 
 export const jsonType = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;

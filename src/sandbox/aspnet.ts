@@ -3,8 +3,8 @@
 // just before it is written (or, for unknown request members, the body before validation), so the
 // handlers stay the vendor's reading and these stay in one place.
 import type { IncomingMessage } from 'node:http';
-import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
-import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
+import { atPointer } from '../../scripts/spec-walk.mjs';
+import { loadSpec, matchRoute, schemaBranches, type OperationInfo } from '../contract/index.js';
 import type { Reply } from '../internal/problems.js';
 import { is2xx } from '../internal/status.js';
 
@@ -65,20 +65,7 @@ export function parseAspNetFlag(value: string): AspNetOptions {
 
 type Schema = Record<string, unknown>;
 
-const resolve = (schema: unknown): Schema | undefined => resolveRef(loadSpec(), schema);
 const pointer = (p: string): unknown => atPointer(loadSpec(), p);
-
-/** The schema and its allOf/anyOf/oneOf branches, resolved: the places a member may be declared. */
-function branches(schema: unknown, out: Schema[] = [], depth = 0): Schema[] {
-  const s = resolve(schema);
-  if (!s || depth > 10) return out;
-  out.push(s);
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    const list = s[k];
-    if (Array.isArray(list)) for (const b of list) branches(b, out, depth + 1);
-  }
-  return out;
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);
@@ -105,7 +92,7 @@ function eachRecord(
   depth = 0,
 ): void {
   if (depth > 32) return;
-  const all = branches(schema);
+  const all = schemaBranches(schema);
   if (Array.isArray(value)) {
     const items = all.find((b) => b.items)?.items;
     for (const v of value) eachRecord(v, items, visit, depth + 1);
