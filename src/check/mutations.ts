@@ -1,6 +1,7 @@
 import { loadSpec, resolveSchema } from '../contract/index.js';
 import { atPointer } from '../../scripts/spec-walk.mjs';
 import { evidenceOf, type Evidence } from './evidence.js';
+import { isJsonObject } from '../internal/json.js';
 
 export type Schema = Record<string, unknown>;
 
@@ -119,7 +120,7 @@ export function mutationsOf(schemaNode: unknown, base: unknown): Mutation[] {
       if (typeof schema.maximum === 'number') breaks('maximum', schema.maximum + 1);
     }
 
-    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const isObject = isJsonObject(value);
     // An optional object the base body leaves out, with no required members: an empty one is
     // valid, so its member rules can still be broken one at a time.
     const emptyIsValid =

@@ -7,6 +7,7 @@ import { redactor } from '../internal/redact.js';
 import { MAX_TIMER_MS } from '../internal/timers.js';
 import { functionOption, numberOption } from '../internal/options.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
+import { isJsonObject } from '../internal/json.js';
 
 export interface ClientCredentialsOptions {
   /** The token endpoint, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token. */
@@ -140,7 +141,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
     });
     const answer = readAnswerBody(new TextDecoder().decode(bytes), res.headers.get('content-type'));
     const json = answer.kind === 'json' ? answer.value : undefined;
-    const body = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as JsonObject;
+    const body = (isJsonObject(json) ? json : {}) as JsonObject;
     if (!res.ok) {
       const code = typeof body.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
       const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorText } from '../internal/error-text.js';
 import { errorCode, errorCodeOrText } from '../internal/exchange.js';
+import { isJsonObject } from '../internal/json.js';
 
 /**
  * The largest HAR read (64 MiB; API traffic records to a few MB): refused before reading, not streamed,
@@ -69,14 +70,11 @@ function readText(path: string): string {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** HAR headers as a lower-cased map; repeated names joined with `, ` as HTTP allows, pseudo-headers dropped. */
 function headerMap(list: unknown = [], where: string): Record<string, string> {
   if (
     !Array.isArray(list) ||
-    !list.every((h) => isObject(h) && typeof h.name === 'string' && typeof h.value === 'string')
+    !list.every((h) => isJsonObject(h) && typeof h.name === 'string' && typeof h.value === 'string')
   )
     throw new HarInputError(`${where}.headers must be an array of {name, value} strings.`);
   const out = new Map<string, string>();
@@ -120,16 +118,16 @@ export function readRecording(path: string): Recording {
         : `${path} is not JSON (${message}); pass a HAR file (a JSON object {"log": {"entries": [...]}}).`,
     );
   }
-  if (!isObject(raw) || !isObject(raw.log) || !Array.isArray(raw.log.entries))
+  if (!isJsonObject(raw) || !isJsonObject(raw.log) || !Array.isArray(raw.log.entries))
     throw new HarInputError(
       `${path} is JSON but not a HAR: a HAR is an object {"log": {"version": "1.2", "entries": [...]}}.`,
     );
   const entries = raw.log.entries.map((e, index): RecordedEntry => {
     const where = `${path}: log.entries[${index}]`;
-    if (!isObject(e) || !isObject(e.request))
+    if (!isJsonObject(e) || !isJsonObject(e.request))
       throw new HarInputError(`${where} has no request; every HAR entry has one.`);
     const { request: req, response: res } = e;
-    if (!isObject(res))
+    if (!isJsonObject(res))
       throw new HarInputError(
         `${where} has no response; a HAR entry always has one (status 0 for a request that got no answer). Was the file edited by hand?`,
       );
@@ -141,13 +139,13 @@ export function readRecording(path: string): Recording {
       );
     if (!Number.isInteger(res.status))
       throw new HarInputError(`${where}.response.status must be a whole number.`);
-    const content = isObject(res.content) ? res.content : undefined;
+    const content = isJsonObject(res.content) ? res.content : undefined;
     return {
       index,
       method: req.method.toUpperCase(),
       url: new URL(req.url),
       requestHeaders: headerMap(req.headers, `${where}.request`),
-      ...(isObject(req.postData) && { requestBody: bodyText(req.postData, `${where}.request.postData`) }),
+      ...(isJsonObject(req.postData) && { requestBody: bodyText(req.postData, `${where}.request.postData`) }),
       ...(res.status !== 0 && {
         response: {
           status: res.status as number,

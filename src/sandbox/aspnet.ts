@@ -7,6 +7,7 @@ import { atPointer } from '../../scripts/spec-walk.mjs';
 import { loadSpec, matchRoute, schemaBranches, type OperationInfo } from '../contract/index.js';
 import type { Reply } from '../internal/problems.js';
 import { is2xx } from '../internal/status.js';
+import { isJsonObject } from '../internal/json.js';
 
 export const ASPNET_SWITCHES = [
   /** A 401 has an empty body and `WWW-Authenticate: Bearer` (JwtBearer's challenge). */
@@ -67,19 +68,16 @@ type Schema = Record<string, unknown>;
 
 const pointer = (p: string): unknown => atPointer(loadSpec(), p);
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
-
 /** Where a member's schema is: a branch that declares it, else one's `additionalProperties`. */
 function memberSchema(all: Schema[], key: string): unknown {
-  const declaring = all.find((b) => isObject(b.properties) && Object.hasOwn(b.properties, key));
+  const declaring = all.find((b) => isJsonObject(b.properties) && Object.hasOwn(b.properties, key));
   if (declaring) return (declaring.properties as Schema)[key];
-  return all.find((b) => isObject(b.additionalProperties))?.additionalProperties;
+  return all.find((b) => isJsonObject(b.additionalProperties))?.additionalProperties;
 }
 
 /** A map (`additionalProperties: {schema}` and no declared members) takes no extra key; a record does. */
 const isMap = (all: Schema[]) =>
-  !all.some((b) => b.properties) && all.some((b) => isObject(b.additionalProperties) || b.propertyNames);
+  !all.some((b) => b.properties) && all.some((b) => isJsonObject(b.additionalProperties) || b.propertyNames);
 
 /**
  * Calls `visit` on every record in the value, its members first, with the schema branches that
@@ -98,7 +96,7 @@ function eachRecord(
     for (const v of value) eachRecord(v, items, visit, depth + 1);
     return;
   }
-  if (!isObject(value)) return;
+  if (!isJsonObject(value)) return;
   for (const [k, v] of Object.entries(value)) eachRecord(v, memberSchema(all, k), visit, depth + 1);
   visit(value, all);
 }
@@ -114,7 +112,7 @@ export const dropUnknownMembers = (value: unknown, schema: unknown): void =>
   eachRecord(value, schema, (record, all) => {
     if (!all.some((b) => b.additionalProperties === false || b.unevaluatedProperties === false)) return;
     for (const k of Object.keys(record))
-      if (!all.some((b) => isObject(b.properties) && Object.hasOwn(b.properties, k))) delete record[k];
+      if (!all.some((b) => isJsonObject(b.properties) && Object.hasOwn(b.properties, k))) delete record[k];
   });
 
 // --- content negotiation ---
@@ -186,7 +184,7 @@ export function createAspNet(options: AspNetOptions): {
     }
     if (status === 400 && on('dollarErrorKeys')) {
       reply = rewriteJson(reply, (p) => {
-        if (isObject(p.errors))
+        if (isJsonObject(p.errors))
           p.errors = Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [jsonPathKey(k), v]));
         return p;
       });
@@ -199,7 +197,7 @@ export function createAspNet(options: AspNetOptions): {
       reply = rewriteJson(reply, (v) => {
         if (status >= 400) {
           // A problem: extensions at the top; the `errors` map's keys are field names, so it gets none.
-          if (isObject(v)) Object.assign(v, structuredClone(EXTRA_MEMBERS));
+          if (isJsonObject(v)) Object.assign(v, structuredClone(EXTRA_MEMBERS));
         } else if (schemaPointer) addExtraMembers(v, pointer(schemaPointer));
         return v;
       });

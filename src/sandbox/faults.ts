@@ -1,5 +1,6 @@
 import { operations, validateResponseHeaders } from '../contract/index.js';
 import { addError, errorMap } from '../internal/problems.js';
+import { isJsonObject } from '../internal/json.js';
 
 export type FaultKind = '429' | '503' | 'delay';
 
@@ -21,7 +22,7 @@ const wholeIn = (v: unknown, min: number, max: number): v is number =>
 
 /** Checks a POST /_sandbox/faults body; returns the fault or an `errors` map that says what to fix. */
 function parseFault(body: unknown, id: number): { fault: Fault } | { errors: Record<string, string[]> } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
+  if (!isJsonObject(body))
     return { errors: { $: ['Send a JSON object such as {"fault": "429", "count": 2}.'] } };
   const errors = errorMap();
   const fail = (field: string, message: string) => addError(errors, field, message);

@@ -18,6 +18,7 @@ export {
   DEFAULT_TOKEN_LIFETIME_MS,
   type JwtOptions,
 } from './jwt.js';
+import { isJsonObject } from '../internal/json.js';
 export { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 export { loadRecordingSeed, seedFromRecording, SeedError } from './seed.js';
 export type { SandboxSeed } from './state.js';
@@ -134,7 +135,7 @@ function checkRecords(options: Record<string, unknown>) {
   const records: Record<string, Record<string, unknown>> = {};
   for (const [name, [member, rules]] of Object.entries(RECORD_RULES)) {
     const value = options[name] ?? {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
+    if (!isJsonObject(value))
       throw new TypeError(`startSandbox: ${name} must be an object of ${Object.keys(rules).join(', ')}.`);
     for (const [k, v] of Object.entries(value)) {
       if (!Object.hasOwn(rules, k))

@@ -9,14 +9,13 @@ import { storedTask } from './tasks.js';
 import { is2xx } from '../internal/status.js';
 import { errorText } from '../internal/error-text.js';
 import { errorCodeOrText } from '../internal/exchange.js';
+import { isJsonObject } from '../internal/json.js';
 
 /** A mistake in a seed: startSandbox rejects with it, the CLI prints it and exits 2. */
 export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** A seed file larger than this is refused (a fixture set is kilobytes; /dev/zero is endless). */
@@ -113,7 +112,7 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
       throw new SeedError(`${where} is not valid JSON (${errorText(err)}). Fix the file and start again.`);
     }
   }
-  if (!isObject(raw))
+  if (!isJsonObject(raw))
     throw new SeedError(`${where} must be a JSON object such as {"leads": [{"msTenantId": "<uuid>"}]}.`);
   for (const k of Object.keys(raw)) {
     if (!KEYS.includes(k))
@@ -123,7 +122,7 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
     throw new SeedError(`${where}: "replace" must be true or false.`);
   for (const name of KEYS.slice(1)) {
     const entries = raw[name] ?? [];
-    if (!Array.isArray(entries) || !entries.every(isObject))
+    if (!Array.isArray(entries) || !entries.every(isJsonObject))
       throw new SeedError(`${where}: "${name}" must be an array of objects.`);
     entries.forEach((entry, i) => {
       const at = `${where}: ${name}[${i}]`;
@@ -178,7 +177,7 @@ function addSeed(state: SandboxState, seed: SandboxSeed, source: 'fixture' | 'se
 const asObject = (text: string | undefined): Record<string, unknown> | undefined => {
   try {
     const v: unknown = JSON.parse(text ?? '');
-    return isObject(v) ? v : undefined;
+    return isJsonObject(v) ? v : undefined;
   } catch {
     return undefined;
   }
