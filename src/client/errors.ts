@@ -1,6 +1,6 @@
 import { operationIds, type OperationId } from '../../generated/operation-ids.js';
 import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
-import { redactor, type Redactor } from '../internal/redact.js';
+import { credentialOf, redactor, type Redactor } from '../internal/redact.js';
 import { routeMatcher } from '../internal/routes.js';
 import { parseRetryAfter } from '../internal/timers.js';
 import { hide, quoted } from '../tasks/errors.js';
@@ -30,7 +30,7 @@ let last: { credential: string; redact: Redactor } | undefined;
 export function redactorOf(response: Response): Redactor {
   const credential = sentWith.get(response)?.credential ?? '';
   if (last?.credential !== credential) {
-    const token = credential.replace(/^Bearer\s+/i, '').trim();
+    const token = credentialOf(credential);
     last = { credential, redact: redactor(token ? [token] : [], { jwts: true }) };
   }
   return last.redact;
