@@ -19,6 +19,7 @@ export {
   type JwtOptions,
 } from './jwt.js';
 import { isJsonObject } from '../internal/json.js';
+import { isWholeNumber } from '../internal/whole-number.js';
 export { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 export { loadRecordingSeed, seedFromRecording, SeedError } from './seed.js';
 export type { SandboxSeed } from './state.js';
@@ -90,7 +91,7 @@ export const DEFAULT_TASK_DURATION_MS = 2000;
 type Rule = [test: (v: any) => boolean, must: string];
 const visible = (max: number) => (v: unknown) =>
   typeof v === 'string' && v.length <= max && /^[\x21-\x7e]+$/.test(v);
-const whole = (min: number, max: number) => (v: number) => Number.isSafeInteger(v) && v >= min && v <= max;
+const whole = (min: number, max: number) => (v: unknown) => isWholeNumber(v, min, max);
 const ms = (min: number, max: number) => (v: unknown) => typeof v === 'number' && v >= min && v <= max;
 
 const OPTION_RULES: Record<string, Rule> = {

@@ -10,13 +10,14 @@ import { is2xx } from '../internal/status.js';
 import { errorText } from '../internal/error-text.js';
 import { errorCodeOrText } from '../internal/exchange.js';
 import { isJsonObject } from '../internal/json.js';
+import { isWholeNumber } from '../internal/whole-number.js';
 
 /** A mistake in a seed: startSandbox rejects with it, the CLI prints it and exits 2. */
 export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-const isId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isId = (v: unknown) => isWholeNumber(v, 0, Number.MAX_SAFE_INTEGER);
 
 /** A seed file larger than this is refused (a fixture set is kilobytes; /dev/zero is endless). */
 const MAX_SEED_BYTES = 16 * 1024 * 1024;
