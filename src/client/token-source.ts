@@ -8,6 +8,7 @@ import { MAX_TIMER_MS } from '../internal/timers.js';
 import { functionOption, numberOption } from '../internal/options.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
 import { isJsonObject } from '../internal/json.js';
+import { isVisibleToken } from '../internal/token.js';
 
 export interface ClientCredentialsOptions {
   /** The token endpoint, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token. */
@@ -152,7 +153,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
       );
     }
     const token = body.access_token;
-    if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
+    if (!isVisibleToken(token)) {
       throw error(
         'answered without a usable access_token (a JSON object with a token string is expected).',
         res.status,

@@ -20,6 +20,7 @@ export {
 } from './jwt.js';
 import { isJsonObject } from '../internal/json.js';
 import { isWholeNumber } from '../internal/whole-number.js';
+import { isVisibleToken } from '../internal/token.js';
 export { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 export { loadRecordingSeed, seedFromRecording, SeedError } from './seed.js';
 export type { SandboxSeed } from './state.js';
@@ -89,8 +90,7 @@ export const DEFAULT_TASK_DURATION_MS = 2000;
 
 /** A rule of an option: the test its value must pass and, for the message, what it must be. */
 type Rule = [test: (v: any) => boolean, must: string];
-const visible = (max: number) => (v: unknown) =>
-  typeof v === 'string' && v.length <= max && /^[\x21-\x7e]+$/.test(v);
+const visible = (max: number) => (v: unknown) => isVisibleToken(v) && v.length <= max;
 const whole = (min: number, max: number) => (v: unknown) => isWholeNumber(v, min, max);
 const ms = (min: number, max: number) => (v: unknown) => typeof v === 'number' && v >= min && v <= max;
 

@@ -25,6 +25,7 @@ import {
   usageOf,
   wholeNumberOption,
 } from '../args.js';
+import { isVisibleToken } from '../../internal/token.js';
 
 /** The shipped sandbox guide (docs/ beside dist/), relative to the working directory when below it. */
 function guidePath(): string {
@@ -137,7 +138,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   if (values.help) return printed(usage, io.out);
   const { port, host } = address(values, 4020);
   const tokens = values.token;
-  if (tokens?.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
+  if (tokens?.some((t) => !isVisibleToken(t))) {
     throw new UsageError('--token must be a non-empty token of visible ASCII characters without spaces.');
   }
   const limits = limitOptions(values);
