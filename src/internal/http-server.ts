@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMap, problemBody, validationProblem, type Reply } from './problems.js';
+import { clip } from './excerpt.js';
 
 /** createServer options for the timeouts of `limits`. */
 export const serverOptions = (limits: {
@@ -51,11 +52,8 @@ export async function closeAndDrain(
   await closed;
 }
 
-/** A path for a log line or a message: printable ASCII only, at most 200 characters. */
-export const printable = (path: string) => {
-  const clean = path.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
-};
+/** A path for a log line or a message: printable ASCII only, at most `max` characters. */
+export const printable = (path: string, max = 200) => clip(path.replace(/[^\x20-\x7e]/g, '?'), max);
 
 /** A whole HTTP/1.1 answer for a socket that has no ServerResponse (parse errors, CONNECT). */
 export function rawAnswer(status: number, body: string, extra = ''): string {

@@ -216,7 +216,7 @@ export function createSandboxServer(config: ServerConfig) {
     tracker.request(req, res);
     const close = hasBody(req);
     if (!close) req.resume();
-    const detail = `Expect: ${printable(String(req.headers.expect)).slice(0, 60)} is not supported; send no Expect header, or Expect: 100-continue.`;
+    const detail = `Expect: ${printable(String(req.headers.expect), 60)} is not supported; send no Expect header, or Expect: 100-continue.`;
     send(req, res, performance.now(), { ...problemReply(417, detail), close });
   });
 
