@@ -3,7 +3,8 @@ import { ASPNET_SWITCHES, createAspNet, type AspNetOptions } from './aspnet.js';
 import { createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefaultToken } from './auth.js';
 import { FaultQueue } from './faults.js';
 import { createJwtAuthority, jwtSettings, TOKEN_PATH, type JwtOptions } from './jwt.js';
-import { DEFAULT_LIMITS, defaultMaxConnections, MAX_TIMEOUT_MS, type SandboxLimits } from './limits.js';
+import { DEFAULT_LIMITS, defaultMaxConnections, type SandboxLimits } from './limits.js';
+import { MAX_TIMER_MS } from '../internal/timers.js';
 import { initialState, loadSeed } from './seed.js';
 import { createSandboxServer } from './server.js';
 import type { SandboxSeed } from './state.js';
@@ -111,8 +112,8 @@ const text: Rule = [visible(200), '1-200 visible ASCII characters without spaces
 const bool: Rule = [(v) => typeof v === 'boolean', 'true or false'];
 const count: Rule = [whole(1, Number.MAX_SAFE_INTEGER), 'a whole number of at least 1'];
 const timeout: Rule = [
-  whole(1, MAX_TIMEOUT_MS),
-  `at most ${MAX_TIMEOUT_MS} ms, and a whole number of at least 1`,
+  whole(1, MAX_TIMER_MS),
+  `at most ${MAX_TIMER_MS} ms, and a whole number of at least 1`,
 ];
 const rulesOf = (names: readonly string[], rule: (name: string) => Rule) =>
   Object.fromEntries(names.map((name) => [name, rule(name)]));

@@ -11,7 +11,7 @@ import {
   type SandboxLimits,
   type SandboxSeed,
 } from '../../sandbox/index.js';
-import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
+import { MAX_TIMER_MS } from '../../internal/timers.js';
 import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
 import {
   address,
@@ -81,8 +81,8 @@ function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   for (const [flag, key] of LIMIT_FLAGS) {
     const n = wholeNumberOption(values[flag], `--${flag}`, 1, Number.MAX_SAFE_INTEGER);
     if (n === undefined) continue;
-    if (key.endsWith('Ms') && n > MAX_TIMEOUT_MS)
-      throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), not ${n}.`);
+    if (key.endsWith('Ms') && n > MAX_TIMER_MS)
+      throw new UsageError(`--${flag} must be at most ${MAX_TIMER_MS} ms (about 24 days), not ${n}.`);
     limits[key] = n;
   }
   const { headersTimeoutMs, requestTimeoutMs } = { ...DEFAULT_LIMITS, ...limits };
