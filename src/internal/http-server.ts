@@ -2,8 +2,8 @@
 // their server options, listening and closing, how a path is shown in a log, and the answers
 // written straight to a socket.
 import { once } from 'node:events';
-import { STATUS_CODES, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { errorMap, problemBody, validationProblem, type Reply } from './problems.js';
 import { clip } from './excerpt.js';
 
@@ -80,4 +80,48 @@ export function clientErrorReply(code: string | undefined): Reply {
           status === 431 ? 'The request headers are too large.' : 'The request took too long to arrive.',
         );
   return { status, json };
+}
+
+/** What the edges need of a connection tracker (src/sandbox/connections.ts). */
+interface EdgeTracker {
+  connected(socket: Socket): void;
+  pendingOn(socket: Socket): ServerResponse[];
+  afterPending(socket: Socket, fn: () => void): void;
+}
+
+/**
+ * Tracks every connection and answers, as problems rather than Node's silence or bare 400, a
+ * CONNECT (405 with `connect`'s detail and Allow) and a request Node could not parse.
+ */
+export function answerEdges(
+  server: Server,
+  tracker: EdgeTracker,
+  o: {
+    requestTimeoutMs: number;
+    connect: { detail: string; allow?: string };
+    /** Writes a reply on a response that is still open (the 408 of a request whose body stalled). */
+    answer: (res: ServerResponse, reply: Reply) => void;
+  },
+): void {
+  server.on('connection', (socket: Socket) => tracker.connected(socket));
+  server.on('connect', (_req: unknown, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    const allow = o.connect.allow ? `Allow: ${o.connect.allow}\r\n` : '';
+    socket.end(rawAnswer(405, problemBody(405, o.connect.detail), allow));
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const reply = clientErrorReply(err.code);
+    // A request whose body stopped arriving is the one that timed out: it gets the 408 itself.
+    const stalled = tracker.pendingOn(socket).find((res) => !res.headersSent && !res.req.complete);
+    if (reply.status === 408 && stalled) return o.answer(stalled, { ...reply, close: true });
+    // Pipelined answers already due go out first, then this one; a handler that never finishes
+    // cannot hold the socket open past the request timeout.
+    const guard = setTimeout(() => socket.destroy(), o.requestTimeoutMs);
+    guard.unref();
+    tracker.afterPending(socket, () => {
+      clearTimeout(guard);
+      if (socket.writable) socket.end(rawAnswer(reply.status, reply.json));
+    });
+  });
 }

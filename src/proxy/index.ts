@@ -3,7 +3,6 @@
 // `x-live-platform-violations`, and every exchange can be kept as HAR. Bounded like the sandbox: an
 // upstream that fails is a 502 with a problem body, never a crash.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { matchRoute } from '../contract/index.js';
 import {
   failureText,
@@ -22,14 +21,7 @@ import { BODY_LIMIT, hasBody, readBody } from '../sandbox/body.js';
 import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
 import { problemBody } from '../internal/problems.js';
-import {
-  clientErrorReply,
-  closeAndDrain,
-  listen,
-  printable,
-  rawAnswer,
-  serverOptions,
-} from '../internal/http-server.js';
+import { answerEdges, closeAndDrain, listen, printable, serverOptions } from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';
 import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
 
@@ -214,20 +206,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
     });
   });
-  server.on('connection', (socket: Socket) => tracker.connected(socket));
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const { status, json } = clientErrorReply(err.code);
-    socket.end(rawAnswer(status, json));
+  answerEdges(server, tracker, {
+    requestTimeoutMs: limits.requestTimeoutMs,
+    connect: { detail: 'The proxy is a reverse proxy: CONNECT is not supported.' },
+    answer: (res, { status, json, close }) =>
+      reply(res, status, json, { ...PROBLEM_HEADERS, ...(close && { connection: 'close' }) }),
   });
   // Node answers an unknown Expect with a bare 417; the proxy's refusals all carry a problem body.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     tracker.request(req, res);
     problemReply(res, 417, 'Send no Expect header, or Expect: 100-continue.', hasBody(req));
-  });
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    socket.on('error', () => socket.destroy());
-    socket.end(rawAnswer(405, problemBody(405, 'The proxy is a reverse proxy: CONNECT is not supported.')));
   });
 
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

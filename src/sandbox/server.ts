@@ -1,16 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import { errorStack, errorText } from '../internal/error-text.js';
-import {
-  clientErrorReply,
-  closeAndDrain,
-  printable,
-  rawAnswer,
-  serverOptions,
-} from '../internal/http-server.js';
-import { problemBody, problemReply, validationReply, type Reply } from '../internal/problems.js';
+import { answerEdges, closeAndDrain, printable, serverOptions } from '../internal/http-server.js';
+import { problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
 import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody, unread } from './body.js';
@@ -202,13 +195,13 @@ export function createSandboxServer(config: ServerConfig) {
       },
     );
   });
-  server.on('connection', (socket: Socket) => tracker.connected(socket));
-
-  // Without a listener Node drops a CONNECT without a word; the sandbox is no proxy, and says so.
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    socket.on('error', () => socket.destroy());
-    const detail = 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.';
-    socket.end(rawAnswer(405, problemBody(405, detail), 'Allow: GET, HEAD, POST, PUT\r\n'));
+  answerEdges(server, tracker, {
+    requestTimeoutMs: limits.requestTimeoutMs,
+    connect: {
+      detail: 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.',
+      allow: 'GET, HEAD, POST, PUT',
+    },
+    answer: (res, reply) => send(res.req, res, performance.now(), reply),
   });
 
   // Node answers an unknown Expect with a bare 417; give the problem body every other error has.
@@ -218,24 +211,6 @@ export function createSandboxServer(config: ServerConfig) {
     if (!close) req.resume();
     const detail = `Expect: ${printable(String(req.headers.expect), 60)} is not supported; send no Expect header, or Expect: 100-continue.`;
     send(req, res, performance.now(), { ...problemReply(417, detail), close });
-  });
-
-  // Malformed HTTP never reaches the handler; answer it with a problem rather than Node's bare 400.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const reply = clientErrorReply(err.code);
-    // A request whose body stopped arriving is the one that timed out: it gets the 408 itself.
-    const stalled = tracker.pendingOn(socket).find((res) => !res.headersSent && !res.req.complete);
-    if (reply.status === 408 && stalled)
-      return send(stalled.req, stalled, performance.now(), { ...reply, close: true });
-    // Pipelined answers already due go out first, then this one; a handler that never finishes
-    // cannot hold the socket open past the request timeout.
-    const guard = setTimeout(() => socket.destroy(), limits.requestTimeoutMs);
-    guard.unref();
-    tracker.afterPending(socket, () => {
-      clearTimeout(guard);
-      if (socket.writable) socket.end(rawAnswer(reply.status, reply.json));
-    });
   });
 
   return {
