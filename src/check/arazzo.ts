@@ -27,6 +27,7 @@ import type {
   ExpressionScope,
   TargetKind,
 } from './types.js';
+import { isBusy } from '../internal/status.js';
 
 /** The parts of an Arazzo step, workflow and input the checker reads. */
 export interface Step {
@@ -150,7 +151,7 @@ export async function followTask(
     const sent = await ctx.exchange(poll, request, caseName);
     const res = sent.exchange.response;
     const status = (sent.json as { status?: unknown } | undefined)?.status;
-    const wasBusy = res?.status === 429 || res?.status === 503;
+    const wasBusy = isBusy(res?.status);
     if (wasBusy) busy++;
     else if (res?.status !== 200 || typeof status !== 'string')
       return end(`polling task ${taskId} got ${statusOf(sent.exchange)} instead of a task`, sent);
@@ -168,7 +169,7 @@ export async function followTask(
       intervalMs: ctx.pollIntervalMs,
       kind: wasBusy ? 'busy' : terminal ? 'terminal' : 'running',
       previousMs,
-      retryAfterMs: wasBusy ? parseRetryAfter(res.headers['retry-after']) : undefined,
+      retryAfterMs: wasBusy ? parseRetryAfter(res?.headers['retry-after']) : undefined,
       remainingMs,
       elapsedMs: ctx.taskTimeoutMs - remainingMs,
     });
