@@ -2,9 +2,9 @@
 // their server options, listening and closing, how a path is shown in a log, and the answers
 // written straight to a socket.
 import { once } from 'node:events';
-import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { errorMap, problemBody, validationProblem, type Reply } from './problems.js';
+import { errorMap, problemBody, problemReply, validationProblem, type Reply } from './problems.js';
 import { clip } from './excerpt.js';
 
 /** createServer options for the timeouts of `limits`. */
@@ -52,6 +52,12 @@ export async function closeAndDrain(
   await closed;
 }
 
+/** Whether the request announces a body (Content-Length above 0, or Transfer-Encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /** A path for a log line or a message: printable ASCII only, at most `max` characters. */
 export const printable = (path: string, max = 200) => clip(path.replace(/[^\x20-\x7e]/g, '?'), max);
 
@@ -85,13 +91,15 @@ export function clientErrorReply(code: string | undefined): Reply {
 /** What the edges need of a connection tracker (src/sandbox/connections.ts). */
 interface EdgeTracker {
   connected(socket: Socket): void;
+  request(req: IncomingMessage, res: ServerResponse): void;
   pendingOn(socket: Socket): ServerResponse[];
   afterPending(socket: Socket, fn: () => void): void;
 }
 
 /**
- * Tracks every connection and answers, as problems rather than Node's silence or bare 400, a
- * CONNECT (405 with `connect`'s detail and Allow) and a request Node could not parse.
+ * Tracks every connection and answers, as problems rather than Node's silence or bare 400 and 417,
+ * a CONNECT (405 with `connect`'s detail and Allow), an unknown Expect and a request Node could
+ * not parse.
  */
 export function answerEdges(
   server: Server,
@@ -99,7 +107,7 @@ export function answerEdges(
   o: {
     requestTimeoutMs: number;
     connect: { detail: string; allow?: string };
-    /** Writes a reply on a response that is still open (the 408 of a request whose body stalled). */
+    /** Writes a reply on a response that is still open (a 417, the 408 of a stalled body). */
     answer: (res: ServerResponse, reply: Reply) => void;
   },
 ): void {
@@ -108,6 +116,13 @@ export function answerEdges(
     socket.on('error', () => socket.destroy());
     const allow = o.connect.allow ? `Allow: ${o.connect.allow}\r\n` : '';
     socket.end(rawAnswer(405, problemBody(405, o.connect.detail), allow));
+  });
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    tracker.request(req, res);
+    const close = hasBody(req);
+    if (!close) req.resume();
+    const detail = `Expect: ${printable(String(req.headers.expect), 60)} is not supported; send no Expect header, or Expect: 100-continue.`;
+    o.answer(res, { ...problemReply(417, detail), close });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();

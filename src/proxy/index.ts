@@ -17,11 +17,18 @@ import type { CheckOutcome } from '../check/types.js';
 import { judgeExchange } from '../har/judge.js';
 import { credentialsOf } from '../har/record.js';
 import { notify, type ExchangeObserver } from '../internal/exchange.js';
-import { BODY_LIMIT, hasBody, readBody } from '../sandbox/body.js';
+import { BODY_LIMIT, readBody } from '../sandbox/body.js';
 import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
 import { problemBody } from '../internal/problems.js';
-import { answerEdges, closeAndDrain, listen, printable, serverOptions } from '../internal/http-server.js';
+import {
+  answerEdges,
+  hasBody,
+  closeAndDrain,
+  listen,
+  printable,
+  serverOptions,
+} from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';
 import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
 
@@ -211,11 +218,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     connect: { detail: 'The proxy is a reverse proxy: CONNECT is not supported.' },
     answer: (res, { status, json, close }) =>
       reply(res, status, json, { ...PROBLEM_HEADERS, ...(close && { connection: 'close' }) }),
-  });
-  // Node answers an unknown Expect with a bare 417; the proxy's refusals all carry a problem body.
-  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    tracker.request(req, res);
-    problemReply(res, 417, 'Send no Expect header, or Expect: 100-continue.', hasBody(req));
   });
 
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

@@ -6,7 +6,7 @@ import { answerEdges, closeAndDrain, printable, serverOptions } from '../interna
 import { problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
-import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody, unread } from './body.js';
+import { BODY_LIMIT, discardBody, isJsonContentType, readBody, unread } from './body.js';
 import { ConnectionTracker } from './connections.js';
 import { controlRoutes, type ControlTarget } from './control.js';
 import type { ConnectionLimits } from './limits.js';
@@ -202,15 +202,6 @@ export function createSandboxServer(config: ServerConfig) {
       allow: 'GET, HEAD, POST, PUT',
     },
     answer: (res, reply) => send(res.req, res, performance.now(), reply),
-  });
-
-  // Node answers an unknown Expect with a bare 417; give the problem body every other error has.
-  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    tracker.request(req, res);
-    const close = hasBody(req);
-    if (!close) req.resume();
-    const detail = `Expect: ${printable(String(req.headers.expect), 60)} is not supported; send no Expect header, or Expect: 100-continue.`;
-    send(req, res, performance.now(), { ...problemReply(417, detail), close });
   });
 
   return {
