@@ -22,12 +22,16 @@ export const serverOptions = (limits: {
   connectionsCheckingInterval: 1_000,
 });
 
-/** Listens on `host`:`port` and resolves the URL the server answers at (`http://[::1]:4020` on IPv6). */
+/** The URL of a server on `host`:`port`, an IPv6 address in brackets (`http://[::1]:4020`). */
+export const httpUrl = (host: string, port: number) =>
+  `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/** Listens on `host`:`port` and resolves the URL the server answers at (see httpUrl). */
 export async function listen(server: Server, port: number, host: string): Promise<string> {
   server.listen(port, host);
   await once(server, 'listening');
-  const { address, family, port: bound } = server.address() as AddressInfo;
-  return `http://${family === 'IPv6' ? `[${address}]` : address}:${bound}`;
+  const { address, port: bound } = server.address() as AddressInfo;
+  return httpUrl(address, bound);
 }
 
 /**
