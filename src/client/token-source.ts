@@ -1,7 +1,7 @@
 // The OAuth 2.0 client-credentials grant (RFC 6749 4.4) as Entra ID's v2 endpoint serves it. Errors
 // name the endpoint and the server's error code, never the secret or a token.
 import { readAnswerBody } from '../internal/answer-body.js';
-import { connectionFailureText, readCapped } from '../internal/exchange.js';
+import { connectionFailureText, isRedirectish, readCapped } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
 import { MAX_TIMER_MS } from '../internal/timers.js';
@@ -126,7 +126,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
         ? error(`got no answer within ${timeoutMs} ms; raise timeoutMs if the endpoint is slow.`)
         : error(`failed: ${connectionFailureText(e)} (check tokenUrl).`);
     }
-    if (res.status >= 300 && res.status < 400) {
+    if (isRedirectish(res)) {
       res.body?.cancel().catch(() => {});
       throw error(
         `answered a redirect (${res.status}); set tokenUrl to the final token endpoint.`,
