@@ -1,14 +1,12 @@
 import type { ErrorObject } from 'ajv';
 import { validatorNamed } from '../contract/index.js';
+import { unescapeToken } from '../../scripts/spec-walk.mjs';
 import { memberOf, type AjvError } from '../internal/ajv-issues.js';
 import { addError, errorMap } from '../internal/problems.js';
 
 /** `/siteLocation/sbcId` -> `siteLocation.sbcId`, `/a/0` -> `a[0]`, the root -> `$` (ASP.NET's keys). */
 export function fieldName(pointer: string, child?: string): string {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer.split('/').slice(1).map(unescapeToken);
   if (child !== undefined) parts.push(child);
   return parts.reduce((out, p) => (/^[0-9]+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '') || '$';
 }
