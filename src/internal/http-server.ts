@@ -62,6 +62,16 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/** A request target's path without the query (which is never logged: it may carry secrets). */
+export function pathOf(url: string | undefined): string | null {
+  if (url?.startsWith('/')) return url.split('?', 1)[0]!;
+  try {
+    return new URL(url ?? '').pathname;
+  } catch {
+    return null;
+  }
+}
+
 /** A path for a log line or a message: printable ASCII only, at most `max` characters. */
 export const printable = (path: string, max = 200) => clip(path.replace(/[^\x20-\x7e]/g, '?'), max);
 

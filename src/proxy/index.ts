@@ -26,6 +26,7 @@ import {
   hasBody,
   closeAndDrain,
   listen,
+  pathOf,
   printable,
   serverOptions,
 } from '../internal/http-server.js';
@@ -126,7 +127,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const startedAt = Date.now();
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
-    const pathname = target.split('?')[0] ?? '/';
+    const pathname = pathOf(target) ?? '?';
     learn(req);
     const logLine = (status: number, violations: string) =>
       options.log?.(
@@ -208,7 +209,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     tracker.request(req, res);
     handle(req, res).catch((err: unknown) => {
       options.log?.(
-        `proxy bug on ${req.method} ${printable(redact(req.url ?? '?'))}: ${redact(errorStack(err))}`,
+        `proxy bug on ${req.method} ${printable(redact(pathOf(req.url) ?? '?'))}: ${redact(errorStack(err))}`,
       );
       problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
     });

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { setTimeout as delay } from 'node:timers/promises';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import { errorStack, errorText } from '../internal/error-text.js';
-import { answerEdges, closeAndDrain, printable, serverOptions } from '../internal/http-server.js';
+import { answerEdges, closeAndDrain, pathOf, printable, serverOptions } from '../internal/http-server.js';
 import { problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
@@ -30,16 +30,6 @@ export interface ServerConfig {
 }
 
 const CONTROL_PREFIX = '/_sandbox';
-
-/** The path without the query (which is never logged: it may carry secrets). */
-function pathOf(url: string | undefined): string | null {
-  if (url?.startsWith('/')) return url.split('?', 1)[0]!;
-  try {
-    return new URL(url ?? '').pathname;
-  } catch {
-    return null;
-  }
-}
 
 /** The method a request is routed by: RFC 9110 9.3.2, HEAD wherever GET (Node drops its body). */
 const routingMethod = (req: IncomingMessage) => (req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'));
