@@ -22,6 +22,8 @@ import { bareToken } from '../internal/token.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
 import { DEFAULT_MAX_EXAMPLES, newSeed, runGenerated, type GeneratedSummary } from './fuzz/index.js';
 import { is2xx } from '../internal/status.js';
+import { outcomeOf } from '../internal/task-status.js';
+import type { Task } from '../types.js';
 import {
   checkWorkflows,
   followTask,
@@ -131,8 +133,9 @@ const isSetupProbe = (c: CheckCase) => c.kind === 'positive' || c.kind === 'meth
 /** What a task's end says about the entity the write that started it was to create. */
 function resultOf(final: TaskEnd | undefined): CreatedEntity['result'] {
   if (!final) return 'unknown';
-  if (final.details.includes('CustomerAlreadyConverted')) return 'already-converted';
-  return final.status === 'CompletedSuccess' ? 'created' : 'failed';
+  const outcome = outcomeOf(final as Pick<Task, 'status' | 'details'>);
+  if (outcome === 'already-converted') return outcome;
+  return outcome === 'converted' || outcome === 'succeeded' ? 'created' : 'failed';
 }
 
 /**
