@@ -2,7 +2,7 @@
 // unchanged (its token included, to the upstream only), every answer comes back with
 // `x-live-platform-violations`, and every exchange can be kept as HAR. Bounded like the sandbox: an
 // upstream that fails is a 502 with a problem body, never a crash.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matchRoute } from '../contract/index.js';
 import {
   failureText,
@@ -20,16 +20,8 @@ import { notify, type ExchangeObserver } from '../internal/exchange.js';
 import { BODY_LIMIT, readBody } from '../sandbox/body.js';
 import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
-import { problemBody } from '../internal/problems.js';
-import {
-  answerEdges,
-  hasBody,
-  closeAndDrain,
-  listen,
-  pathOf,
-  printable,
-  serverOptions,
-} from '../internal/http-server.js';
+import { problemBody, type Reply } from '../internal/problems.js';
+import { guardedServer, hasBody, closeAndDrain, listen, pathOf, printable } from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';
 import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
 
@@ -98,11 +90,12 @@ function reply(res: ServerResponse, status: number, body: string, headers: Recor
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) }).end(body);
 }
 
+/** Writes a problem reply, with `Connection: close` when it says `close`. */
+const sendProblem = (res: ServerResponse, { status, json, close }: Reply) =>
+  reply(res, status, json, { ...PROBLEM_HEADERS, ...(close && { connection: 'close' }) });
+
 const problemReply = (res: ServerResponse, status: number, detail: string, close = false) =>
-  reply(res, status, problemBody(status, detail), {
-    ...PROBLEM_HEADERS,
-    ...(close && { connection: 'close' }),
-  });
+  sendProblem(res, { status, json: problemBody(status, detail), close });
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = normalizeBaseUrl(options.upstream, 'startProxy: upstream', UPSTREAM_WORDING);
@@ -205,20 +198,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     reply(res, answer.status, answer.text, { ...forwarded(answer.headers), [VIOLATIONS_HEADER]: violations });
   }
 
-  const server = createServer(serverOptions(limits), (req, res) => {
-    tracker.request(req, res);
+  const connect = { detail: 'The proxy is a reverse proxy: CONNECT is not supported.' };
+  const server = guardedServer(limits, tracker, { connect, answer: sendProblem }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       options.log?.(
         `proxy bug on ${req.method} ${printable(redact(pathOf(req.url) ?? '?'))}: ${redact(errorStack(err))}`,
       );
       problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
     });
-  });
-  answerEdges(server, tracker, {
-    requestTimeoutMs: limits.requestTimeoutMs,
-    connect: { detail: 'The proxy is a reverse proxy: CONNECT is not supported.' },
-    answer: (res, { status, json, close }) =>
-      reply(res, status, json, { ...PROBLEM_HEADERS, ...(close && { connection: 'close' }) }),
   });
 
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

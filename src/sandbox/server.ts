@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import { errorStack, errorText } from '../internal/error-text.js';
-import { answerEdges, closeAndDrain, pathOf, printable, serverOptions } from '../internal/http-server.js';
+import { closeAndDrain, guardedServer, pathOf, printable } from '../internal/http-server.js';
 import { problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
@@ -172,8 +172,12 @@ export function createSandboxServer(config: ServerConfig) {
     return unread(req, problemReply(404, detail));
   }
 
-  const server = createServer(serverOptions(limits), (req, res) => {
-    tracker.request(req, res);
+  const connect = {
+    detail: 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.',
+    allow: 'GET, HEAD, POST, PUT',
+  };
+  const answerAt = (res: ServerResponse, reply: Reply) => send(res.req, res, performance.now(), reply);
+  const server = guardedServer(limits, tracker, { connect, answer: answerAt }, (req, res) => {
     const started = performance.now();
     answer(req).then(
       (reply) => reply && send(req, res, started, reply),
@@ -184,14 +188,6 @@ export function createSandboxServer(config: ServerConfig) {
         send(req, res, started, problemReply(500, detail));
       },
     );
-  });
-  answerEdges(server, tracker, {
-    requestTimeoutMs: limits.requestTimeoutMs,
-    connect: {
-      detail: 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.',
-      allow: 'GET, HEAD, POST, PUT',
-    },
-    answer: (res, reply) => send(res.req, res, performance.now(), reply),
   });
 
   return {
