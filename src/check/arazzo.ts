@@ -28,6 +28,7 @@ import type {
   TargetKind,
 } from './types.js';
 import { isBusy } from '../internal/status.js';
+import { isJsonObject } from '../internal/json.js';
 
 /** The parts of an Arazzo step, workflow and input the checker reads. */
 export interface Step {
@@ -222,7 +223,7 @@ export async function sandboxOvocId(http: HttpTarget, customerGuid: unknown): Pr
 /** Overlays the expression-valued fields of a payload on a body (an example, or a generated one). */
 export function bind(base: unknown, payload: unknown, scope: ExpressionScope): unknown {
   if (typeof payload === 'string' && payload.startsWith('$')) return evaluate(payload, scope);
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return base ?? payload;
+  if (!isJsonObject(payload)) return base ?? payload;
   const out: Record<string, unknown> =
     base && typeof base === 'object' ? { ...(base as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(payload)) {
