@@ -8,7 +8,6 @@ import {
   fetchTransport,
   nodeTransport,
   send,
-  untilAborted,
   wrongToken,
   type HttpTarget,
   type Sent,
@@ -16,7 +15,7 @@ import {
 import { createdBy, newRunPrefix, renameBody } from './names.js';
 import { PhaseStopped, phaseSignal } from './stop.js';
 import { normalizeBaseUrl } from '../internal/base-url.js';
-import type { ExchangeObserver } from '../internal/exchange.js';
+import { untilAborted, type ExchangeObserver } from '../internal/exchange.js';
 import { redactor } from '../internal/redact.js';
 import { bareToken } from '../internal/token.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';

@@ -1,7 +1,7 @@
 // The OAuth 2.0 client-credentials grant (RFC 6749 4.4) as Entra ID's v2 endpoint serves it. Errors
 // name the endpoint and the server's error code, never the secret or a token.
 import { readAnswerBody } from '../internal/answer-body.js';
-import { connectionFailureText, isRedirectish, readCapped } from '../internal/exchange.js';
+import { connectionFailureText, isRedirectish, readCapped, untilAborted } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
 import { MAX_TIMER_MS } from '../internal/timers.js';
@@ -108,19 +108,23 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
     const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          client_secret: clientSecret,
-          scope,
-        }).toString(),
-        // A redirect would carry the secret on to another address: it is an error, not followed.
-        redirect: 'manual',
+      // Raced, so that an injected fetch which ignores its signal cannot outlive the deadline.
+      res = await untilAborted(
         signal,
-      });
+        doFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: clientId,
+            client_secret: clientSecret,
+            scope,
+          }).toString(),
+          // A redirect would carry the secret on to another address: it is an error, not followed.
+          redirect: 'manual',
+          signal,
+        }),
+      );
     } catch (e) {
       throw signal.aborted
         ? error(`got no answer within ${timeoutMs} ms; raise timeoutMs if the endpoint is slow.`)
