@@ -15,11 +15,18 @@ import {
 import { createdBy, newRunPrefix, renameBody } from './names.js';
 import { PhaseStopped, phaseSignal } from './stop.js';
 import { normalizeBaseUrl } from '../internal/base-url.js';
+import { numberOption } from '../internal/options.js';
 import { untilAborted, type ExchangeObserver } from '../internal/exchange.js';
 import { redactor } from '../internal/redact.js';
 import { bareToken } from '../internal/token.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
-import { DEFAULT_MAX_EXAMPLES, newSeed, runGenerated, type GeneratedSummary } from './fuzz/index.js';
+import {
+  DEFAULT_MAX_EXAMPLES,
+  DEFAULT_MAX_FOLLOWED_TASKS,
+  newSeed,
+  runGenerated,
+  type GeneratedSummary,
+} from './fuzz/index.js';
 import { is2xx } from '../internal/status.js';
 import { outcomeOf } from '../internal/task-status.js';
 import type { Task } from '../types.js';
@@ -67,6 +74,12 @@ export interface CheckTargetOptions {
   seed?: number;
   /** Generated valid and invalid requests per operation (default DEFAULT_MAX_EXAMPLES). */
   maxExamples?: number;
+  /**
+   * Tasks started by generated writes that are followed to their end, per run (default
+   * DEFAULT_MAX_FOLLOWED_TASKS); the others are checked on the answer that started them, so a
+   * tenant whose tasks never end costs at most this many task timeouts.
+   */
+  maxFollowedTasks?: number;
   /** Run the generated phase (default true). */
   generate?: boolean;
   onProgress?: (progress: CheckProgress) => void;
@@ -155,6 +168,9 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
   if (options.only && !operations.some((o) => o.operationId === options.only)) {
     throw new Error(`unknown operationId ${JSON.stringify(options.only)}`);
   }
+  const maxFollowedTasks = Math.floor(
+    numberOption('checkTarget: maxFollowedTasks', options.maxFollowedTasks, DEFAULT_MAX_FOLLOWED_TASKS),
+  );
   // Refused before any request, as the client refuses them, and never quoted (src/internal/).
   const baseUrl = normalizeBaseUrl(options.baseUrl, 'checkTarget: baseUrl');
   const token = bareToken(String(options.token ?? ''), 'checkTarget: token');
@@ -307,6 +323,7 @@ export async function checkTarget(options: CheckTargetOptions): Promise<TargetRe
           signal: phase.signal,
           seed,
           maxExamples: options.maxExamples ?? DEFAULT_MAX_EXAMPLES,
+          maxFollowedTasks,
           ...(options.only ? { only: options.only } : {}),
           tasksBroken: outcomes.some((o) => o.check === 'task_lifecycle' && o.verdict === 'failed'),
           ...base,

@@ -13,7 +13,7 @@ import {
   specExample,
   validateRequestBody,
 } from '../../src/contract/index.js';
-import { checkTarget, evidenceOf, isLenient } from '../../src/check/index.js';
+import { checkTarget, evidenceOf, isLenient, renderText } from '../../src/check/index.js';
 import { freshName, newRunPrefix } from '../../src/check/names.js';
 import { idLinks } from '../../src/check/fuzz/links.js';
 import { invalidCases, isValidCase, validCases } from '../../src/check/fuzz/index.js';
@@ -134,6 +134,32 @@ describe('state: fresh names and linked ids', () => {
     });
   });
 });
+
+/**
+ * A server whose generated lead conversions (not the example's tenant or the lead tenant, which
+ * the workflows use) start a task that never ends; counts them, and the ones polled.
+ */
+function neverEndingConversions() {
+  const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
+  const counts = { started: 0, polled: new Set<string>() };
+  const server = startConforming({
+    taskDurationMs: 0,
+    override: ({ operationId, req, body, route, send }) => {
+      if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
+        const tenant = (body as { msTenantId: string }).msTenantId;
+        if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
+        send(200, { taskId: `gen_${++counts.started}` });
+        return true;
+      }
+      const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
+      if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
+      counts.polled.add(id);
+      send(200, { ...specExample<object>('TaskInProgress'), id });
+      return true;
+    },
+  });
+  return Object.assign(counts, { server });
+}
 
 describe('generated phase against servers', () => {
   it('sends no generated write to a server the checker did not start without --allow-writes', async ({
@@ -289,25 +315,8 @@ describe('generated phase against servers', () => {
   it('a generated task that never ends fails task_lifecycle at the run task timeout, once per operation', async ({
     serve,
   }) => {
-    const example = exampleBody(operationById('createCustomerFromLead')) as { msTenantId: string };
-    let started = 0; // generated conversions answered with a task that never ends
-    const server = await serve(
-      startConforming({
-        taskDurationMs: 0,
-        override: ({ operationId, req, body, route, send }) => {
-          if (operationId === 'createCustomerFromLead' && validRequest(req, operationId, body)) {
-            const tenant = (body as { msTenantId: string }).msTenantId;
-            if (tenant === example.msTenantId || tenant === LEAD_TENANT) return false;
-            send(200, { taskId: `gen_${++started}` });
-            return true;
-          }
-          const id = route.kind === 'operation' ? (route.pathParams.taskId ?? '') : '';
-          if (operationId !== 'getTask' || !id.startsWith('gen_')) return false;
-          send(200, { ...specExample<object>('TaskInProgress'), id });
-          return true;
-        },
-      }),
-    );
+    const tasks = neverEndingConversions();
+    const server = await serve(tasks.server);
     const report = await checkAsTenant(server.url, {
       only: 'createCustomerFromLead',
       seed: 3,
@@ -316,8 +325,39 @@ describe('generated phase against servers', () => {
     });
     const failed = report.outcomes.filter((o) => o.check === 'task_lifecycle' && o.verdict === 'failed');
     expect(failed.map((o) => o.reason)).toEqual([expect.stringMatching(/still InProgress after 500 ms/)]);
-    expect(started).toBeGreaterThan(1);
+    expect(tasks.started).toBeGreaterThan(1);
   });
+
+  it.for([
+    // With a cap of 3, the run's first followed tasks are the example tenant's, so none of these.
+    { cap: 20, option: {}, somePolled: true },
+    { cap: 3, option: { maxFollowedTasks: 3 }, somePolled: false },
+  ])(
+    'follows at most $cap tasks of generated writes per run; the rest are checked on their first answer',
+    async ({ cap, option, somePolled }, { serve }) => {
+      const tasks = neverEndingConversions();
+      const server = await serve(tasks.server);
+      // The task timeout outlasts the generated requests, so the cap, not a timed-out task, is what
+      // stops the following.
+      const report = await checkAsTenant(server.url, {
+        only: 'createCustomerFromLead',
+        seed: 3,
+        maxExamples: 60,
+        pollIntervalMs: 1_000,
+        taskTimeoutMs: 5_000,
+        ...option,
+      });
+      // Of the tasks the run saw (these, and the sandbox-like ones of the example's tenant), `cap`
+      // were polled; the never-ending ones past the cap never were.
+      expect(tasks.started).toBeGreaterThan(cap);
+      expect(tasks.polled.size > 0).toBe(somePolled);
+      expect(tasks.polled.size).toBeLessThanOrEqual(cap);
+      const line = new RegExp(
+        `followed ${cap} of (\\d+) tasks started by generated writes; the rest were checked on their first answer \\(at most ${cap} are followed per run`,
+      ).exec(renderText([report]));
+      expect(Number(line?.[1])).toBeGreaterThanOrEqual(tasks.started);
+    },
+  );
 
   it('writes use ids the run created: an import names a customer a generated create made', async ({
     serve,

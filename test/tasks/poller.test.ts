@@ -245,7 +245,7 @@ describe('src/tasks/poller.ts', () => {
   });
 });
 
-describe('src/tasks/status.ts', () => {
+describe('task and task-id readers (src/tasks/errors.ts)', () => {
   it('reads the task id from the three initial shapes the vendor uses', () => {
     expect(taskIdFrom('tsk_185510')).toBe('tsk_185510');
     expect(taskIdFrom({ taskId: 'wst_1' })).toBe('wst_1');

@@ -1,6 +1,4 @@
 // Property-based contract checking: requests generated from the contract's schemas with fast-check.
-export { DEFAULT_MAX_EXAMPLES, SHRINK_BUDGET, newSeed, runGenerated } from './phase.js';
-export type { GeneratedContext } from './context.js';
+export { DEFAULT_MAX_EXAMPLES, DEFAULT_MAX_FOLLOWED_TASKS, newSeed, runGenerated } from './phase.js';
 export type { GeneratedFailure, GeneratedSummary, GeneratedWarning } from '../types.js';
-export { validCases, invalidCases, breakersFor, isValidCase, type GeneratedCase } from './requests.js';
-export { arbitraryFor } from './valid.js';
+export { validCases, invalidCases, isValidCase } from './requests.js';

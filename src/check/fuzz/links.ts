@@ -5,82 +5,61 @@
 // ids. So an import is sent for a customer the run itself created, not only for a random uuid that
 // is always 404.
 import { workflowDocument } from '../arazzo.js';
+import { atPointer } from '../../../scripts/spec-walk.mjs';
 
-/** Where answers hold an id: the 2xx body of `operationId`, at a JSON pointer ('' is the whole body). */
-export interface IdSource {
-  operationId: string;
-  pointer: string;
-}
-
-/** A path parameter that takes ids of kind `name`, and where such ids come from. */
+/**
+ * A path parameter that takes ids of kind `name`, and where such ids come from: the 2xx bodies of
+ * an operation, at a JSON pointer ('' is the whole body).
+ */
 export interface IdLink {
   operationId: string;
   param: string;
   name: string;
-  sources: IdSource[];
+  sources: { operationId: string; pointer: string }[];
 }
 
 const STEP_OUTPUT = /^\$steps\.[^.]+\.outputs\.(.+)$/;
 const RESPONSE_BODY = /^\$response\.body(?:#(\/.*))?$/;
 
-/** The links of a workflow document (the project's by default). */
-export function idLinks(document = workflowDocument): IdLink[] {
-  const sources = new Map<string, IdSource[]>();
-  for (const step of document.workflows.flatMap((w) => w.steps))
-    for (const [name, expression] of Object.entries(step.outputs ?? {})) {
+/** The links of the project's workflow document. */
+export function idLinks(): IdLink[] {
+  const steps = workflowDocument.workflows.flatMap((w) => w.steps);
+  const sources = new Map<string, IdLink['sources']>();
+  for (const { operationId, outputs } of steps)
+    for (const [name, expression] of Object.entries(outputs ?? {})) {
       const m = RESPONSE_BODY.exec(expression);
-      if (!m) continue;
       const list = sources.get(name) ?? [];
-      const source = { operationId: step.operationId, pointer: m[1] ?? '' };
-      if (!list.some((s) => s.operationId === source.operationId && s.pointer === source.pointer))
-        list.push(source);
-      sources.set(name, list);
+      if (m && !list.some((s) => s.operationId === operationId && s.pointer === (m[1] ?? '')))
+        sources.set(name, [...list, { operationId, pointer: m[1] ?? '' }]);
     }
   const links: IdLink[] = [];
-  for (const step of document.workflows.flatMap((w) => w.steps))
-    for (const p of step.parameters ?? []) {
-      const m = p.in === 'path' && typeof p.value === 'string' ? STEP_OUTPUT.exec(p.value) : null;
-      if (!m || links.some((l) => l.operationId === step.operationId && l.param === p.name)) continue;
-      const from = (sources.get(m[1]!) ?? []).filter((s) => s.operationId !== step.operationId);
-      if (from.length)
-        links.push({ operationId: step.operationId, param: p.name, name: m[1]!, sources: from });
+  for (const { operationId, parameters } of steps)
+    for (const p of parameters ?? []) {
+      const name =
+        p.in === 'path' && typeof p.value === 'string' ? STEP_OUTPUT.exec(p.value)?.[1] : undefined;
+      const from = (sources.get(name ?? '') ?? []).filter((s) => s.operationId !== operationId);
+      if (from.length && !links.some((l) => l.operationId === operationId && l.param === p.name))
+        links.push({ operationId, param: p.name, name: name!, sources: from });
     }
   return links;
 }
 
-/** Reads a JSON pointer ('' is the value itself). */
-function atPointer(value: unknown, pointer: string): unknown {
-  if (!pointer) return value;
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>(
-      (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
-      value,
-    );
-}
-
 /** Ids per kind at most: the newest are kept. */
-export const MAX_KNOWN_IDS = 50;
+const MAX_KNOWN_IDS = 50;
 
 /** The ids the run's answers gave, by kind: filled as 2xx answers come, read when a case is drawn. */
 export class KnownIds {
   readonly #byName = new Map<string, string[]>();
-  constructor(readonly links: IdLink[] = idLinks()) {}
+  readonly links = idLinks();
 
   /** Notes the ids a 2xx answer of `operationId` holds. */
   note(operationId: string, json: unknown): void {
     for (const link of this.links)
       for (const s of link.sources) {
-        if (s.operationId !== operationId) continue;
-        const v = atPointer(json, s.pointer);
-        if (typeof v !== 'string' && typeof v !== 'number') continue;
-        const list = this.#byName.get(link.name) ?? [];
-        if (list.includes(String(v))) continue;
-        list.push(String(v));
-        if (list.length > MAX_KNOWN_IDS) list.shift();
-        this.#byName.set(link.name, list);
+        const v = s.operationId === operationId ? atPointer(json, s.pointer) : undefined;
+        const list = this.of(link.name);
+        if ((typeof v === 'string' || typeof v === 'number') && !list.includes(String(v)))
+          this.#byName.set(link.name, [...list, String(v)].slice(-MAX_KNOWN_IDS));
       }
   }
 
@@ -91,12 +70,7 @@ export class KnownIds {
 
   /** The write operations whose answers feed `operationId`'s parameters (it runs after them). */
   sourcesOf(operationId: string): string[] {
-    return [
-      ...new Set(
-        this.links
-          .filter((l) => l.operationId === operationId)
-          .flatMap((l) => l.sources.map((s) => s.operationId)),
-      ),
-    ];
+    const links = this.links.filter((l) => l.operationId === operationId);
+    return [...new Set(links.flatMap((l) => l.sources.map((s) => s.operationId)))];
   }
 }

@@ -1,9 +1,5 @@
+import { excerpt } from '../../internal/excerpt.js';
 import type { TargetReport } from '../types.js';
-
-const oneLine = (v: unknown, max = 300) => {
-  const s = JSON.stringify(v) ?? '';
-  return s.length > max ? `${s.slice(0, max)}…` : s;
-};
 
 /**
  * The generated phase in a few lines per target: the seed (always, so that any run can be replayed),
@@ -25,7 +21,7 @@ export function generatedSection(reports: TargetReport[]): string[] {
       );
     for (const f of g.failures) {
       out.push(
-        `  ✗ ${f.operationId} (${f.kind}${f.label ? `: ${f.label}` : ''}) ${f.checks.join(', ')}; minimal after ${f.numShrinks} shrinks: ${f.request.method} ${f.request.path}${f.request.body === undefined ? '' : `  ${oneLine(f.request.body)}`}`,
+        `  ✗ ${f.operationId} (${f.kind}${f.label ? `: ${f.label}` : ''}) ${f.checks.join(', ')}; minimal after ${f.numShrinks} shrinks: ${f.request.method} ${f.request.path}${f.request.body === undefined ? '' : `  ${excerpt(f.request.body, 300, { flatten: true })}`}`,
       );
     }
     if (g.warnings.length) {

@@ -1,12 +1,11 @@
-// Requests of one operation, valid or breaking one keyword, built from the operation's schemas in
-// the bundled contract. Names carry the run prefix on a server the checker did not start, then any
-// character (the vendor's rules for v3 names are the task's, not the request's). Ids the server
-// must already know (the int64 members of a body the example gives: SBC and script ids) mostly keep
-// the example's value, so the request gets past the lookup; the rest of the time they go to the
-// integer limits, and a 400 that names only such members is the server's state, not a refusal
-// (`referenceMembers`).
+// Requests of one operation, valid or breaking one keyword, from its schemas in the bundled contract.
+// Names carry the run prefix on a server the checker did not start, then any character (v3 names
+// are the task's rule, not the request's). Ids the server must already know (int64 members the
+// example gives: SBC, script ids) mostly keep the example's value, so the request gets past the
+// lookup (a 400 naming only those is the server's state: `referenceMembers`).
 import fc from 'fast-check';
 import { segmentProblem } from '../../internal/path-params.js';
+import { routeMatcher } from '../../internal/routes.js';
 import {
   coerceParams,
   validateParams,
@@ -20,14 +19,7 @@ import { freshName, nameFields } from '../names.js';
 import { at, exampleBody } from '../references.js';
 import type { CheckRequest } from '../types.js';
 import type { KnownIds } from './links.js';
-import {
-  applyBreaker,
-  breakerLabel,
-  breakersOf,
-  REMOVE,
-  type Breaker,
-  type BreakerOptions,
-} from './invalid.js';
+import { applyBreaker, breakerLabel, breakersOf, type Breaker, type BreakerOptions } from './invalid.js';
 import {
   arbitraryFor,
   boundedLength,
@@ -35,7 +27,6 @@ import {
   charUnit,
   integerArbitrary,
   patternedIdEdges,
-  repeatedClass,
   stringLimits,
   stringOf,
   type Schema,
@@ -54,11 +45,7 @@ export interface GeneratedCase {
   parts: RequestParts;
   /** For an invalid case: the keyword it breaks, where, and what that rule rests on. */
   broken?: { label: string; evidence: Evidence; in: 'body' | 'params' };
-  /**
-   * A write the server accepted earlier in the run, sent again as it was or with its names in
-   * another letter case: its names are meant to be taken. Every other case's names are meant to be
-   * fresh (`withFreshNames`).
-   */
+  /** A write accepted earlier, sent again as it was or with its names in another letter case. */
   repeats?: 'same' | 'case';
 }
 
@@ -82,39 +69,56 @@ function bodyOverride(op: OperationInfo, options: RequestOptions) {
           { arbitrary: integerArbitrary(schema), weight: 1 },
         );
     }
-    if (options.prefix !== undefined && path.length === 1 && names.has(path[0]!)) {
-      const prefix = options.prefix;
-      const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
-      const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : NAME_LIMIT;
-      const min = Math.max(0, minLength - prefix.length);
-      const max = maxLength - prefix.length;
-      if (max < min) return undefined;
-      const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
-      // A name the request does not constrain (v3: the task checks it) gets any character: an
-      // apostrophe or a space the vendor allows, and the ones it forbids.
-      const chars = charUnit(unit);
-      return stringOf(chars, boundedLength(min, max)).map((s) => prefix + s);
-    }
-    return undefined;
+    if (options.prefix === undefined || path.length !== 1 || !names.has(path[0]!)) return undefined;
+    const prefix = options.prefix;
+    const { min, max, unit } = stringLimits({ maxLength: NAME_LIMIT, ...schema });
+    if (max - prefix.length < Math.max(0, min - prefix.length)) return undefined;
+    // A name the request does not constrain (v3: the task checks it) gets any character: an
+    // apostrophe or a space the vendor allows, and the ones it forbids.
+    const length = boundedLength(Math.max(0, min - prefix.length), max - prefix.length);
+    return stringOf(charUnit(unit), length).map((s) => prefix + s);
   };
 }
 
-function toRequest(op: OperationInfo, parts: RequestParts): CheckRequest {
-  const raw = Object.fromEntries(Object.entries(parts.params).map(([k, v]) => [k, String(v)]));
-  return {
+/** Params as they arrive at a server: text. */
+const asText = (params: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+
+/** The case with these parts, its request built from them. */
+function withParts<C extends object>(op: OperationInfo, c: C, parts: RequestParts): C & GeneratedCase {
+  const request: CheckRequest = {
     method: op.method,
-    path: examplePath(op, raw),
+    path: examplePath(op, asText(parts.params)),
     auth: 'token',
     ...(parts.body !== undefined ? { body: parts.body } : {}),
   };
+  return { ...c, request, parts };
 }
 
-/** Params as they arrive at a server: strings, coerced the way the contract's validator reads them. */
+/** The params' issues as a server reads them: text, coerced the way the contract's validator does. */
 const paramIssues = (op: OperationInfo, params: Record<string, unknown>) =>
-  validateParams(
-    op,
-    coerceParams(op, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))),
-  );
+  validateParams(op, coerceParams(op, asText(params)));
+
+/**
+ * The case with each name its body carries renamed, itself when none changed; undefined when
+ * `rename` finds no name that fits.
+ */
+function renameCase<C extends GeneratedCase>(
+  op: OperationInfo,
+  c: C,
+  rename: (name: string, key: string) => string | undefined,
+): C | undefined {
+  const body = c.parts.body as Record<string, unknown>;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return c;
+  const next = { ...body };
+  for (const k of nameFields(op)) {
+    if (typeof body[k] !== 'string') continue;
+    const name = rename(body[k], k);
+    if (name === undefined) return undefined;
+    next[k] = name;
+  }
+  return nameFields(op).some((k) => next[k] !== body[k]) ? withParts(op, c, { ...c.parts, body: next }) : c;
+}
 
 /** Whether the contract's own validators accept the request (a "valid" case they reject is never sent). */
 export function isValidCase(op: OperationInfo, parts: RequestParts): boolean {
@@ -128,153 +132,127 @@ function partsArbitrary(op: OperationInfo, options: RequestOptions): fc.Arbitrar
       pathParams(op).map((p) => [
         p.name,
         // A value that cannot be one path segment (`.`, `..`, a lone surrogate) changes the route.
-        arbitraryFor(schemaAt(p.schemaPointer), {}, [p.name]).filter((v) => !segmentProblem(String(v))),
+        arbitraryFor(schemaAt(p.schemaPointer), undefined, [p.name]).filter(
+          (v) => !segmentProblem(String(v)),
+        ),
       ]),
     ),
   );
   if (!op.requestBody) return params.map((p) => ({ params: p }));
-  const body = arbitraryFor(schemaAt(op.requestBody.schemaPointer), { override: bodyOverride(op, options) });
+  const body = arbitraryFor(schemaAt(op.requestBody.schemaPointer), bodyOverride(op, options));
   return fc.record({ params, body });
 }
 
 /** Valid requests of the operation; the caller still discards any its validators refuse. */
 export function validCases(op: OperationInfo, options: RequestOptions = {}): fc.Arbitrary<GeneratedCase> {
-  return partsArbitrary(op, options).map((parts) => ({ request: toRequest(op, parts), parts }));
+  return partsArbitrary(op, options).map((parts) => withParts(op, {}, parts));
 }
 
 const INT_EDGES = [2 ** 31 - 1, 2 ** 31, 2 ** 32, Number.MAX_SAFE_INTEGER];
 
 /** The path parameters' own examples, as the deterministic cases send them. */
 function exampleParams(op: OperationInfo): Record<string, unknown> {
-  const path = examplePath(op);
-  const names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-  const re = new RegExp(
-    `^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '([^/]+)')}$`,
-  );
-  const m = re.exec(path);
-  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m?.[i + 1] ?? '')]));
+  const m = routeMatcher([op])(op.method, examplePath(op));
+  return m.kind === 'operation' ? m.pathParams : {};
 }
 
 /**
- * The first valid cases of a property, one edge at a time on the operation's own example (the
- * coverage a generic tool starts with): only the required members; each string member at its
- * longest, with a character outside the BMP at the end, and with an apostrophe; each integer at
- * the int32 and int64 limits; each open map empty; each integer path parameter and patterned id at
- * the limits. Every name differs from the others' (a fresh name per case), so no edge ends at a 409.
+ * The first valid cases of a property, one edge at a time on the operation's example (the coverage
+ * a generic tool starts with; docs/checker.md lists them). Each has a fresh name, so none ends at a 409.
  */
 export function edgeCases(op: OperationInfo, options: RequestOptions = {}): GeneratedCase[] {
-  const baseParams = exampleParams(op);
+  const params = exampleParams(op);
   const out: RequestParts[] = [];
   /** Which member each body case puts at an edge (by the case's index). */
   const edged = new Map<number, string>();
+  const add = (body: unknown, member?: string) => {
+    if (member) edged.set(out.length, member);
+    out.push({ params, body });
+  };
   for (const p of pathParams(op)) {
     const schema = resolve(schemaAt(p.schemaPointer));
     const values =
       schema.type === 'integer'
         ? INT_EDGES.map(String)
         : typeof schema.pattern === 'string'
-          ? patternedIdEdges(schema, new RegExp(schema.pattern, 'u'), stringLimits(schema))
+          ? patternedIdEdges(schema)
           : [];
-    for (const v of values) out.push({ params: { ...baseParams, [p.name]: v } });
+    for (const v of values) out.push({ params: { ...params, [p.name]: v } });
   }
-  const example = exampleBody(op);
-  if (op.requestBody && example && typeof example === 'object' && !Array.isArray(example)) {
-    const root = resolve(schemaAt(op.requestBody.schemaPointer));
-    const body = example as Record<string, unknown>;
-    const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
-    // Only the required members, once per value of each required enum (an optional member left
-    // out can matter for one value only).
-    const requiredOnly = Object.fromEntries(Object.entries(body).filter(([k]) => required.has(k)));
-    out.push({ params: baseParams, body: requiredOnly });
-    for (const k of required) {
-      const values = resolve(((root.properties ?? {}) as Record<string, unknown>)[k]).enum;
-      if (Array.isArray(values))
-        for (const v of values)
-          if (v !== requiredOnly[k]) out.push({ params: baseParams, body: { ...requiredOnly, [k]: v } });
-    }
-    // The body's own open map (customer variables beside the named fields): one entry whose value
-    // holds letters outside ASCII and the BMP and an apostrophe, two entries, two keys that differ
-    // only in letter case.
-    const extra = [root.additionalProperties, root.unevaluatedProperties].find(
-      (x) => x && typeof x === 'object',
-    );
-    if (extra && resolve(extra).type === 'string') {
-      const value = "Éé𝔸'x";
-      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: value } });
-      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable1: 'x', EdgeVariable2: 'y' } });
-      out.push({ params: baseParams, body: { ...requiredOnly, EdgeVariable: 'x', eDGEvARIABLE: 'y' } });
-    }
-    const members = (node: Schema, value: Record<string, unknown>, path: string[]) => {
-      for (const [k, sub] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
-        const schema = resolve(sub);
-        const at = [...path, k];
-        // On the required members only: the edge is the one thing the case adds, so a failure
-        // on it is already minimal (an example case is not shrunk).
-        const put = (v: unknown) => {
-          edged.set(out.length, at.join('.'));
-          out.push({ params: baseParams, body: setAt(requiredOnly, at, v) });
-        };
-        if (schema.type === 'string' && typeof schema.maxLength === 'number' && !schema.format) {
-          const n = Math.min(schema.maxLength, 500);
-          put('x'.repeat(n));
-          put('x'.repeat(n - 1) + '𝔸');
-          put('x'.repeat(Math.max(0, n - 2)) + "'x");
-        } else if (schema.type === 'string' && !schema.enum && !schema.format && !schema.pattern) {
-          put("x'x 𝔸");
-        } else if (schema.type === 'integer') {
-          for (const e of INT_EDGES) put(e);
-        } else if (schema.type === 'object' && !schema.properties) {
-          put({});
-        } else if (schema.type === 'object' && value[k] && typeof value[k] === 'object' && required.has(k)) {
-          members(schema, value[k] as Record<string, unknown>, at);
-        }
+  const example = exampleBody(op) as Record<string, unknown> | undefined;
+  if (!op.requestBody || !example || typeof example !== 'object' || Array.isArray(example))
+    return out.map((parts) => withParts(op, {}, parts));
+  const root = resolve(schemaAt(op.requestBody.schemaPointer));
+  const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
+  // Only the required members, once per value of each required enum (an optional member left
+  // out can matter for one value only).
+  const requiredOnly = Object.fromEntries(Object.entries(example).filter(([k]) => required.has(k)));
+  add(requiredOnly);
+  for (const k of required) {
+    const values = resolve(((root.properties ?? {}) as Record<string, unknown>)[k]).enum;
+    for (const v of Array.isArray(values) ? values : [])
+      if (v !== requiredOnly[k]) add({ ...requiredOnly, [k]: v });
+  }
+  // The body's own open map (customer variables beside the named fields): one entry whose value
+  // holds letters outside ASCII and the BMP and an apostrophe, two entries, two keys that differ
+  // only in letter case.
+  const extra = [root.additionalProperties, root.unevaluatedProperties].find(
+    (x) => x && typeof x === 'object',
+  );
+  if (extra && resolve(extra).type === 'string') {
+    add({ ...requiredOnly, EdgeVariable1: "Éé𝔸'x" });
+    add({ ...requiredOnly, EdgeVariable1: 'x', EdgeVariable2: 'y' });
+    add({ ...requiredOnly, EdgeVariable: 'x', eDGEvARIABLE: 'y' });
+  }
+  // On the required members only: the edge is the one thing the case adds, so a failure on it is
+  // already minimal (an example case is not shrunk).
+  const members = (node: Schema, value: Record<string, unknown>, path: string[]) => {
+    for (const [k, sub] of Object.entries((node.properties ?? {}) as Record<string, unknown>)) {
+      const schema = resolve(sub);
+      const at = [...path, k];
+      const put = (v: unknown) => add(applyBreaker(requiredOnly, at, v), at.join('.'));
+      if (schema.type === 'string' && typeof schema.maxLength === 'number' && !schema.format) {
+        const n = Math.min(schema.maxLength, 500);
+        put('x'.repeat(n));
+        put('x'.repeat(n - 1) + '𝔸');
+        put('x'.repeat(Math.max(0, n - 2)) + "'x");
+      } else if (schema.type === 'string' && !schema.enum && !schema.format && !schema.pattern) {
+        put("x'x 𝔸");
+      } else if (schema.type === 'integer') {
+        for (const e of INT_EDGES) put(e);
+      } else if (schema.type === 'object' && !schema.properties) {
+        put({});
+      } else if (schema.type === 'object' && value[k] && typeof value[k] === 'object' && required.has(k)) {
+        members(schema, value[k] as Record<string, unknown>, at);
       }
-    };
-    members(root, body, []);
-  }
-  const names = nameFields(op);
+    }
+  };
+  members(root, example, []);
   const prefix = options.prefix ?? '';
-  return out.map((parts, i) => {
-    let body = parts.body;
-    if (body && typeof body === 'object') {
-      const b = { ...(body as Record<string, unknown>) };
-      for (const k of names) {
-        const v = b[k];
-        if (typeof v !== 'string') continue;
-        // A fresh name per case: the run prefix and the case's number, then what the edge put
-        // there (its last characters, so its length and its tail stay).
-        const head = [...`${prefix}e${i.toString(36)}`];
-        const cps = [...v];
-        const name =
-          edged.get(i) !== k
-            ? head
-            : cps.length > head.length
-              ? [...head, ...cps.slice(head.length)]
-              : [...head, ...cps].slice(0, Math.max(head.length, NAME_LIMIT));
-        b[k] = name.join('').padEnd(3, 'x');
-      }
-      body = b;
-    }
-    const next = { ...parts, body };
-    return { request: toRequest(op, next), parts: next };
-  });
-}
-
-function setAt(value: Record<string, unknown>, path: string[], v: unknown): Record<string, unknown> {
-  const [head, ...rest] = path;
-  const out = { ...value };
-  out[head!] = rest.length ? setAt((value[head!] ?? {}) as Record<string, unknown>, rest, v) : v;
-  return out;
+  return out.map((parts, i) =>
+    renameCase(op, withParts(op, {}, parts), (v, k) => {
+      // A fresh name per case: the run prefix and the case's number, then what the edge put
+      // there (its last characters, so its length and its tail stay).
+      const head = [...`${prefix}e${i.toString(36)}`];
+      const cps = [...v];
+      const name =
+        edged.get(i) !== k
+          ? head
+          : cps.length > head.length
+            ? [...head, ...cps.slice(head.length)]
+            : [...head, ...cps].slice(0, Math.max(head.length, NAME_LIMIT));
+      return name.join('').padEnd(3, 'x');
+    })!,
+  );
 }
 
 /** Writes a server accepted in this run, newest last, that later cases may send again. */
 export const MAX_REPLAYS = 50;
 
 /**
- * Valid cases that now and then repeat a write the server accepted earlier in the run (`accepted`,
- * filled by the caller as answers come): the same request again, or with its names in another
- * letter case (after the run prefix). A server must answer both as the contract says: 2xx or a 409
- * for the name, never a crash. Drawn when the case is drawn, so the state it reads is the run's.
+ * Valid cases that now and then repeat a write accepted earlier in the run (`accepted`, filled as
+ * answers come), as it was or with its names in another letter case after the run prefix: 2xx or a
+ * 409 for the name, never a crash. Drawn when the case is drawn, so the state it reads is the run's.
  */
 export function withReplays(
   op: OperationInfo,
@@ -282,40 +260,26 @@ export function withReplays(
   accepted: GeneratedCase[],
   options: RequestOptions = {},
 ): fc.Arbitrary<GeneratedCase> {
-  const names = nameFields(op);
   const replay = fc.option(fc.tuple(fc.nat(), fc.constantFrom('same' as const, 'case' as const)), {
     freq: 4,
     nil: undefined,
   });
+  const keep = options.prefix?.length ?? 0;
   return fc.tuple(fresh, replay).map(([c, r]) => {
     if (!r || !accepted.length) return c;
     const base = accepted[accepted.length - 1 - (r[0] % accepted.length)]!;
-    if (r[1] === 'same') return { ...base, repeats: 'same' as const };
-    const body = { ...(base.parts.body as Record<string, unknown>) };
-    const keep = options.prefix?.length ?? 0;
-    let changed = false;
-    for (const k of names) {
-      const v = body[k];
-      if (typeof v !== 'string') continue;
-      const other = v.slice(0, keep) + caseTwin(v.slice(keep));
-      if (other !== v) {
-        body[k] = other;
-        changed = true;
-      }
-    }
-    if (!changed) return { ...base, repeats: 'same' as const };
-    const parts = { ...base.parts, body };
-    return { request: toRequest(op, parts), parts, repeats: 'case' as const };
+    const twin = r[1] === 'case' && renameCase(op, base, (v) => v.slice(0, keep) + caseTwin(v.slice(keep)));
+    return twin && twin !== base
+      ? { ...twin, repeats: 'case' as const }
+      : { ...base, repeats: 'same' as const };
   });
 }
 
 /**
- * The case with every name it carries made fresh against the names `isTaken` knows (those the run
- * created, or a server said were taken): a case drawn or shrunk onto such a name would end at a 409,
- * which a valid case takes as a pass, and would hide what the case is about. The swap keeps the run
- * prefix, the name's length and its other characters (names.ts freshName). A replay keeps its names
- * (they are meant to be taken); an invalid case is never lengthened (a name too short would become
- * valid). Undefined when no fresh name fits: the caller discards the case.
+ * The case with each name made fresh against `isTaken` (names.ts freshName): a case drawn or shrunk
+ * onto a taken name would end at a 409, which passes for a valid case and hides what it is about. A
+ * replay keeps its names; an invalid one is never lengthened (a short name would become valid).
+ * Undefined when no fresh name fits: the caller discards the case.
  */
 export function withFreshNames(
   op: OperationInfo,
@@ -323,36 +287,23 @@ export function withFreshNames(
   isTaken: (name: string) => boolean,
   options: RequestOptions = {},
 ): GeneratedCase | undefined {
-  if (c.repeats || !c.parts.body || typeof c.parts.body !== 'object' || Array.isArray(c.parts.body)) return c;
-  const body = { ...(c.parts.body as Record<string, unknown>) };
-  const properties = (resolve(schemaAt(op.requestBody!.schemaPointer)).properties ?? {}) as Record<
+  if (c.repeats || !op.requestBody) return c;
+  const properties = (resolve(schemaAt(op.requestBody.schemaPointer)).properties ?? {}) as Record<
     string,
     unknown
   >;
-  let changed = false;
-  for (const k of nameFields(op)) {
-    const v = body[k];
-    if (typeof v !== 'string') continue;
+  return renameCase(op, c, (v, k) => {
     const maxLength = resolve(properties[k]).maxLength;
-    const fresh = freshName(v, options.prefix?.length ?? 0, isTaken, {
+    return freshName(v, options.prefix?.length ?? 0, isTaken, {
       maxLength: typeof maxLength === 'number' ? maxLength : NAME_LIMIT,
       append: !c.broken,
     });
-    if (fresh === undefined) return undefined;
-    if (fresh !== v) {
-      body[k] = fresh;
-      changed = true;
-    }
-  }
-  if (!changed) return c;
-  const parts = { ...c.parts, body };
-  return { ...c, request: toRequest(op, parts), parts };
+  });
 }
 
 /**
- * Valid cases whose linked path parameters (links.ts) now and then take an id the run's answers
- * gave (a customer the run created, a task it started) instead of a random one that names nothing
- * and is always 404: the newest first. Drawn when the case is drawn, so the ids are the run's.
+ * Valid cases whose linked path parameters (links.ts) now and then take an id the run's answers gave,
+ * newest first, not only a random one that is always 404. Drawn when the case is drawn.
  */
 export function withKnownIds(
   op: OperationInfo,
@@ -370,73 +321,63 @@ export function withKnownIds(
       if (k === undefined || !known.length) return;
       params = { ...params, [link.param]: known[known.length - 1 - (k % known.length)]! };
     });
-    if (params === c.parts.params) return c;
-    const parts = { ...c.parts, params };
-    return { ...c, request: toRequest(op, parts), parts };
+    return params === c.parts.params ? c : withParts(op, c, { ...c.parts, params });
   });
 }
 
-interface PlacedBreaker extends Breaker {
-  in: 'body' | 'params';
-}
-
-/** Every keyword one invalid request can break, body and path parameters alike. */
-export function breakersFor(op: OperationInfo, options: BreakerOptions = {}): PlacedBreaker[] {
-  const out: PlacedBreaker[] = [];
-  for (const p of pathParams(op)) {
-    for (const b of breakersOf(schemaAt(p.schemaPointer), [p.name], 0, options))
-      // A parameter reaches the server as text: only what still reads as a broken rule there counts.
-      if (b.keyword !== 'type' && b.keyword !== 'required') out.push({ ...b, in: 'params' });
-  }
-  if (op.requestBody)
-    for (const b of breakersOf(schemaAt(op.requestBody.schemaPointer), [], 0, options))
-      out.push({ ...b, in: 'body' });
-  return out;
-}
+type PlacedBreaker = Breaker & { in: 'body' | 'params' };
 
 /**
- * Invalid requests that break one keyword each, on top of a generated valid request. `keep` drops
- * the breakers that may not be sent (lenient rules as writes to a server the checker did not start,
- * names that could not carry the run prefix).
+ * Invalid requests that break one keyword each (of the body or a path parameter) of a generated
+ * valid request. `keep` drops the breakers that may not be sent (lenient rules as live writes).
  */
 export function invalidCases(
   op: OperationInfo,
   options: RequestOptions & BreakerOptions & { keep?: (b: PlacedBreaker, lenient: boolean) => boolean } = {},
 ): fc.Arbitrary<GeneratedCase | undefined> | undefined {
   const names = new Set(nameFields(op));
-  const breakers = breakersFor(op, options).filter((b) => {
-    const lenient = isLenient(evidenceOf(b.schema, b.keyword));
-    if (options.keep && !options.keep(b, lenient)) return false;
-    // On a real tenant a name always starts with the run prefix, even a broken one.
-    const isName = b.in === 'body' && b.path.length === 1 && names.has(b.path[0]!);
-    return !(
-      options.prefix !== undefined &&
-      isName &&
-      (b.keyword === 'type' || b.keyword === 'minLength' || b.bad === 'remove')
-    );
-  });
+  const isName = (b: PlacedBreaker) => b.in === 'body' && b.path.length === 1 && names.has(b.path[0]!);
+  const breakers: PlacedBreaker[] = [
+    ...pathParams(op).flatMap((p) =>
+      breakersOf(schemaAt(p.schemaPointer), [p.name], 0, options)
+        // A parameter reaches the server as text: only what still reads as a broken rule there counts.
+        .filter((b) => b.keyword !== 'type' && b.keyword !== 'required')
+        .map((b) => ({ ...b, in: 'params' as const })),
+    ),
+    ...(op.requestBody
+      ? breakersOf(schemaAt(op.requestBody.schemaPointer), [], 0, options).map((b) => ({
+          ...b,
+          in: 'body' as const,
+        }))
+      : []),
+  ].filter(
+    (b) =>
+      (!options.keep || options.keep(b, isLenient(evidenceOf(b.schema, b.keyword)))) &&
+      // On a real tenant a name always starts with the run prefix, even a broken one.
+      !(
+        options.prefix !== undefined &&
+        isName(b) &&
+        (b.keyword === 'type' || b.keyword === 'minLength' || b.keyword === 'required')
+      ),
+  );
   if (!breakers.length) return undefined;
-  const isName = (b: Breaker) => b.path.length === 1 && names.has(b.path[0]!);
   return fc.integer({ min: 0, max: breakers.length - 1 }).chain((i) => {
     const b = breakers[i]!;
-    const bad = b.bad === 'remove' ? fc.constant(REMOVE as unknown) : b.bad;
-    return fc.tuple(partsArbitrary(op, options), bad).map(([parts, value]): GeneratedCase | undefined => {
-      let v = value;
-      if (options.prefix !== undefined && b.in === 'body' && isName(b) && typeof v === 'string')
-        v = options.prefix + v;
-      const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
-      if (b.in === 'params') {
-        const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
-        // An empty segment, `.` or `..` changes the route, not the parameter.
-        if (!params || Object.values(params).some((x) => segmentProblem(String(x)))) return undefined;
-        if (!paramIssues(op, params).length) return undefined;
-        const next = { ...parts, params };
-        return { request: toRequest(op, next), parts: next, broken };
+    const broken = { label: breakerLabel(b), evidence: evidenceOf(b.schema, b.keyword), in: b.in };
+    return fc.tuple(partsArbitrary(op, options), b.bad).map(([parts, value]): GeneratedCase | undefined => {
+      const v =
+        options.prefix !== undefined && isName(b) && typeof value === 'string'
+          ? options.prefix + value
+          : value;
+      if (b.in === 'body') {
+        const body = applyBreaker(parts.body, b.path, v);
+        if (body === undefined || validateRequestBody(op, body).length === 0) return undefined;
+        return withParts(op, { broken }, { ...parts, body });
       }
-      const body = applyBreaker(parts.body, b.path, v);
-      if (body === undefined || validateRequestBody(op, body).length === 0) return undefined;
-      const next = { ...parts, body };
-      return { request: toRequest(op, next), parts: next, broken };
+      const params = applyBreaker(parts.params, b.path, v) as Record<string, unknown> | undefined;
+      // An empty segment, `.` or `..` changes the route, not the parameter.
+      if (!params || Object.values(params).some((x) => segmentProblem(String(x)))) return undefined;
+      return paramIssues(op, params).length ? withParts(op, { broken }, { ...parts, params }) : undefined;
     });
   });
 }

@@ -11,12 +11,12 @@ export type { Schema };
 /** Letters and marks outside ASCII, and a few characters ASCII-only code trips on. */
 export const NON_ASCII = ['é', 'ß', 'ü', 'Ł', 'ж', 'ñ', 'ø', '中', 'Ω', 'ğ'];
 /** One character, two UTF-16 units: code that counts `.length` sees more than JSON Schema does. */
-export const ASTRAL = ['𝔸', '😀', '𐐷', '𠜎'];
+const ASTRAL = ['𝔸', '😀', '𐐷', '𠜎'];
 const EDGE_CHARS = [' ', '_', "'", '-', '.', '/', '"', '\\', '%', '&', '+', '#', ',', ';', '`', '@'];
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split('');
 
 /** `^[...]+$`, `^[...]*$`, `^[...]{m,n}$`: a pattern that is one character class repeated. */
-export function repeatedClass(pattern: string): RegExp | undefined {
+function repeatedClass(pattern: string): RegExp | undefined {
   const m = /^\^(\[(?:\\.|[^\]\\])+\]|\\[dws]|\.)(?:[+*]|\{\d+(?:,\d*)?\})\$$/.exec(pattern);
   if (!m) return undefined;
   try {
@@ -28,36 +28,41 @@ export function repeatedClass(pattern: string): RegExp | undefined {
 
 /** One character: mostly ASCII letters and digits, often a letter outside ASCII or an edge character. */
 export function charUnit(allowed?: RegExp): fc.Arbitrary<string> {
-  const ok = (c: string) => !allowed || allowed.test(c);
   const pools: fc.WeightedArbitrary<string>[] = [];
-  const alnum = ALNUM.filter(ok);
-  const nonAscii = NON_ASCII.filter(ok);
-  const edge = EDGE_CHARS.filter(ok);
-  const astral = ASTRAL.filter(ok);
-  if (alnum.length) pools.push({ arbitrary: fc.constantFrom(...alnum), weight: 6 });
-  if (nonAscii.length) pools.push({ arbitrary: fc.constantFrom(...nonAscii), weight: 2 });
-  if (edge.length) pools.push({ arbitrary: fc.constantFrom(...edge), weight: 2 });
-  if (astral.length) pools.push({ arbitrary: fc.constantFrom(...astral), weight: 1 });
-  if (allowed) pools.push({ arbitrary: fc.stringMatching(allowed), weight: 1 });
-  else
-    pools.push({
-      arbitrary: fc.string({ unit: 'grapheme-composite', minLength: 1, maxLength: 1 }),
-      weight: 1,
-    });
+  for (const [chars, weight] of [
+    [ALNUM, 6],
+    [NON_ASCII, 2],
+    [EDGE_CHARS, 2],
+    [ASTRAL, 1],
+  ] as const) {
+    const ok = chars.filter((c) => !allowed || allowed.test(c));
+    if (ok.length) pools.push({ arbitrary: fc.constantFrom(...ok), weight });
+  }
+  pools.push({
+    arbitrary: allowed
+      ? fc.stringMatching(allowed)
+      : fc.string({ unit: 'grapheme-composite', minLength: 1, maxLength: 1 }),
+    weight: 1,
+  });
   // Cross-shrinking moves a failing character toward plain letters, so a minimal input keeps only
   // the characters that matter.
   return fc.oneof({ withCrossShrink: true }, ...pools);
 }
 
-/** A length in [min, max], half the time exactly at or next to a limit. */
-export function boundedLength(min: number, max: number): fc.Arbitrary<number> {
-  const edges = [...new Set([min, min + 1, max - 1, max])].filter((n) => n >= min && n <= max);
-  return fc.oneof(
+/** An integer in [min, max], often one of `edges` (at or next to a limit). */
+const edgeBiased = (min: number, max: number, edges: number[], edgeWeight = 1) =>
+  fc.oneof(
     { withCrossShrink: true },
     { arbitrary: fc.integer({ min, max }), weight: 1 },
-    { arbitrary: fc.constantFrom(...edges), weight: 1 },
+    { arbitrary: fc.constantFrom(...edges.filter((n) => n >= min && n <= max)), weight: edgeWeight },
   );
-}
+
+/** A length in [min, max], half the time exactly at or next to a limit. */
+export const boundedLength = (min: number, max: number) =>
+  edgeBiased(min, max, [...new Set([min, min + 1, max - 1, max])]);
+
+/** Map and array sizes: empty, one, two, and large. */
+const mapSize = (min: number, max: number) => edgeBiased(min, max, [0, 1, 2, max], 2);
 
 /** A string of exactly `length` characters (code points) drawn from `unit`. */
 export const stringOf = (unit: fc.Arbitrary<string>, length: fc.Arbitrary<number>) =>
@@ -67,30 +72,16 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** Generated strings without a maxLength stay short enough to read in a report. */
 const DEFAULT_MAX_LENGTH = 40;
 
-export interface StringLimits {
-  min: number;
-  max: number;
-  /** The character class every character must match, when the pattern is one. */
-  unit?: RegExp;
-}
-
-export function stringLimits(schema: Schema): StringLimits {
+/** A string schema's lengths, and the character class every character must match when its pattern is one. */
+export function stringLimits(schema: Schema): { min: number; max: number; unit?: RegExp } {
   const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const max = typeof schema.maxLength === 'number' ? schema.maxLength : Math.max(min, DEFAULT_MAX_LENGTH);
   const unit = typeof schema.pattern === 'string' ? repeatedClass(schema.pattern) : undefined;
   return { min, max, ...(unit ? { unit } : {}) };
 }
 
-function uuidArbitrary(): fc.Arbitrary<string> {
-  return fc.oneof(
-    { arbitrary: fc.uuid(), weight: 4 },
-    { arbitrary: fc.uuid().map((u) => u.toUpperCase()), weight: 1 },
-    { arbitrary: fc.constant('00000000-0000-0000-0000-000000000000'), weight: 1 },
-  );
-}
-
 /** Where 32- and 64-bit code overflows, as text: exact past 2^53, where a number is not. */
-export const INTEGER_EDGES_TEXT = [
+const INTEGER_EDGES_TEXT = [
   '2147483647',
   '2147483648',
   '4294967295',
@@ -105,29 +96,29 @@ export const INTEGER_EDGES_TEXT = [
  * Ids of a structured pattern with a number in them (`tsk_185510`): the schema's examples with
  * their number replaced by each integer edge, where the pattern and lengths still hold.
  */
-export function patternedIdEdges(schema: Schema, re: RegExp, limits: StringLimits): string[] {
-  const examples = Array.isArray(schema.examples) ? schema.examples : [];
-  const out = new Set<string>();
-  for (const example of examples) {
-    if (typeof example !== 'string') continue;
-    const m = /^(.*?)([0-9]+)$/.exec(example);
-    if (!m) continue;
-    for (const n of INTEGER_EDGES_TEXT) {
-      const id = m[1] + n;
-      if (re.test(id) && id.length >= limits.min && id.length <= limits.max) out.add(id);
-    }
-  }
-  return [...out];
+export function patternedIdEdges(schema: Schema): string[] {
+  const { min, max } = stringLimits(schema);
+  const re = new RegExp(String(schema.pattern), 'u');
+  const ids = (Array.isArray(schema.examples) ? schema.examples : []).flatMap((example) => {
+    const m = typeof example === 'string' ? /^(.*?)([0-9]+)$/.exec(example) : null;
+    return m ? INTEGER_EDGES_TEXT.map((n) => m[1] + n) : [];
+  });
+  return [...new Set(ids.filter((id) => re.test(id) && id.length >= min && id.length <= max))];
 }
 
 function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
-  if (schema.format === 'uuid') return uuidArbitrary();
+  if (schema.format === 'uuid')
+    return fc.oneof(
+      { arbitrary: fc.uuid(), weight: 4 },
+      { arbitrary: fc.uuid().map((u) => u.toUpperCase()), weight: 1 },
+      { arbitrary: fc.constant('00000000-0000-0000-0000-000000000000'), weight: 1 },
+    );
   const limits = stringLimits(schema);
   if (typeof schema.pattern === 'string' && !limits.unit) {
     // A structured pattern (a task id): fast-check builds matching strings; the lengths follow.
     const re = new RegExp(schema.pattern, 'u');
     const matching = fc.stringMatching(re).filter((s) => s.length >= limits.min && s.length <= limits.max);
-    const edges = patternedIdEdges(schema, re, limits);
+    const edges = patternedIdEdges(schema);
     return edges.length
       ? fc.oneof(
           { withCrossShrink: true },
@@ -139,18 +130,14 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   return stringOf(charUnit(limits.unit), boundedLength(limits.min, limits.max));
 }
 
-function integerBounds(schema: Schema): [number, number] {
+/** Integers at the limits, around 2^31 and 2^32 (where 32-bit code overflows), and in between. */
+export function integerArbitrary(schema: Schema): fc.Arbitrary<number> {
   const wide = schema.format === 'int32' ? 2 ** 31 - 1 : MAX_SAFE;
   let min = typeof schema.minimum === 'number' ? schema.minimum : -wide;
   let max = typeof schema.maximum === 'number' ? schema.maximum : wide;
   if (typeof schema.exclusiveMinimum === 'number') min = Math.max(min, schema.exclusiveMinimum + 1);
   if (typeof schema.exclusiveMaximum === 'number') max = Math.min(max, schema.exclusiveMaximum - 1);
-  return [Math.max(min, -MAX_SAFE), Math.min(max, MAX_SAFE)];
-}
-
-/** Integers at the limits, around 2^31 and 2^32 (where 32-bit code overflows), and in between. */
-export function integerArbitrary(schema: Schema): fc.Arbitrary<number> {
-  const [min, max] = integerBounds(schema);
+  [min, max] = [Math.max(min, -MAX_SAFE), Math.min(max, MAX_SAFE)];
   const edges = [min, min + 1, max - 1, max, 0, 1, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 53 - 1].filter(
     (n) => n >= min && n <= max,
   );
@@ -159,16 +146,6 @@ export function integerArbitrary(schema: Schema): fc.Arbitrary<number> {
     { arbitrary: fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 100_000) }), weight: 2 },
     { arbitrary: fc.constantFrom(...new Set(edges)), weight: 2 },
     { arbitrary: fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number), weight: 1 },
-  );
-}
-
-/** Map sizes: empty, one, two, and large. */
-export function mapSize(minKeys = 0, maxKeys = 20): fc.Arbitrary<number> {
-  const edges = [0, 1, 2, maxKeys].filter((n) => n >= minKeys && n <= maxKeys);
-  return fc.oneof(
-    { withCrossShrink: true },
-    { arbitrary: fc.integer({ min: minKeys, max: maxKeys }), weight: 1 },
-    { arbitrary: fc.constantFrom(...edges), weight: 2 },
   );
 }
 
@@ -182,66 +159,54 @@ export function keyArbitrary(schema: Schema, taken: Set<string>, ascii = false):
   return base.filter((k) => !taken.has(k) && k !== '__proto__');
 }
 
-export interface GenerateOptions {
-  /**
-   * Replaces the arbitrary at a JSON path (keys joined by `/`), e.g. a name that must carry the
-   * run prefix or an id the server must already know. Return undefined to generate freely.
-   */
-  override?: (path: string[], schema: Schema) => fc.Arbitrary<unknown> | undefined;
-}
+/**
+ * Replaces the arbitrary at a JSON path, e.g. a name that must carry the run prefix or an id the
+ * server must already know; undefined generates freely.
+ */
+export type Override = (path: string[], schema: Schema) => fc.Arbitrary<unknown> | undefined;
 
 const MAX_DEPTH = 8;
 
 /** Values the schema accepts, boundary-biased. Validity is still checked by the caller's validator. */
-export function arbitraryFor(
-  node: unknown,
-  options: GenerateOptions = {},
-  path: string[] = [],
-): fc.Arbitrary<unknown> {
+export function arbitraryFor(node: unknown, override?: Override, path: string[] = []): fc.Arbitrary<unknown> {
   const schema = resolve(node);
-  const custom = options.override?.(path, schema);
+  const custom = override?.(path, schema);
   if (custom) return custom;
   if (path.length > MAX_DEPTH) return fc.constant(null);
   if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
   if ('const' in schema) return fc.constant(schema.const);
   for (const key of ['anyOf', 'oneOf'] as const) {
     const subs = schema[key];
-    if (Array.isArray(subs)) return fc.oneof(...subs.map((s) => arbitraryFor(s, options, path)));
+    if (Array.isArray(subs)) return fc.oneof(...subs.map((s) => arbitraryFor(s, override, path)));
   }
   const types = typesOf(schema);
   if (types.length > 1) {
-    return fc.oneof(...types.map((t) => arbitraryFor({ ...schema, type: t }, options, path)));
+    return fc.oneof(...types.map((t) => arbitraryFor({ ...schema, type: t }, override, path)));
   }
-  switch (types[0]) {
-    case 'null':
-      return fc.constant(null);
-    case 'boolean':
-      return fc.boolean();
-    case 'integer':
-      return integerArbitrary(schema);
-    case 'number':
-      return fc.oneof(integerArbitrary(schema), fc.double({ noNaN: true, noDefaultInfinity: true }));
-    case 'string':
-      return stringArbitrary(schema);
-    case 'array': {
-      const items = arbitraryFor(schema.items ?? {}, options, [...path, '0']);
-      const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
-      const max = typeof schema.maxItems === 'number' ? schema.maxItems : Math.max(min, 5);
-      return mapSize(min, max).chain((n) => fc.array(items, { minLength: n, maxLength: n }));
-    }
-    case 'object':
-    case undefined:
-      return objectArbitrary(schema, options, path);
-    default:
-      return fc.constant(null);
-  }
+  const type = types[0] ?? 'object';
+  if (type === 'null') return fc.constant(null);
+  if (type === 'boolean') return fc.boolean();
+  if (type === 'integer') return integerArbitrary(schema);
+  if (type === 'number')
+    return fc.oneof(integerArbitrary(schema), fc.double({ noNaN: true, noDefaultInfinity: true }));
+  if (type === 'string') return stringArbitrary(schema);
+  if (type === 'object') return objectArbitrary(schema, override, path);
+  if (type !== 'array') return fc.constant(null);
+  const items = arbitraryFor(schema.items ?? {}, override, [...path, '0']);
+  const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
+  const max = typeof schema.maxItems === 'number' ? schema.maxItems : Math.max(min, 5);
+  return mapSize(min, max).chain((n) => fc.array(items, { minLength: n, maxLength: n }));
 }
 
-function objectArbitrary(schema: Schema, options: GenerateOptions, path: string[]): fc.Arbitrary<unknown> {
+function objectArbitrary(
+  schema: Schema,
+  override: Override | undefined,
+  path: string[],
+): fc.Arbitrary<unknown> {
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const model = Object.fromEntries(
-    Object.entries(properties).map(([k, v]) => [k, arbitraryFor(v, options, [...path, k])]),
+    Object.entries(properties).map(([k, v]) => [k, arbitraryFor(v, override, [...path, k])]),
   );
   const declared = fc.record(model, { requiredKeys: [...required].filter((k) => k in model) });
   // An open map (customer variables, script parameters): extra members from its value schema.
@@ -251,7 +216,7 @@ function objectArbitrary(schema: Schema, options: GenerateOptions, path: string[
   if (!extraSchema) return declared;
   const taken = new Set(Object.keys(properties));
   const key = keyArbitrary(schema, taken);
-  const value = arbitraryFor(extraSchema, options, [...path, '*']);
+  const value = arbitraryFor(extraSchema, override, [...path, '*']);
   const maxKeys = typeof schema.maxProperties === 'number' ? schema.maxProperties : 20;
   const extras = mapSize(0, maxKeys).chain((n) =>
     fc.uniqueArray(fc.tuple(key, value), { minLength: n, maxLength: n, selector: ([k]) => k }),
