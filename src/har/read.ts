@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorText } from '../internal/error-text.js';
 import { errorCode, errorCodeOrText } from '../internal/exchange.js';
 import { isJsonObject } from '../internal/json.js';
+import { readFileCapped } from '../internal/read-file.js';
 
 /**
  * The largest HAR read (64 MiB; API traffic records to a few MB): refused before reading, not streamed,
@@ -37,36 +37,24 @@ export interface Recording {
   entries: RecordedEntry[];
 }
 
-/** The file's text, BOM removed. Read to the cap whatever stat said: a pipe has no honest size. */
+/** The file's text (see readFileCapped), or a HarInputError that says what to pass instead. */
 function readText(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new HarInputError(
-      errorCode(err) === 'ENOENT'
-        ? `${path} does not exist; pass the path of a .har file (record one with \`live-platform proxy --har\` or \`check --har\`).`
-        : `cannot read ${path} (${errorCodeOrText(err)}).`,
-    );
-  }
   const tooLarge = () =>
     new HarInputError(
       `${path} is larger than ${MAX_HAR_BYTES / 1024 / 1024} MiB, the most this command reads (it does not stream): record less (one session, only the API's requests) or split the recording.`,
     );
   try {
-    const info = fstatSync(fd);
-    if (info.isDirectory()) throw new HarInputError(`${path} is a directory; pass the path of a .har file.`);
-    if (info.size > MAX_HAR_BYTES) throw tooLarge();
-    const chunk = Buffer.allocUnsafe(1024 * 1024);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for (let n; (n = readSync(fd, chunk)) > 0;) {
-      if ((size += n) > MAX_HAR_BYTES) throw tooLarge();
-      chunks.push(Buffer.from(chunk.subarray(0, n)));
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks));
-  } finally {
-    closeSync(fd);
+    return readFileCapped(path, MAX_HAR_BYTES, tooLarge);
+  } catch (err) {
+    if (err instanceof HarInputError) throw err;
+    const code = errorCode(err);
+    throw new HarInputError(
+      code === 'ENOENT'
+        ? `${path} does not exist; pass the path of a .har file (record one with \`live-platform proxy --har\` or \`check --har\`).`
+        : code === 'EISDIR'
+          ? `${path} is a directory; pass the path of a .har file.`
+          : `cannot read ${path} (${errorCodeOrText(err)}).`,
+    );
   }
 }
 

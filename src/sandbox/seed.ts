@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readFileCapped } from '../internal/read-file.js';
 import { apiPath } from '../internal/routes.js';
 import { matchRoute, UUID, validateResponseBody } from '../contract/index.js';
 import { HarInputError, readRecording, type Recording } from '../har/read.js';
@@ -23,27 +23,6 @@ const isId = (v: unknown) => isWholeNumber(v, 0, Number.MAX_SAFE_INTEGER);
 const MAX_SEED_BYTES = 16 * 1024 * 1024;
 /** Deeper values are refused before anything recursive (validators, structuredClone) sees them. */
 const MAX_SEED_DEPTH = 64;
-
-/** Reads at most MAX_SEED_BYTES + 1 bytes, so an endless or huge file fails fast. */
-function readLimited(path: string, where: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(MAX_SEED_BYTES + 1);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, size, buffer.length - size, null);
-      if (n === 0) break;
-      size += n;
-      if (size > MAX_SEED_BYTES)
-        throw new SeedError(
-          `${where} is larger than ${MAX_SEED_BYTES / 1024 / 1024} MiB; a seed holds a few entities, pass a smaller JSON file.`,
-        );
-    }
-    return new TextDecoder('utf-8').decode(buffer.subarray(0, size));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * Whether a value nests deeper than `max`, found without recursion. A cycle (which only a seed
@@ -101,14 +80,20 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
     where = `seed file ${seed}`;
     let text: string;
     try {
-      text = readLimited(seed, where);
+      text = readFileCapped(
+        seed,
+        MAX_SEED_BYTES,
+        () =>
+          new SeedError(
+            `${where} is larger than ${MAX_SEED_BYTES / 1024 / 1024} MiB; a seed holds a few entities, pass a smaller JSON file.`,
+          ),
+      );
     } catch (err) {
       if (err instanceof SeedError) throw err;
       throw new SeedError(`cannot read ${where}: ${errorCodeOrText(err)}. Pass the path of a JSON file.`);
     }
     try {
-      // A UTF-8 byte order mark, as some Windows editors write, is not part of the JSON.
-      raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+      raw = JSON.parse(text);
     } catch (err) {
       throw new SeedError(`${where} is not valid JSON (${errorText(err)}). Fix the file and start again.`);
     }
