@@ -41,6 +41,7 @@ export class TokenRequestError extends Error {
   }
 }
 
+const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
 /** A token response is a few kilobytes; an endpoint that sends far more is not a token endpoint. */
 export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 /** Used when the endpoint leaves `expires_in` out (RFC 6749 makes it only RECOMMENDED). */
@@ -103,28 +104,22 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
   const error = (message: string, status?: number, code?: string) =>
     new TokenRequestError(`Token request to ${origin} ${clean(message)}`, status, code);
 
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+    scope,
+  }).toString();
+
   async function request(): Promise<string> {
     const sentAt = Date.now();
     const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
-      // Raced, so that an injected fetch which ignores its signal cannot outlive the deadline.
-      res = await untilAborted(
-        signal,
-        doFetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: new URLSearchParams({
-            grant_type: 'client_credentials',
-            client_id: clientId,
-            client_secret: clientSecret,
-            scope,
-          }).toString(),
-          // A redirect would carry the secret on to another address: it is an error, not followed.
-          redirect: 'manual',
-          signal,
-        }),
-      );
+      // Raced: an injected fetch that ignores its signal cannot outlive the deadline. A redirect
+      // would carry the secret on to another address: it is an error, not followed.
+      const init = { method: 'POST', headers: FORM, body: form, redirect: 'manual', signal } as const;
+      res = await untilAborted(signal, doFetch(url, init));
     } catch (e) {
       throw signal.aborted
         ? error(`got no answer within ${timeoutMs} ms; raise timeoutMs if the endpoint is slow.`)
