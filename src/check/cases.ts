@@ -9,7 +9,8 @@ import {
   type OperationInfo,
 } from '../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from './evidence.js';
-import { mutationsOf, schemaAt } from './mutations.js';
+import { mutationsOf } from './mutations.js';
+import { schemaAt } from './schema.js';
 import type { CaseKind, CheckRequest } from './types.js';
 
 /** One request the checker sends, and what it tests. Derived from the spec alone. */
@@ -45,9 +46,7 @@ export function isWrite(operation: OperationInfo): boolean {
 /** A path parameter's value from the contract: the parameter's `example`, or its first `examples`. */
 function parameterExample(operation: OperationInfo, name: string): string {
   const param = operation.parameters.find((p) => p.name === name);
-  const holder = param
-    ? (schemaAt(param.schemaPointer.replace(/\/schema$/, '')) as Record<string, unknown>)
-    : {};
+  const holder = param ? schemaAt(param.schemaPointer.replace(/\/schema$/, '')) : {};
   const examples = holder.examples as Record<string, { value?: unknown }> | undefined;
   const value = holder.example ?? (examples ? Object.values(examples)[0]?.value : undefined);
   if (value === undefined)

@@ -8,10 +8,20 @@ export function evaluate(expression: unknown, scope: ExpressionScope): unknown {
   if (typeof expression !== 'string' || !expression.startsWith('$')) return expression;
   if (expression === '$statusCode') return scope.statusCode;
   if (expression.startsWith('$inputs.')) return scope.inputs[expression.slice(8)];
-  const step = /^\$steps\.([^.]+)\.outputs\.(.+)$/.exec(expression);
-  if (step) return scope.steps[step[1]!]?.[step[2]!];
+  const step = stepOutput(expression);
+  if (step) return scope.steps[step[0]]?.[step[1]];
+  const pointer = bodyPointer(expression);
+  return pointer === undefined ? undefined : atPointer(scope.body, pointer);
+}
+
+/** `$steps.<step>.outputs.<name>`: the step and the output's name. */
+export const stepOutput = (expression: string) =>
+  /^\$steps\.([^.]+)\.outputs\.(.+)$/.exec(expression)?.slice(1) as [string, string] | undefined;
+
+/** `$response.body[#/pointer]`: the JSON pointer into the answer ('' is the whole body). */
+export function bodyPointer(expression: string): string | undefined {
   const body = /^\$response\.body(?:#(.*))?$/.exec(expression);
-  return body ? atPointer(scope.body, body[1] ?? '') : undefined;
+  return body ? (body[1] ?? '') : undefined;
 }
 
 const COMPARE: Record<string, (a: never, b: never) => boolean> = {

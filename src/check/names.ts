@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { OperationInfo } from '../contract/index.js';
 import { isJsonObject } from '../internal/json.js';
 import { readTaskId } from '../internal/task-status.js';
-import { resolve, schemaAt } from './mutations.js';
+import { resolve, schemaAt } from './schema.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

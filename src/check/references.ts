@@ -3,7 +3,7 @@
 // generator mostly keeps the example's value there; a 400 that names only such members is the
 // server's state, not a refusal of the data (positive_data_acceptance).
 import { specExample, type OperationInfo } from '../contract/index.js';
-import { resolve, schemaAt } from './mutations.js';
+import { resolve, schemaAt } from './schema.js';
 
 export const at = (value: unknown, path: string[]): unknown =>
   path.reduce<unknown>(

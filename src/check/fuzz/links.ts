@@ -6,6 +6,7 @@
 // is always 404.
 import { workflowDocument } from '../arazzo.js';
 import { atPointer } from '../../../scripts/spec-walk.mjs';
+import { bodyPointer, stepOutput } from '../expressions.js';
 
 /**
  * A path parameter that takes ids of kind `name`, and where such ids come from: the 2xx bodies of
@@ -18,25 +19,21 @@ export interface IdLink {
   sources: { operationId: string; pointer: string }[];
 }
 
-const STEP_OUTPUT = /^\$steps\.[^.]+\.outputs\.(.+)$/;
-const RESPONSE_BODY = /^\$response\.body(?:#(\/.*))?$/;
-
 /** The links of the project's workflow document. */
 export function idLinks(): IdLink[] {
   const steps = workflowDocument.workflows.flatMap((w) => w.steps);
   const sources = new Map<string, IdLink['sources']>();
   for (const { operationId, outputs } of steps)
     for (const [name, expression] of Object.entries(outputs ?? {})) {
-      const m = RESPONSE_BODY.exec(expression);
+      const pointer = bodyPointer(expression);
       const list = sources.get(name) ?? [];
-      if (m && !list.some((s) => s.operationId === operationId && s.pointer === (m[1] ?? '')))
-        sources.set(name, [...list, { operationId, pointer: m[1] ?? '' }]);
+      if (pointer !== undefined && !list.some((s) => s.operationId === operationId && s.pointer === pointer))
+        sources.set(name, [...list, { operationId, pointer }]);
     }
   const links: IdLink[] = [];
   for (const { operationId, parameters } of steps)
     for (const p of parameters ?? []) {
-      const name =
-        p.in === 'path' && typeof p.value === 'string' ? STEP_OUTPUT.exec(p.value)?.[1] : undefined;
+      const name = p.in === 'path' && typeof p.value === 'string' ? stepOutput(p.value)?.[1] : undefined;
       const from = (sources.get(name ?? '') ?? []).filter((s) => s.operationId !== operationId);
       if (from.length && !links.some((l) => l.operationId === operationId && l.param === p.name))
         links.push({ operationId, param: p.name, name: name!, sources: from });

@@ -14,12 +14,12 @@ import {
 } from '../../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from '../evidence.js';
 import { examplePath } from '../cases.js';
-import { resolve, schemaAt } from '../mutations.js';
+import { resolve, schemaAt } from '../schema.js';
 import { freshName, nameFields } from '../names.js';
 import { at, exampleBody } from '../references.js';
 import type { CheckRequest } from '../types.js';
 import type { KnownIds } from './links.js';
-import { applyBreaker, breakerLabel, breakersOf, type Breaker, type BreakerOptions } from './invalid.js';
+import { applyBreaker, breakerLabel, breakersOf, type Breaker, type BreakerOptions } from '../mutations.js';
 import {
   arbitraryFor,
   boundedLength,
@@ -170,7 +170,7 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
     out.push({ params, body });
   };
   for (const p of pathParams(op)) {
-    const schema = resolve(schemaAt(p.schemaPointer));
+    const schema = schemaAt(p.schemaPointer);
     const values =
       schema.type === 'integer'
         ? INT_EDGES.map(String)
@@ -182,7 +182,7 @@ export function edgeCases(op: OperationInfo, options: RequestOptions = {}): Gene
   const example = exampleBody(op) as Record<string, unknown> | undefined;
   if (!op.requestBody || !example || typeof example !== 'object' || Array.isArray(example))
     return out.map((parts) => withParts(op, {}, parts));
-  const root = resolve(schemaAt(op.requestBody.schemaPointer));
+  const root = schemaAt(op.requestBody.schemaPointer);
   const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
   // Only the required members, once per value of each required enum (an optional member left
   // out can matter for one value only).
@@ -288,10 +288,7 @@ export function withFreshNames(
   options: RequestOptions = {},
 ): GeneratedCase | undefined {
   if (c.repeats || !op.requestBody) return c;
-  const properties = (resolve(schemaAt(op.requestBody.schemaPointer)).properties ?? {}) as Record<
-    string,
-    unknown
-  >;
+  const properties = (schemaAt(op.requestBody.schemaPointer).properties ?? {}) as Record<string, unknown>;
   return renameCase(op, c, (v, k) => {
     const maxLength = resolve(properties[k]).maxLength;
     return freshName(v, options.prefix?.length ?? 0, isTaken, {
@@ -339,13 +336,13 @@ export function invalidCases(
   const isName = (b: PlacedBreaker) => b.in === 'body' && b.path.length === 1 && names.has(b.path[0]!);
   const breakers: PlacedBreaker[] = [
     ...pathParams(op).flatMap((p) =>
-      breakersOf(schemaAt(p.schemaPointer), [p.name], 0, options)
+      breakersOf(schemaAt(p.schemaPointer), options)
         // A parameter reaches the server as text: only what still reads as a broken rule there counts.
         .filter((b) => b.keyword !== 'type' && b.keyword !== 'required')
-        .map((b) => ({ ...b, in: 'params' as const })),
+        .map((b) => ({ ...b, path: [p.name, ...b.path], in: 'params' as const })),
     ),
     ...(op.requestBody
-      ? breakersOf(schemaAt(op.requestBody.schemaPointer), [], 0, options).map((b) => ({
+      ? breakersOf(schemaAt(op.requestBody.schemaPointer), options).map((b) => ({
           ...b,
           in: 'body' as const,
         }))
@@ -370,7 +367,7 @@ export function invalidCases(
           ? options.prefix + value
           : value;
       if (b.in === 'body') {
-        const body = applyBreaker(parts.body, b.path, v);
+        const body = applyBreaker(parts.body, b.path, v, b.schema);
         if (body === undefined || validateRequestBody(op, body).length === 0) return undefined;
         return withParts(op, { broken }, { ...parts, body });
       }

@@ -4,7 +4,7 @@
 // character count), punctuation, empty and large maps, keys that differ only in case, optional
 // members left out. Nothing here knows an operation: it reads schemas only.
 import fc from 'fast-check';
-import { resolve, typesOf, type Schema } from '../mutations.js';
+import { resolve, typesOf, type Schema } from '../schema.js';
 
 export type { Schema };
 
