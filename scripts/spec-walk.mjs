@@ -5,17 +5,15 @@
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 const esc = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+/** A JSON pointer token unescaped (RFC 6901): `~1` as `/`, `~0` as `~`. */
+export const unescapeToken = (s) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 
 /** The value at a JSON pointer (`/components/schemas/Task`, `~1` and `~0` unescaped), or undefined. */
 export const atPointer = (doc, pointer) =>
   pointer
     .split('/')
     .slice(1)
-    .reduce(
-      (node, raw) =>
-        node && typeof node === 'object' ? node[raw.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined,
-      doc,
-    );
+    .reduce((node, raw) => (node && typeof node === 'object' ? node[unescapeToken(raw)] : undefined), doc);
 
 /** The most `$ref` hops followed: a longer chain (a cycle) resolves to nothing. */
 const MAX_HOPS = 20;

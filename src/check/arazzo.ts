@@ -27,6 +27,8 @@ import type {
   ExpressionScope,
   TargetKind,
 } from './types.js';
+import { isBusy } from '../internal/status.js';
+import { isJsonObject } from '../internal/json.js';
 
 /** The parts of an Arazzo step, workflow and input the checker reads. */
 export interface Step {
@@ -150,7 +152,7 @@ export async function followTask(
     const sent = await ctx.exchange(poll, request, caseName);
     const res = sent.exchange.response;
     const status = (sent.json as { status?: unknown } | undefined)?.status;
-    const wasBusy = res?.status === 429 || res?.status === 503;
+    const wasBusy = isBusy(res?.status);
     if (wasBusy) busy++;
     else if (res?.status !== 200 || typeof status !== 'string')
       return end(`polling task ${taskId} got ${statusOf(sent.exchange)} instead of a task`, sent);
@@ -168,7 +170,7 @@ export async function followTask(
       intervalMs: ctx.pollIntervalMs,
       kind: wasBusy ? 'busy' : terminal ? 'terminal' : 'running',
       previousMs,
-      retryAfterMs: wasBusy ? parseRetryAfter(res.headers['retry-after']) : undefined,
+      retryAfterMs: wasBusy ? parseRetryAfter(res?.headers['retry-after']) : undefined,
       remainingMs,
       elapsedMs: ctx.taskTimeoutMs - remainingMs,
     });
@@ -221,7 +223,7 @@ export async function sandboxOvocId(http: HttpTarget, customerGuid: unknown): Pr
 /** Overlays the expression-valued fields of a payload on a body (an example, or a generated one). */
 export function bind(base: unknown, payload: unknown, scope: ExpressionScope): unknown {
   if (typeof payload === 'string' && payload.startsWith('$')) return evaluate(payload, scope);
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return base ?? payload;
+  if (!isJsonObject(payload)) return base ?? payload;
   const out: Record<string, unknown> =
     base && typeof base === 'object' ? { ...(base as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(payload)) {

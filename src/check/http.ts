@@ -9,6 +9,7 @@ import {
   isCertificateError,
   notify,
   readCapped,
+  untilAborted,
   type ExchangeObserver,
 } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
@@ -75,17 +76,6 @@ export interface HttpTarget {
   redact: Redactor;
   /** Sees every completed exchange, redacted as the report keeps it (a HAR recorder). */
   observe?: ExchangeObserver;
-}
-
-/** `work`, or a rejection with the signal's reason as soon as it aborts, whichever comes first. */
-export function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /** What a transport opened: the answer's status and headers, its body still to read. */

@@ -7,6 +7,7 @@
 // (vendor rule or our decision) decides whether a server that accepts it fails or warns.
 import fc from 'fast-check';
 import { evidenceOf, type Evidence } from './evidence.js';
+import { isJsonObject } from '../internal/json.js';
 import { at } from './references.js';
 import { resolve, typesOf, type Schema } from './schema.js';
 import { boundedLength, charUnit, keyArbitrary, NON_ASCII, stringLimits, stringOf } from './fuzz/valid.js';
@@ -241,9 +242,6 @@ export function breakersOf(node: unknown, options: BreakerOptions = {}, base?: u
   return out;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
-
 /**
  * The value with `bad` put at `path` (REMOVE leaves the member out); undefined when no object is
  * there to hold it. `holder` is the schema of a new member's object (`*`).
@@ -259,10 +257,10 @@ export function applyBreaker(value: unknown, path: string[], bad: unknown, holde
   const validEmpty =
     last === '*' &&
     above.length > 0 &&
-    isObject(grand) &&
+    isJsonObject(grand) &&
     !(holder.required as unknown[] | undefined)?.length;
   const parent = at(root, above) ?? (validEmpty ? (grand[above.at(-1)!] = {}) : undefined);
-  if (!isObject(parent)) return undefined;
+  if (!isJsonObject(parent)) return undefined;
   if (bad === REMOVE) {
     if (!(last in parent)) return undefined;
     delete parent[last];

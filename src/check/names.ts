@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationInfo } from '../contract/index.js';
+import { isJsonObject } from '../internal/json.js';
 import { readTaskId } from '../internal/task-status.js';
 import { resolve, schemaAt } from './schema.js';
 
@@ -30,8 +31,8 @@ export function nameFields(operation: OperationInfo): string[] {
  * `SIPTest4-` keeps its invalid `-`.
  */
 export function renameBody(operation: OperationInfo, body: unknown, prefix: string): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  const out = { ...(body as Record<string, unknown>) };
+  if (!isJsonObject(body)) return body;
+  const out = { ...body };
   for (const key of nameFields(operation)) {
     const value = out[key];
     if (typeof value === 'string') out[key] = prefix + value.slice(prefix.length);

@@ -8,7 +8,6 @@ import {
   fetchTransport,
   nodeTransport,
   send,
-  untilAborted,
   wrongToken,
   type HttpTarget,
   type Sent,
@@ -17,7 +16,7 @@ import { createdBy, newRunPrefix, renameBody } from './names.js';
 import { PhaseStopped, phaseSignal } from './stop.js';
 import { normalizeBaseUrl } from '../internal/base-url.js';
 import { numberOption } from '../internal/options.js';
-import type { ExchangeObserver } from '../internal/exchange.js';
+import { untilAborted, type ExchangeObserver } from '../internal/exchange.js';
 import { redactor } from '../internal/redact.js';
 import { bareToken } from '../internal/token.js';
 import type { CheckOutcome, CheckRequest, CreatedEntity, TargetKind, TargetReport } from './types.js';
@@ -29,6 +28,8 @@ import {
   type GeneratedSummary,
 } from './fuzz/index.js';
 import { is2xx } from '../internal/status.js';
+import { outcomeOf } from '../internal/task-status.js';
+import type { Task } from '../types.js';
 import {
   checkWorkflows,
   followTask,
@@ -144,8 +145,9 @@ const isSetupProbe = (c: CheckCase) => c.kind === 'positive' || c.kind === 'meth
 /** What a task's end says about the entity the write that started it was to create. */
 function resultOf(final: TaskEnd | undefined): CreatedEntity['result'] {
   if (!final) return 'unknown';
-  if (final.details.includes('CustomerAlreadyConverted')) return 'already-converted';
-  return final.status === 'CompletedSuccess' ? 'created' : 'failed';
+  const outcome = outcomeOf(final as Pick<Task, 'status' | 'details'>);
+  if (outcome === 'already-converted') return outcome;
+  return outcome === 'converted' || outcome === 'succeeded' ? 'created' : 'failed';
 }
 
 /**

@@ -1,10 +1,10 @@
-import { loadSpec } from '../contract/index.js';
-import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
+import { loadSpec, resolveSchema } from '../contract/index.js';
+import { atPointer } from '../../scripts/spec-walk.mjs';
 
 export type Schema = Record<string, unknown>;
 
-/** Follows `$ref`s of the bundled spec (chains too) to the schema object they name (scripts/spec-walk.mjs). */
-export const resolve = (node: unknown): Schema => resolveRef(loadSpec(), node) ?? {};
+/** resolveSchema, `{}` for a node that resolves to nothing. */
+export const resolve = (node: unknown): Schema => resolveSchema(node) ?? {};
 
 /** The schema node a JSON pointer into the bundled spec names. */
 export const schemaAt = (jsonPointer: string): Schema => resolve(atPointer(loadSpec(), jsonPointer));

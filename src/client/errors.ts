@@ -1,6 +1,7 @@
 import { operationIds, type OperationId } from '../../generated/operation-ids.js';
 import type { ProblemDetails, ValidationProblemDetails } from '../types.js';
-import { redactor, type Redactor } from '../internal/redact.js';
+import { credentialOf, redactor, type Redactor } from '../internal/redact.js';
+import { isJsonObject } from '../internal/json.js';
 import { routeMatcher } from '../internal/routes.js';
 import { parseRetryAfter } from '../internal/timers.js';
 import { hide, quoted } from '../tasks/errors.js';
@@ -30,7 +31,7 @@ let last: { credential: string; redact: Redactor } | undefined;
 export function redactorOf(response: Response): Redactor {
   const credential = sentWith.get(response)?.credential ?? '';
   if (last?.credential !== credential) {
-    const token = credential.replace(/^Bearer\s+/i, '').trim();
+    const token = credentialOf(credential);
     last = { credential, redact: redactor(token ? [token] : [], { jwts: true }) };
   }
   return last.redact;
@@ -71,7 +72,7 @@ export class LivePlatformError<S extends number = number> extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(status: S, body: unknown, headers?: Headers, operationId?: OperationId, redact?: Redactor) {
-    const problem = body && typeof body === 'object' && 'title' in body ? (body as ProblemFor<S>) : undefined;
+    const problem = isJsonObject(body) && 'title' in body ? (body as ProblemFor<S>) : undefined;
     const rawTraceId = problem?.traceId ?? headers?.get('traceparent') ?? undefined;
     // The server's words (a trace id too: a hostile server may echo the token in it), and any other
     // body (a gateway's JSON, HTML), quoted: bounded, credentials blanked.

@@ -1,12 +1,14 @@
 // The OAuth 2.0 client-credentials grant (RFC 6749 4.4) as Entra ID's v2 endpoint serves it. Errors
 // name the endpoint and the server's error code, never the secret or a token.
 import { readAnswerBody } from '../internal/answer-body.js';
-import { connectionFailureText, readCapped } from '../internal/exchange.js';
+import { connectionFailureText, isRedirectish, readCapped, untilAborted } from '../internal/exchange.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
 import { MAX_TIMER_MS } from '../internal/timers.js';
 import { functionOption, numberOption } from '../internal/options.js';
 import type { TokenFunction, TokenRequestContext } from './auth.js';
+import { isJsonObject } from '../internal/json.js';
+import { isVisibleToken } from '../internal/token.js';
 
 export interface ClientCredentialsOptions {
   /** The token endpoint, e.g. https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token. */
@@ -39,6 +41,7 @@ export class TokenRequestError extends Error {
   }
 }
 
+const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
 /** A token response is a few kilobytes; an endpoint that sends far more is not a token endpoint. */
 export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 /** Used when the endpoint leaves `expires_in` out (RFC 6749 makes it only RECOMMENDED). */
@@ -101,30 +104,28 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
   const error = (message: string, status?: number, code?: string) =>
     new TokenRequestError(`Token request to ${origin} ${clean(message)}`, status, code);
 
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+    scope,
+  }).toString();
+
   async function request(): Promise<string> {
     const sentAt = Date.now();
     const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: clientId,
-          client_secret: clientSecret,
-          scope,
-        }).toString(),
-        // A redirect would carry the secret on to another address: it is an error, not followed.
-        redirect: 'manual',
-        signal,
-      });
+      // Raced: an injected fetch that ignores its signal cannot outlive the deadline. A redirect
+      // would carry the secret on to another address: it is an error, not followed.
+      const init = { method: 'POST', headers: FORM, body: form, redirect: 'manual', signal } as const;
+      res = await untilAborted(signal, doFetch(url, init));
     } catch (e) {
       throw signal.aborted
         ? error(`got no answer within ${timeoutMs} ms; raise timeoutMs if the endpoint is slow.`)
         : error(`failed: ${connectionFailureText(e)} (check tokenUrl).`);
     }
-    if (res.status >= 300 && res.status < 400) {
+    if (isRedirectish(res)) {
       res.body?.cancel().catch(() => {});
       throw error(
         `answered a redirect (${res.status}); set tokenUrl to the final token endpoint.`,
@@ -140,7 +141,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
     });
     const answer = readAnswerBody(new TextDecoder().decode(bytes), res.headers.get('content-type'));
     const json = answer.kind === 'json' ? answer.value : undefined;
-    const body = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as JsonObject;
+    const body = (isJsonObject(json) ? json : {}) as JsonObject;
     if (!res.ok) {
       const code = typeof body.error === 'string' ? clean(body.error).slice(0, 100) : undefined;
       const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';
@@ -151,7 +152,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenFunct
       );
     }
     const token = body.access_token;
-    if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
+    if (!isVisibleToken(token)) {
       throw error(
         'answered without a usable access_token (a JSON object with a token string is expected).',
         res.status,

@@ -16,6 +16,7 @@ import {
 import { fullJitterDelay, MAX_TIMER_MS, parseRetryAfter, sleep } from '../internal/timers.js';
 import { functionOption, numberOption } from '../internal/options.js';
 import { operationIdOf, sentWith } from './errors.js';
+import { isBusy } from '../internal/status.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4; 1 turns retries off. */
@@ -55,7 +56,7 @@ export const PACED = Symbol('live-platform-openapi.paced');
 
 /** The answers a PACED request gets back at once: a 429 or 503 that says when to ask again. */
 export const isPacedAnswer = (status: number, retryAfterMs: number | undefined): boolean =>
-  retryAfterMs !== undefined && (status === 429 || status === 503);
+  retryAfterMs !== undefined && isBusy(status);
 
 type Init = RequestInit & { headers: Headers; method: string };
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { resolveRef } from '../../scripts/spec-walk.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -33,4 +34,20 @@ export function schemaPropertyNames(name: string): ReadonlySet<string> {
   const schema = loadSpec().components.schemas[name] as { properties?: Record<string, unknown> } | undefined;
   if (!schema) throw new Error(`no schema named ${name} in the spec`);
   return new Set(Object.keys(schema.properties ?? {}));
+}
+
+type Schema = Record<string, unknown>;
+
+/** A node of the bundled contract, its `$ref`s (chains too) followed; undefined when none resolves. */
+export const resolveSchema = (node: unknown): Schema | undefined => resolveRef(loadSpec(), node);
+
+/**
+ * The schema and its allOf/anyOf/oneOf branches, resolved, recursively (10 levels at most): the
+ * places a member may be declared, allOf's first.
+ */
+export function schemaBranches(schema: unknown, depth = 0): Schema[] {
+  const s = resolveSchema(schema);
+  if (!s || depth > 10) return [];
+  const nested = ['allOf', 'anyOf', 'oneOf'].flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : []));
+  return [s, ...nested.flatMap((b) => schemaBranches(b, depth + 1))];
 }

@@ -7,14 +7,20 @@ export type { ValidationIssue };
 
 const byName = validators as unknown as Record<string, ValidateFunction | undefined>;
 
+/** A precompiled validator by the name generated/operations.json gives it; throws when absent. */
+export function validatorNamed(name: string): ValidateFunction {
+  const fn = byName[name];
+  if (!fn) throw new Error(`no generated validator ${name}; run npm run generate`);
+  return fn;
+}
+
 /** Ajv's errors as issues (src/internal/ajv-issues.ts). */
 export const formatIssues = (errors: ErrorObject[] | null | undefined): ValidationIssue[] =>
   issuesOf(errors as AjvError[] | null | undefined);
 
 function run(name: string | null | undefined, value: unknown): ValidationIssue[] {
   if (!name) return [];
-  const fn = byName[name];
-  if (!fn) throw new Error(`no generated validator ${name}; run npm run generate`);
+  const fn = validatorNamed(name);
   return fn(value) ? [] : formatIssues(fn.errors);
 }
 

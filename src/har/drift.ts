@@ -1,5 +1,4 @@
-import { loadSpec, type OperationInfo } from '../contract/index.js';
-import { resolveRef } from '../../scripts/spec-walk.mjs';
+import { resolveSchema, schemaBranches, type OperationInfo } from '../contract/index.js';
 
 /** Something a server said that the contract accepts but has never seen: worth knowing, not a failure. */
 export interface Drift {
@@ -18,18 +17,7 @@ const MAX_DEPTH = 32;
 /** Kinds of drift kept per recording; a server that invents a member per answer is reported in part. */
 const MAX_DRIFTS = 200;
 
-const resolve = (schema: unknown): Schema | undefined => resolveRef(loadSpec(), schema);
-const component = (name: string) => resolve({ $ref: `#/components/schemas/${name}` });
-
-/** The schema and every branch of its anyOf/oneOf/allOf, resolved, recursively. */
-function branches(schema: unknown, depth = 0): Schema[] {
-  const s = resolve(schema);
-  if (!s || depth > MAX_DEPTH) return [];
-  const out = [s];
-  for (const k of ['anyOf', 'oneOf', 'allOf'])
-    if (Array.isArray(s[k])) for (const b of s[k] as unknown[]) out.push(...branches(b, depth + 1));
-  return out;
-}
+const component = (name: string) => resolveSchema({ $ref: `#/components/schemas/${name}` });
 
 /** Whether outputData fits a shape the vendor showed (number upload, customer, empty). */
 const knownOutputShape = (data: Schema) =>
@@ -53,7 +41,7 @@ export class DriftCollector {
   /** Looks at one parsed response body of a declared status. */
   observe({ operationId, responses }: OperationInfo, status: number, json: unknown, entry: number): void {
     const pointer = responses[String(status)]?.schemaPointer;
-    const schema = pointer && resolve({ $ref: `#${pointer}` });
+    const schema = pointer && resolveSchema({ $ref: `#${pointer}` });
     if (!schema || json === undefined) return;
     const note = (kind: Drift['kind'], value: string) => {
       const key = `${kind}\u0000${operationId}\u0000${value}`;
@@ -64,7 +52,7 @@ export class DriftCollector {
     };
     const walk = (schema: unknown, value: unknown, path: string, depth: number): void => {
       if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return;
-      const all = branches(schema);
+      const all = schemaBranches(schema);
       if (Array.isArray(value)) {
         const items = all.map((b) => b.items).find((i) => i !== undefined);
         if (items !== undefined)

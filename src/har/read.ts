@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { errorText } from '../internal/error-text.js';
 import { errorCode, errorCodeOrText } from '../internal/exchange.js';
+import { isJsonObject } from '../internal/json.js';
+import { readFileCapped } from '../internal/read-file.js';
 
 /**
  * The largest HAR read (64 MiB; API traffic records to a few MB): refused before reading, not streamed,
@@ -36,47 +37,32 @@ export interface Recording {
   entries: RecordedEntry[];
 }
 
-/** The file's text, BOM removed. Read to the cap whatever stat said: a pipe has no honest size. */
+/** The file's text (see readFileCapped), or a HarInputError that says what to pass instead. */
 function readText(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new HarInputError(
-      errorCode(err) === 'ENOENT'
-        ? `${path} does not exist; pass the path of a .har file (record one with \`live-platform proxy --har\` or \`check --har\`).`
-        : `cannot read ${path} (${errorCodeOrText(err)}).`,
-    );
-  }
   const tooLarge = () =>
     new HarInputError(
       `${path} is larger than ${MAX_HAR_BYTES / 1024 / 1024} MiB, the most this command reads (it does not stream): record less (one session, only the API's requests) or split the recording.`,
     );
   try {
-    const info = fstatSync(fd);
-    if (info.isDirectory()) throw new HarInputError(`${path} is a directory; pass the path of a .har file.`);
-    if (info.size > MAX_HAR_BYTES) throw tooLarge();
-    const chunk = Buffer.allocUnsafe(1024 * 1024);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for (let n; (n = readSync(fd, chunk)) > 0;) {
-      if ((size += n) > MAX_HAR_BYTES) throw tooLarge();
-      chunks.push(Buffer.from(chunk.subarray(0, n)));
-    }
-    return new TextDecoder().decode(Buffer.concat(chunks));
-  } finally {
-    closeSync(fd);
+    return readFileCapped(path, MAX_HAR_BYTES, tooLarge);
+  } catch (err) {
+    if (err instanceof HarInputError) throw err;
+    const code = errorCode(err);
+    throw new HarInputError(
+      code === 'ENOENT'
+        ? `${path} does not exist; pass the path of a .har file (record one with \`live-platform proxy --har\` or \`check --har\`).`
+        : code === 'EISDIR'
+          ? `${path} is a directory; pass the path of a .har file.`
+          : `cannot read ${path} (${errorCodeOrText(err)}).`,
+    );
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** HAR headers as a lower-cased map; repeated names joined with `, ` as HTTP allows, pseudo-headers dropped. */
 function headerMap(list: unknown = [], where: string): Record<string, string> {
   if (
     !Array.isArray(list) ||
-    !list.every((h) => isObject(h) && typeof h.name === 'string' && typeof h.value === 'string')
+    !list.every((h) => isJsonObject(h) && typeof h.name === 'string' && typeof h.value === 'string')
   )
     throw new HarInputError(`${where}.headers must be an array of {name, value} strings.`);
   const out = new Map<string, string>();
@@ -120,16 +106,16 @@ export function readRecording(path: string): Recording {
         : `${path} is not JSON (${message}); pass a HAR file (a JSON object {"log": {"entries": [...]}}).`,
     );
   }
-  if (!isObject(raw) || !isObject(raw.log) || !Array.isArray(raw.log.entries))
+  if (!isJsonObject(raw) || !isJsonObject(raw.log) || !Array.isArray(raw.log.entries))
     throw new HarInputError(
       `${path} is JSON but not a HAR: a HAR is an object {"log": {"version": "1.2", "entries": [...]}}.`,
     );
   const entries = raw.log.entries.map((e, index): RecordedEntry => {
     const where = `${path}: log.entries[${index}]`;
-    if (!isObject(e) || !isObject(e.request))
+    if (!isJsonObject(e) || !isJsonObject(e.request))
       throw new HarInputError(`${where} has no request; every HAR entry has one.`);
     const { request: req, response: res } = e;
-    if (!isObject(res))
+    if (!isJsonObject(res))
       throw new HarInputError(
         `${where} has no response; a HAR entry always has one (status 0 for a request that got no answer). Was the file edited by hand?`,
       );
@@ -141,13 +127,13 @@ export function readRecording(path: string): Recording {
       );
     if (!Number.isInteger(res.status))
       throw new HarInputError(`${where}.response.status must be a whole number.`);
-    const content = isObject(res.content) ? res.content : undefined;
+    const content = isJsonObject(res.content) ? res.content : undefined;
     return {
       index,
       method: req.method.toUpperCase(),
       url: new URL(req.url),
       requestHeaders: headerMap(req.headers, `${where}.request`),
-      ...(isObject(req.postData) && { requestBody: bodyText(req.postData, `${where}.request.postData`) }),
+      ...(isJsonObject(req.postData) && { requestBody: bodyText(req.postData, `${where}.request.postData`) }),
       ...(res.status !== 0 && {
         response: {
           status: res.status as number,

@@ -1,6 +1,6 @@
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): the members this project writes.
 import { STATUS_CODES } from 'node:http';
-import { REDACTED, type Redactor } from '../internal/redact.js';
+import { credentialOf, REDACTED, type Redactor } from '../internal/redact.js';
 import type { ObservedExchange } from '../internal/exchange.js';
 
 /** Headers whose whole value is a credential: kept as `<scheme> [redacted]`, whatever the token. */
@@ -23,7 +23,7 @@ export interface HarRecorderOptions {
 export const credentialsOf = (headers: Record<string, string | string[] | undefined>): string[] =>
   ['authorization', 'proxy-authorization'].flatMap((name) => {
     const value = headers[name];
-    const credential = typeof value === 'string' ? (/^\S+\s+(\S.*)$/.exec(value)?.[1] ?? value).trim() : '';
+    const credential = typeof value === 'string' ? credentialOf(value) : '';
     return credential && credential !== REDACTED ? [credential] : [];
   });
 

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { apiPath } from '../internal/routes.js';
 import { matchRoute } from '../contract/index.js';
 import { parsedResponse } from '../check/http.js';
 import { redactor, type Redactor } from '../internal/redact.js';
@@ -47,9 +48,7 @@ export function validateRecording(recording: Recording, options: { strict?: bool
   const drift = new DriftCollector();
   const origins = new Set<string>();
   for (const e of recording.entries) {
-    // The path as is, or, for an API behind a prefix (`https://gw.example.com/lp/api/v2/...`), from
-    // the first `/api/` on.
-    const match = matchRoute(e.method, e.url.pathname.slice(Math.max(0, e.url.pathname.indexOf('/api/'))));
+    const match = matchRoute(e.method, apiPath(e.url.pathname));
     if (match.kind !== 'operation') {
       const key = `${e.method} ${e.url.pathname}`;
       const seen = unknown.get(key);

@@ -15,6 +15,10 @@ export function textOf(body: unknown): string {
   }
 }
 
+/** `text` cut at `max` characters, `...` marking the cut: a value quoted in a message or a view. */
+export const clip = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max)}...` : text;
+
 export interface ExcerptOptions {
   /** Applied to the whole text before the cut (the caller's redactor). */
   redact?: (text: string) => string;

@@ -47,6 +47,17 @@ export function linkSignal(
 }
 const noop = () => {};
 
+/** `work`, or a rejection with the signal's reason as soon as it aborts, whichever comes first. */
+export function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 /** A response body larger than the byte cap (counted after decompression); it was not read further. */
 export class ResponseTooLargeError extends Error {
   override readonly name = 'ResponseTooLargeError';

@@ -1,6 +1,7 @@
 // RFC 9457 problem bodies in the vendor's ASP.NET shape, and the replies that carry them: every
 // error the sandbox (its API, control plane and token endpoint) answers is built here.
 import { randomBytes } from 'node:crypto';
+import { clip } from './excerpt.js';
 
 /** What a route answers: the status and the body, already JSON; `close` ends the connection after it. */
 export interface Reply {
@@ -95,5 +96,5 @@ export function validationReply(errors: Record<string, string[]>, detail?: strin
 
 /** Quotes user input in a message without letting a 60 KiB id into every log and body. */
 export function quote(value: string, max = 80): string {
-  return JSON.stringify(value.length > max ? `${value.slice(0, max)}...` : value);
+  return JSON.stringify(clip(value, max));
 }

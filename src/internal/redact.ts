@@ -47,6 +47,12 @@ export function secretForms(secrets: readonly string[]): string[] {
 
 export type Redactor = (text: string) => string;
 
+/**
+ * The secret of an Authorization header's value: what follows its scheme (`Bearer`, `Basic`),
+ * trimmed, or the whole value when it names no scheme.
+ */
+export const credentialOf = (header: string): string => (/^\S+\s+(\S.*)$/.exec(header)?.[1] ?? header).trim();
+
 /** A JSON Web Token's shape (base64url header `{"...`): a credential whoever it belongs to. */
 const JWT = /eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g;
 

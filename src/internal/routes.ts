@@ -6,6 +6,12 @@ export type RouteMatch<R> =
   | { kind: 'method-not-allowed'; allow: string[] }
   | { kind: 'not-found' };
 
+/**
+ * The path a recorded URL is matched by: as is, or, for an API behind a prefix
+ * (`https://gw.example.com/lp/api/v2/...`), from the first `/api/` on.
+ */
+export const apiPath = (pathname: string): string => pathname.slice(Math.max(0, pathname.indexOf('/api/')));
+
 /** `/task/{taskId}` as a pattern: the rest literal, each parameter one segment (a named group). */
 const patternOf = (template: string, anyBasePath: boolean) =>
   new RegExp(

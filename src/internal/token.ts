@@ -3,6 +3,9 @@
 /** What a header cannot carry; Headers.set() would refuse it quoting the whole `Bearer <token>`. */
 const NOT_IN_A_HEADER = /[\0\n\r\u0100-\uffff]/;
 
+/** Whether a value is a token as a header carries it whole: visible ASCII, no space, not empty. */
+export const isVisibleToken = (v: unknown): v is string => typeof v === 'string' && /^[\x21-\x7e]+$/.test(v);
+
 /**
  * A token as it goes after `Bearer `: trimmed, without a `Bearer ` the caller wrote. Throws a
  * TypeError that names `whose` (e.g. `createLivePlatformClient: token`) and never the token.

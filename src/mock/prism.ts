@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { bundledSpecPath } from '../contract/spec.js';
 import { assertCanListen, freePort, waitForPort } from './net.js';
+import { httpUrl } from '../internal/http-server.js';
 
 export interface PrismMockOptions {
   port?: number;
@@ -157,9 +158,8 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Ru
     throw options.signal?.aborted ? options.signal.reason : err;
   }
   listening = true;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: httpUrl(host, port),
     close,
     exited: exitCode,
   };

@@ -2,9 +2,7 @@
 // unchanged (its token included, to the upstream only), every answer comes back with
 // `x-live-platform-violations`, and every exchange can be kept as HAR. Bounded like the sandbox: an
 // upstream that fails is a 502 with a problem body, never a crash.
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matchRoute } from '../contract/index.js';
 import {
   failureText,
@@ -19,11 +17,11 @@ import type { CheckOutcome } from '../check/types.js';
 import { judgeExchange } from '../har/judge.js';
 import { credentialsOf } from '../har/record.js';
 import { notify, type ExchangeObserver } from '../internal/exchange.js';
-import { BODY_LIMIT, hasBody, readBody } from '../sandbox/body.js';
+import { BODY_LIMIT, readBody } from '../sandbox/body.js';
 import { ConnectionTracker } from '../sandbox/connections.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
-import { problemBody } from '../internal/problems.js';
-import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
+import { problemBody, type Reply } from '../internal/problems.js';
+import { guardedServer, hasBody, closeAndDrain, listen, pathOf, printable } from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';
 import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
 
@@ -92,11 +90,12 @@ function reply(res: ServerResponse, status: number, body: string, headers: Recor
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) }).end(body);
 }
 
+/** Writes a problem reply, with `Connection: close` when it says `close`. */
+const sendProblem = (res: ServerResponse, { status, json, close }: Reply) =>
+  reply(res, status, json, { ...PROBLEM_HEADERS, ...(close && { connection: 'close' }) });
+
 const problemReply = (res: ServerResponse, status: number, detail: string, close = false) =>
-  reply(res, status, problemBody(status, detail), {
-    ...PROBLEM_HEADERS,
-    ...(close && { connection: 'close' }),
-  });
+  sendProblem(res, { status, json: problemBody(status, detail), close });
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = normalizeBaseUrl(options.upstream, 'startProxy: upstream', UPSTREAM_WORDING);
@@ -121,7 +120,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const startedAt = Date.now();
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
-    const pathname = target.split('?')[0] ?? '/';
+    const pathname = pathOf(target) ?? '?';
     learn(req);
     const logLine = (status: number, violations: string) =>
       options.log?.(
@@ -199,50 +198,22 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     reply(res, answer.status, answer.text, { ...forwarded(answer.headers), [VIOLATIONS_HEADER]: violations });
   }
 
-  const server = createServer(serverOptions(limits), (req, res) => {
-    tracker.request(req, res);
+  const connect = { detail: 'The proxy is a reverse proxy: CONNECT is not supported.' };
+  const server = guardedServer(limits, tracker, { connect, answer: sendProblem }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       options.log?.(
-        `proxy bug on ${req.method} ${printable(redact(req.url ?? '?'))}: ${redact(errorStack(err))}`,
+        `proxy bug on ${req.method} ${printable(redact(pathOf(req.url) ?? '?'))}: ${redact(errorStack(err))}`,
       );
       problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
     });
   });
-  server.on('connection', (socket: Socket) => tracker.connected(socket));
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const { status, json } = clientErrorReply(err.code);
-    socket.end(rawAnswer(status, json));
-  });
-  // Node answers an unknown Expect with a bare 417; the proxy's refusals all carry a problem body.
-  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    tracker.request(req, res);
-    problemReply(res, 417, 'Send no Expect header, or Expect: 100-continue.', hasBody(req));
-  });
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    socket.on('error', () => socket.destroy());
-    socket.end(rawAnswer(405, problemBody(405, 'The proxy is a reverse proxy: CONNECT is not supported.')));
-  });
 
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     redact,
-    close() {
-      closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await tracker.idle(limits.drainTimeoutMs);
-        server.closeAllConnections();
-        tracker.destroyAll();
-        transport.close();
-        await closed;
-      })();
-      return closing;
-    },
+    close: () =>
+      (closing ??= closeAndDrain(server, tracker, limits.drainTimeoutMs).finally(() => transport.close())),
   };
 }

@@ -3,10 +3,11 @@
 // just before it is written (or, for unknown request members, the body before validation), so the
 // handlers stay the vendor's reading and these stay in one place.
 import type { IncomingMessage } from 'node:http';
-import { atPointer, resolveRef } from '../../scripts/spec-walk.mjs';
-import { loadSpec, matchRoute, type OperationInfo } from '../contract/index.js';
+import { atPointer } from '../../scripts/spec-walk.mjs';
+import { loadSpec, matchRoute, schemaBranches, type OperationInfo } from '../contract/index.js';
 import type { Reply } from '../internal/problems.js';
 import { is2xx } from '../internal/status.js';
+import { isJsonObject } from '../internal/json.js';
 
 export const ASPNET_SWITCHES = [
   /** A 401 has an empty body and `WWW-Authenticate: Bearer` (JwtBearer's challenge). */
@@ -65,34 +66,18 @@ export function parseAspNetFlag(value: string): AspNetOptions {
 
 type Schema = Record<string, unknown>;
 
-const resolve = (schema: unknown): Schema | undefined => resolveRef(loadSpec(), schema);
 const pointer = (p: string): unknown => atPointer(loadSpec(), p);
-
-/** The schema and its allOf/anyOf/oneOf branches, resolved: the places a member may be declared. */
-function branches(schema: unknown, out: Schema[] = [], depth = 0): Schema[] {
-  const s = resolve(schema);
-  if (!s || depth > 10) return out;
-  out.push(s);
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    const list = s[k];
-    if (Array.isArray(list)) for (const b of list) branches(b, out, depth + 1);
-  }
-  return out;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Where a member's schema is: a branch that declares it, else one's `additionalProperties`. */
 function memberSchema(all: Schema[], key: string): unknown {
-  const declaring = all.find((b) => isObject(b.properties) && Object.hasOwn(b.properties, key));
+  const declaring = all.find((b) => isJsonObject(b.properties) && Object.hasOwn(b.properties, key));
   if (declaring) return (declaring.properties as Schema)[key];
-  return all.find((b) => isObject(b.additionalProperties))?.additionalProperties;
+  return all.find((b) => isJsonObject(b.additionalProperties))?.additionalProperties;
 }
 
 /** A map (`additionalProperties: {schema}` and no declared members) takes no extra key; a record does. */
 const isMap = (all: Schema[]) =>
-  !all.some((b) => b.properties) && all.some((b) => isObject(b.additionalProperties) || b.propertyNames);
+  !all.some((b) => b.properties) && all.some((b) => isJsonObject(b.additionalProperties) || b.propertyNames);
 
 /**
  * Calls `visit` on every record in the value, its members first, with the schema branches that
@@ -105,13 +90,13 @@ function eachRecord(
   depth = 0,
 ): void {
   if (depth > 32) return;
-  const all = branches(schema);
+  const all = schemaBranches(schema);
   if (Array.isArray(value)) {
     const items = all.find((b) => b.items)?.items;
     for (const v of value) eachRecord(v, items, visit, depth + 1);
     return;
   }
-  if (!isObject(value)) return;
+  if (!isJsonObject(value)) return;
   for (const [k, v] of Object.entries(value)) eachRecord(v, memberSchema(all, k), visit, depth + 1);
   visit(value, all);
 }
@@ -127,7 +112,7 @@ export const dropUnknownMembers = (value: unknown, schema: unknown): void =>
   eachRecord(value, schema, (record, all) => {
     if (!all.some((b) => b.additionalProperties === false || b.unevaluatedProperties === false)) return;
     for (const k of Object.keys(record))
-      if (!all.some((b) => isObject(b.properties) && Object.hasOwn(b.properties, k))) delete record[k];
+      if (!all.some((b) => isJsonObject(b.properties) && Object.hasOwn(b.properties, k))) delete record[k];
   });
 
 // --- content negotiation ---
@@ -199,7 +184,7 @@ export function createAspNet(options: AspNetOptions): {
     }
     if (status === 400 && on('dollarErrorKeys')) {
       reply = rewriteJson(reply, (p) => {
-        if (isObject(p.errors))
+        if (isJsonObject(p.errors))
           p.errors = Object.fromEntries(Object.entries(p.errors).map(([k, v]) => [jsonPathKey(k), v]));
         return p;
       });
@@ -212,7 +197,7 @@ export function createAspNet(options: AspNetOptions): {
       reply = rewriteJson(reply, (v) => {
         if (status >= 400) {
           // A problem: extensions at the top; the `errors` map's keys are field names, so it gets none.
-          if (isObject(v)) Object.assign(v, structuredClone(EXTRA_MEMBERS));
+          if (isJsonObject(v)) Object.assign(v, structuredClone(EXTRA_MEMBERS));
         } else if (schemaPointer) addExtraMembers(v, pointer(schemaPointer));
         return v;
       });

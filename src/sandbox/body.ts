@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { hasBody } from '../internal/http-server.js';
 import { mediaTypeOf } from '../internal/media-type.js';
 import type { Reply } from '../internal/problems.js';
 
@@ -50,12 +51,6 @@ export function readBody(req: IncomingMessage, limit = BODY_LIMIT): Promise<Body
     req.on('error', () => resolve({ kind: 'aborted' }));
     req.on('close', () => resolve({ kind: 'aborted' }));
   });
-}
-
-/** Whether the request announces a body (Content-Length above 0, or Transfer-Encoding). */
-export function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**

@@ -11,6 +11,7 @@ import { wholeNumber } from '../internal/whole-number.js';
 import type { FaultQueue } from './faults.js';
 import { capReached } from './limits.js';
 import { customerView, type SandboxState } from './state.js';
+import { isJsonObject } from '../internal/json.js';
 
 /** What the control plane may touch: the state (replaced on reset) and the fault queue. */
 export interface ControlTarget {
@@ -28,9 +29,6 @@ interface ControlRoute {
 
 /** A page of the state is at most this long, so the answer stays small and quick to build. */
 const STATE_PAGE_MAX = 1_000;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The sandbox's own endpoints, under /_sandbox/: not part of the vendor's API or the contract. */
 export const controlRoutes: Record<string, ControlRoute> = {
@@ -91,7 +89,7 @@ export const controlRoutes: Record<string, ControlRoute> = {
     method: 'POST',
     json: true,
     run({ state }, body) {
-      if (!isRecord(body))
+      if (!isJsonObject(body))
         return validationReply({ $: ['Send a JSON object such as {"msTenantId": "<uuid>"}.'] });
       const errors = errorMap();
       for (const k of Object.keys(body))

@@ -1,5 +1,7 @@
 import { operations, validateResponseHeaders } from '../contract/index.js';
 import { addError, errorMap } from '../internal/problems.js';
+import { isJsonObject } from '../internal/json.js';
+import { isWholeNumber } from '../internal/whole-number.js';
 
 export type FaultKind = '429' | '503' | 'delay';
 
@@ -16,12 +18,10 @@ export interface Fault {
 const MAX_FAULT_COUNT = 10_000;
 const MAX_DELAY_MS = 60_000;
 const FIELDS = ['fault', 'count', 'operationId', 'retryAfter', 'delayMs'];
-const wholeIn = (v: unknown, min: number, max: number): v is number =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 /** Checks a POST /_sandbox/faults body; returns the fault or an `errors` map that says what to fix. */
 function parseFault(body: unknown, id: number): { fault: Fault } | { errors: Record<string, string[]> } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
+  if (!isJsonObject(body))
     return { errors: { $: ['Send a JSON object such as {"fault": "429", "count": 2}.'] } };
   const errors = errorMap();
   const fail = (field: string, message: string) => addError(errors, field, message);
@@ -32,7 +32,7 @@ function parseFault(body: unknown, id: number): { fault: Fault } | { errors: Rec
   if (kind !== '429' && kind !== '503' && kind !== 'delay')
     fail('fault', 'Required: "429", "503" or "delay" (as a string).');
   const count = b.count ?? 1;
-  if (!wholeIn(count, 1, MAX_FAULT_COUNT))
+  if (!isWholeNumber(count, 1, MAX_FAULT_COUNT))
     fail('count', `Must be a whole number from 1 to ${MAX_FAULT_COUNT} (default 1).`);
   const operationId = b.operationId ?? null;
   if (operationId !== null && !operations.some((o) => o.operationId === operationId)) {
@@ -52,7 +52,7 @@ function parseFault(body: unknown, id: number): { fault: Fault } | { errors: Rec
     );
   else if (retryAfter !== undefined && kind === 'delay')
     fail('retryAfter', 'Only a 429 or 503 fault has a Retry-After; remove it or change the fault.');
-  if (kind === 'delay' && !wholeIn(delayMs, 0, MAX_DELAY_MS))
+  if (kind === 'delay' && !isWholeNumber(delayMs, 0, MAX_DELAY_MS))
     fail('delayMs', `A delay fault needs delayMs, a whole number of milliseconds from 0 to ${MAX_DELAY_MS}.`);
   else if (kind !== 'delay' && delayMs !== undefined)
     fail('delayMs', 'Only a delay fault takes delayMs; remove it or use "fault": "delay".');

@@ -1,10 +1,10 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../internal/http-server.js';
 import { ASPNET_SWITCHES, createAspNet, type AspNetOptions } from './aspnet.js';
 import { createAuthenticator, DEFAULT_SANDBOX_TOKEN, exposesDefaultToken } from './auth.js';
 import { FaultQueue } from './faults.js';
 import { createJwtAuthority, jwtSettings, TOKEN_PATH, type JwtOptions } from './jwt.js';
-import { DEFAULT_LIMITS, defaultMaxConnections, MAX_TIMEOUT_MS, type SandboxLimits } from './limits.js';
+import { DEFAULT_LIMITS, defaultMaxConnections, type SandboxLimits } from './limits.js';
+import { MAX_TIMER_MS } from '../internal/timers.js';
 import { initialState, loadSeed } from './seed.js';
 import { createSandboxServer } from './server.js';
 import type { SandboxSeed } from './state.js';
@@ -19,6 +19,9 @@ export {
   DEFAULT_TOKEN_LIFETIME_MS,
   type JwtOptions,
 } from './jwt.js';
+import { isJsonObject } from '../internal/json.js';
+import { isWholeNumber } from '../internal/whole-number.js';
+import { isVisibleToken } from '../internal/token.js';
 export { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 export { loadRecordingSeed, seedFromRecording, SeedError } from './seed.js';
 export type { SandboxSeed } from './state.js';
@@ -88,9 +91,8 @@ export const DEFAULT_TASK_DURATION_MS = 2000;
 
 /** A rule of an option: the test its value must pass and, for the message, what it must be. */
 type Rule = [test: (v: any) => boolean, must: string];
-const visible = (max: number) => (v: unknown) =>
-  typeof v === 'string' && v.length <= max && /^[\x21-\x7e]+$/.test(v);
-const whole = (min: number, max: number) => (v: number) => Number.isSafeInteger(v) && v >= min && v <= max;
+const visible = (max: number) => (v: unknown) => isVisibleToken(v) && v.length <= max;
+const whole = (min: number, max: number) => (v: unknown) => isWholeNumber(v, min, max);
 const ms = (min: number, max: number) => (v: unknown) => typeof v === 'number' && v >= min && v <= max;
 
 const OPTION_RULES: Record<string, Rule> = {
@@ -110,8 +112,8 @@ const text: Rule = [visible(200), '1-200 visible ASCII characters without spaces
 const bool: Rule = [(v) => typeof v === 'boolean', 'true or false'];
 const count: Rule = [whole(1, Number.MAX_SAFE_INTEGER), 'a whole number of at least 1'];
 const timeout: Rule = [
-  whole(1, MAX_TIMEOUT_MS),
-  `at most ${MAX_TIMEOUT_MS} ms, and a whole number of at least 1`,
+  whole(1, MAX_TIMER_MS),
+  `at most ${MAX_TIMER_MS} ms, and a whole number of at least 1`,
 ];
 const rulesOf = (names: readonly string[], rule: (name: string) => Rule) =>
   Object.fromEntries(names.map((name) => [name, rule(name)]));
@@ -135,7 +137,7 @@ function checkRecords(options: Record<string, unknown>) {
   const records: Record<string, Record<string, unknown>> = {};
   for (const [name, [member, rules]] of Object.entries(RECORD_RULES)) {
     const value = options[name] ?? {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
+    if (!isJsonObject(value))
       throw new TypeError(`startSandbox: ${name} must be an object of ${Object.keys(rules).join(', ')}.`);
     for (const [k, v] of Object.entries(value)) {
       if (!Object.hasOwn(rules, k))
@@ -203,10 +205,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     connections: limits,
     log: options.log,
   });
-  server.listen(port, host);
-  await once(server, 'listening');
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = await listen(server, port, host);
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= stop(limits.drainTimeoutMs));
   if (!authority) return { url, tokens: [...tokens], close };

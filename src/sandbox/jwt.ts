@@ -7,6 +7,7 @@ import { mediaTypeOf } from '../internal/media-type.js';
 import { jsonReply, problemReply, type Reply } from '../internal/problems.js';
 import { bearerToken, digest, type AuthResult } from './auth.js';
 import { readBody, unread } from './body.js';
+import { printable } from '../internal/http-server.js';
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client';
 export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';
@@ -55,8 +56,7 @@ export function invariantDate(seconds: number): string {
  */
 function claimText(value: unknown): string {
   const text = value === undefined ? '(null)' : [value].flat().map(String).join(', ');
-  const clean = text.replace(/[^\x20-\x7e]|["\\]/g, '?');
-  return clean.length > 100 ? `${clean.slice(0, 100)}...` : clean;
+  return printable(text.replace(/["\\]/g, '?'), 100);
 }
 
 const NO_STORE = {

@@ -54,12 +54,6 @@ export const DEFAULT_STATE_LIMITS: StateLimits = {
 
 export const DEFAULT_LIMITS: SandboxLimits = { ...DEFAULT_STATE_LIMITS, ...DEFAULT_CONNECTION_LIMITS };
 
-/**
- * The longest timeout (the limits ending in `Ms`): Node's timers take at most 2^31-1 ms (about
- * 24.8 days) and fire a longer one after 1 ms, which would end a drain or a keep-alive at once.
- */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
 /** File descriptors kept free for the process itself (modules, the listener, stdio, a seed file). */
 const FD_RESERVE = 100;
 

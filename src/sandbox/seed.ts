@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readFileCapped } from '../internal/read-file.js';
+import { apiPath } from '../internal/routes.js';
 import { matchRoute, UUID, validateResponseBody } from '../contract/index.js';
 import { HarInputError, readRecording, type Recording } from '../har/read.js';
 import type { OvocCustomer, Task } from '../types.js';
@@ -8,41 +9,20 @@ import { storedTask } from './tasks.js';
 import { is2xx } from '../internal/status.js';
 import { errorText } from '../internal/error-text.js';
 import { errorCodeOrText } from '../internal/exchange.js';
+import { isJsonObject } from '../internal/json.js';
+import { isWholeNumber } from '../internal/whole-number.js';
 
 /** A mistake in a seed: startSandbox rejects with it, the CLI prints it and exits 2. */
 export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isId = (v: unknown) => isWholeNumber(v, 0, Number.MAX_SAFE_INTEGER);
 
 /** A seed file larger than this is refused (a fixture set is kilobytes; /dev/zero is endless). */
 const MAX_SEED_BYTES = 16 * 1024 * 1024;
 /** Deeper values are refused before anything recursive (validators, structuredClone) sees them. */
 const MAX_SEED_DEPTH = 64;
-
-/** Reads at most MAX_SEED_BYTES + 1 bytes, so an endless or huge file fails fast. */
-function readLimited(path: string, where: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(MAX_SEED_BYTES + 1);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, size, buffer.length - size, null);
-      if (n === 0) break;
-      size += n;
-      if (size > MAX_SEED_BYTES)
-        throw new SeedError(
-          `${where} is larger than ${MAX_SEED_BYTES / 1024 / 1024} MiB; a seed holds a few entities, pass a smaller JSON file.`,
-        );
-    }
-    return new TextDecoder('utf-8').decode(buffer.subarray(0, size));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * Whether a value nests deeper than `max`, found without recursion. A cycle (which only a seed
@@ -100,19 +80,25 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
     where = `seed file ${seed}`;
     let text: string;
     try {
-      text = readLimited(seed, where);
+      text = readFileCapped(
+        seed,
+        MAX_SEED_BYTES,
+        () =>
+          new SeedError(
+            `${where} is larger than ${MAX_SEED_BYTES / 1024 / 1024} MiB; a seed holds a few entities, pass a smaller JSON file.`,
+          ),
+      );
     } catch (err) {
       if (err instanceof SeedError) throw err;
       throw new SeedError(`cannot read ${where}: ${errorCodeOrText(err)}. Pass the path of a JSON file.`);
     }
     try {
-      // A UTF-8 byte order mark, as some Windows editors write, is not part of the JSON.
-      raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+      raw = JSON.parse(text);
     } catch (err) {
       throw new SeedError(`${where} is not valid JSON (${errorText(err)}). Fix the file and start again.`);
     }
   }
-  if (!isObject(raw))
+  if (!isJsonObject(raw))
     throw new SeedError(`${where} must be a JSON object such as {"leads": [{"msTenantId": "<uuid>"}]}.`);
   for (const k of Object.keys(raw)) {
     if (!KEYS.includes(k))
@@ -122,7 +108,7 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
     throw new SeedError(`${where}: "replace" must be true or false.`);
   for (const name of KEYS.slice(1)) {
     const entries = raw[name] ?? [];
-    if (!Array.isArray(entries) || !entries.every(isObject))
+    if (!Array.isArray(entries) || !entries.every(isJsonObject))
       throw new SeedError(`${where}: "${name}" must be an array of objects.`);
     entries.forEach((entry, i) => {
       const at = `${where}: ${name}[${i}]`;
@@ -177,7 +163,7 @@ function addSeed(state: SandboxState, seed: SandboxSeed, source: 'fixture' | 'se
 const asObject = (text: string | undefined): Record<string, unknown> | undefined => {
   try {
     const v: unknown = JSON.parse(text ?? '');
-    return isObject(v) ? v : undefined;
+    return isJsonObject(v) ? v : undefined;
   } catch {
     return undefined;
   }
@@ -206,7 +192,7 @@ export function seedFromRecording(recording: Recording): SandboxSeed {
   for (const e of recording.entries) {
     const res = e.response;
     if (!res || !is2xx(res.status) || res.incomplete) continue;
-    const match = matchRoute(e.method, e.url.pathname.slice(Math.max(0, e.url.pathname.indexOf('/api/'))));
+    const match = matchRoute(e.method, apiPath(e.url.pathname));
     const id = match.kind === 'operation' ? match.operation.operationId : undefined;
     const body = asObject(res.body);
     const request = asObject(e.requestBody);

@@ -1,13 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import { errorStack, errorText } from '../internal/error-text.js';
-import { clientErrorReply, printable, rawAnswer, serverOptions } from '../internal/http-server.js';
-import { problemBody, problemReply, validationReply, type Reply } from '../internal/problems.js';
+import { closeAndDrain, guardedServer, pathOf, printable } from '../internal/http-server.js';
+import { problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
-import { BODY_LIMIT, discardBody, hasBody, isJsonContentType, readBody, unread } from './body.js';
+import { BODY_LIMIT, discardBody, isJsonContentType, readBody, unread } from './body.js';
 import { ConnectionTracker } from './connections.js';
 import { controlRoutes, type ControlTarget } from './control.js';
 import type { ConnectionLimits } from './limits.js';
@@ -31,16 +30,6 @@ export interface ServerConfig {
 }
 
 const CONTROL_PREFIX = '/_sandbox';
-
-/** The path without the query (which is never logged: it may carry secrets). */
-function pathOf(url: string | undefined): string | null {
-  if (url?.startsWith('/')) return url.split('?', 1)[0]!;
-  try {
-    return new URL(url ?? '').pathname;
-  } catch {
-    return null;
-  }
-}
 
 /** The method a request is routed by: RFC 9110 9.3.2, HEAD wherever GET (Node drops its body). */
 const routingMethod = (req: IncomingMessage) => (req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'));
@@ -183,8 +172,12 @@ export function createSandboxServer(config: ServerConfig) {
     return unread(req, problemReply(404, detail));
   }
 
-  const server = createServer(serverOptions(limits), (req, res) => {
-    tracker.request(req, res);
+  const connect = {
+    detail: 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.',
+    allow: 'GET, HEAD, POST, PUT',
+  };
+  const answerAt = (res: ServerResponse, reply: Reply) => send(res.req, res, performance.now(), reply);
+  const server = guardedServer(limits, tracker, { connect, answer: answerAt }, (req, res) => {
     const started = performance.now();
     answer(req).then(
       (reply) => reply && send(req, res, started, reply),
@@ -196,58 +189,14 @@ export function createSandboxServer(config: ServerConfig) {
       },
     );
   });
-  server.on('connection', (socket: Socket) => tracker.connected(socket));
-
-  // Without a listener Node drops a CONNECT without a word; the sandbox is no proxy, and says so.
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    socket.on('error', () => socket.destroy());
-    const detail = 'The sandbox is not a proxy: CONNECT is not supported. Send GET, POST or PUT.';
-    socket.end(rawAnswer(405, problemBody(405, detail), 'Allow: GET, HEAD, POST, PUT\r\n'));
-  });
-
-  // Node answers an unknown Expect with a bare 417; give the problem body every other error has.
-  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    tracker.request(req, res);
-    const close = hasBody(req);
-    if (!close) req.resume();
-    const detail = `Expect: ${printable(String(req.headers.expect)).slice(0, 60)} is not supported; send no Expect header, or Expect: 100-continue.`;
-    send(req, res, performance.now(), { ...problemReply(417, detail), close });
-  });
-
-  // Malformed HTTP never reaches the handler; answer it with a problem rather than Node's bare 400.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const reply = clientErrorReply(err.code);
-    // A request whose body stopped arriving is the one that timed out: it gets the 408 itself.
-    const stalled = tracker.pendingOn(socket).find((res) => !res.headersSent && !res.req.complete);
-    if (reply.status === 408 && stalled)
-      return send(stalled.req, stalled, performance.now(), { ...reply, close: true });
-    // Pipelined answers already due go out first, then this one; a handler that never finishes
-    // cannot hold the socket open past the request timeout.
-    const guard = setTimeout(() => socket.destroy(), limits.requestTimeoutMs);
-    guard.unref();
-    tracker.afterPending(socket, () => {
-      clearTimeout(guard);
-      if (socket.writable) socket.end(rawAnswer(reply.status, reply.json));
-    });
-  });
 
   return {
     server,
     /** RunningSandbox.close(), with `drainMs` for the requests in flight. */
-    async stop(drainMs: number) {
+    stop(drainMs: number) {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await tracker.idle(drainMs);
-      if (tracker.inFlight > 0) {
-        // Out of patience: the delays end now and their requests are answered as usual.
-        cutDelays.abort();
-        await tracker.idle(500);
-      }
-      server.closeAllConnections();
-      tracker.destroyAll();
-      await closed;
+      // Out of patience: the delays end now and their requests are answered as usual.
+      return closeAndDrain(server, tracker, drainMs, () => cutDelays.abort());
     },
   };
 }

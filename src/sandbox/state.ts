@@ -3,6 +3,7 @@ import { loadSpec, specExample } from '../contract/index.js';
 import type { CreateEssentialsCustomerRequest, EssentialsCustomer, OvocCustomer, Task } from '../types.js';
 import { DEFAULT_STATE_LIMITS, type StateLimits } from './limits.js';
 import { ovocTime, taskStatus, type TaskRecord } from './tasks.js';
+import { clip } from '../internal/excerpt.js';
 
 /** An Operator Connect lead of a Microsoft tenant; create-from-lead converts it once. */
 export interface Lead {
@@ -82,8 +83,7 @@ function page<T>(map: Map<unknown, T>, offset: number, limit: number): T[] {
   return out;
 }
 
-const cut = (text: string) =>
-  text.length > SHOWN_VARIABLE_CHARS ? `${text.slice(0, SHOWN_VARIABLE_CHARS)}...` : text;
+const cut = (text: string) => clip(text, SHOWN_VARIABLE_CHARS);
 
 /** A customer as the state shows it: variables shortened, with their full count and size. */
 export function customerView(c: Customer) {

@@ -1,19 +1,12 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import * as validators from '../../generated/validators.js';
+import type { ErrorObject } from 'ajv';
+import { validatorNamed } from '../contract/index.js';
+import { unescapeToken } from '../../scripts/spec-walk.mjs';
 import { memberOf, type AjvError } from '../internal/ajv-issues.js';
 import { addError, errorMap } from '../internal/problems.js';
 
-// The contract's precompiled validators, by the names generated/operations.json gives them. Read
-// directly (not through validateRequestBody) because the `errors` map needs Ajv's params: which
-// property was missing or unexpected.
-const byName = validators as unknown as Record<string, ValidateFunction | undefined>;
-
 /** `/siteLocation/sbcId` -> `siteLocation.sbcId`, `/a/0` -> `a[0]`, the root -> `$` (ASP.NET's keys). */
 export function fieldName(pointer: string, child?: string): string {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer.split('/').slice(1).map(unescapeToken);
   if (child !== undefined) parts.push(child);
   return parts.reduce((out, p) => (/^[0-9]+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '') || '$';
 }
@@ -53,8 +46,8 @@ export function validationErrors(
   value: unknown,
 ): Record<string, string[]> | null {
   if (!validatorName) return null;
-  const validate = byName[validatorName];
-  if (!validate) throw new Error(`no generated validator ${validatorName}; run npm run generate`);
+  // Not validateRequestBody: the `errors` map needs Ajv's params (which member was missing or unexpected).
+  const validate = validatorNamed(validatorName);
   if (validate(value)) return null;
   const errors = errorMap();
   for (const e of validate.errors ?? []) {

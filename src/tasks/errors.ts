@@ -2,6 +2,7 @@ import type { ExecutionMessage, Task } from '../types.js';
 import { excerpt } from '../internal/excerpt.js';
 import { redactor, type Redactor } from '../internal/redact.js';
 import { outcomeOf, readTaskId, type FailedTaskOutcome } from '../internal/task-status.js';
+import { isJsonObject } from '../internal/json.js';
 
 /** How much of an unexpected body an error quotes: enough to recognise it, never a whole page. */
 export const EXCERPT_CHARS = 200;
@@ -43,7 +44,7 @@ export class UnexpectedResponseError extends Error {
  * `validateResponses`' business.
  */
 export function taskFrom(body: unknown, taskId?: string, redact?: Redactor): Task {
-  const t = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Partial<Task>;
+  const t = (isJsonObject(body) ? body : {}) as Partial<Task>;
   if (typeof t.id === 'string' && typeof t.status === 'string') return t as Task;
   throw new UnexpectedResponseError(
     `Get Task${taskId ? ` for ${taskId}` : ''} answered with something that is not a task (an object with a string id and status)`,

@@ -11,7 +11,7 @@ import {
   type SandboxLimits,
   type SandboxSeed,
 } from '../../sandbox/index.js';
-import { MAX_TIMEOUT_MS } from '../../sandbox/limits.js';
+import { MAX_TIMER_MS } from '../../internal/timers.js';
 import { loadRecordingSeed, loadSeed } from '../../sandbox/seed.js';
 import {
   address,
@@ -25,6 +25,7 @@ import {
   usageOf,
   wholeNumberOption,
 } from '../args.js';
+import { isVisibleToken } from '../../internal/token.js';
 
 /** The shipped sandbox guide (docs/ beside dist/), relative to the working directory when below it. */
 function guidePath(): string {
@@ -80,8 +81,8 @@ function limitOptions(values: Record<string, unknown>): Partial<SandboxLimits> {
   for (const [flag, key] of LIMIT_FLAGS) {
     const n = wholeNumberOption(values[flag], `--${flag}`, 1, Number.MAX_SAFE_INTEGER);
     if (n === undefined) continue;
-    if (key.endsWith('Ms') && n > MAX_TIMEOUT_MS)
-      throw new UsageError(`--${flag} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), not ${n}.`);
+    if (key.endsWith('Ms') && n > MAX_TIMER_MS)
+      throw new UsageError(`--${flag} must be at most ${MAX_TIMER_MS} ms (about 24 days), not ${n}.`);
     limits[key] = n;
   }
   const { headersTimeoutMs, requestTimeoutMs } = { ...DEFAULT_LIMITS, ...limits };
@@ -137,7 +138,7 @@ export async function runSandbox(argv: string[], io: CommandIo): Promise<number>
   if (values.help) return printed(usage, io.out);
   const { port, host } = address(values, 4020);
   const tokens = values.token;
-  if (tokens?.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
+  if (tokens?.some((t) => !isVisibleToken(t))) {
     throw new UsageError('--token must be a non-empty token of visible ASCII characters without spaces.');
   }
   const limits = limitOptions(values);
