@@ -9,7 +9,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { problemBody, problemReply, validationProblem, type Reply } from './problems.js';
+import { problemBody, problemReply, type Reply } from './problems.js';
 import { clip } from './excerpt.js';
 
 /** The URL of a server on `host`:`port`, an IPv6 address in brackets (`http://[::1]:4020`). */
@@ -128,13 +128,14 @@ export function guardedServer(
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const status =
       err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const json =
+    const json = problemBody(
+      status,
       status === 400
-        ? JSON.stringify(validationProblem({ $: ['The request is not valid HTTP/1.1.'] }))
-        : problemBody(
-            status,
-            status === 431 ? 'The request headers are too large.' : 'The request took too long to arrive.',
-          );
+        ? 'The request is not valid HTTP/1.1.'
+        : status === 431
+          ? 'The request headers are too large.'
+          : 'The request took too long to arrive.',
+    );
     // A request whose body stopped arriving is the one that timed out: it gets the 408 itself.
     const stalled = tracker.pendingOn(socket).find((res) => !res.headersSent && !res.req.complete);
     if (status === 408 && stalled) return o.answer(stalled, { status, json, close: true });

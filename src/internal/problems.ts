@@ -80,9 +80,12 @@ export function validationProblem(errors: Record<string, string[]>, detail?: str
   };
 }
 
-/** The JSON text of a problem (see problem()). */
+/**
+ * The JSON text of a problem (see problem()). A 400 is a ValidationProblemDetails, the message under
+ * `$`, because every 400 the contract declares is one: a proxy's or a server edge's too.
+ */
 export const problemBody = (status: number, detail: string): string =>
-  JSON.stringify(problem(status, detail));
+  JSON.stringify(status === 400 ? validationProblem({ $: [detail] }) : problem(status, detail));
 
 /** A problem reply: the one way every part of the sandbox answers an error. */
 export function problemReply(status: number, detail: string, headers?: Record<string, string>): Reply {

@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateResponseBody } from '../../src/contract/index.js';
 import { freePort } from '../../src/mock/net.js';
 import {
   startProxy,
@@ -56,6 +57,21 @@ describe('proxy: hostile clients', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(((await res.json()) as { status: number }).status).toBe(413);
+    expect(up.hits()).toBe(0);
+  });
+
+  it("refuses a body that is not UTF-8 with the contract's 400 (a ValidationProblemDetails), without forwarding it", async () => {
+    const up = await ok();
+    const p = await proxy({ upstream: up.url });
+    const res = await fetch(`${p.url}/api/v3/customer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Uint8Array([0x4b, 0x57, 0x71, 0xff]),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors?: Record<string, string[]> };
+    expect(body.errors?.$?.[0]).toMatch(/not valid UTF-8/);
+    expect(validateResponseBody('createCustomerFromLead', 400, body)).toEqual({ declared: true, issues: [] });
     expect(up.hits()).toBe(0);
   });
 
