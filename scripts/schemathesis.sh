@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs Schemathesis (pinned in scripts/schemathesis/requirements.txt, installed into a virtual
 # environment of its own, .venv-schemathesis/, never into the user's Python) with all its phases
-# against the sandbox and the Prism mock, each started here on a free port and stopped on exit.
+# against the sandbox, the Prism mock, and the sandbox behind `live-platform proxy` (which must be
+# as transparent to it as no proxy at all), each started here on a free port and stopped on exit.
 #
-#   scripts/schemathesis.sh [--max-examples N] [--seed S] [--target sandbox|mock|both] [--junit-dir DIR]
+#   scripts/schemathesis.sh [--max-examples N] [--seed S] [--target sandbox|mock|proxy|both|all] [--junit-dir DIR]
+#   (both: sandbox and mock; all, the default: the three)
 #   scripts/schemathesis.sh --install-only   (what `npm run bench` calls: the venv, no run)
 #
-# Exit 0 when both runs end with no failure; every exclusion is named in spec/README.md
+# Exit 0 when every run ends with no failure; every exclusion is named in spec/README.md
 # ("Schemathesis") and lives in scripts/schemathesis/hooks.py or on the command lines below.
 # `npm test` never runs this: it needs Python 3.9+ with venv and pip, which only CI is sure to have.
 set -uo pipefail
@@ -14,17 +16,17 @@ cd "$(dirname "$0")/.."
 
 max_examples=100
 seed=20
-target=both
+target=all
 install_only=0
 junit_dir=
 while (($#)); do
   case "$1" in
     --max-examples) max_examples="${2:?--max-examples needs a number}"; shift 2 ;;
     --seed) seed="${2:?--seed needs a number}"; shift 2 ;;
-    --target) target="${2:?--target needs sandbox, mock or both}"; shift 2 ;;
+    --target) target="${2:?--target needs sandbox, mock, proxy, both or all}"; shift 2 ;;
     --junit-dir) junit_dir="${2:?--junit-dir needs a folder}"; shift 2 ;;
     --install-only) install_only=1; shift ;;
-    *) echo "schemathesis.sh: unknown option $1 (use --max-examples N, --seed S, --target sandbox|mock|both, --junit-dir DIR, --install-only)" >&2; exit 2 ;;
+    *) echo "schemathesis.sh: unknown option $1 (use --max-examples N, --seed S, --target sandbox|mock|proxy|both|all, --junit-dir DIR, --install-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -58,7 +60,7 @@ trap cleanup EXIT
 # in a command substitution: the pid must reach this shell's `pids`, so that cleanup stops it.
 url=
 start() {
-  local what=$1 log="$logs/$1.log"
+  local what=$1 log="$logs/$1-${#pids[@]}.log"
   shift
   node bin/live-platform.js "$what" --port 0 "$@" >"$log" 2>&1 &
   pids+=($!)
@@ -100,12 +102,25 @@ st_run() {
 
 [[ -n $junit_dir ]] && { mkdir -p "$junit_dir" || exit 2; }
 failed=0
-if [[ $target == both || $target == sandbox ]]; then
+case $target in sandbox | mock | proxy | both | all) ;; *)
+  echo "schemathesis.sh: --target takes sandbox, mock, proxy, both or all, not $target" >&2
+  exit 2
+  ;;
+esac
+wants() { [[ $target == "$1" || $target == all || ($target == both && $1 != proxy) ]]; }
+if wants sandbox; then
   # Tasks finish in 50 ms so stateful sequences see them end within a run.
   start sandbox --task-duration 50 || exit 1
   st_run sandbox "$url" || failed=1
 fi
-if [[ $target == both || $target == mock ]]; then
+if wants proxy; then
+  # A sandbox of its own behind the proxy: the proxy's own answers (a body over 64 KiB, one that is
+  # not UTF-8) must be the contract's too, and every other answer the sandbox's, unchanged.
+  start sandbox --task-duration 50 || exit 1
+  start proxy --upstream "$url" --quiet || exit 1
+  st_run proxy "$url" || failed=1
+fi
+if wants mock; then
   start mock || exit 1
   # Exclusions "mock-any-token" (the mock accepts every bearer token by design) and
   # "prism-violation-header" (Prism 5.14 exits when a refused member's name holds a character a
