@@ -7,3 +7,5 @@ export declare const operationIds: {
   readonly "GET /api/v2/task/{taskId}": "getTask";
 };
 export type OperationId = (typeof operationIds)[keyof typeof operationIds];
+/** The operations that change no state, so a retry may resend them (spec-walk `safe`). */
+export declare const safeOperationIds: readonly OperationId[];

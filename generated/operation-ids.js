@@ -6,3 +6,5 @@ export const operationIds = {
   "POST /api/v3/customer": "createCustomerFromLead",
   "GET /api/v2/task/{taskId}": "getTask"
 };
+/** The operations that change no state, so a retry may resend them (spec-walk `safe`). */
+export const safeOperationIds = ["verifyLcCustomer","getTask"];

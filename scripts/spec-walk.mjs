@@ -3,6 +3,8 @@
 // sandbox's schema readers follow at run time too (typed by spec-walk.d.mts). Plain JS, so that
 // `npm run generate` runs on Node 20 before anything is built.
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+/** RFC 9110's safe methods among those a contract can hold: they change no state. */
+export const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 const esc = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 /** A JSON pointer token unescaped (RFC 6901): `~1` as `/`, `~0` as `~`. */
@@ -105,6 +107,9 @@ export function operationsOf(spec) {
         tags: op.tags ?? [],
         summary: op.summary ?? '',
         secured: (op.security ?? spec.security ?? []).length > 0,
+        // Changes no state, so it may be resent: a safe method, or `x-safe: true` (verifyLcCustomer
+        // is a read the vendor serves with PUT). The one rule of the client's retries and the checker.
+        safe: SAFE_METHODS.includes(method.toUpperCase()) || op['x-safe'] === true,
         parameters: params,
         paramsValidator: params.length ? ident(`${id}_params`) : null,
         requestBody,

@@ -1,7 +1,6 @@
 import { expandPath } from '../internal/path-params.js';
 import {
   coerceParams,
-  loadSpec,
   operations,
   specExample,
   validateParams,
@@ -10,6 +9,7 @@ import {
 } from '../contract/index.js';
 import { evidenceOf, isLenient, type Evidence } from './evidence.js';
 import { mutationsOf } from './mutations.js';
+import { SAFE_METHODS } from '../../scripts/spec-walk.mjs';
 import { schemaAt } from './schema.js';
 import type { CaseKind, CheckRequest } from './types.js';
 
@@ -29,19 +29,10 @@ export interface CheckCase {
   evidence?: Evidence;
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const PROBE_METHODS = ['GET', 'PATCH', 'DELETE', 'POST', 'PUT'];
 
-/**
- * Whether an operation changes state. Unsafe methods write unless the contract marks the operation
- * `x-safe: true` (verifyLcCustomer is a read the vendor serves with PUT).
- */
-export function isWrite(operation: OperationInfo): boolean {
-  if (SAFE_METHODS.has(operation.method)) return false;
-  const item = loadSpec().paths[operation.path] as
-    Record<string, { 'x-safe'?: boolean } | undefined> | undefined;
-  return item?.[operation.method.toLowerCase()]?.['x-safe'] !== true;
-}
+/** Whether an operation changes state: not one the contract calls safe (spec-walk `safe`). */
+export const isWrite = (operation: OperationInfo): boolean => !operation.safe;
 
 /** A path parameter's value from the contract: the parameter's `example`, or its first `examples`. */
 function parameterExample(operation: OperationInfo, name: string): string {
@@ -120,7 +111,7 @@ export function casesFor(operation: OperationInfo, options: CaseOptions): CheckC
   }
   const declared = new Set(operations.filter((o) => o.path === operation.path).map((o) => o.method));
   const method = PROBE_METHODS.find((m) => !declared.has(m));
-  const safe = !!method && SAFE_METHODS.has(method);
+  const safe = !!method && SAFE_METHODS.includes(method);
   if (method)
     add(`method: ${method}`, 'method', { method, ...(safe ? {} : { body: {} }) }, { writes: !safe });
   return cases;

@@ -1,6 +1,6 @@
 // The fetch openapi-fetch calls: per-attempt timeout, retries, same-origin redirects and the size
 // bound in one plain function, not middleware (that costs several awaits per call and a real Request).
-import type { OperationId } from '../../generated/operation-ids.js';
+import { safeOperationIds, type OperationId } from '../../generated/operation-ids.js';
 import {
   boundedResponse,
   ConnectionFailedError,
@@ -136,8 +136,11 @@ export function createTransport(o: TransportOptions): (input: LightRequest | Req
     init.redirect = 'manual';
     let op: OperationId | undefined | null = null;
     const opId = () => (op === null ? (op = operationIdOf(method, url)) : op);
-    // Safe to resend: the reads. verifyLcCustomer is a read the vendor exposes as PUT.
-    const idempotent = () => method === 'GET' || method === 'HEAD' || opId() === 'verifyLcCustomer';
+    // Safe to resend: what the contract says changes no state (verifyLcCustomer's PUT included).
+    const idempotent = () => {
+      const id = opId();
+      return method === 'GET' || method === 'HEAD' || (id !== undefined && safeOperationIds.includes(id));
+    };
     let waited = 0;
     const credential = init.headers.get('authorization');
     const done = (res: Response, failed: boolean, release: () => void): Response => {

@@ -9,6 +9,8 @@ export interface OperationInfo {
   tags: string[];
   summary: string;
   secured: boolean;
+  /** Changes no state: a safe method, or `x-safe: true` in the contract (verifyLcCustomer's PUT). */
+  safe: boolean;
   parameters: {
     name: string;
     in: string;
