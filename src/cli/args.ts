@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorText } from '../internal/error-text.js';
+import { ListenError, listenErrorOf } from '../internal/http-server.js';
 import { wholeNumber } from '../internal/whole-number.js';
 import { didYouMean } from './suggest.js';
 
@@ -145,14 +146,8 @@ export async function listen<O, S>(
   try {
     return await start(options);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new UsageError(`port ${options.port} is in use; pick another with --port (0 picks a free one).`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-      throw new UsageError(
-        `cannot listen on ${JSON.stringify(options.host)}; pass --host with an address of this machine, such as 127.0.0.1.`,
-      );
-    throw err;
+    const refused = err instanceof ListenError ? err : listenErrorOf(err, options.host, options.port);
+    throw refused ? new UsageError(refused.message) : err;
   }
 }
 

@@ -150,3 +150,32 @@ export function guardedServer(
   });
   return server;
 }
+
+/** Why a server could not listen: a taken port, a port that needs privileges, or a host that is not ours. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+  constructor(
+    readonly reason: 'port-in-use' | 'port-denied' | 'bad-host',
+    readonly host: string,
+    readonly port: number,
+    detail = '',
+  ) {
+    super(
+      reason === 'port-in-use'
+        ? `port ${port} on ${host} is already in use; stop what listens there, or choose another with --port (--port 0 picks a free one).`
+        : reason === 'port-denied'
+          ? `port ${port} needs privileges this user does not have; choose one above 1023 with --port.`
+          : `cannot listen on host ${JSON.stringify(host)} (${detail}); give an address of this machine such as 127.0.0.1, or 0.0.0.0 for every interface.`,
+    );
+  }
+}
+
+/** The ListenError a failed listen() means, or undefined for an error that is not about listening. */
+export function listenErrorOf(err: unknown, host: string, port: number): ListenError | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new ListenError('port-in-use', host, port);
+  if (code === 'EACCES') return new ListenError('port-denied', host, port);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ListenError('bad-host', host, port, code);
+  return undefined;
+}

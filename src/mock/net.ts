@@ -2,6 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { createServer, connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errorCodeOrText } from '../internal/exchange.js';
+import { ListenError, listenErrorOf } from '../internal/http-server.js';
+
+export { ListenError };
 
 /** Asks the OS for a free loopback port. */
 export const freePort = (host = '127.0.0.1'): Promise<number> => listenOnce(0, host);
@@ -29,25 +32,6 @@ export async function waitForPort(
   }
 }
 
-/** Why a server could not listen: a taken port, a port that needs privileges, or a host that is not ours. */
-export class ListenError extends Error {
-  override name = 'ListenError';
-  constructor(
-    readonly reason: 'port-in-use' | 'port-denied' | 'bad-host',
-    readonly host: string,
-    readonly port: number,
-    detail = '',
-  ) {
-    super(
-      reason === 'port-in-use'
-        ? `port ${port} on ${host} is already in use; stop what listens there, or choose another with --port (--port 0 picks a free one).`
-        : reason === 'port-denied'
-          ? `port ${port} needs privileges this user does not have; choose one above 1023 with --port.`
-          : `cannot listen on host ${JSON.stringify(host)} (${detail}); give an address of this machine such as 127.0.0.1, or 0.0.0.0 for every interface.`,
-    );
-  }
-}
-
 /**
  * Listens on host:port for a moment and lets go, so a taken port or a host that is not ours is
  * reported before a child server starts (its readiness probe would reach the other server). The
@@ -69,9 +53,7 @@ function listenOnce(port: number, host: string, timeoutMs = 5000): Promise<numbe
     }, timeoutMs);
     srv.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const reason =
-        err.code === 'EADDRINUSE' ? 'port-in-use' : err.code === 'EACCES' ? 'port-denied' : 'bad-host';
-      reject(new ListenError(reason, host, port, errorCodeOrText(err)));
+      reject(listenErrorOf(err, host, port) ?? new ListenError('bad-host', host, port, errorCodeOrText(err)));
     });
     srv.listen({ port, host, exclusive: true }, () => {
       clearTimeout(timer);

@@ -131,7 +131,9 @@ describe('src/cli/commands/sandbox.ts: live-platform sandbox', () => {
     try {
       await expect(
         runSandbox(['--port', String(port)], { out: () => {}, err: () => {}, until: async () => 0 }),
-      ).rejects.toThrow(/port \d+ is in use; pick another with --port/);
+      ).rejects.toThrow(
+        /port \d+ on 127\.0\.0\.1 is already in use; stop what listens there, or choose another with --port/,
+      );
     } finally {
       held.close();
     }
