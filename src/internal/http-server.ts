@@ -11,6 +11,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import { problemBody, problemReply, type Reply } from './problems.js';
 import { clip } from './excerpt.js';
+import type { ConnectionLimits, ConnectionTracker } from './connections.js';
 
 /** The URL of a server on `host`:`port`, an IPv6 address in brackets (`http://[::1]:4020`). */
 export const httpUrl = (host: string, port: number) =>
@@ -30,7 +31,7 @@ export async function listen(server: Server, port: number, host: string): Promis
  */
 export async function closeAndDrain(
   server: Server,
-  tracker: { inFlight: number; idle(ms: number): Promise<void>; destroyAll(): void },
+  tracker: ConnectionTracker,
   drainMs: number,
   cutShort?: () => void,
 ): Promise<void> {
@@ -74,14 +75,6 @@ function rawAnswer(status: number, body: string, extra = ''): string {
   );
 }
 
-/** What the edges need of a connection tracker (src/sandbox/connections.ts). */
-interface EdgeTracker {
-  connected(socket: Socket): void;
-  request(req: IncomingMessage, res: ServerResponse): void;
-  pendingOn(socket: Socket): ServerResponse[];
-  afterPending(socket: Socket, fn: () => void): void;
-}
-
 /**
  * An HTTP server for untrusted clients. Its timeouts are `limits`', every connection and request
  * goes to `tracker`, and it answers as problems, not with Node's silence or bare 400 and 417: a
@@ -89,8 +82,8 @@ interface EdgeTracker {
  * parse (431 headers too large, 408 too slow, else a 400 ValidationProblemDetails).
  */
 export function guardedServer(
-  limits: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number },
-  tracker: EdgeTracker,
+  limits: Pick<ConnectionLimits, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>,
+  tracker: ConnectionTracker,
   o: {
     connect: { detail: string; allow?: string };
     /** Writes a reply on a response that is still open (a 417, the 408 of a stalled body). */

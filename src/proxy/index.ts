@@ -17,9 +17,12 @@ import type { CheckOutcome } from '../check/types.js';
 import { judgeExchange } from '../har/judge.js';
 import { credentialsOf } from '../har/record.js';
 import { notify, type ExchangeObserver } from '../internal/exchange.js';
-import { BODY_LIMIT, readBody } from '../sandbox/body.js';
-import { ConnectionTracker } from '../sandbox/connections.js';
-import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../sandbox/limits.js';
+import { BODY_LIMIT, readBody } from '../internal/request-body.js';
+import {
+  ConnectionTracker,
+  DEFAULT_CONNECTION_LIMITS,
+  type ConnectionLimits,
+} from '../internal/connections.js';
 import { problemBody, type Reply } from '../internal/problems.js';
 import { guardedServer, hasBody, closeAndDrain, listen, pathOf, printable } from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { mediaTypeOf } from '../internal/media-type.js';
 import { jsonReply, problemReply, type Reply } from '../internal/problems.js';
 import { bearerToken, digest, type AuthResult } from './auth.js';
-import { readBody, unread } from './body.js';
+import { readBody, unread } from '../internal/request-body.js';
 import { printable } from '../internal/http-server.js';
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client';

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { problemReply, type Reply } from '../internal/problems.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../internal/connections.js';
+
+export { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits };
 
 /**
  * Caps on what a sandbox keeps, so one that runs for days as a shared CI server stays the size of
@@ -19,30 +22,7 @@ export interface StateLimits {
   maxVariableBytes: number;
 }
 
-/** How long a client may take, and how many connections it may hold. */
-export interface ConnectionLimits {
-  /** Time to send the request headers; a half-sent request is cut off after it (408). */
-  headersTimeoutMs: number;
-  /** Time to send the whole request, body included (not the time the sandbox takes to answer). */
-  requestTimeoutMs: number;
-  /** How long an idle keep-alive connection stays open. */
-  keepAliveTimeoutMs: number;
-  /** Open connections above this make the least recently used one without a request in flight close. */
-  maxConnections: number;
-  /** On close(), SIGTERM or SIGINT: how long requests in flight get to finish. */
-  drainTimeoutMs: number;
-}
-
 export type SandboxLimits = StateLimits & ConnectionLimits;
-
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  headersTimeoutMs: 5_000,
-  requestTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 5_000,
-  // Below the usual soft limit of 1024 file descriptors, leaving room for the process's own.
-  maxConnections: 900,
-  drainTimeoutMs: 3_000,
-};
 
 export const DEFAULT_STATE_LIMITS: StateLimits = {
   maxTasks: 50_000,

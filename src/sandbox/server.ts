@@ -6,8 +6,8 @@ import { closeAndDrain, guardedServer, pathOf, printable } from '../internal/htt
 import { problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
-import { BODY_LIMIT, discardBody, isJsonContentType, readBody, unread } from './body.js';
-import { ConnectionTracker } from './connections.js';
+import { BODY_LIMIT, discardBody, isJsonContentType, readBody, unread } from '../internal/request-body.js';
+import { ConnectionTracker } from '../internal/connections.js';
 import { controlRoutes, type ControlTarget } from './control.js';
 import type { ConnectionLimits } from './limits.js';
 import { handlers } from './operations/index.js';

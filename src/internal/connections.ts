@@ -2,6 +2,29 @@ import { EventEmitter, once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
+/** How long a client may take, and how many connections it may hold. */
+export interface ConnectionLimits {
+  /** Time to send the request headers; a half-sent request is cut off after it (408). */
+  headersTimeoutMs: number;
+  /** Time to send the whole request, body included (not the time the sandbox takes to answer). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections above this make the least recently used one without a request in flight close. */
+  maxConnections: number;
+  /** On close(), SIGTERM or SIGINT: how long requests in flight get to finish. */
+  drainTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  // Below the usual soft limit of 1024 file descriptors, leaving room for the process's own.
+  maxConnections: 900,
+  drainTimeoutMs: 3_000,
+};
+
 /** One client connection and the responses it still waits for (pipelined requests queue up). */
 interface Connection {
   pending: Set<ServerResponse>;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { hasBody } from '../internal/http-server.js';
-import { mediaTypeOf } from '../internal/media-type.js';
-import type { Reply } from '../internal/problems.js';
+import { hasBody } from './http-server.js';
+import { mediaTypeOf } from './media-type.js';
+import type { Reply } from './problems.js';
 
 /** The largest request body the sandbox reads (the contract's 413 says 64 KiB). */
 export const BODY_LIMIT = 64 * 1024;
