@@ -1,3 +1,4 @@
+import { excerpt } from '../internal/excerpt.js';
 import { curlFor } from './http.js';
 import { generatedSection } from './fuzz/report.js';
 import { counts, tableOf, type Cell } from './summary.js';
@@ -19,10 +20,7 @@ function cellText(cell: Cell | undefined): string {
 }
 
 /** Whitespace folded to single spaces, cut at `max` characters with an ellipsis. */
-export const oneLine = (s: string, max = 300) => {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-};
+export const oneLine = (s: string, max = 300) => excerpt(s.replace(/\s+/g, ' ').trim(), max);
 
 /** The request and the answer behind an outcome, and the curl that repeats it (the text and JUnit reports). */
 export function exchangeLines(url: string, o: CheckOutcome, max?: number): string[] {

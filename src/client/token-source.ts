@@ -2,7 +2,7 @@
 // name the endpoint and the server's error code, never the secret or a token.
 import { readAnswerBody } from '../internal/answer-body.js';
 import { connectionFailureText, isRedirectish, readCapped, untilAborted } from '../internal/exchange.js';
-import { excerpt } from '../internal/excerpt.js';
+import { excerpt, quote } from '../internal/excerpt.js';
 import { redactor } from '../internal/redact.js';
 import { MAX_TIMER_MS } from '../internal/timers.js';
 import { functionOption, numberOption } from '../internal/options.js';
@@ -65,7 +65,7 @@ function checkOptions(o: ClientCredentialsOptions) {
   if (!o || typeof o !== 'object') fail('pass { tokenUrl, clientId, clientSecret, scope }.');
   const url = URL.canParse(String(o.tokenUrl)) ? new URL(String(o.tokenUrl)) : undefined;
   if (!url || !/^https?:$/.test(url.protocol))
-    fail(`tokenUrl must be an absolute https URL, not ${JSON.stringify(String(o.tokenUrl).slice(0, 200))}.`);
+    fail(`tokenUrl must be an absolute https URL, not ${quote(String(o.tokenUrl), 200)}.`);
   // The secret travels in the body: in clear text only to this machine.
   if (url!.protocol === 'http:' && !LOOPBACK.test(url!.hostname))
     fail(`tokenUrl must use https (http is allowed only for localhost): ${url!.origin}.`);

@@ -1,5 +1,6 @@
 import { errorText } from '../internal/error-text.js';
 import { errorCode, errorCodeOrText } from '../internal/exchange.js';
+import { quote } from '../internal/excerpt.js';
 import { isJsonObject } from '../internal/json.js';
 import { readFileCapped } from '../internal/read-file.js';
 
@@ -122,9 +123,7 @@ export function readRecording(path: string): Recording {
     if (typeof req.method !== 'string' || typeof req.url !== 'string')
       throw new HarInputError(`${where}.request needs a method and a url.`);
     if (!URL.canParse(req.url))
-      throw new HarInputError(
-        `${where}.request.url ${JSON.stringify(req.url.slice(0, 80))} is not an absolute URL.`,
-      );
+      throw new HarInputError(`${where}.request.url ${quote(req.url, 80)} is not an absolute URL.`);
     if (!Number.isInteger(res.status))
       throw new HarInputError(`${where}.response.status must be a whole number.`);
     const content = isJsonObject(res.content) ? res.content : undefined;

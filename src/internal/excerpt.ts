@@ -19,6 +19,11 @@ export function textOf(body: unknown): string {
 export const clip = (text: string, max: number): string =>
   text.length > max ? `${text.slice(0, max)}...` : text;
 
+/** Quotes user input in a message without letting a 60 KiB id into every log and body. */
+export function quote(value: string, max = 80): string {
+  return JSON.stringify(clip(value, max));
+}
+
 export interface ExcerptOptions {
   /** Applied to the whole text before the cut (the caller's redactor). */
   redact?: (text: string) => string;

@@ -1,7 +1,6 @@
 // RFC 9457 problem bodies in the vendor's ASP.NET shape, and the replies that carry them: every
 // error the sandbox (its API, control plane and token endpoint) answers is built here.
 import { randomBytes } from 'node:crypto';
-import { clip } from './excerpt.js';
 
 /** What a route answers: the status and the body, already JSON; `close` ends the connection after it. */
 export interface Reply {
@@ -95,9 +94,4 @@ export function problemReply(status: number, detail: string, headers?: Record<st
 /** A 400 ValidationProblemDetails reply with ASP.NET's `errors` map. */
 export function validationReply(errors: Record<string, string[]>, detail?: string): Reply {
   return { status: 400, json: JSON.stringify(validationProblem(errors, detail)) };
-}
-
-/** Quotes user input in a message without letting a 60 KiB id into every log and body. */
-export function quote(value: string, max = 80): string {
-  return JSON.stringify(clip(value, max));
 }

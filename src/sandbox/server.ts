@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { coerceParams, matchRoute, type OperationInfo } from '../contract/index.js';
 import { errorStack, errorText } from '../internal/error-text.js';
 import { closeAndDrain, guardedServer, pathOf, printable } from '../internal/http-server.js';
+import { quote } from '../internal/excerpt.js';
 import { problemReply, validationReply, type Reply } from '../internal/problems.js';
 import type { Shape } from './aspnet.js';
 import type { AuthResult } from './auth.js';
@@ -52,7 +53,7 @@ async function takeBody(
   const sent = req.headers['content-type'];
   if (!isJsonContentType(sent)) {
     const detail = sent
-      ? `The body was sent as ${JSON.stringify(sent.slice(0, 100))}; send it as Content-Type: application/json (UTF-8).`
+      ? `The body was sent as ${quote(sent, 100)}; send it as Content-Type: application/json (UTF-8).`
       : 'Send the body with Content-Type: application/json (UTF-8).';
     return unread(req, problemReply(415, detail), true);
   }

@@ -1,4 +1,5 @@
-import { problemReply, quote } from '../../internal/problems.js';
+import { quote } from '../../internal/excerpt.js';
+import { problemReply } from '../../internal/problems.js';
 import { taskJson } from '../tasks.js';
 import type { Handler } from './handler.js';
 

@@ -1,4 +1,5 @@
-import { jsonReply, problemReply, quote } from '../../internal/problems.js';
+import { quote } from '../../internal/excerpt.js';
+import { jsonReply, problemReply } from '../../internal/problems.js';
 import { tasksBusy } from '../limits.js';
 import { exampleTask } from '../tasks.js';
 import type { Handler } from './handler.js';
