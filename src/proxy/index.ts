@@ -23,7 +23,7 @@ import {
   DEFAULT_CONNECTION_LIMITS,
   type ConnectionLimits,
 } from '../internal/connections.js';
-import { problemBody, type Reply } from '../internal/problems.js';
+import { problemReply, type Reply } from '../internal/problems.js';
 import { guardedServer, hasBody, closeAndDrain, listen, pathOf, printable } from '../internal/http-server.js';
 import { errorStack } from '../internal/error-text.js';
 import { normalizeBaseUrl, UPSTREAM_WORDING } from '../internal/base-url.js';
@@ -97,9 +97,6 @@ function reply(res: ServerResponse, status: number, body: string, headers: Recor
 const sendProblem = (res: ServerResponse, { status, json, close }: Reply) =>
   reply(res, status, json, { ...PROBLEM_HEADERS, ...(close && { connection: 'close' }) });
 
-const problemReply = (res: ServerResponse, status: number, detail: string, close = false) =>
-  sendProblem(res, { status, json: problemBody(status, detail), close });
-
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = normalizeBaseUrl(options.upstream, 'startProxy: upstream', UPSTREAM_WORDING);
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
@@ -131,7 +128,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       );
     const refuse = (status: number, detail: string, close = false, violations = 'none') => {
       logLine(status, violations);
-      problemReply(res, status, detail, close);
+      sendProblem(res, { ...problemReply(status, detail), close });
     };
 
     let body: string | undefined;
@@ -207,7 +204,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       options.log?.(
         `proxy bug on ${req.method} ${printable(redact(pathOf(req.url) ?? '?'))}: ${redact(errorStack(err))}`,
       );
-      problemReply(res, 500, 'The proxy failed; this is a bug, please report it.');
+      sendProblem(res, problemReply(500, 'The proxy failed; this is a bug, please report it.'));
     });
   });
 
