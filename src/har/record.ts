@@ -1,6 +1,6 @@
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): the members this project writes.
 import { STATUS_CODES } from 'node:http';
-import { credentialOf, REDACTED, type Redactor } from '../internal/redact.js';
+import { credentialOf, REDACTED, schemeOf, type Redactor } from '../internal/redact.js';
 import type { ObservedExchange } from '../internal/exchange.js';
 
 /** Headers whose whole value is a credential: kept as `<scheme> [redacted]`, whatever the token. */
@@ -30,7 +30,7 @@ export const credentialsOf = (headers: Record<string, string | string[] | undefi
 /** Headers or query parameters as HAR's name/value list; a credential header keeps only its scheme. */
 const nameValues = (pairs: Iterable<[string, string]>, redact: Redactor) =>
   [...pairs].map(([name, value]) => {
-    const scheme = /^([A-Za-z][\w-]*) +\S/.exec(value)?.[1];
+    const scheme = schemeOf(value);
     const credential = CREDENTIAL_HEADERS.has(name.toLowerCase());
     return {
       name: redact(name),

@@ -47,11 +47,17 @@ export function secretForms(secrets: readonly string[]): string[] {
 
 export type Redactor = (text: string) => string;
 
+/** An Authorization value: a scheme (an RFC 9110 token such as `Bearer`), spaces, the credential. */
+const AUTHORIZATION = /^([A-Za-z][\w!#$%&'*+.^`|~-]*)\s+(\S.*)$/;
+
 /**
  * The secret of an Authorization header's value: what follows its scheme (`Bearer`, `Basic`),
  * trimmed, or the whole value when it names no scheme.
  */
-export const credentialOf = (header: string): string => (/^\S+\s+(\S.*)$/.exec(header)?.[1] ?? header).trim();
+export const credentialOf = (header: string): string => (AUTHORIZATION.exec(header)?.[2] ?? header).trim();
+
+/** The scheme of an Authorization header's value, the one part of it a record may keep. */
+export const schemeOf = (header: string): string | undefined => AUTHORIZATION.exec(header)?.[1];
 
 /** A JSON Web Token's shape (base64url header `{"...`): a credential whoever it belongs to. */
 const JWT = /eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g;
